@@ -1,0 +1,15 @@
+#pragma once
+// The umbrella header: everything a program using crucible needs.
+#include "crucible/dbapi.hpp"
+#include "crucible/dialect.hpp"
+#include "crucible/engine.hpp"
+#include "crucible/errors.hpp"
+#include "crucible/inspection.hpp"
+#include "crucible/params.hpp"
+#include "crucible/pool.hpp"
+#include "crucible/reflection.hpp"
+#include "crucible/registry.hpp"
+#include "crucible/result.hpp"
+#include "crucible/sql/text.hpp"
+#include "crucible/url.hpp"
+#include "crucible/value.hpp"

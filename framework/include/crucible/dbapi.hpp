@@ -1,0 +1,141 @@
+#pragma once
+// The DBAPI contract: what a driver implements. Modelled on PEP 249 (Python Database API
+// Specification v2.0), shaped for C++: values are crucible::Value, errors are the PEP 249
+// classes of errors.hpp, results come row by row into caller-owned storage.
+//
+// Threading: a DbapiConnection and its cursors are used by one thread at a time (PEP 249
+// threadsafety level 1); a Driver is shared by all threads of an Engine and must be thread-safe.
+//
+// Blocking: these calls may block the calling thread while the database works. A later async
+// layer adds non-blocking variants beside them; nothing here promises that a call never returns
+// control before it is done, so drivers must not rely on that either.
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crucible/value.hpp"
+
+namespace crucible {
+
+class URL;
+
+/// How a driver marks bind parameters in SQL text (PEP 249 "paramstyle").
+enum class ParamStyle : std::uint8_t {
+  kQmark,          ///< WHERE name = ?
+  kNumeric,        ///< WHERE name = :1
+  kNumericDollar,  ///< WHERE name = $1  (PostgreSQL's native form)
+  kNamed,          ///< WHERE name = :name
+  kFormat,         ///< WHERE name = %s   (a literal % is written %%)
+};
+
+/// "qmark", "numeric", "numeric_dollar", "named" or "format".
+std::string_view paramstyle_name(ParamStyle style) noexcept;
+
+/// One column of a result (PEP 249 Cursor.description's seven items, those a driver knows).
+struct ColumnDescription {
+  std::string name;
+  std::string type_name;              ///< the database's declared type ("VARCHAR(40)"), or ""
+  std::optional<bool> nullable;       ///< nullopt when the driver cannot tell
+  std::optional<std::int32_t> precision;
+  std::optional<std::int32_t> scale;
+};
+
+/// Driver-specific connect arguments beyond the URL (SQLAlchemy's connect_args), e.g.
+/// {"timeout": "5"}. Keys a driver does not know are refused with ArgumentError.
+struct ConnectOptions {
+  std::map<std::string, std::string, std::less<>> args;
+};
+
+/// A database cursor (PEP 249 §Cursor Objects): runs statements and walks their rows.
+///
+/// Drivers implement execute(), executemany(), fetch_into(), description(), rowcount(),
+/// lastrowid() and close(); fetchone/fetchmany/fetchall are built on fetch_into().
+class Cursor {
+ public:
+  virtual ~Cursor();
+
+  /// Prepares (or reuses) sql and runs it with params bound by position, in the order the
+  /// driver's paramstyle numbers them. Any rows it returns are then read by the fetch calls.
+  /// Throws ProgrammingError for a bad statement or a wrong number of parameters, the other
+  /// DBAPIError classes as the database reports, InterfaceError on a closed cursor.
+  virtual void execute(std::string_view sql, std::span<const Value> params) = 0;
+
+  /// Runs sql once per parameter set (PEP 249 executemany); rowcount() is then the total.
+  virtual void executemany(std::string_view sql, std::span<const std::vector<Value>> param_sets) = 0;
+
+  /// Reads the next row into row (resized to the column count, storage reused between calls).
+  /// Returns false, leaving row unspecified, when no row is left or the statement returns none.
+  virtual bool fetch_into(std::vector<Value>& row) = 0;
+
+  /// The columns of the current result; empty when the last statement returns no rows.
+  virtual const std::vector<ColumnDescription>& description() const = 0;
+
+  /// Rows changed by the last INSERT/UPDATE/DELETE, the sum for executemany; -1 when unknown
+  /// or not applicable (PEP 249).
+  virtual std::int64_t rowcount() const = 0;
+
+  /// The row id / generated key of the last inserted row, or nullopt (PEP 249 extension).
+  virtual std::optional<std::int64_t> lastrowid() const = 0;
+
+  /// Releases the statement; later calls throw InterfaceError. Idempotent, never throws.
+  virtual void close() noexcept = 0;
+
+  /// The next row, or nullopt when none is left (PEP 249 fetchone).
+  std::optional<std::vector<Value>> fetchone();
+  /// Up to n rows (PEP 249 fetchmany).
+  std::vector<std::vector<Value>> fetchmany(std::size_t n);
+  /// Every remaining row (PEP 249 fetchall).
+  std::vector<std::vector<Value>> fetchall();
+};
+
+/// A connection to one database (PEP 249 §Connection Objects).
+///
+/// As PEP 249 requires, a connection is not in autocommit mode when it opens: the driver starts
+/// a transaction implicitly before the first statement after connect, commit() or rollback(),
+/// and commit()/rollback() end it. set_autocommit(true) switches that off.
+class DbapiConnection {
+ public:
+  virtual ~DbapiConnection();
+
+  /// A new cursor over this connection. Throws InterfaceError when the connection is closed.
+  virtual std::unique_ptr<Cursor> cursor() = 0;
+  /// Commits the current transaction; a no-op when none is open.
+  virtual void commit() = 0;
+  /// Rolls back the current transaction; a no-op when none is open.
+  virtual void rollback() = 0;
+  /// Closes the connection, rolling back any open transaction. Idempotent, never throws.
+  virtual void close() noexcept = 0;
+  /// True when the connection is open and the server answers (a round trip where the protocol
+  /// needs one). Never throws.
+  virtual bool ping() noexcept = 0;
+  /// Autocommit on: every statement commits by itself; off: PEP 249 implicit transactions.
+  virtual void set_autocommit(bool on) = 0;
+  virtual bool autocommit() const noexcept = 0;
+  /// Sets the isolation level of later transactions by the database's own name for it
+  /// ("SERIALIZABLE", "READ COMMITTED"…); the dialect validates the name first.
+  virtual void set_isolation_level(std::string_view level) = 0;
+  /// True while a transaction is open on the server side.
+  virtual bool in_transaction() const noexcept = 0;
+  /// The server's (or embedded library's) version, e.g. "3.40.1".
+  virtual std::string server_version() const = 0;
+};
+
+/// A database driver (PEP 249's module object): makes connections.
+class Driver {
+ public:
+  virtual ~Driver();
+  /// The driver's name as written after '+' in a URL ("sqlite3", "libpq").
+  virtual std::string_view name() const noexcept = 0;
+  /// How this driver marks bind parameters.
+  virtual ParamStyle paramstyle() const noexcept = 0;
+  /// Opens a connection. Throws OperationalError (or another DBAPIError) when the database
+  /// refuses, ArgumentError for URL parts or options the driver cannot use.
+  virtual std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) = 0;
+};
+
+}  // namespace crucible

@@ -1,0 +1,125 @@
+#pragma once
+// Dialect: what one database's SQL language looks like, independent of the driver that talks to
+// it (SQLAlchemy's Dialect interface, with DefaultDialect's shared defaults folded in: a plugin
+// overrides only what its database does differently).
+//
+// A Dialect is immutable once made and shared by every connection of an Engine, so its const
+// methods must be thread-safe. Methods that talk to the database take the DbapiConnection to
+// use; they run on the caller's thread.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crucible/reflection.hpp"
+
+namespace crucible {
+
+class DbapiConnection;
+class DBAPIError;
+class URL;
+
+/// How a dialect spells INSERT … ON CONFLICT (the portable upsert compiles to one of these).
+enum class UpsertStyle : std::uint8_t {
+  kNone,            ///< the database has no upsert: refused with NotSupportedError
+  kOnConflict,      ///< INSERT … ON CONFLICT (cols) DO UPDATE SET c = excluded.c (PostgreSQL, SQLite)
+  kOnDuplicateKey,  ///< INSERT … ON DUPLICATE KEY UPDATE c = VALUES(c) (MySQL, MariaDB)
+  kMerge,           ///< MERGE INTO … (SQL:2003 §14.12)
+};
+
+/// Which pool an Engine uses for a URL by default (SQLAlchemy: QueuePool for most, a single
+/// shared connection for an in-memory database that would otherwise vanish per connection).
+enum class PoolClass : std::uint8_t { kQueuePool, kStaticPool, kNullPool };
+
+/// Feature flags the framework and the compilers consult (SQLAlchemy's dialect attributes).
+struct DialectFeatures {
+  bool supports_returning{false};
+  bool supports_multivalues_insert{true};
+  bool supports_native_boolean{false};
+  bool supports_native_uuid{false};
+  bool supports_savepoints{true};
+  bool supports_sequences{false};
+  bool supports_transactional_ddl{true};
+  std::uint32_t max_identifier_length{63};
+  UpsertStyle upsert_style{UpsertStyle::kNone};
+};
+
+/// The base of every dialect, holding the defaults of standard SQL.
+class Dialect {
+ public:
+  virtual ~Dialect();
+
+  /// The dialect's name as written before '+' in a URL ("sqlite", "postgresql").
+  virtual std::string_view name() const noexcept = 0;
+  /// The driver used when the URL names none ("sqlite3", "libpq").
+  virtual std::string_view default_driver() const noexcept = 0;
+  /// Feature flags; the default is standard SQL with savepoints and nothing else.
+  virtual const DialectFeatures& features() const noexcept;
+
+  // ---- identifiers and script text --------------------------------------------------------
+
+  /// name as a delimited identifier (SQL:2016 Part 2 §5.2: "name", inner quotes doubled).
+  virtual std::string quote_identifier(std::string_view name) const;
+
+  /// Splits a script of several statements into single statements, dropping empty ones and the
+  /// separators. The default follows standard SQL lexing: ';' ends a statement outside
+  /// '…' and "…" literals, -- line comments and /* */ block comments. Throws ArgumentError for
+  /// an unterminated literal or comment.
+  virtual std::vector<std::string> split_script(std::string_view script) const;
+
+  // ---- connections and transactions ---------------------------------------------------------
+
+  /// The pool an Engine for url uses unless the program chooses one.
+  virtual PoolClass default_pool_class(const URL& url) const;
+
+  /// Runs once on every new DBAPI connection before the pool hands it out (SQLAlchemy's
+  /// Dialect.on_connect), e.g. to switch on foreign keys. Default: nothing.
+  virtual void on_connect(DbapiConnection& conn) const;
+
+  /// The isolation level names this dialect accepts, upper case; "AUTOCOMMIT" among them when
+  /// the driver can do autocommit. Default: the four of SQL:2016 §4.41.6 and AUTOCOMMIT.
+  virtual std::vector<std::string> isolation_levels() const;
+
+  /// Sets level on conn: "AUTOCOMMIT" switches the driver to autocommit, any other accepted
+  /// level switches autocommit off and asks the driver for that level. Case-insensitive. Throws
+  /// ArgumentError naming the level and the accepted ones when it is not accepted.
+  virtual void set_isolation_level(DbapiConnection& conn, std::string_view level) const;
+
+  /// Whether conn still works (the pool's pre-ping). Default: conn.ping(). Never throws.
+  virtual bool do_ping(DbapiConnection& conn) const noexcept;
+
+  /// Whether error means the connection is gone, so the pool must discard it rather than reuse
+  /// it (SQLAlchemy's Dialect.is_disconnect). Default: false.
+  virtual bool is_disconnect(const DBAPIError& error) const noexcept;
+
+  /// SQL for SAVEPOINT, RELEASE SAVEPOINT and ROLLBACK TO SAVEPOINT (SQL:2016 §17.5-17.7).
+  virtual std::string savepoint_sql(std::string_view name) const;
+  virtual std::string release_savepoint_sql(std::string_view name) const;
+  virtual std::string rollback_to_savepoint_sql(std::string_view name) const;
+
+  // ---- reflection (SQLAlchemy's Dialect.get_* hooks) ----------------------------------------
+  // schema nullopt means the connection's default schema. Each throws NotSupportedError in the
+  // base; a dialect that supports reflection overrides all of them. A table that does not
+  // exist gives NoSuchTableError from get_columns and get_pk_constraint, and empty results from
+  // the other per-table hooks.
+
+  virtual std::vector<std::string> get_table_names(DbapiConnection& conn,
+                                                   const std::optional<std::string>& schema) const;
+  virtual std::vector<std::string> get_view_names(DbapiConnection& conn,
+                                                  const std::optional<std::string>& schema) const;
+  virtual bool has_table(DbapiConnection& conn, std::string_view table,
+                         const std::optional<std::string>& schema) const;
+  virtual std::vector<ReflectedColumn> get_columns(DbapiConnection& conn, std::string_view table,
+                                                   const std::optional<std::string>& schema) const;
+  virtual ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,
+                                                const std::optional<std::string>& schema) const;
+  virtual std::vector<ReflectedForeignKey> get_foreign_keys(
+      DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const;
+  virtual std::vector<ReflectedIndex> get_indexes(DbapiConnection& conn, std::string_view table,
+                                                  const std::optional<std::string>& schema) const;
+  virtual std::vector<ReflectedUniqueConstraint> get_unique_constraints(
+      DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const;
+};
+
+}  // namespace crucible

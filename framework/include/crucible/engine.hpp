@@ -1,0 +1,179 @@
+#pragma once
+// Engine, Connection and Transaction (SQLAlchemy 2.0's sqlalchemy.engine).
+//
+//   auto engine = create_engine("sqlite:///app.db", {.echo = true});
+//   engine.begin([&](Connection& conn) { conn.execute(text("INSERT …"), {{"x", 1}}); });
+//   auto conn = engine.connect();
+//   for (const Row& row : conn.execute(text("SELECT …"))) …
+//
+// An Engine is a cheap handle (copies share one pool) and is thread-safe. A Connection belongs
+// to one thread at a time. Transactions follow SQLAlchemy 2.0: the first execute() begins one
+// implicitly ("autobegin"); conn.commit() / conn.rollback() end it; closing a Connection with a
+// transaction open rolls it back. Nothing is ever committed by a destructor.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+#include <vector>
+
+#include "crucible/dbapi.hpp"
+#include "crucible/dialect.hpp"
+#include "crucible/params.hpp"
+#include "crucible/pool.hpp"
+#include "crucible/result.hpp"
+#include "crucible/sql/executable.hpp"
+#include "crucible/url.hpp"
+
+namespace crucible {
+
+/// Options of create_engine (SQLAlchemy's create_engine keyword arguments).
+struct EngineOptions {
+  /// Log every statement and its parameters at information level to the Poco logger
+  /// "crucible.engine" (to stderr unless the program gave that logger a channel).
+  bool echo{false};
+  /// With echo, log "[parameters hidden]" instead of the values.
+  bool hide_parameters{false};
+  int pool_size{5};
+  int max_overflow{10};
+  double pool_timeout{30.0};   ///< seconds
+  double pool_recycle{-1.0};   ///< seconds; <0 never
+  bool pool_pre_ping{false};
+  /// The pool kind; by default the dialect's choice for the URL (see Dialect::default_pool_class).
+  std::optional<PoolClass> poolclass;
+  /// Applied to every new connection ("SERIALIZABLE", "AUTOCOMMIT"…); "" keeps the default.
+  std::string isolation_level;
+  /// Extra arguments for the driver's connect().
+  ConnectOptions connect_args;
+};
+
+class Connection;
+class Transaction;
+
+namespace detail {
+struct EngineState;
+struct ConnectionState;
+}  // namespace detail
+
+/// The starting point: a dialect, a driver and a pool for one database URL.
+class Engine {
+ public:
+  /// Borrows a connection from the pool. Throws TimeoutError or the driver's DBAPIError.
+  Connection connect() const;
+
+  /// Runs fn(conn) in a transaction on a new connection: commits when fn returns, rolls back
+  /// and rethrows when it throws. Returns what fn returns.
+  template <class F>
+  auto begin(F&& fn) const -> std::invoke_result_t<F, Connection&>;
+
+  const URL& url() const noexcept;
+  const Dialect& dialect() const noexcept;
+  Driver& driver() const noexcept;
+  Pool& pool() const noexcept;
+  /// Closes the pool's idle connections and starts a new pool (SQLAlchemy's Engine.dispose).
+  void dispose() const;
+
+  /// Used by create_engine.
+  explicit Engine(std::shared_ptr<detail::EngineState> state) noexcept : state_(std::move(state)) {}
+
+ private:
+  std::shared_ptr<detail::EngineState> state_;
+};
+
+/// Makes an Engine for url: resolves the dialect and the driver through the registry (loading
+/// their plugins), chooses the pool. No connection is made yet. Throws ArgumentError for a bad
+/// URL or option, PluginError when the dialect or driver cannot be found.
+Engine create_engine(std::string_view url, EngineOptions options = {});
+Engine create_engine(const URL& url, EngineOptions options = {});
+
+/// A transaction or savepoint of a Connection (SQLAlchemy's RootTransaction and
+/// NestedTransaction). Move-only. Destroying an active Transaction rolls it back (and logs a
+/// failure of that rollback rather than throwing).
+class Transaction {
+ public:
+  Transaction(Transaction&& other) noexcept;
+  Transaction& operator=(Transaction&&) = delete;
+  ~Transaction();
+  /// COMMIT, or RELEASE SAVEPOINT for a nested one. Throws InvalidRequestError when inactive.
+  void commit();
+  /// ROLLBACK, or ROLLBACK TO SAVEPOINT. A no-op when already inactive.
+  void rollback();
+  /// True until committed or rolled back, by itself or by an enclosing transaction.
+  bool is_active() const noexcept;
+  bool is_nested() const noexcept { return depth_ > 0; }
+
+ private:
+  friend class Connection;
+  Transaction(Connection* conn, std::size_t depth, std::uint64_t generation) noexcept
+      : conn_(conn), depth_(depth), generation_(generation) {}
+  Connection* conn_;
+  std::size_t depth_;         ///< 0 for the root transaction, n for the n-th savepoint
+  std::uint64_t generation_;  ///< the root transaction this belongs to
+};
+
+/// A borrowed database connection with SQLAlchemy 2.0 transaction semantics. Move-only.
+class Connection {
+ public:
+  explicit Connection(std::shared_ptr<detail::ConnectionState> state) noexcept;
+  Connection(Connection&&) noexcept;
+  Connection& operator=(Connection&&) noexcept;
+  /// Rolls back what is open and returns the DBAPI connection to the pool.
+  ~Connection();
+
+  /// Runs stmt with one parameter set. Begins a transaction when none is open. Throws
+  /// ArgumentError when a bind parameter has no value, the driver's DBAPIError when the
+  /// database refuses (the connection is invalidated when the error is a disconnect).
+  Result execute(const sql::Executable& stmt, const Params& params = {});
+  /// Runs stmt once per parameter set through the driver's executemany. Every set must give
+  /// every bind parameter.
+  Result execute(const sql::Executable& stmt, const std::vector<Params>& param_sets);
+  /// Runs sql as written, with positional values in the driver's paramstyle (SQLAlchemy's
+  /// exec_driver_sql).
+  Result exec_driver_sql(std::string_view sql, std::span<const Value> params = {});
+
+  /// Begins the root transaction explicitly. Throws InvalidRequestError when one is already
+  /// open (also when execute() began it).
+  Transaction begin();
+  /// Opens a SAVEPOINT (beginning the root transaction first when none is open). Throws
+  /// NotSupportedError when the dialect has no savepoints.
+  Transaction begin_nested();
+  /// Commits the open transaction (a no-op when none).
+  void commit();
+  /// Rolls back the open transaction (a no-op when none).
+  void rollback();
+  bool in_transaction() const noexcept;
+  bool in_nested_transaction() const noexcept;
+  /// Rolls back, closes open results and returns the connection to the pool. Idempotent.
+  void close() noexcept;
+  bool closed() const noexcept;
+  /// Drops the DBAPI connection instead of returning it to the pool (after a disconnect).
+  void invalidate() noexcept;
+
+  const Dialect& dialect() const;
+  /// The DBAPI connection underneath (SQLAlchemy's Connection.connection), for driver calls
+  /// the framework does not wrap. Throws ResourceClosedError when closed.
+  DbapiConnection& dbapi_connection() const;
+
+ private:
+  friend class Transaction;
+  std::shared_ptr<detail::ConnectionState> state_;
+};
+
+template <class F>
+auto Engine::begin(F&& fn) const -> std::invoke_result_t<F, Connection&> {
+  Connection conn = connect();
+  Transaction tx = conn.begin();
+  if constexpr (std::is_void_v<std::invoke_result_t<F, Connection&>>) {
+    std::invoke(std::forward<F>(fn), conn);
+    tx.commit();
+  } else {
+    auto out = std::invoke(std::forward<F>(fn), conn);
+    tx.commit();
+    return out;
+  }
+}
+
+}  // namespace crucible

@@ -1,0 +1,175 @@
+#pragma once
+// The exception hierarchy of crucible.
+//
+// Two families, as in SQLAlchemy (sqlalchemy.exc):
+//  * Framework errors for misuse and configuration: ArgumentError (bad URL, option or
+//    parameter), PluginError (a dialect or driver could not be found or loaded),
+//    InvalidRequestError and its children (NoResultFound, MultipleResultsFound,
+//    ResourceClosedError), TimeoutError (the pool could not hand out a connection in time).
+//  * DBAPIError and the PEP 249 classes (PEP 249, "Exceptions"): InterfaceError and
+//    DatabaseError with DataError, OperationalError, IntegrityError, InternalError,
+//    ProgrammingError, NotSupportedError. Drivers throw these; each carries the SQLSTATE (when
+//    the database has one), the driver's own error code and message, and the SQL that failed.
+//
+// Every class has an out-of-line key function in libcrucible.so, so a plugin that throws
+// IntegrityError and a program that catches it agree on one typeinfo across the shared-library
+// boundary.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+
+namespace crucible {
+
+/// Base of every exception crucible throws (SQLAlchemy's SQLAlchemyError).
+class Error : public std::runtime_error {
+ public:
+  explicit Error(const std::string& message);
+  ~Error() override;
+};
+
+/// A bad argument: an unparsable URL, an unknown option, a parameter that is missing or of the
+/// wrong type. The message says what was wanted and what was found.
+class ArgumentError : public Error {
+ public:
+  using Error::Error;
+  ~ArgumentError() override;
+};
+
+/// A dialect or driver could not be found or loaded: unknown name, wrong ABI version, a file
+/// that is not a crucible plugin. The message names the wanted names, every path searched and
+/// the plugins available.
+class PluginError : public Error {
+ public:
+  using Error::Error;
+  ~PluginError() override;
+};
+
+/// The program asked for something the current state does not allow (SQLAlchemy's
+/// InvalidRequestError), e.g. committing a transaction that is no longer active.
+class InvalidRequestError : public Error {
+ public:
+  using Error::Error;
+  ~InvalidRequestError() override;
+};
+
+/// Result::one() found no row.
+class NoResultFound : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~NoResultFound() override;
+};
+
+/// Result::one() or one_or_none() found more than one row.
+class MultipleResultsFound : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~MultipleResultsFound() override;
+};
+
+/// A Result, Connection or cursor was used after it was closed, or a result without rows was
+/// asked for rows.
+class ResourceClosedError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~ResourceClosedError() override;
+};
+
+/// Reflection was asked about a table the database does not have (SQLAlchemy's
+/// NoSuchTableError).
+class NoSuchTableError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~NoSuchTableError() override;
+};
+
+/// The pool could not hand out a connection within pool_timeout seconds.
+class TimeoutError : public Error {
+ public:
+  using Error::Error;
+  ~TimeoutError() override;
+};
+
+/// What a driver knows about a failed database call. Every field may be empty/zero where the
+/// database does not supply it (SQLite has no SQLSTATE).
+struct ErrorInfo {
+  std::string sqlstate;        ///< five-character SQLSTATE (SQL:2016 Part 2, 24.1), or ""
+  std::int64_t driver_code{};  ///< the client library's own error number, or 0
+  std::string driver_message;  ///< the client library's message, verbatim
+  std::string sql;             ///< the statement that failed, or "" (connect, commit…)
+};
+
+/// Base of the PEP 249 error classes (PEP 249's Error; SQLAlchemy's DBAPIError). what() reads
+/// "<driver message> [SQLSTATE xxxxx] [code n] [SQL: …]".
+class DBAPIError : public Error {
+ public:
+  explicit DBAPIError(ErrorInfo info);
+  ~DBAPIError() override;
+  const std::string& sqlstate() const noexcept { return info_.sqlstate; }
+  std::int64_t driver_code() const noexcept { return info_.driver_code; }
+  const std::string& driver_message() const noexcept { return info_.driver_message; }
+  const std::string& sql() const noexcept { return info_.sql; }
+  const ErrorInfo& info() const noexcept { return info_; }
+
+ private:
+  ErrorInfo info_;
+};
+
+/// PEP 249 Warning is not an exception we throw; InterfaceError is an error of the driver
+/// itself rather than of the database (e.g. a closed connection, an unbindable value).
+class InterfaceError : public DBAPIError {
+ public:
+  using DBAPIError::DBAPIError;
+  ~InterfaceError() override;
+};
+
+/// An error of the database (PEP 249 DatabaseError).
+class DatabaseError : public DBAPIError {
+ public:
+  using DBAPIError::DBAPIError;
+  ~DatabaseError() override;
+};
+
+/// A problem with the processed data: division by zero, value out of range (PEP 249).
+class DataError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+  ~DataError() override;
+};
+
+/// An error of the database's operation, not necessarily under the programmer's control:
+/// disconnect, lock timeout, out of memory (PEP 249).
+class OperationalError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+  ~OperationalError() override;
+};
+
+/// Relational integrity affected: a foreign key, unique or check constraint failed (PEP 249).
+class IntegrityError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+  ~IntegrityError() override;
+};
+
+/// The database met an internal error (PEP 249).
+class InternalError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+  ~InternalError() override;
+};
+
+/// A programming error: table not found, SQL syntax error, wrong number of parameters (PEP 249).
+class ProgrammingError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+  ~ProgrammingError() override;
+};
+
+/// A method or database API not supported by the database (PEP 249).
+class NotSupportedError : public DatabaseError {
+ public:
+  using DatabaseError::DatabaseError;
+  ~NotSupportedError() override;
+};
+
+}  // namespace crucible

@@ -1,0 +1,43 @@
+#pragma once
+// Params: one set of named bind values, as a program passes them to Connection::execute
+// (SQLAlchemy's parameter dictionary). Written as a brace list:
+//   conn.execute(text("SELECT * FROM users WHERE name = :name"), {{"name", "Alice"}});
+//   conn.execute(stmt, {{{"name", "Alice"}}, {{"name", "Bob"}}});   // several sets: executemany
+#include <cstddef>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "crucible/value.hpp"
+
+namespace crucible {
+
+/// Named values in insertion order; a name appears once (set() replaces).
+class Params {
+ public:
+  using value_type = std::pair<std::string, Value>;
+  using const_iterator = std::vector<value_type>::const_iterator;
+
+  Params() = default;
+  /// Throws ArgumentError when a name is given twice.
+  Params(std::initializer_list<value_type> items);
+
+  /// Adds name, or replaces its value when present.
+  void set(std::string name, Value value);
+  /// The value of name, or nullptr.
+  const Value* find(std::string_view name) const noexcept;
+  /// The value of name; throws ArgumentError listing the names present when it is missing.
+  const Value& at(std::string_view name) const;
+
+  std::size_t size() const noexcept { return items_.size(); }
+  bool empty() const noexcept { return items_.empty(); }
+  const_iterator begin() const noexcept { return items_.begin(); }
+  const_iterator end() const noexcept { return items_.end(); }
+
+ private:
+  std::vector<value_type> items_;
+};
+
+}  // namespace crucible

@@ -1,1 +1,392 @@
-// placeholder: being written
+// Engine, Connection and Transaction (engine.hpp), with SQLAlchemy 2.0's semantics: autobegin,
+// explicit commit, rollback on close, savepoints as nested transactions, echo logging.
+#include "crucible/engine.hpp"
+
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+
+#include <algorithm>
+
+#include "crucible/errors.hpp"
+#include "crucible/sql/executable.hpp"
+#include "engine_state.hpp"
+
+namespace crucible {
+
+namespace detail {
+namespace {
+
+constexpr std::size_t kMaxLoggedValue = 300;  // characters of one value in an echo line
+constexpr std::size_t kMaxLoggedSets = 10;    // parameter sets shown for executemany
+
+// A value as the echo log shows it: strings quoted, long ones cut (SQLAlchemy's repr rules).
+std::string log_value(const Value& v) {
+  std::string text = v.to_string();
+  if (text.size() > kMaxLoggedValue) text = text.substr(0, kMaxLoggedValue) + "…";
+  if (v.kind() == ValueKind::kString || v.kind() == ValueKind::kDecimal || v.kind() == ValueKind::kJson)
+    return "'" + text + "'";
+  return text;
+}
+
+std::string log_values(std::span<const Value> values) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + log_value(values[i]);
+  return out + (values.size() == 1 ? ",)" : ")");
+}
+
+// The "crucible.engine" logger, given a stderr channel at information level unless the program
+// configured it already.
+Poco::Logger* echo_logger() {
+  Poco::Logger& logger = Poco::Logger::get("crucible.engine");
+  static std::once_flag once;
+  std::call_once(once, [&] {
+    if (logger.getChannel() == nullptr) {
+      Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S,%i %p %s %t"));
+      Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
+      Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, console));
+      logger.setChannel(channel);
+    }
+    if (logger.getLevel() < Poco::Message::PRIO_INFORMATION) logger.setLevel(Poco::Message::PRIO_INFORMATION);
+  });
+  return &logger;
+}
+
+}  // namespace
+
+std::shared_ptr<Pool> EngineState::make_pool() const {
+  PoolHooks hooks;
+  // The hooks hold the dialect and driver, so the pool's connections never outlive their plugin.
+  hooks.create = [dialect = dialect, driver = driver, url = url, options = options] {
+    std::unique_ptr<DbapiConnection> conn = driver->connect(url, options.connect_args);
+    dialect->on_connect(*conn);
+    if (!options.isolation_level.empty()) dialect->set_isolation_level(*conn, options.isolation_level);
+    return conn;
+  };
+  hooks.ping = [dialect = dialect](DbapiConnection& conn) { return dialect->do_ping(conn); };
+  PoolOptions p{options.pool_size, options.max_overflow, options.pool_timeout, options.pool_recycle,
+                options.pool_pre_ping};
+  switch (options.poolclass.value_or(dialect->default_pool_class(url))) {
+    case PoolClass::kStaticPool: return make_static_pool(std::move(hooks), p);
+    case PoolClass::kNullPool: return make_null_pool(std::move(hooks), p);
+    case PoolClass::kQueuePool: break;
+  }
+  return make_queue_pool(std::move(hooks), p);
+}
+
+DbapiConnection& ConnectionState::dbapi() {
+  if (closed) throw ResourceClosedError("This Connection is closed");
+  if (invalidated)
+    throw ResourceClosedError("This Connection was invalidated after a disconnect; close it and "
+                              "connect again");
+  return pooled.dbapi();
+}
+
+void ConnectionState::log(const std::string& line) const {
+  if (engine->echo != nullptr) engine->echo->information(line);
+}
+
+void ConnectionState::autobegin() {
+  if (tx_active) return;
+  tx_active = true;
+  ++generation;
+  log("BEGIN (implicit)");
+}
+
+void ConnectionState::close_results(const char* reason) noexcept {
+  for (auto& weak : results)
+    if (auto holder = weak.lock()) holder->close(reason);
+  results.clear();
+}
+
+void ConnectionState::on_error(const DBAPIError& error) noexcept {
+  if (engine->dialect->is_disconnect(error)) {
+    invalidated = true;
+    pooled.invalidate();
+  }
+}
+
+std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql, std::span<const Value> values) {
+  DbapiConnection& conn = dbapi();
+  autobegin();
+  if (engine->echo != nullptr) {
+    log(sql);
+    log(engine->options.hide_parameters ? "[parameters hidden]" : "[parameters] " + log_values(values));
+  }
+  auto holder = std::make_shared<CursorHolder>();
+  try {
+    holder->cursor = conn.cursor();
+    holder->cursor->execute(sql, values);
+  } catch (const DBAPIError& e) {
+    on_error(e);
+    throw;
+  }
+  std::erase_if(results, [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); });
+  results.push_back(holder);
+  return holder;
+}
+
+std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
+                                                        std::span<const std::vector<Value>> sets) {
+  DbapiConnection& conn = dbapi();
+  autobegin();
+  if (engine->echo != nullptr) {
+    log(sql);
+    if (engine->options.hide_parameters) {
+      log("[executemany parameters hidden]");
+    } else {
+      std::string line = "[executemany " + std::to_string(sets.size()) + " parameter sets] ";
+      for (std::size_t i = 0; i < sets.size() && i < kMaxLoggedSets; ++i)
+        line += (i ? ", " : "") + log_values(sets[i]);
+      if (sets.size() > kMaxLoggedSets)
+        line += " … displaying " + std::to_string(kMaxLoggedSets) + " of " + std::to_string(sets.size()) +
+                " total bound parameter sets";
+      log(line);
+    }
+  }
+  auto holder = std::make_shared<CursorHolder>();
+  try {
+    holder->cursor = conn.cursor();
+    holder->cursor->executemany(sql, sets);
+  } catch (const DBAPIError& e) {
+    on_error(e);
+    throw;
+  }
+  return holder;
+}
+
+void ConnectionState::commit() {
+  DbapiConnection& conn = dbapi();
+  if (tx_active) log("COMMIT");
+  try {
+    conn.commit();
+  } catch (const DBAPIError& e) {
+    on_error(e);
+    throw;
+  }
+  tx_active = false;
+  savepoints.clear();
+}
+
+void ConnectionState::rollback() {
+  DbapiConnection& conn = dbapi();
+  if (tx_active) log("ROLLBACK");
+  tx_active = false;
+  savepoints.clear();
+  try {
+    conn.rollback();
+  } catch (const DBAPIError& e) {
+    on_error(e);
+    throw;
+  }
+}
+
+void ConnectionState::close() noexcept {
+  if (closed) return;
+  close_results("its Connection was closed");
+  if (tx_active && !invalidated) log("ROLLBACK");  // the pool's reset does the rollback itself
+  tx_active = false;
+  savepoints.clear();
+  pooled.release();
+  closed = true;
+}
+
+}  // namespace detail
+
+// ---- Engine -----------------------------------------------------------------------------------
+
+Engine create_engine(std::string_view url, EngineOptions options) {
+  return create_engine(make_url(url), std::move(options));
+}
+
+Engine create_engine(const URL& url, EngineOptions options) {
+  if (options.pool_size < 0)
+    throw ArgumentError("pool_size must be 0 or more, got " + std::to_string(options.pool_size));
+  if (options.max_overflow < -1)
+    throw ArgumentError("max_overflow must be -1 (no limit) or more, got " + std::to_string(options.max_overflow));
+  if (options.pool_timeout < 0) throw ArgumentError("pool_timeout must be 0 or more seconds");
+  auto state = std::make_shared<detail::EngineState>();
+  const std::string dialect_name = url.get_backend_name();
+  const std::string driver_hint = url.get_driver_name();
+  state->dialect = registry::load_dialect(dialect_name, driver_hint);
+  const std::string driver_name =
+      driver_hint.empty() ? std::string(state->dialect->default_driver()) : driver_hint;
+  state->driver = registry::load_driver(driver_name, dialect_name);
+  if (!options.isolation_level.empty()) {  // validate now rather than at the first connect
+    std::string wanted = options.isolation_level;
+    std::transform(wanted.begin(), wanted.end(), wanted.begin(), [](unsigned char c) { return std::toupper(c); });
+    auto levels = state->dialect->isolation_levels();
+    if (std::find(levels.begin(), levels.end(), wanted) == levels.end()) {
+      std::string known;
+      for (const auto& l : levels) known += (known.empty() ? "" : ", ") + l;
+      throw ArgumentError("isolation_level '" + options.isolation_level + "' is not one the " +
+                          dialect_name + " dialect accepts; use one of: " + known);
+    }
+  }
+  state->url = url;
+  state->options = std::move(options);
+  if (state->options.echo) state->echo = detail::echo_logger();
+  state->pool = state->make_pool();
+  return Engine(std::move(state));
+}
+
+Connection Engine::connect() const {
+  auto conn = std::make_shared<detail::ConnectionState>();
+  conn->engine = state_;
+  conn->pooled = state_->current_pool()->connect();
+  return Connection(std::move(conn));
+}
+
+const URL& Engine::url() const noexcept { return state_->url; }
+const Dialect& Engine::dialect() const noexcept { return *state_->dialect; }
+Driver& Engine::driver() const noexcept { return *state_->driver; }
+Pool& Engine::pool() const noexcept { return *state_->current_pool(); }
+
+void Engine::dispose() const {
+  std::shared_ptr<Pool> fresh = state_->make_pool();
+  std::shared_ptr<Pool> old;
+  {
+    std::lock_guard lock(state_->pool_mutex);
+    old = std::exchange(state_->pool, std::move(fresh));
+  }
+  old->dispose();  // borrowed connections are closed as they come back to the old pool
+}
+
+// ---- Connection -------------------------------------------------------------------------------
+
+Connection::Connection(std::shared_ptr<detail::ConnectionState> state) noexcept : state_(std::move(state)) {}
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&& other) noexcept {
+  if (this != &other) {
+    close();
+    state_ = std::move(other.state_);
+  }
+  return *this;
+}
+Connection::~Connection() { close(); }
+
+detail::ConnectionState& Connection::state() const {
+  if (!state_) throw ResourceClosedError("This Connection was moved from");
+  return *state_;
+}
+
+namespace {
+// The positional values for compiled, taken by name from params.
+std::vector<Value> bind_values(const sql::Compiled& compiled, const Params& params) {
+  std::vector<Value> values;
+  values.reserve(compiled.bind_names.size());
+  for (const std::string& name : compiled.bind_names) values.push_back(params.at(name));
+  return values;
+}
+}  // namespace
+
+Result Connection::execute(const sql::Executable& stmt, const Params& params) {
+  detail::ConnectionState& st = state();
+  auto compiled = stmt.compile(*st.engine->dialect, st.engine->driver->paramstyle());
+  std::vector<Value> values = bind_values(*compiled, params);
+  return Result(st.run(compiled->sql, values));
+}
+
+Result Connection::execute(const sql::Executable& stmt, const std::vector<Params>& param_sets) {
+  detail::ConnectionState& st = state();
+  auto compiled = stmt.compile(*st.engine->dialect, st.engine->driver->paramstyle());
+  if (param_sets.empty()) throw ArgumentError("execute() with a list of parameter sets needs at least one set");
+  if (param_sets.size() == 1) return execute(stmt, param_sets.front());
+  std::vector<std::vector<Value>> sets;
+  sets.reserve(param_sets.size());
+  for (const Params& params : param_sets) sets.push_back(bind_values(*compiled, params));
+  return Result(st.run_many(compiled->sql, sets));
+}
+
+Result Connection::exec_driver_sql(std::string_view sql, std::span<const Value> params) {
+  return Result(state().run(std::string(sql), params));
+}
+
+Transaction Connection::begin() {
+  detail::ConnectionState& st = state();
+  st.dbapi();  // throws when closed
+  if (st.tx_active)
+    throw InvalidRequestError("a transaction is already begun on this Connection (execute() begins "
+                              "one implicitly); commit() or rollback() it before begin()");
+  st.tx_active = true;
+  ++st.generation;
+  st.log("BEGIN");
+  return Transaction(state_, 0, st.generation);
+}
+
+Transaction Connection::begin_nested() {
+  detail::ConnectionState& st = state();
+  const Dialect& d = *st.engine->dialect;
+  if (!d.features().supports_savepoints)
+    throw NotSupportedError(ErrorInfo{.driver_message = "the " + std::string(d.name()) +
+                                                        " dialect does not support savepoints"});
+  st.autobegin();
+  std::string name = "sa_savepoint_" + std::to_string(++st.savepoint_counter);
+  st.run(d.savepoint_sql(name), {});
+  st.savepoints.push_back(std::move(name));
+  return Transaction(state_, st.savepoints.size(), st.generation);
+}
+
+void Connection::commit() { state().commit(); }
+void Connection::rollback() { state().rollback(); }
+bool Connection::in_transaction() const noexcept { return state_ && !state_->closed && state_->tx_active; }
+bool Connection::in_nested_transaction() const noexcept { return in_transaction() && !state_->savepoints.empty(); }
+void Connection::close() noexcept {
+  if (state_) state_->close();
+}
+bool Connection::closed() const noexcept { return !state_ || state_->closed; }
+void Connection::invalidate() noexcept {
+  if (state_ && !state_->closed) {
+    state_->invalidated = true;
+    state_->pooled.invalidate();
+  }
+}
+const Dialect& Connection::dialect() const { return *state().engine->dialect; }
+DbapiConnection& Connection::dbapi_connection() const { return state().dbapi(); }
+
+// ---- Transaction ------------------------------------------------------------------------------
+
+Transaction::Transaction(Transaction&& other) noexcept
+    : state_(std::move(other.state_)), depth_(other.depth_), generation_(other.generation_) {}
+
+Transaction::~Transaction() {
+  if (!is_active()) return;
+  try {
+    rollback();
+  } catch (const std::exception& e) {
+    Poco::Logger::get("crucible.engine").error(std::string("rollback of an abandoned transaction failed: ") + e.what());
+  }
+}
+
+bool Transaction::is_active() const noexcept {
+  return state_ && !state_->closed && state_->tx_active && state_->generation == generation_ &&
+         state_->savepoints.size() >= depth_;
+}
+
+void Transaction::commit() {
+  if (!is_active())
+    throw InvalidRequestError("This transaction is inactive: it was already committed or rolled back, "
+                              "or its connection was closed");
+  detail::ConnectionState& st = *state_;
+  if (depth_ == 0) {
+    st.commit();
+    return;
+  }
+  st.run(st.engine->dialect->release_savepoint_sql(st.savepoints[depth_ - 1]), {});
+  st.savepoints.resize(depth_ - 1);
+}
+
+void Transaction::rollback() {
+  if (!is_active()) return;
+  detail::ConnectionState& st = *state_;
+  if (depth_ == 0) {
+    st.rollback();
+    return;
+  }
+  const std::string name = st.savepoints[depth_ - 1];
+  st.savepoints.resize(depth_ - 1);
+  st.run(st.engine->dialect->rollback_to_savepoint_sql(name), {});
+}
+
+}  // namespace crucible

@@ -107,9 +107,10 @@ class Transaction {
 
  private:
   friend class Connection;
-  Transaction(Connection* conn, std::size_t depth, std::uint64_t generation) noexcept
-      : conn_(conn), depth_(depth), generation_(generation) {}
-  Connection* conn_;
+  Transaction(std::shared_ptr<detail::ConnectionState> state, std::size_t depth,
+              std::uint64_t generation) noexcept
+      : state_(std::move(state)), depth_(depth), generation_(generation) {}
+  std::shared_ptr<detail::ConnectionState> state_;  ///< shared with the Connection (moves keep it)
   std::size_t depth_;         ///< 0 for the root transaction, n for the n-th savepoint
   std::uint64_t generation_;  ///< the root transaction this belongs to
 };
@@ -158,7 +159,7 @@ class Connection {
   DbapiConnection& dbapi_connection() const;
 
  private:
-  friend class Transaction;
+  detail::ConnectionState& state() const;
   std::shared_ptr<detail::ConnectionState> state_;
 };
 

@@ -51,7 +51,6 @@ class Row {
   const Value& operator[](std::size_t i) const;
   /// Throws ArgumentError naming the columns when name is not one.
   const Value& operator[](std::string_view name) const;
-  const Value& operator[](const char* name) const { return (*this)[std::string_view(name)]; }
   /// The value at i (or of column name) as T; see Value::as for conversions and errors.
   template <class T>
   T get(std::size_t i) const { return (*this)[i].template as<T>(); }
@@ -106,8 +105,13 @@ class Result {
   /// The rowid / generated key of the last inserted row, where the driver knows it.
   std::optional<std::int64_t> lastrowid() const noexcept { return lastrowid_; }
 
-  /// Rows are read from the cursor n at a time (n >= 1; default 100). Returns *this.
+  /// Streams in partitions of n rows (n >= 1; SQLAlchemy's Result.yield_per): partition() then
+  /// returns n rows at a time, and a driver with server-side cursors fetches n at a time. Rows
+  /// are never read ahead of the program, so memory stays at one partition. Returns *this.
+  /// Throws ArgumentError for n == 0.
   Result& yield_per(std::size_t n);
+  /// The next yield_per(n) rows (100 when yield_per was not called); empty at the end.
+  std::vector<Row> partition();
 
   /// The next row, or nullopt when none is left. Throws ResourceClosedError when the statement
   /// returns no rows or the result (or its Connection) was closed.
@@ -168,9 +172,6 @@ class Result {
   std::int64_t rowcount_{-1};
   std::optional<std::int64_t> lastrowid_;
   std::size_t batch_{100};
-  std::vector<Row> buffer_;  ///< rows read ahead, consumed from buffer_pos_
-  std::size_t buffer_pos_{0};
-  bool exhausted_{false};
 };
 
 /// One column of each row of a Result (SQLAlchemy's ScalarResult).

@@ -1,0 +1,78 @@
+#pragma once
+// The state behind Engine, Connection and Result handles; private to libcrucible.
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "crucible/engine.hpp"
+#include "crucible/registry.hpp"
+
+namespace Poco {
+class Logger;
+}
+
+namespace crucible::detail {
+
+/// What a Result reads from. The Connection closes it when the Connection closes, so a Result
+/// never touches a DBAPI connection that went back to the pool.
+struct CursorHolder {
+  std::unique_ptr<Cursor> cursor;  ///< null once closed
+  const char* closed_reason{"this result was closed"};
+  void close(const char* reason) noexcept {
+    if (cursor) {
+      cursor->close();
+      cursor.reset();
+      closed_reason = reason;
+    }
+  }
+};
+
+/// One Engine's dialect, driver and pool. Member order matters: the pool (whose connections are
+/// the driver's objects) is destroyed before the driver and dialect handles that keep their
+/// plugin library loaded.
+struct EngineState {
+  registry::DialectPtr dialect;
+  registry::DriverPtr driver;
+  URL url;
+  EngineOptions options;
+  Poco::Logger* echo{nullptr};  ///< the "crucible.engine" logger when echo is on
+  mutable std::mutex pool_mutex;
+  std::shared_ptr<Pool> pool;
+
+  std::shared_ptr<Pool> current_pool() const {
+    std::lock_guard lock(pool_mutex);
+    return pool;
+  }
+  /// A new pool of the kind the options or the dialect choose.
+  std::shared_ptr<Pool> make_pool() const;
+};
+
+/// One Connection's borrowed DBAPI connection and transaction state.
+struct ConnectionState {
+  std::shared_ptr<EngineState> engine;
+  PooledConnection pooled;
+  bool closed{false};
+  bool invalidated{false};
+  bool tx_active{false};
+  std::uint64_t generation{0};            ///< bumped by every root transaction
+  std::vector<std::string> savepoints;    ///< open savepoints, outermost first
+  std::uint64_t savepoint_counter{0};
+  std::vector<std::weak_ptr<CursorHolder>> results;
+
+  DbapiConnection& dbapi();
+  void log(const std::string& line) const;
+  void autobegin();
+  /// Runs sql with values on a new cursor, returning what reads its rows.
+  std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
+  std::shared_ptr<CursorHolder> run_many(const std::string& sql, std::span<const std::vector<Value>> sets);
+  void commit();
+  void rollback();
+  void close() noexcept;
+  /// Invalidates the connection when error is a disconnect, then returns (the caller rethrows).
+  void on_error(const DBAPIError& error) noexcept;
+  void close_results(const char* reason) noexcept;
+};
+
+}  // namespace crucible::detail

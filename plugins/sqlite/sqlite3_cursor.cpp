@@ -1,0 +1,184 @@
+// The sqlite3 driver's cursor (sqlite3_cursor.hpp).
+#include "sqlite3_cursor.hpp"
+
+#include <sqlite3.h>
+
+#include <string>
+#include <utility>
+
+#include "sqlite3_driver.hpp"
+#include "sqlite3_errors.hpp"
+#include "sqlite3_statement.hpp"
+
+namespace crucible::sqlite {
+
+Sqlite3Cursor::Sqlite3Cursor(std::shared_ptr<ConnectionState> state) noexcept
+    : state_(std::move(state)) {}
+
+Sqlite3Cursor::~Sqlite3Cursor() { close(); }
+
+void Sqlite3Cursor::check_open() const {
+  if (!state_) throw_closed_cursor();
+  if (!state_->is_open()) throw_closed_database();
+}
+
+// Forgets the previous result and takes a statement for sql from the cache.
+void Sqlite3Cursor::start(std::string_view sql) {
+  check_open();
+  finish();
+  description_.clear();
+  types_.clear();
+  rowcount_ = -1;
+  lastrowid_.reset();
+  statement_ = state_->statements().acquire(state_->db(), sql);
+}
+
+void Sqlite3Cursor::bind_all(std::span<const Value> params, std::string_view where) {
+  sqlite3_stmt* raw = statement_->raw();
+  const int wanted = sqlite3_bind_parameter_count(raw);
+  if (static_cast<std::size_t>(wanted) != params.size()) {
+    // Python's sqlite3 says "Incorrect number of bindings supplied. The current statement uses
+    // 2, and there are 1 supplied."
+    throw_programming_error("Incorrect number of bindings supplied" + std::string(where) +
+                                ". The current statement uses " + std::to_string(wanted) +
+                                ", and there are " + std::to_string(params.size()) + " supplied.",
+                            statement_->sql());
+  }
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql());
+  }
+}
+
+// Column names and declared types of the current statement (valid after a step, which may
+// have re-prepared it after a schema change).
+void Sqlite3Cursor::describe() {
+  sqlite3_stmt* raw = statement_->raw();
+  const int count = sqlite3_column_count(raw);
+  description_.clear();
+  types_.clear();
+  description_.reserve(static_cast<std::size_t>(count));
+  types_.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const char* name = sqlite3_column_name(raw, i);
+    const char* declared = sqlite3_column_decltype(raw, i);
+    DeclaredType type = parse_declared_type(declared);
+    ColumnDescription column{name == nullptr ? "" : name, declared == nullptr ? "" : declared,
+                             std::nullopt, std::nullopt, std::nullopt};
+    if (type.kind == DeclaredKind::kDecimal) {
+      column.precision = type.precision;
+      column.scale = type.scale;
+    }
+    description_.push_back(std::move(column));
+    types_.push_back(type);
+  }
+}
+
+// The statement ran to SQLITE_DONE: record what it changed.
+void Sqlite3Cursor::record_completion() {
+  sqlite3* db = state_->db();
+  if (statement_->is_dml()) rowcount_ = sqlite3_changes64(db);
+  if (statement_->is_insert()) lastrowid_ = sqlite3_last_insert_rowid(db);
+}
+
+void Sqlite3Cursor::finish() noexcept {
+  if (!statement_) return;
+  if (state_) state_->statements().release(statement_);
+  statement_.reset();
+  row_pending_ = false;
+}
+
+void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params) {
+  start(sql);
+  try {
+    sqlite3_stmt* raw = statement_->raw();
+    if (raw == nullptr) {  // only whitespace and comments: nothing to run, as Python's sqlite3
+      if (!params.empty()) bind_all(params, "");
+      finish();
+      return;
+    }
+    bind_all(params, "");
+    state_->begin_if_needed(*statement_);
+    const int rc = sqlite3_step(raw);
+    if (rc == SQLITE_ROW) {
+      describe();
+      row_pending_ = true;
+      return;
+    }
+    if (rc != SQLITE_DONE) throw_result(state_->db(), rc, statement_->sql());
+    describe();
+    record_completion();
+    finish();
+  } catch (...) {
+    finish();
+    throw;
+  }
+}
+
+void Sqlite3Cursor::executemany(std::string_view sql,
+                                std::span<const std::vector<Value>> param_sets) {
+  start(sql);
+  try {
+    sqlite3_stmt* raw = statement_->raw();
+    if (raw == nullptr) {
+      finish();
+      return;
+    }
+    if (const int columns = sqlite3_column_count(raw); columns > 0) {
+      throw_programming_error("executemany() runs statements that return no rows; this one "
+                              "returns " + std::to_string(columns) +
+                              " columns. Use execute() once per parameter set to read them.",
+                              statement_->sql());
+    }
+    sqlite3* db = state_->db();
+    std::int64_t total = 0;
+    for (std::size_t set = 0; set < param_sets.size(); ++set) {
+      if (set > 0) statement_->reset();
+      bind_all(param_sets[set], " in parameter set " + std::to_string(set));
+      state_->begin_if_needed(*statement_);
+      const int rc = sqlite3_step(raw);
+      if (rc != SQLITE_DONE) throw_result(db, rc, statement_->sql());
+      if (statement_->is_dml()) total += sqlite3_changes64(db);
+      if (statement_->is_insert()) lastrowid_ = sqlite3_last_insert_rowid(db);
+    }
+    if (statement_->is_dml()) rowcount_ = total;
+    finish();
+  } catch (...) {
+    finish();
+    throw;
+  }
+}
+
+bool Sqlite3Cursor::fetch_into(std::vector<Value>& row) {
+  check_open();
+  if (!statement_) return false;
+  sqlite3_stmt* raw = statement_->raw();
+  if (!row_pending_) {
+    const int rc = sqlite3_step(raw);
+    if (rc == SQLITE_DONE) {
+      record_completion();
+      finish();
+      return false;
+    }
+    if (rc != SQLITE_ROW) {
+      try {
+        throw_result(state_->db(), rc, statement_->sql());
+      } catch (...) {
+        finish();
+        throw;
+      }
+    }
+  }
+  row_pending_ = false;
+  row.resize(types_.size());
+  for (std::size_t i = 0; i < types_.size(); ++i) {
+    read_column(raw, static_cast<int>(i), types_[i], row[i]);
+  }
+  return true;
+}
+
+void Sqlite3Cursor::close() noexcept {
+  finish();
+  state_.reset();
+}
+
+}  // namespace crucible::sqlite

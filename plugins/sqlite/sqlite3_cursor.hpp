@@ -1,0 +1,64 @@
+#pragma once
+// The cursor of the sqlite3 driver (PEP 249 §Cursor Objects over sqlite3_stmt).
+//
+// execute() takes a statement from the connection's cache, binds the parameters by position
+// (qmark), issues the implicit BEGIN when one is due and steps once: a statement without rows
+// (INSERT, UPDATE, DDL…) runs to completion there, a query keeps its first row for fetch_into(),
+// which steps lazily after that. The statement goes back to the cache (reset, unbound) as soon
+// as its last row has been read, or on the next execute() or close().
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "crucible/dbapi.hpp"
+#include "sqlite3_values.hpp"
+
+namespace crucible::sqlite {
+
+class ConnectionState;
+class Statement;
+
+/// A cursor of Sqlite3Connection. One thread at a time, like its connection.
+class Sqlite3Cursor final : public Cursor {
+ public:
+  explicit Sqlite3Cursor(std::shared_ptr<ConnectionState> state) noexcept;
+  ~Sqlite3Cursor() override;
+
+  /// Runs sql with params. rowcount() is then sqlite3_changes64() for INSERT/UPDATE/DELETE/
+  /// REPLACE and -1 otherwise; lastrowid() sqlite3_last_insert_rowid() after INSERT/REPLACE.
+  /// Throws ProgrammingError for more than one statement or a wrong parameter count (saying how
+  /// many were wanted and given), DataError for a NaN parameter, the mapped SQLite error
+  /// otherwise, InterfaceError when the cursor or its connection is closed.
+  void execute(std::string_view sql, std::span<const Value> params) override;
+  /// Binds, steps and resets one prepared statement per parameter set; rowcount() is the sum.
+  /// Refuses (ProgrammingError) a statement that returns rows, whose rows would be lost.
+  void executemany(std::string_view sql, std::span<const std::vector<Value>> param_sets) override;
+  bool fetch_into(std::vector<Value>& row) override;
+  /// Names from sqlite3_column_name, type_name from sqlite3_column_decltype ("" for an
+  /// expression), precision/scale from a DECIMAL/NUMERIC(p,s) declaration.
+  const std::vector<ColumnDescription>& description() const override { return description_; }
+  std::int64_t rowcount() const override { return rowcount_; }
+  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
+  void close() noexcept override;
+
+ private:
+  std::shared_ptr<ConnectionState> state_;  // null once the cursor is closed
+  std::shared_ptr<Statement> statement_;    // the statement whose rows are being read
+  std::vector<ColumnDescription> description_;
+  std::vector<DeclaredType> types_;  // parallel to description_
+  bool row_pending_{false};          // execute() stepped a row that fetch_into has not read
+  std::int64_t rowcount_{-1};
+  std::optional<std::int64_t> lastrowid_;
+
+  void check_open() const;
+  void start(std::string_view sql);
+  void bind_all(std::span<const Value> params, std::string_view where);
+  void describe();
+  void record_completion();
+  void finish() noexcept;
+};
+
+}  // namespace crucible::sqlite

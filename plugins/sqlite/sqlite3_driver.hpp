@@ -1,0 +1,112 @@
+#pragma once
+// The "sqlite3" driver: PEP 249 connections to SQLite through libsqlite3's C API, the way
+// Python's sqlite3 module does it.
+//
+//   connect(url, options): url.database() "" or ":memory:" is a private in-memory database,
+//   anything else a file path (relative to the working directory, as given) or, with uri=true,
+//   a "file:" URI (https://sqlite.org/uri.html). Keys from the URL query and from
+//   options.args (which win):
+//     timeout  busy timeout in seconds (default 5, as Python's sqlite3)
+//     mode     ro | rw | rwc (default rwc): read-only, read-write, read-write-create
+//     uri      true: the database is a "file:" URI (SQLITE_OPEN_URI). Then the URL query's
+//              other keys that SQLite's URI syntax knows (cache, immutable, mode — which may
+//              also be "memory" —, nolock, psow, vfs) are passed on in the URI, as
+//              SQLAlchemy's pysqlite dialect does.
+//   Any other key is an ArgumentError listing the known ones.
+//
+// Transactions follow PEP 249: out of autocommit mode a "BEGIN" is issued before the first
+// statement after connect, commit() or rollback() (sqlite3_get_autocommit() tells whether one
+// is open); statements that manage the transaction themselves (BEGIN, COMMIT, END, ROLLBACK)
+// get none.
+//
+// Threading: opened with SQLITE_OPEN_NOMUTEX; a connection and its cursors belong to one thread
+// at a time. The Driver itself is stateless and thread-safe.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "crucible/dbapi.hpp"
+#include "sqlite3_statement.hpp"
+
+struct sqlite3;
+
+namespace crucible::sqlite {
+
+/// What a connection and its cursors share: the sqlite3 handle, the statement cache and the
+/// transaction mode. Cursors hold it by shared_ptr, so a cursor that outlives its connection
+/// object sees a closed database instead of a dangling pointer.
+class ConnectionState {
+ public:
+  explicit ConnectionState(sqlite3* db) noexcept;
+  ~ConnectionState();
+  ConnectionState(const ConnectionState&) = delete;
+  ConnectionState& operator=(const ConnectionState&) = delete;
+
+  bool is_open() const noexcept { return db_ != nullptr; }
+  /// The handle; throws InterfaceError "Cannot operate on a closed database." when closed.
+  sqlite3* db() const;
+  StatementCache& statements() noexcept { return statements_; }
+
+  bool autocommit() const noexcept { return autocommit_; }
+  void set_autocommit(bool on) noexcept { autocommit_ = on; }
+  /// True while SQLite has a transaction open (sqlite3_get_autocommit() == 0).
+  bool in_transaction() const noexcept;
+
+  /// Issues the implicit "BEGIN" of PEP 249 before next runs, when not in autocommit mode, no
+  /// transaction is open and next does not manage the transaction itself.
+  void begin_if_needed(const Statement& next);
+  /// Runs one statement without parameters or rows (BEGIN, COMMIT, PRAGMA …) through the
+  /// cache, with no implicit BEGIN. Throws the mapped error.
+  void run(std::string_view sql);
+  /// Finalizes every statement and closes the handle (sqlite3_close_v2; SQLite rolls back an
+  /// open transaction). Idempotent, never throws.
+  void close() noexcept;
+
+ private:
+  sqlite3* db_;
+  bool autocommit_{false};
+  StatementCache statements_;
+};
+
+/// A connection of the sqlite3 driver (see the file comment). Closed on destruction.
+class Sqlite3Connection final : public DbapiConnection {
+ public:
+  explicit Sqlite3Connection(sqlite3* db);
+  ~Sqlite3Connection() override;
+
+  std::unique_ptr<Cursor> cursor() override;
+  /// COMMIT when a transaction is open, else nothing. Throws OperationalError (e.g. SQLITE_BUSY:
+  /// the transaction then stays open).
+  void commit() override;
+  /// ROLLBACK when a transaction is open, else nothing.
+  void rollback() override;
+  void close() noexcept override;
+  /// Open and `SELECT 1` runs.
+  bool ping() noexcept override;
+  /// On: no implicit BEGIN any more (an open transaction is not committed by this). Off: PEP
+  /// 249 implicit transactions.
+  void set_autocommit(bool on) override;
+  bool autocommit() const noexcept override;
+  /// "SERIALIZABLE" sets PRAGMA read_uncommitted = 0, "READ UNCOMMITTED" sets it to 1 (which
+  /// matters with a shared cache only: https://sqlite.org/pragma.html#pragma_read_uncommitted).
+  /// Case-insensitive; any other name is an ArgumentError listing these two.
+  void set_isolation_level(std::string_view level) override;
+  bool in_transaction() const noexcept override;
+  /// sqlite3_libversion(), e.g. "3.40.1".
+  std::string server_version() const override;
+
+ private:
+  std::shared_ptr<ConnectionState> state_;
+};
+
+/// The "sqlite3" driver: paramstyle qmark.
+class Sqlite3Driver final : public Driver {
+ public:
+  std::string_view name() const noexcept override { return "sqlite3"; }
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
+  /// Opens url's database (see the file comment). Throws ArgumentError for an unknown key or a
+  /// bad value, OperationalError when SQLite cannot open the database (the message names it).
+  std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override;
+};
+
+}  // namespace crucible::sqlite

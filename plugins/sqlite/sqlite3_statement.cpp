@@ -1,0 +1,169 @@
+// Prepared statements and the per-connection statement cache (sqlite3_statement.hpp).
+#include "sqlite3_statement.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <climits>
+#include <utility>
+
+#include "sqlite3_errors.hpp"
+
+namespace crucible::sqlite {
+
+namespace {
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// The keyword starting at pos (letters only), upper-cased, and the position after it.
+std::string next_keyword(std::string_view sql, std::size_t& pos) {
+  pos = skip_blank(sql, pos, false);
+  std::string word;
+  while (pos < sql.size() && std::isalpha(static_cast<unsigned char>(sql[pos])) != 0) {
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(sql[pos]))));
+    ++pos;
+  }
+  return word;
+}
+
+}  // namespace
+
+std::size_t skip_blank(std::string_view sql, std::size_t pos, bool skip_semicolons) noexcept {
+  while (pos < sql.size()) {
+    const char c = sql[pos];
+    if (is_space(c) || (skip_semicolons && c == ';')) {
+      ++pos;
+    } else if (c == '-' && pos + 1 < sql.size() && sql[pos + 1] == '-') {
+      const std::size_t end = sql.find('\n', pos + 2);
+      pos = end == std::string_view::npos ? sql.size() : end + 1;
+    } else if (c == '/' && pos + 1 < sql.size() && sql[pos + 1] == '*') {
+      const std::size_t end = sql.find("*/", pos + 2);
+      pos = end == std::string_view::npos ? sql.size() : end + 2;
+    } else {
+      break;
+    }
+  }
+  return pos;
+}
+
+Statement::Statement(sqlite3_stmt* raw, std::string sql) noexcept
+    : raw_(raw), sql_(std::move(sql)) {
+  // What the statement is, from its leading keyword (CPython's statement.c does the same).
+  std::size_t pos = 0;
+  const std::string first = next_keyword(sql_, pos);
+  is_insert_ = first == "INSERT" || first == "REPLACE";
+  is_dml_ = is_insert_ || first == "UPDATE" || first == "DELETE";
+  if (first == "BEGIN" || first == "COMMIT" || first == "END") {
+    controls_transaction_ = true;
+  } else if (first == "ROLLBACK") {
+    // ROLLBACK [TRANSACTION] TO [SAVEPOINT] name works inside the transaction.
+    std::string next = next_keyword(sql_, pos);
+    if (next == "TRANSACTION") next = next_keyword(sql_, pos);
+    controls_transaction_ = next != "TO";
+  }
+}
+
+Statement::~Statement() { finalize(); }
+
+void Statement::reset() noexcept {
+  if (raw_ == nullptr) return;
+  sqlite3_reset(raw_);
+  sqlite3_clear_bindings(raw_);
+}
+
+void Statement::finalize() noexcept {
+  if (raw_ == nullptr) return;
+  sqlite3_finalize(raw_);
+  raw_ = nullptr;
+}
+
+std::shared_ptr<Statement> prepare_statement(sqlite3* db, std::string_view sql, bool persistent) {
+  if (sql.find('\0') != std::string_view::npos) {
+    throw_programming_error(
+        "the SQL contains a NUL character; SQLite would ignore everything after it", sql);
+  }
+  if (sql.size() > static_cast<std::size_t>(INT_MAX)) {
+    throw_error(SQLITE_TOOBIG,
+                "the SQL is " + std::to_string(sql.size()) + " bytes; SQLite takes at most " +
+                    std::to_string(INT_MAX),
+                sql.substr(0, 200));
+  }
+  sqlite3_stmt* raw = nullptr;
+  const char* tail = nullptr;
+  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                    persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(raw);
+    throw_last_error(db, sql);
+  }
+  auto statement = std::make_shared<Statement>(raw, std::string(sql));
+  const auto consumed = static_cast<std::size_t>(tail - sql.data());
+  if (skip_blank(sql, consumed, true) < sql.size()) {
+    throw_programming_error("You can only execute one statement at a time.", sql);
+  }
+  return statement;
+}
+
+StatementCache::StatementCache(std::size_t capacity) noexcept : capacity_(capacity) {}
+
+StatementCache::~StatementCache() { finalize_all(); }
+
+std::shared_ptr<Statement> StatementCache::acquire(sqlite3* db, std::string_view sql) {
+  if (const auto found = index_.find(sql); found != index_.end()) {
+    const std::shared_ptr<Statement>& cached = *found->second;
+    if (!cached->in_use()) {
+      lru_.splice(lru_.begin(), lru_, found->second);
+      cached->set_in_use(true);
+      return cached;
+    }
+    // Another cursor is stepping the cached one: this cursor gets its own.
+    auto fresh = prepare_statement(db, sql, false);
+    fresh->set_in_use(true);
+    track_outside(fresh);
+    return fresh;
+  }
+  auto statement = prepare_statement(db, sql, true);
+  statement->set_in_use(true);
+  if (capacity_ == 0) {
+    track_outside(statement);
+    return statement;
+  }
+  lru_.push_front(statement);
+  index_.emplace(statement->sql(), lru_.begin());
+  if (lru_.size() > capacity_) {
+    const std::shared_ptr<Statement> victim = lru_.back();
+    if (victim->in_use()) track_outside(victim);  // its cursor keeps it alive until release
+    index_.erase(victim->sql());
+    lru_.pop_back();
+  }
+  return statement;
+}
+
+void StatementCache::release(const std::shared_ptr<Statement>& statement) noexcept {
+  if (!statement) return;
+  statement->reset();
+  statement->set_in_use(false);
+}
+
+void StatementCache::finalize_all() noexcept {
+  for (const auto& statement : lru_) statement->finalize();
+  for (const auto& weak : outside_) {
+    if (const auto statement = weak.lock()) statement->finalize();
+  }
+  index_.clear();
+  lru_.clear();
+  outside_.clear();
+}
+
+void StatementCache::track_outside(const std::shared_ptr<Statement>& statement) {
+  // Forget statements whose cursors are gone before the list grows further.
+  if (outside_.size() >= 16) {
+    std::erase_if(outside_, [](const std::weak_ptr<Statement>& w) { return w.expired(); });
+  }
+  outside_.push_back(statement);
+}
+
+}  // namespace crucible::sqlite

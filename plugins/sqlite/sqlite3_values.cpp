@@ -1,0 +1,236 @@
+// Binding Values and reading columns (sqlite3_values.hpp).
+#include "sqlite3_values.hpp"
+
+#include <sqlite3.h>
+
+#include <array>
+#include <charconv>
+#include <cctype>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <type_traits>
+#include <variant>
+
+#include "crucible/errors.hpp"
+#include "sqlite3_errors.hpp"
+
+namespace crucible::sqlite {
+
+namespace {
+
+bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+// Reads a non-negative decimal integer at pos (after spaces); nullopt when there is none.
+std::optional<std::int32_t> read_int(std::string_view text, std::size_t& pos) noexcept {
+  while (pos < text.size() && is_space(text[pos])) ++pos;
+  std::int32_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data() + pos, text.data() + text.size(), value);
+  if (ec != std::errc{}) return std::nullopt;
+  pos = static_cast<std::size_t>(end - text.data());
+  while (pos < text.size() && is_space(text[pos])) ++pos;
+  return value;
+}
+
+// Shortest text that reads back as the same double ("0.1", "1e+20"); valid JSON and a valid
+// decimal literal for every finite value.
+std::string shortest_text(double value) {
+  std::array<char, 64> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value);
+  return ec == std::errc{} ? std::string(buffer.data(), end) : std::to_string(value);
+}
+
+// value with exactly scale digits after the point, as SQLAlchemy's SQLite Numeric result
+// processor formats a REAL ("%.*f"); the shortest text when that does not fit.
+std::string fixed_text(double value, std::int32_t scale) {
+  std::array<char, 512> buffer{};
+  const auto [end, ec] = std::to_chars(buffer.data(), buffer.data() + buffer.size(), value,
+                                       std::chars_format::fixed, scale);
+  return ec == std::errc{} ? std::string(buffer.data(), end) : shortest_text(value);
+}
+
+void convert_integer(std::int64_t number, const DeclaredType& type, Value& out) {
+  switch (type.kind) {
+    case DeclaredKind::kBool:
+      if (number == 0 || number == 1) {
+        out = Value(number == 1);
+        return;
+      }
+      break;
+    case DeclaredKind::kDecimal: {
+      // NUMERIC affinity stores "10.00" as INTEGER 10; give the declared scale back.
+      std::string text = std::to_string(number);
+      if (type.scale && *type.scale > 0) {
+        text += "." + std::string(static_cast<std::size_t>(*type.scale), '0');
+      }
+      out = Value(Decimal{std::move(text)});
+      return;
+    }
+    case DeclaredKind::kJson:  // NUMERIC affinity stores the document "42" as INTEGER 42
+      out = Value(Json{std::to_string(number)});
+      return;
+    default:
+      break;
+  }
+  out = Value(number);
+}
+
+void convert_float(double number, const DeclaredType& type, Value& out) {
+  if (std::isfinite(number)) {
+    if (type.kind == DeclaredKind::kDecimal) {
+      out = Value(Decimal{type.scale ? fixed_text(number, *type.scale) : shortest_text(number)});
+      return;
+    }
+    if (type.kind == DeclaredKind::kJson) {
+      out = Value(Json{shortest_text(number)});
+      return;
+    }
+  }
+  out = Value(number);
+}
+
+void convert_text(std::string_view text, const DeclaredType& type, Value& out) {
+  try {
+    switch (type.kind) {
+      case DeclaredKind::kDate: out = Value(Date::parse(text)); return;
+      case DeclaredKind::kDateTime: out = Value(DateTime::parse(text)); return;
+      case DeclaredKind::kTime: out = Value(Time::parse(text)); return;
+      case DeclaredKind::kDecimal: out = Value(Decimal::parse(text)); return;
+      case DeclaredKind::kUuid: out = Value(Uuid::parse(text)); return;
+      case DeclaredKind::kJson: out = Value(Json{std::string(text)}); return;
+      case DeclaredKind::kBool:
+      case DeclaredKind::kNone: break;
+    }
+  } catch (const Error&) {
+    // Not a value of the declared type: keep the text as stored.
+  }
+  out = Value(std::string(text));
+}
+
+[[noreturn]] void throw_nan(int index, std::string_view sql) {
+  throw DataError(ErrorInfo{"", 0,
+                            "cannot bind NaN to parameter " + std::to_string(index) +
+                                ": SQLite would store it as NULL and lose it; bind null or a "
+                                "number instead",
+                            std::string(sql)});
+}
+
+}  // namespace
+
+DeclaredType parse_declared_type(const char* declared) noexcept {
+  DeclaredType type;
+  if (declared == nullptr) return type;
+  const std::string_view text(declared);
+  std::size_t pos = 0;
+  while (pos < text.size() && is_space(text[pos])) ++pos;
+  std::string word;
+  while (pos < text.size() && !is_space(text[pos]) && text[pos] != '(') {
+    word.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(text[pos]))));
+    ++pos;
+  }
+  if (word == "BOOLEAN" || word == "BOOL") {
+    type.kind = DeclaredKind::kBool;
+  } else if (word == "DATE") {
+    type.kind = DeclaredKind::kDate;
+  } else if (word == "DATETIME" || word == "TIMESTAMP") {
+    type.kind = DeclaredKind::kDateTime;
+  } else if (word == "TIME") {
+    type.kind = DeclaredKind::kTime;
+  } else if (word == "DECIMAL" || word == "NUMERIC") {
+    type.kind = DeclaredKind::kDecimal;
+  } else if (word == "UUID") {
+    type.kind = DeclaredKind::kUuid;
+  } else if (word == "JSON") {
+    type.kind = DeclaredKind::kJson;
+  }
+  // "(p)" or "(p, s)" after the name, possibly after further words ("DOUBLE PRECISION(8)").
+  pos = text.find('(', pos);
+  if (pos != std::string_view::npos) {
+    ++pos;
+    const auto precision = read_int(text, pos);
+    if (precision && pos < text.size() && (text[pos] == ')' || text[pos] == ',')) {
+      type.precision = precision;
+      if (text[pos] == ',') {
+        ++pos;
+        const auto scale = read_int(text, pos);
+        if (scale && pos < text.size() && text[pos] == ')') type.scale = scale;
+      }
+    }
+  }
+  return type;
+}
+
+void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::string_view sql) {
+  const auto bind_text = [&](std::string_view text) {
+    return sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
+                               SQLITE_UTF8);
+  };
+  const int rc = std::visit(
+      [&](const auto& v) -> int {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return sqlite3_bind_null(statement, index);
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return sqlite3_bind_int64(statement, index, v ? 1 : 0);
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          return sqlite3_bind_int64(statement, index, v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          if (std::isnan(v)) throw_nan(index, sql);
+          return sqlite3_bind_double(statement, index, v);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return bind_text(v);
+        } else if constexpr (std::is_same_v<T, Bytes>) {
+          // A null pointer would bind NULL; an empty BLOB is a zero-length zeroblob.
+          if (v.empty()) return sqlite3_bind_zeroblob(statement, index, 0);
+          return sqlite3_bind_blob64(statement, index, v.data(), v.size(), SQLITE_TRANSIENT);
+        } else if constexpr (std::is_same_v<T, Date> || std::is_same_v<T, Time> ||
+                             std::is_same_v<T, DateTime>) {
+          return bind_text(v.to_string());
+        } else if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, Json>) {
+          return bind_text(v.text);
+        } else if constexpr (std::is_same_v<T, Uuid>) {
+          return bind_text(v.to_hex());
+        } else {
+          static_assert(sizeof(T) == 0, "bind_value: a Value kind is not handled");
+        }
+      },
+      value.storage());
+  if (rc != SQLITE_OK) throw_result(sqlite3_db_handle(statement), rc, sql);
+}
+
+void read_column(sqlite3_stmt* statement, int column, const DeclaredType& type, Value& out) {
+  switch (sqlite3_column_type(statement, column)) {
+    case SQLITE_NULL:
+      out = Value();
+      return;
+    case SQLITE_INTEGER:
+      convert_integer(sqlite3_column_int64(statement, column), type, out);
+      return;
+    case SQLITE_FLOAT:
+      convert_float(sqlite3_column_double(statement, column), type, out);
+      return;
+    case SQLITE_TEXT: {
+      // sqlite3_column_text, then sqlite3_column_bytes (https://sqlite.org/c3ref/column_blob.html)
+      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      convert_text(std::string_view(text == nullptr ? "" : text, size), type, out);
+      return;
+    }
+    default: {  // SQLITE_BLOB
+      const void* data = sqlite3_column_blob(statement, column);
+      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+      if (type.kind == DeclaredKind::kUuid && size == 16) {
+        Uuid uuid;
+        std::memcpy(uuid.bytes.data(), data, 16);
+        out = Value(uuid);
+        return;
+      }
+      Bytes bytes(size);
+      if (size > 0) std::memcpy(bytes.data(), data, size);
+      out = Value(std::move(bytes));
+      return;
+    }
+  }
+}
+
+}  // namespace crucible::sqlite

@@ -1,0 +1,127 @@
+// The "sqlite" dialect (sqlite_dialect.hpp); reflection is in sqlite_reflection.cpp.
+#include "sqlite_dialect.hpp"
+
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cctype>
+#include <memory>
+
+#include "crucible/dbapi.hpp"
+#include "crucible/errors.hpp"
+#include "crucible/url.hpp"
+#include "sqlite3_errors.hpp"
+#include "sqlite3_statement.hpp"
+
+namespace crucible::sqlite {
+
+namespace {
+
+bool is_space(char c) noexcept {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+}
+
+std::string_view trim(std::string_view text) noexcept {
+  while (!text.empty() && is_space(text.front())) text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+bool truthy(std::string_view text) {
+  std::string value(text);
+  std::transform(value.begin(), value.end(), value.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return value == "true" || value == "1" || value == "yes" || value == "on";
+}
+
+}  // namespace
+
+SqliteDialect::SqliteDialect() {
+  features_.supports_returning = sqlite3_libversion_number() >= 3035000;
+  features_.supports_multivalues_insert = true;
+  features_.supports_native_boolean = false;
+  features_.supports_native_uuid = false;
+  features_.supports_savepoints = true;
+  features_.supports_sequences = false;
+  features_.supports_transactional_ddl = true;
+  features_.max_identifier_length = 9999;  // SQLite has no limit; SQLAlchemy's default
+  features_.upsert_style = UpsertStyle::kOnConflict;
+}
+
+std::vector<std::string> SqliteDialect::split_script(std::string_view script) const {
+  if (script.find('\0') != std::string_view::npos) {
+    throw ArgumentError("the SQL script contains a NUL character at byte " +
+                        std::to_string(script.find('\0')) + "; SQLite would stop reading there");
+  }
+  std::vector<std::string> statements;
+  const auto add = [&](std::string_view text) {
+    text = trim(text);
+    if (!text.empty() && text.back() == ';') text.remove_suffix(1);
+    text = trim(text);
+    if (skip_blank(text, 0, true) < text.size()) statements.emplace_back(text);
+  };
+  std::size_t start = 0;
+  std::string candidate;
+  for (std::size_t i = script.find(';'); i != std::string_view::npos; i = script.find(';', i + 1)) {
+    // A ';' ends a statement only where sqlite3_complete says the text so far is complete:
+    // not inside a literal, identifier, comment or trigger body.
+    candidate.assign(script.substr(start, i + 1 - start));
+    if (sqlite3_complete(candidate.c_str()) != 0) {
+      add(candidate);
+      start = i + 1;
+    }
+  }
+  const std::string_view tail = script.substr(start);
+  if (skip_blank(tail, 0, true) < tail.size()) {
+    candidate.assign(tail);
+    candidate += "\n;";
+    if (sqlite3_complete(candidate.c_str()) == 0) {
+      std::string excerpt(trim(tail).substr(0, 60));
+      throw ArgumentError("the SQL script ends inside a string literal, quoted identifier, comment "
+                          "or trigger body (BEGIN without END): '" + excerpt + "…'");
+    }
+    add(tail);
+  }
+  return statements;
+}
+
+PoolClass SqliteDialect::default_pool_class(const URL& url) const {
+  const std::string& database = url.database();
+  if (database.empty() || database == ":memory:") return PoolClass::kStaticPool;
+  // A "file:" URI names an in-memory database with the name ":memory:" or mode=memory, in the
+  // URI itself or, with uri=true, in the URL query passed on to it. (Debian's libsqlite3 is
+  // built with SQLITE_USE_URI, so "file:" names are URIs even without uri=true.)
+  if (database.rfind("file:", 0) == 0) {
+    const auto uri_flag = url.query_value("uri");
+    const auto mode = url.query_value("mode");
+    const bool memory = database.rfind("file::memory:", 0) == 0 ||
+                        database.find("mode=memory") != std::string::npos ||
+                        (uri_flag && truthy(*uri_flag) && mode && *mode == "memory");
+    if (memory) return PoolClass::kStaticPool;
+  }
+  return PoolClass::kQueuePool;
+}
+
+void SqliteDialect::on_connect(DbapiConnection& conn) const {
+  const bool was_autocommit = conn.autocommit();
+  conn.set_autocommit(true);
+  try {
+    const std::unique_ptr<Cursor> cursor = conn.cursor();
+    cursor->execute("PRAGMA foreign_keys = ON", {});
+  } catch (...) {
+    conn.set_autocommit(was_autocommit);
+    throw;
+  }
+  conn.set_autocommit(was_autocommit);
+}
+
+std::vector<std::string> SqliteDialect::isolation_levels() const {
+  return {"SERIALIZABLE", "READ UNCOMMITTED", "AUTOCOMMIT"};
+}
+
+bool SqliteDialect::is_disconnect(const DBAPIError& error) const noexcept {
+  return dynamic_cast<const InterfaceError*>(&error) != nullptr &&
+         error.driver_message().find(kClosedDatabaseMessage) != std::string::npos;
+}
+
+}  // namespace crucible::sqlite

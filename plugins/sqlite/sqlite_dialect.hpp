@@ -1,0 +1,86 @@
+#pragma once
+// The "sqlite" dialect: SQLite's SQL language, independent of the driver that talks to it
+// (SQLAlchemy's dialects/sqlite/base.py). Its default driver is "sqlite3".
+//
+// Features (https://sqlite.org/lang.html): RETURNING (3.35+), multi-row VALUES, savepoints,
+// INSERT … ON CONFLICT upserts (3.24+) and transactional DDL; no native BOOLEAN or UUID (stored
+// as 0/1 and CHAR(32), as SQLAlchemy does), no sequences, no identifier length limit.
+//
+// Reflection runs PRAGMA table_xinfo, index_list, index_info, foreign_key_list and reads
+// sqlite_master through the DbapiConnection it is given (sqlite_reflection.cpp), so it works
+// inside or outside a transaction. A schema is "main", "temp" or an attached database's name;
+// nullopt means SQLite's own search order (temp, main, attached) for one table and "main" for
+// the table lists.
+//
+// Immutable and thread-safe, as every Dialect.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crucible/dialect.hpp"
+
+namespace crucible::sqlite {
+
+class SqliteDialect final : public Dialect {
+ public:
+  SqliteDialect();
+
+  std::string_view name() const noexcept override { return "sqlite"; }
+  std::string_view default_driver() const noexcept override { return "sqlite3"; }
+  const DialectFeatures& features() const noexcept override { return features_; }
+
+  /// Splits script with sqlite3_complete() (https://sqlite.org/c3ref/complete.html), so
+  /// CREATE TRIGGER … BEGIN …; …; END; stays one statement. Drops the separating ';' and
+  /// statements holding only whitespace and comments. Throws ArgumentError when the script
+  /// ends inside a literal, a quoted identifier or a trigger body, or holds a NUL character.
+  std::vector<std::string> split_script(std::string_view script) const override;
+
+  /// StaticPool for an in-memory database (database "" or ":memory:", or with uri=true a
+  /// "file:" URI with mode=memory or the name ":memory:"), where each new connection would
+  /// see a new empty database; QueuePool for a file.
+  PoolClass default_pool_class(const URL& url) const override;
+
+  /// Switches foreign key enforcement on (PRAGMA foreign_keys = ON). The pragma is a no-op
+  /// inside a transaction, so it runs with the connection in autocommit mode, which is then
+  /// restored.
+  void on_connect(DbapiConnection& conn) const override;
+
+  /// SERIALIZABLE (SQLite's own), READ UNCOMMITTED (shared-cache only) and AUTOCOMMIT.
+  std::vector<std::string> isolation_levels() const override;
+
+  /// True for the driver's "Cannot operate on a closed database." error.
+  bool is_disconnect(const DBAPIError& error) const noexcept override;
+
+  // Reflection (sqlite_reflection.cpp); see Dialect for the contract.
+  std::vector<std::string> get_table_names(DbapiConnection& conn,
+                                           const std::optional<std::string>& schema) const override;
+  std::vector<std::string> get_view_names(DbapiConnection& conn,
+                                          const std::optional<std::string>& schema) const override;
+  bool has_table(DbapiConnection& conn, std::string_view table,
+                 const std::optional<std::string>& schema) const override;
+  std::vector<ReflectedColumn> get_columns(DbapiConnection& conn, std::string_view table,
+                                           const std::optional<std::string>& schema) const override;
+  ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,
+                                        const std::optional<std::string>& schema) const override;
+  std::vector<ReflectedForeignKey> get_foreign_keys(
+      DbapiConnection& conn, std::string_view table,
+      const std::optional<std::string>& schema) const override;
+  std::vector<ReflectedIndex> get_indexes(DbapiConnection& conn, std::string_view table,
+                                          const std::optional<std::string>& schema) const override;
+  std::vector<ReflectedUniqueConstraint> get_unique_constraints(
+      DbapiConnection& conn, std::string_view table,
+      const std::optional<std::string>& schema) const override;
+
+ private:
+  DialectFeatures features_;
+
+  // "PRAGMA [schema.]name(table)" with both identifiers quoted.
+  std::string pragma_sql(std::string_view pragma, std::string_view argument,
+                         const std::optional<std::string>& schema) const;
+  // The CREATE TABLE text of table from sqlite_master, or "" (for constraint names).
+  std::string table_sql(DbapiConnection& conn, std::string_view table,
+                        const std::optional<std::string>& schema) const;
+};
+
+}  // namespace crucible::sqlite

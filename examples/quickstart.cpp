@@ -28,9 +28,8 @@ int main(int argc, char** argv) {
 
     engine.begin([](Connection& conn) {  // the schema
       conn.execute(text("DROP TABLE IF EXISTS users"));
-      conn.execute(
-          text("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
-               "email VARCHAR(120) UNIQUE)"));
+      conn.execute(text("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+                        "email VARCHAR(120) UNIQUE)"));
     });
 
     engine.begin([](Connection& conn) {  // commits when the block returns, rolls back if it throws

@@ -19,14 +19,10 @@ bool accepts_param_and_file(Command command) { return command == Command::kSql; 
 
 std::string_view command_name(Command command) {
   switch (command) {
-    case Command::kPlugins:
-      return "plugins";
-    case Command::kSql:
-      return "sql";
-    case Command::kInspect:
-      return "inspect";
-    case Command::kNone:
-      break;
+  case Command::kPlugins: return "plugins";
+  case Command::kSql: return "sql";
+  case Command::kInspect: return "inspect";
+  case Command::kNone: break;
   }
   return "";
 }
@@ -79,30 +75,29 @@ void validate(const Invocation& inv, bool saw_param_or_file) {
                       see_command + ")");
   };
   switch (inv.command) {
-    case Command::kPlugins:
-      if (n > 0) throw extra(0);
-      break;
-    case Command::kSql:
-      if (n == 0)
-        throw UsageError("sql needs a database URL and a STATEMENT or --file SCRIPT (" +
-                         see_command + ")");
-      if (inv.file) {
-        if (n > 1)
-          throw UsageError("give either a STATEMENT or --file SCRIPT, not both (" + see_command +
-                           ")");
-      } else {
-        if (n == 1)
-          throw UsageError("sql needs a STATEMENT after the URL, or --file SCRIPT (" + see_command +
-                           ")");
-        if (n > 2) throw extra(2);
-      }
-      break;
-    case Command::kInspect:
-      if (n == 0) throw UsageError("inspect needs a database URL (" + see_command + ")");
+  case Command::kPlugins:
+    if (n > 0) throw extra(0);
+    break;
+  case Command::kSql:
+    if (n == 0)
+      throw UsageError("sql needs a database URL and a STATEMENT or --file SCRIPT (" + see_command +
+                       ")");
+    if (inv.file) {
+      if (n > 1)
+        throw UsageError("give either a STATEMENT or --file SCRIPT, not both (" + see_command +
+                         ")");
+    } else {
+      if (n == 1)
+        throw UsageError("sql needs a STATEMENT after the URL, or --file SCRIPT (" + see_command +
+                         ")");
       if (n > 2) throw extra(2);
-      break;
-    case Command::kNone:
-      break;
+    }
+    break;
+  case Command::kInspect:
+    if (n == 0) throw UsageError("inspect needs a database URL (" + see_command + ")");
+    if (n > 2) throw extra(2);
+    break;
+  case Command::kNone: break;
   }
 }
 
@@ -253,23 +248,16 @@ std::string usage(Command command) {
       "      key), foreign keys, indexes and unique constraints. CSV prints the columns.\n";
   std::string out = "usage:\n";
   switch (command) {
-    case Command::kPlugins:
-      out += kPlugins;
-      break;
-    case Command::kSql:
-      out += kSql;
-      break;
-    case Command::kInspect:
-      out += kInspect;
-      break;
-    case Command::kNone:
-      out =
-          "crucible: a database toolkit's command line; it reaches databases through plugins.\n"
+  case Command::kPlugins: out += kPlugins; break;
+  case Command::kSql: out += kSql; break;
+  case Command::kInspect: out += kInspect; break;
+  case Command::kNone:
+    out = "crucible: a database toolkit's command line; it reaches databases through plugins.\n"
           "\nusage:\n";
-      out += kPlugins;
-      out += kSql;
-      out += kInspect;
-      break;
+    out += kPlugins;
+    out += kSql;
+    out += kInspect;
+    break;
   }
   out += "\n";
   out += kOptions;

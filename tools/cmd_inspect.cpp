@@ -206,20 +206,16 @@ int describe_table(const Inspector& inspector, const URL& url, const std::string
   report.indexes = inspector.get_indexes(name);
   report.uniques = inspector.get_unique_constraints(name);
   switch (format) {
-    case Format::kJson:
-      write_json(out, table_json(report));
-      break;
-    case Format::kCsv:
-      write_csv(out, columns_grid(report));
-      break;
-    case Format::kTable:
-      out << (report.relation.kind == "view" ? "View " : "Table ") << name << " of " << url.render()
-          << '\n';
-      write_section(out, "Columns", columns_grid(report));
-      write_section(out, "Foreign keys", foreign_keys_grid(report));
-      write_section(out, "Indexes", indexes_grid(report));
-      write_section(out, "Unique constraints", uniques_grid(report));
-      break;
+  case Format::kJson: write_json(out, table_json(report)); break;
+  case Format::kCsv: write_csv(out, columns_grid(report)); break;
+  case Format::kTable:
+    out << (report.relation.kind == "view" ? "View " : "Table ") << name << " of " << url.render()
+        << '\n';
+    write_section(out, "Columns", columns_grid(report));
+    write_section(out, "Foreign keys", foreign_keys_grid(report));
+    write_section(out, "Indexes", indexes_grid(report));
+    write_section(out, "Unique constraints", uniques_grid(report));
+    break;
   }
   return 0;
 }

@@ -76,25 +76,21 @@ Poco::JSON::Array::Ptr plugins_json(const std::vector<registry::PluginInfo>& plu
 int run_plugins(const Invocation& inv, std::ostream& out) {
   const std::vector<registry::PluginInfo> plugins = registry::list_available();
   switch (inv.format) {
-    case Format::kJson:
-      write_json(out, plugins_json(plugins));
-      break;
-    case Format::kCsv:
-      write_csv(out, plugins_grid(plugins));
-      break;
-    case Format::kTable: {
-      if (plugins.empty())
-        out << "No plugins found.\n";
-      else
-        write_table(out, plugins_grid(plugins), {.null_text = "", .footer = false});
-      out << "\nSearch path ($CRUCIBLE_PLUGIN_PATH, the install and the build directory):\n";
-      for (const auto& dir : registry::search_path()) {
-        std::error_code ec;
-        out << "  " << dir.string() << (std::filesystem::is_directory(dir, ec) ? "" : "  (absent)")
-            << '\n';
-      }
-      break;
+  case Format::kJson: write_json(out, plugins_json(plugins)); break;
+  case Format::kCsv: write_csv(out, plugins_grid(plugins)); break;
+  case Format::kTable: {
+    if (plugins.empty())
+      out << "No plugins found.\n";
+    else
+      write_table(out, plugins_grid(plugins), {.null_text = "", .footer = false});
+    out << "\nSearch path ($CRUCIBLE_PLUGIN_PATH, the install and the build directory):\n";
+    for (const auto& dir : registry::search_path()) {
+      std::error_code ec;
+      out << "  " << dir.string() << (std::filesystem::is_directory(dir, ec) ? "" : "  (absent)")
+          << '\n';
     }
+    break;
+  }
   }
   return 0;
 }

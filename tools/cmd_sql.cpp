@@ -97,17 +97,14 @@ void print_outcome(std::ostream& out, const Outcome& outcome, Format format) {
     return;
   }
   switch (format) {
-    case Format::kTable:
-      out << rows_affected_text(outcome.rowcount) << '\n';
-      break;
-    case Format::kCsv:
-      break;  // no rows, no header: nothing to read
-    case Format::kJson: {
-      auto object = Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
-      object->set("rowcount", static_cast<Poco::Int64>(outcome.rowcount));
-      write_json(out, object);
-      break;
-    }
+  case Format::kTable: out << rows_affected_text(outcome.rowcount) << '\n'; break;
+  case Format::kCsv: break;  // no rows, no header: nothing to read
+  case Format::kJson: {
+    auto object = Poco::makeShared<Poco::JSON::Object>(Poco::JSON_PRESERVE_KEY_ORDER);
+    object->set("rowcount", static_cast<Poco::Int64>(outcome.rowcount));
+    write_json(out, object);
+    break;
+  }
   }
 }
 

@@ -116,14 +116,10 @@ int run(const std::vector<std::string_view>& args, std::ostream& out) {
     return 0;
   }
   switch (inv.command) {
-    case Command::kPlugins:
-      return run_plugins(inv, out);
-    case Command::kSql:
-      return run_sql(inv, out);
-    case Command::kInspect:
-      return run_inspect(inv, out);
-    case Command::kNone:
-      break;
+  case Command::kPlugins: return run_plugins(inv, out);
+  case Command::kSql: return run_sql(inv, out);
+  case Command::kInspect: return run_inspect(inv, out);
+  case Command::kNone: break;
   }
   throw UsageError("missing command: plugins, sql or inspect (see 'crucible --help')");
 }

@@ -50,24 +50,18 @@ std::string escape_controls(std::string_view text) {
   out.reserve(text.size());
   for (char c : text) {
     switch (c) {
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
-          static constexpr char kDigits[] = "0123456789abcdef";
-          out += "\\x";
-          out += kDigits[(static_cast<unsigned char>(c) >> 4) & 0xf];
-          out += kDigits[static_cast<unsigned char>(c) & 0xf];
-        } else {
-          out += c;
-        }
+    case '\n': out += "\\n"; break;
+    case '\r': out += "\\r"; break;
+    case '\t': out += "\\t"; break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+        static constexpr char kDigits[] = "0123456789abcdef";
+        out += "\\x";
+        out += kDigits[(static_cast<unsigned char>(c) >> 4) & 0xf];
+        out += kDigits[static_cast<unsigned char>(c) & 0xf];
+      } else {
+        out += c;
+      }
     }
   }
   return out;
@@ -186,20 +180,16 @@ void write_csv(std::ostream& out, const Grid& grid) {
 
 Poco::Dynamic::Var value_to_json(const Value& value) {
   switch (value.kind()) {
-    case ValueKind::kNull:
-      return {};
-    case ValueKind::kBool:
-      return std::get<bool>(value.storage());
-    case ValueKind::kInt:
-      return static_cast<Poco::Int64>(std::get<std::int64_t>(value.storage()));
-    case ValueKind::kDouble: {
-      const double x = std::get<double>(value.storage());
-      if (std::isfinite(x)) return x;
-      // JSON has no NaN or infinity (RFC 8259 §6): say it as text rather than emit bad JSON.
-      return std::string(std::isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"));
-    }
-    default:
-      return cell_text(value);
+  case ValueKind::kNull: return {};
+  case ValueKind::kBool: return std::get<bool>(value.storage());
+  case ValueKind::kInt: return static_cast<Poco::Int64>(std::get<std::int64_t>(value.storage()));
+  case ValueKind::kDouble: {
+    const double x = std::get<double>(value.storage());
+    if (std::isfinite(x)) return x;
+    // JSON has no NaN or infinity (RFC 8259 §6): say it as text rather than emit bad JSON.
+    return std::string(std::isnan(x) ? "NaN" : (x > 0 ? "Infinity" : "-Infinity"));
+  }
+  default: return cell_text(value);
   }
 }
 
@@ -230,15 +220,9 @@ void write_json(std::ostream& out, const Poco::Dynamic::Var& doc) {
 
 void write_grid(std::ostream& out, const Grid& grid, Format format) {
   switch (format) {
-    case Format::kTable:
-      write_table(out, grid);
-      break;
-    case Format::kCsv:
-      write_csv(out, grid);
-      break;
-    case Format::kJson:
-      write_json(out, grid_to_json(grid));
-      break;
+  case Format::kTable: write_table(out, grid); break;
+  case Format::kCsv: write_csv(out, grid); break;
+  case Format::kJson: write_json(out, grid_to_json(grid)); break;
   }
 }
 

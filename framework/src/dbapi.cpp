@@ -10,11 +10,11 @@ Driver::~Driver() = default;
 
 std::string_view paramstyle_name(ParamStyle style) noexcept {
   switch (style) {
-    case ParamStyle::kQmark: return "qmark";
-    case ParamStyle::kNumeric: return "numeric";
-    case ParamStyle::kNumericDollar: return "numeric_dollar";
-    case ParamStyle::kNamed: return "named";
-    case ParamStyle::kFormat: return "format";
+  case ParamStyle::kQmark: return "qmark";
+  case ParamStyle::kNumeric: return "numeric";
+  case ParamStyle::kNumericDollar: return "numeric_dollar";
+  case ParamStyle::kNamed: return "named";
+  case ParamStyle::kFormat: return "format";
   }
   return "unknown";
 }

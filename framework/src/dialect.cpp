@@ -62,7 +62,8 @@ std::vector<std::string> Dialect::split_script(std::string_view script) const {
       continue;
     }
     std::size_t start = 0;
-    for (std::size_t semi; (semi = piece.find(';', start)) != std::string_view::npos; start = semi + 1) {
+    for (std::size_t semi; (semi = piece.find(';', start)) != std::string_view::npos;
+         start = semi + 1) {
       std::string_view part = piece.substr(start, semi - start);
       current += part;
       has_code = has_code || !blank(part);
@@ -91,15 +92,18 @@ std::vector<std::string> Dialect::isolation_levels() const {
   return {"SERIALIZABLE", "REPEATABLE READ", "READ COMMITTED", "READ UNCOMMITTED", "AUTOCOMMIT"};
 }
 
-void Dialect::set_isolation_level(DbapiConnection& conn, std::string_view level) const {
-  const std::string wanted = upper(level);
+std::string Dialect::normalize_isolation_level(std::string_view level) const {
+  std::string wanted = upper(level);
   const std::vector<std::string> levels = isolation_levels();
-  if (std::find(levels.begin(), levels.end(), wanted) == levels.end()) {
-    std::string known;
-    for (const auto& l : levels) known += (known.empty() ? "" : ", ") + l;
-    throw ArgumentError("isolation level '" + std::string(level) + "' is not one the " +
-                        std::string(name()) + " dialect accepts; use one of: " + known);
-  }
+  if (std::find(levels.begin(), levels.end(), wanted) != levels.end()) return wanted;
+  std::string known;
+  for (const auto& l : levels) known += (known.empty() ? "" : ", ") + l;
+  throw ArgumentError("isolation level '" + std::string(level) + "' is not one the " +
+                      std::string(name()) + " dialect accepts; use one of: " + known);
+}
+
+void Dialect::set_isolation_level(DbapiConnection& conn, std::string_view level) const {
+  const std::string wanted = normalize_isolation_level(level);
   if (wanted == "AUTOCOMMIT") {
     conn.set_autocommit(true);
   } else {
@@ -122,13 +126,16 @@ std::string Dialect::rollback_to_savepoint_sql(std::string_view name) const {
   return "ROLLBACK TO SAVEPOINT " + quote_identifier(name);
 }
 
-std::vector<std::string> Dialect::get_table_names(DbapiConnection&, const std::optional<std::string>&) const {
+std::vector<std::string> Dialect::get_table_names(DbapiConnection&,
+                                                  const std::optional<std::string>&) const {
   no_reflection(*this, "get_table_names");
 }
-std::vector<std::string> Dialect::get_view_names(DbapiConnection&, const std::optional<std::string>&) const {
+std::vector<std::string> Dialect::get_view_names(DbapiConnection&,
+                                                 const std::optional<std::string>&) const {
   no_reflection(*this, "get_view_names");
 }
-bool Dialect::has_table(DbapiConnection&, std::string_view, const std::optional<std::string>&) const {
+bool Dialect::has_table(DbapiConnection&, std::string_view,
+                        const std::optional<std::string>&) const {
   no_reflection(*this, "has_table");
 }
 std::vector<ReflectedColumn> Dialect::get_columns(DbapiConnection&, std::string_view,
@@ -139,16 +146,18 @@ ReflectedPrimaryKey Dialect::get_pk_constraint(DbapiConnection&, std::string_vie
                                                const std::optional<std::string>&) const {
   no_reflection(*this, "get_pk_constraint");
 }
-std::vector<ReflectedForeignKey> Dialect::get_foreign_keys(DbapiConnection&, std::string_view,
-                                                           const std::optional<std::string>&) const {
+std::vector<ReflectedForeignKey>
+Dialect::get_foreign_keys(DbapiConnection&, std::string_view,
+                          const std::optional<std::string>&) const {
   no_reflection(*this, "get_foreign_keys");
 }
 std::vector<ReflectedIndex> Dialect::get_indexes(DbapiConnection&, std::string_view,
                                                  const std::optional<std::string>&) const {
   no_reflection(*this, "get_indexes");
 }
-std::vector<ReflectedUniqueConstraint> Dialect::get_unique_constraints(
-    DbapiConnection&, std::string_view, const std::optional<std::string>&) const {
+std::vector<ReflectedUniqueConstraint>
+Dialect::get_unique_constraints(DbapiConnection&, std::string_view,
+                                const std::optional<std::string>&) const {
   no_reflection(*this, "get_unique_constraints");
 }
 

@@ -25,7 +25,8 @@ constexpr std::size_t kMaxLoggedSets = 10;    // parameter sets shown for execut
 std::string log_value(const Value& v) {
   std::string text = v.to_string();
   if (text.size() > kMaxLoggedValue) text = text.substr(0, kMaxLoggedValue) + "…";
-  if (v.kind() == ValueKind::kString || v.kind() == ValueKind::kDecimal || v.kind() == ValueKind::kJson)
+  if (v.kind() == ValueKind::kString || v.kind() == ValueKind::kDecimal ||
+      v.kind() == ValueKind::kJson)
     return "'" + text + "'";
   return text;
 }
@@ -43,12 +44,14 @@ Poco::Logger* echo_logger() {
   static std::once_flag once;
   std::call_once(once, [&] {
     if (logger.getChannel() == nullptr) {
-      Poco::AutoPtr<Poco::PatternFormatter> format(new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S,%i %p %s %t"));
+      Poco::AutoPtr<Poco::PatternFormatter> format(
+          new Poco::PatternFormatter("%Y-%m-%d %H:%M:%S,%i %p %s %t"));
       Poco::AutoPtr<Poco::ConsoleChannel> console(new Poco::ConsoleChannel);
       Poco::AutoPtr<Poco::FormattingChannel> channel(new Poco::FormattingChannel(format, console));
       logger.setChannel(channel);
     }
-    if (logger.getLevel() < Poco::Message::PRIO_INFORMATION) logger.setLevel(Poco::Message::PRIO_INFORMATION);
+    if (logger.getLevel() < Poco::Message::PRIO_INFORMATION)
+      logger.setLevel(Poco::Message::PRIO_INFORMATION);
   });
   return &logger;
 }
@@ -61,16 +64,17 @@ std::shared_ptr<Pool> EngineState::make_pool() const {
   hooks.create = [dialect = dialect, driver = driver, url = url, options = options] {
     std::unique_ptr<DbapiConnection> conn = driver->connect(url, options.connect_args);
     dialect->on_connect(*conn);
-    if (!options.isolation_level.empty()) dialect->set_isolation_level(*conn, options.isolation_level);
+    if (!options.isolation_level.empty())
+      dialect->set_isolation_level(*conn, options.isolation_level);
     return conn;
   };
   hooks.ping = [dialect = dialect](DbapiConnection& conn) { return dialect->do_ping(conn); };
   PoolOptions p{options.pool_size, options.max_overflow, options.pool_timeout, options.pool_recycle,
                 options.pool_pre_ping};
   switch (options.poolclass.value_or(dialect->default_pool_class(url))) {
-    case PoolClass::kStaticPool: return make_static_pool(std::move(hooks), p);
-    case PoolClass::kNullPool: return make_null_pool(std::move(hooks), p);
-    case PoolClass::kQueuePool: break;
+  case PoolClass::kStaticPool: return make_static_pool(std::move(hooks), p);
+  case PoolClass::kNullPool: return make_null_pool(std::move(hooks), p);
+  case PoolClass::kQueuePool: break;
   }
   return make_queue_pool(std::move(hooks), p);
 }
@@ -107,12 +111,14 @@ void ConnectionState::on_error(const DBAPIError& error) noexcept {
   }
 }
 
-std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql, std::span<const Value> values) {
+std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
+                                                   std::span<const Value> values) {
   DbapiConnection& conn = dbapi();
   autobegin();
   if (engine->echo != nullptr) {
     log(sql);
-    log(engine->options.hide_parameters ? "[parameters hidden]" : "[parameters] " + log_values(values));
+    log(engine->options.hide_parameters ? "[parameters hidden]"
+                                        : "[parameters] " + log_values(values));
   }
   auto holder = std::make_shared<CursorHolder>();
   try {
@@ -140,8 +146,8 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
       for (std::size_t i = 0; i < sets.size() && i < kMaxLoggedSets; ++i)
         line += (i ? ", " : "") + log_values(sets[i]);
       if (sets.size() > kMaxLoggedSets)
-        line += " … displaying " + std::to_string(kMaxLoggedSets) + " of " + std::to_string(sets.size()) +
-                " total bound parameter sets";
+        line += " … displaying " + std::to_string(kMaxLoggedSets) + " of " +
+                std::to_string(sets.size()) + " total bound parameter sets";
       log(line);
     }
   }
@@ -204,7 +210,8 @@ Engine create_engine(const URL& url, EngineOptions options) {
   if (options.pool_size < 0)
     throw ArgumentError("pool_size must be 0 or more, got " + std::to_string(options.pool_size));
   if (options.max_overflow < -1)
-    throw ArgumentError("max_overflow must be -1 (no limit) or more, got " + std::to_string(options.max_overflow));
+    throw ArgumentError("max_overflow must be -1 (no limit) or more, got " +
+                        std::to_string(options.max_overflow));
   if (options.pool_timeout < 0) throw ArgumentError("pool_timeout must be 0 or more seconds");
   auto state = std::make_shared<detail::EngineState>();
   const std::string dialect_name = url.get_backend_name();
@@ -213,17 +220,8 @@ Engine create_engine(const URL& url, EngineOptions options) {
   const std::string driver_name =
       driver_hint.empty() ? std::string(state->dialect->default_driver()) : driver_hint;
   state->driver = registry::load_driver(driver_name, dialect_name);
-  if (!options.isolation_level.empty()) {  // validate now rather than at the first connect
-    std::string wanted = options.isolation_level;
-    std::transform(wanted.begin(), wanted.end(), wanted.begin(), [](unsigned char c) { return std::toupper(c); });
-    auto levels = state->dialect->isolation_levels();
-    if (std::find(levels.begin(), levels.end(), wanted) == levels.end()) {
-      std::string known;
-      for (const auto& l : levels) known += (known.empty() ? "" : ", ") + l;
-      throw ArgumentError("isolation_level '" + options.isolation_level + "' is not one the " +
-                          dialect_name + " dialect accepts; use one of: " + known);
-    }
-  }
+  if (!options.isolation_level.empty())  // validate now rather than at the first connect
+    state->dialect->normalize_isolation_level(options.isolation_level);
   state->url = url;
   state->options = std::move(options);
   if (state->options.echo) state->echo = detail::echo_logger();
@@ -255,7 +253,8 @@ void Engine::dispose() const {
 
 // ---- Connection -------------------------------------------------------------------------------
 
-Connection::Connection(std::shared_ptr<detail::ConnectionState> state) noexcept : state_(std::move(state)) {}
+Connection::Connection(std::shared_ptr<detail::ConnectionState> state) noexcept
+    : state_(std::move(state)) {}
 Connection::Connection(Connection&&) noexcept = default;
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
@@ -291,7 +290,8 @@ Result Connection::execute(const sql::Executable& stmt, const Params& params) {
 Result Connection::execute(const sql::Executable& stmt, const std::vector<Params>& param_sets) {
   detail::ConnectionState& st = state();
   auto compiled = stmt.compile(*st.engine->dialect, st.engine->driver->paramstyle());
-  if (param_sets.empty()) throw ArgumentError("execute() with a list of parameter sets needs at least one set");
+  if (param_sets.empty())
+    throw ArgumentError("execute() with a list of parameter sets needs at least one set");
   if (param_sets.size() == 1) return execute(stmt, param_sets.front());
   std::vector<std::vector<Value>> sets;
   sets.reserve(param_sets.size());
@@ -330,8 +330,12 @@ Transaction Connection::begin_nested() {
 
 void Connection::commit() { state().commit(); }
 void Connection::rollback() { state().rollback(); }
-bool Connection::in_transaction() const noexcept { return state_ && !state_->closed && state_->tx_active; }
-bool Connection::in_nested_transaction() const noexcept { return in_transaction() && !state_->savepoints.empty(); }
+bool Connection::in_transaction() const noexcept {
+  return state_ && !state_->closed && state_->tx_active;
+}
+bool Connection::in_nested_transaction() const noexcept {
+  return in_transaction() && !state_->savepoints.empty();
+}
 void Connection::close() noexcept {
   if (state_) state_->close();
 }
@@ -355,7 +359,8 @@ Transaction::~Transaction() {
   try {
     rollback();
   } catch (const std::exception& e) {
-    Poco::Logger::get("crucible.engine").error(std::string("rollback of an abandoned transaction failed: ") + e.what());
+    Poco::Logger::get("crucible.engine")
+        .error(std::string("rollback of an abandoned transaction failed: ") + e.what());
   }
 }
 
@@ -366,8 +371,9 @@ bool Transaction::is_active() const noexcept {
 
 void Transaction::commit() {
   if (!is_active())
-    throw InvalidRequestError("This transaction is inactive: it was already committed or rolled back, "
-                              "or its connection was closed");
+    throw InvalidRequestError(
+        "This transaction is inactive: it was already committed or rolled back, "
+        "or its connection was closed");
   detail::ConnectionState& st = *state_;
   if (depth_ == 0) {
     st.commit();

@@ -56,8 +56,8 @@ struct ConnectionState {
   bool closed{false};
   bool invalidated{false};
   bool tx_active{false};
-  std::uint64_t generation{0};            ///< bumped by every root transaction
-  std::vector<std::string> savepoints;    ///< open savepoints, outermost first
+  std::uint64_t generation{0};          ///< bumped by every root transaction
+  std::vector<std::string> savepoints;  ///< open savepoints, outermost first
   std::uint64_t savepoint_counter{0};
   std::vector<std::weak_ptr<CursorHolder>> results;
 
@@ -66,7 +66,8 @@ struct ConnectionState {
   void autobegin();
   /// Runs sql with values on a new cursor, returning what reads its rows.
   std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
-  std::shared_ptr<CursorHolder> run_many(const std::string& sql, std::span<const std::vector<Value>> sets);
+  std::shared_ptr<CursorHolder> run_many(const std::string& sql,
+                                         std::span<const std::vector<Value>> sets);
   void commit();
   void rollback();
   void close() noexcept;

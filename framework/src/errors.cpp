@@ -11,7 +11,8 @@ namespace {
 // "<message> [SQLSTATE 23505] [code 2067] [SQL: INSERT …]": the message, then whatever the
 // driver knew, in the order a reader needs it.
 std::string describe(const ErrorInfo& info) {
-  std::string out = info.driver_message.empty() ? std::string("database error") : info.driver_message;
+  std::string out =
+      info.driver_message.empty() ? std::string("database error") : info.driver_message;
   if (!info.sqlstate.empty()) out += " [SQLSTATE " + info.sqlstate + "]";
   if (info.driver_code != 0) out += " [code " + std::to_string(info.driver_code) + "]";
   if (!info.sql.empty()) out += " [SQL: " + info.sql + "]";

@@ -162,7 +162,7 @@ class QueuePool final : public Pool {
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::deque<RecordPtr> idle_;
-  int open_{0};         ///< connections in existence: idle + checked out
+  int open_{0};  ///< connections in existence: idle + checked out
   int checked_out_{0};
 };
 
@@ -285,7 +285,8 @@ void PooledConnection::release() noexcept {
 }
 
 std::shared_ptr<Pool> make_queue_pool(PoolHooks hooks, PoolOptions options) {
-  if (options.pool_size < 0) throw ArgumentError("pool_size must be >= 0, got " + std::to_string(options.pool_size));
+  if (options.pool_size < 0)
+    throw ArgumentError("pool_size must be >= 0, got " + std::to_string(options.pool_size));
   if (options.pool_timeout < 0) throw ArgumentError("pool_timeout must be >= 0 seconds");
   return std::make_shared<QueuePool>(std::move(hooks), options);
 }

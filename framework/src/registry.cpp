@@ -183,9 +183,8 @@ std::string find_entry_point(const fs::path& path) {
     std::string message = path.string() + " is not a crucible plugin: it exports no " +
                           std::string(kPluginEntryPrefix) + "<N> entry point";
     if (!has_symtab) {
-      message +=
-          " (the file has no symbol table: a plugin must not be stripped, since its entry"
-          " point is found in .symtab before the file is loaded)";
+      message += " (the file has no symbol table: a plugin must not be stripped, since its entry"
+                 " point is found in .symtab before the file is loaded)";
     }
     throw PluginError(message);
   }

@@ -13,7 +13,8 @@ const std::vector<std::string> kNoKeys;
 
 // ---- ResultMetadata / Row ---------------------------------------------------------------------
 
-ResultMetadata::ResultMetadata(std::vector<ColumnDescription> columns) : columns_(std::move(columns)) {
+ResultMetadata::ResultMetadata(std::vector<ColumnDescription> columns)
+    : columns_(std::move(columns)) {
   keys_.reserve(columns_.size());
   for (const auto& c : columns_) keys_.push_back(c.name);
 }
@@ -29,7 +30,8 @@ std::size_t ResultMetadata::index(std::string_view name) const {
   if (i >= 0) return static_cast<std::size_t>(i);
   std::string present;
   for (const auto& k : keys_) present += (present.empty() ? "" : ", ") + k;
-  throw ArgumentError("the row has no column '" + std::string(name) + "'; its columns are: " + present);
+  throw ArgumentError("the row has no column '" + std::string(name) +
+                      "'; its columns are: " + present);
 }
 
 const Value& Row::operator[](std::size_t i) const {
@@ -44,7 +46,9 @@ const Value& Row::operator[](std::string_view name) const {
   return values_[metadata_->index(name)];
 }
 
-const std::vector<std::string>& Row::keys() const noexcept { return metadata_ ? metadata_->keys() : kNoKeys; }
+const std::vector<std::string>& Row::keys() const noexcept {
+  return metadata_ ? metadata_->keys() : kNoKeys;
+}
 
 bool RowMapping::contains(std::string_view key) const noexcept {
   for (const auto& k : row_.keys())
@@ -81,7 +85,9 @@ Result::~Result() { close(); }
 
 bool Result::returns_rows() const noexcept { return metadata_ != nullptr; }
 
-const std::vector<std::string>& Result::keys() const noexcept { return metadata_ ? metadata_->keys() : kNoKeys; }
+const std::vector<std::string>& Result::keys() const noexcept {
+  return metadata_ ? metadata_->keys() : kNoKeys;
+}
 
 Result& Result::yield_per(std::size_t n) {
   if (n == 0) throw ArgumentError("yield_per wants a partition size of at least 1, got 0");
@@ -91,7 +97,8 @@ Result& Result::yield_per(std::size_t n) {
 
 void Result::require_rows() const {
   if (!metadata_)
-    throw ResourceClosedError("This result object does not return rows. It has been closed automatically.");
+    throw ResourceClosedError(
+        "This result object does not return rows. It has been closed automatically.");
 }
 
 bool Result::next(Row& row) {
@@ -99,7 +106,8 @@ bool Result::next(Row& row) {
   if (!holder_) return false;  // moved from
   if (!holder_->cursor) {
     if (holder_->closed_reason == nullptr) return false;  // exhausted: soft-closed
-    throw ResourceClosedError(std::string("This result object is closed: ") + holder_->closed_reason);
+    throw ResourceClosedError(std::string("This result object is closed: ") +
+                              holder_->closed_reason);
   }
   std::vector<Value> values;
   if (!holder_->cursor->fetch_into(values)) {
@@ -186,8 +194,10 @@ MappingResult Result::mappings() && {
 
 void Result::close() noexcept {
   if (!holder_) return;
-  if (holder_->cursor) holder_->close("this result was closed");
-  else if (holder_->closed_reason == nullptr) holder_->closed_reason = "this result was closed";
+  if (holder_->cursor)
+    holder_->close("this result was closed");
+  else if (holder_->closed_reason == nullptr)
+    holder_->closed_reason = "this result was closed";
 }
 
 Result::iterator::iterator(Result* result) : result_(result) { ++*this; }

@@ -73,7 +73,8 @@ TextClause::~TextClause() = default;
 const std::vector<std::string>& TextClause::bind_names() const noexcept { return parsed_->names; }
 const std::string& TextClause::text() const noexcept { return parsed_->text; }
 
-std::shared_ptr<const Compiled> TextClause::compile(const Dialect& /*dialect*/, ParamStyle style) const {
+std::shared_ptr<const Compiled> TextClause::compile(const Dialect& /*dialect*/,
+                                                    ParamStyle style) const {
   Parsed& p = *parsed_;
   const auto slot = static_cast<std::size_t>(style);
   std::call_once(p.once[slot], [&] {
@@ -94,11 +95,11 @@ std::shared_ptr<const Compiled> TextClause::compile(const Dialect& /*dialect*/, 
       const std::string& name = p.occurrences[i];
       const auto position = std::find(p.names.begin(), p.names.end(), name) - p.names.begin() + 1;
       switch (style) {
-        case ParamStyle::kQmark: out->sql += '?'; break;
-        case ParamStyle::kFormat: out->sql += "%s"; break;
-        case ParamStyle::kNumeric: out->sql += ':' + std::to_string(position); break;
-        case ParamStyle::kNumericDollar: out->sql += '$' + std::to_string(position); break;
-        case ParamStyle::kNamed: out->sql += ':' + name; break;
+      case ParamStyle::kQmark: out->sql += '?'; break;
+      case ParamStyle::kFormat: out->sql += "%s"; break;
+      case ParamStyle::kNumeric: out->sql += ':' + std::to_string(position); break;
+      case ParamStyle::kNumericDollar: out->sql += '$' + std::to_string(position); break;
+      case ParamStyle::kNamed: out->sql += ':' + name; break;
       }
     }
     p.compiled[slot] = std::move(out);

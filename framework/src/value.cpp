@@ -98,12 +98,12 @@ bool decimal_to_int64(std::string_view text, std::int64_t& out, std::string& rea
 // "kind value" for messages: "string 'abc'", "int64 42", "bytes of length 3", "null".
 std::string describe(const Value& v) {
   switch (v.kind()) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kString: return "string " + quote(std::get<std::string>(v.storage()));
-    case ValueKind::kJson: return "json " + quote(std::get<Json>(v.storage()).text);
-    case ValueKind::kBytes:
-      return "bytes of length " + std::to_string(std::get<Bytes>(v.storage()).size());
-    default: return std::string(kind_name(v.kind())) + " " + v.to_string();
+  case ValueKind::kNull: return "null";
+  case ValueKind::kString: return "string " + quote(std::get<std::string>(v.storage()));
+  case ValueKind::kJson: return "json " + quote(std::get<Json>(v.storage()).text);
+  case ValueKind::kBytes:
+    return "bytes of length " + std::to_string(std::get<Bytes>(v.storage()).size());
+  default: return std::string(kind_name(v.kind())) + " " + v.to_string();
   }
 }
 
@@ -125,55 +125,55 @@ T to_integral(const Value& v, std::string_view wanted) {
     return "out of range " + std::to_string(Limits::min()) + " to " + std::to_string(Limits::max());
   };
   switch (v.kind()) {
-    case ValueKind::kBool: return static_cast<T>(std::get<bool>(v.storage()) ? 1 : 0);
-    case ValueKind::kInt: {
-      const std::int64_t i = std::get<std::int64_t>(v.storage());
-      if (!std::in_range<T>(i)) refuse(wanted, v, range(), kOutOfRange);
-      return static_cast<T>(i);
+  case ValueKind::kBool: return static_cast<T>(std::get<bool>(v.storage()) ? 1 : 0);
+  case ValueKind::kInt: {
+    const std::int64_t i = std::get<std::int64_t>(v.storage());
+    if (!std::in_range<T>(i)) refuse(wanted, v, range(), kOutOfRange);
+    return static_cast<T>(i);
+  }
+  case ValueKind::kDouble: {
+    const double d = std::get<double>(v.storage());
+    if (!std::isfinite(d) || d != std::trunc(d)) refuse(wanted, v, "not a whole number");
+    // Limits::min() is 0 or -2^digits and 2^digits is one past the max: all exact as doubles.
+    if (d < static_cast<double>(Limits::min()) || d >= std::ldexp(1.0, Limits::digits)) {
+      refuse(wanted, v, range(), kOutOfRange);
     }
-    case ValueKind::kDouble: {
-      const double d = std::get<double>(v.storage());
-      if (!std::isfinite(d) || d != std::trunc(d)) refuse(wanted, v, "not a whole number");
-      // Limits::min() is 0 or -2^digits and 2^digits is one past the max: all exact as doubles.
-      if (d < static_cast<double>(Limits::min()) || d >= std::ldexp(1.0, Limits::digits)) {
-        refuse(wanted, v, range(), kOutOfRange);
-      }
-      return static_cast<T>(d);
+    return static_cast<T>(d);
+  }
+  case ValueKind::kDecimal: {
+    std::int64_t i = 0;
+    std::string reason;
+    if (!decimal_to_int64(std::get<Decimal>(v.storage()).text, i, reason)) {
+      refuse(wanted, v, reason, reason == "not a whole number" ? kCastFailure : kOutOfRange);
     }
-    case ValueKind::kDecimal: {
-      std::int64_t i = 0;
-      std::string reason;
-      if (!decimal_to_int64(std::get<Decimal>(v.storage()).text, i, reason)) {
-        refuse(wanted, v, reason, reason == "not a whole number" ? kCastFailure : kOutOfRange);
-      }
-      if (!std::in_range<T>(i)) refuse(wanted, v, range(), kOutOfRange);
-      return static_cast<T>(i);
-    }
-    default: refuse(wanted, v);
+    if (!std::in_range<T>(i)) refuse(wanted, v, range(), kOutOfRange);
+    return static_cast<T>(i);
+  }
+  default: refuse(wanted, v);
   }
 }
 
 // double from double, int64 within ±2^53 (where every integer is exact) and decimal text.
 double to_double(const Value& v, std::string_view wanted) {
   switch (v.kind()) {
-    case ValueKind::kDouble: return std::get<double>(v.storage());
-    case ValueKind::kInt: {
-      const std::int64_t i = std::get<std::int64_t>(v.storage());
-      if (i > (std::int64_t{1} << 53) || i < -(std::int64_t{1} << 53)) {
-        refuse(wanted, v, "beyond 2^53 a double cannot hold every integer exactly", kOutOfRange);
-      }
-      return static_cast<double>(i);
+  case ValueKind::kDouble: return std::get<double>(v.storage());
+  case ValueKind::kInt: {
+    const std::int64_t i = std::get<std::int64_t>(v.storage());
+    if (i > (std::int64_t{1} << 53) || i < -(std::int64_t{1} << 53)) {
+      refuse(wanted, v, "beyond 2^53 a double cannot hold every integer exactly", kOutOfRange);
     }
-    case ValueKind::kDecimal: {
-      std::string_view text = std::get<Decimal>(v.storage()).text;
-      if (!is_decimal_literal(text)) refuse(wanted, v, "not a decimal literal");
-      if (text.front() == '+') text.remove_prefix(1);  // from_chars takes no '+'
-      double d = 0;
-      const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
-      if (res.ec != std::errc()) refuse(wanted, v, "out of range for double", kOutOfRange);
-      return d;
-    }
-    default: refuse(wanted, v);
+    return static_cast<double>(i);
+  }
+  case ValueKind::kDecimal: {
+    std::string_view text = std::get<Decimal>(v.storage()).text;
+    if (!is_decimal_literal(text)) refuse(wanted, v, "not a decimal literal");
+    if (text.front() == '+') text.remove_prefix(1);  // from_chars takes no '+'
+    double d = 0;
+    const auto res = std::from_chars(text.data(), text.data() + text.size(), d);
+    if (res.ec != std::errc()) refuse(wanted, v, "out of range for double", kOutOfRange);
+    return d;
+  }
+  default: refuse(wanted, v);
   }
 }
 
@@ -181,18 +181,18 @@ double to_double(const Value& v, std::string_view wanted) {
 
 std::string_view kind_name(ValueKind kind) noexcept {
   switch (kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return "bool";
-    case ValueKind::kInt: return "int64";
-    case ValueKind::kDouble: return "double";
-    case ValueKind::kString: return "string";
-    case ValueKind::kBytes: return "bytes";
-    case ValueKind::kDate: return "date";
-    case ValueKind::kTime: return "time";
-    case ValueKind::kDateTime: return "datetime";
-    case ValueKind::kDecimal: return "decimal";
-    case ValueKind::kUuid: return "uuid";
-    case ValueKind::kJson: return "json";
+  case ValueKind::kNull: return "null";
+  case ValueKind::kBool: return "bool";
+  case ValueKind::kInt: return "int64";
+  case ValueKind::kDouble: return "double";
+  case ValueKind::kString: return "string";
+  case ValueKind::kBytes: return "bytes";
+  case ValueKind::kDate: return "date";
+  case ValueKind::kTime: return "time";
+  case ValueKind::kDateTime: return "datetime";
+  case ValueKind::kDecimal: return "decimal";
+  case ValueKind::kUuid: return "uuid";
+  case ValueKind::kJson: return "json";
   }
   return "unknown";
 }
@@ -212,22 +212,22 @@ Value::Value(unsigned long long v) {
 
 std::string Value::to_string() const {
   switch (kind()) {
-    case ValueKind::kNull: return "NULL";
-    case ValueKind::kBool: return std::get<bool>(v_) ? "true" : "false";
-    case ValueKind::kInt: return std::to_string(std::get<std::int64_t>(v_));
-    case ValueKind::kDouble: return shortest(std::get<double>(v_));
-    case ValueKind::kString: return std::get<std::string>(v_);
-    case ValueKind::kBytes: {
-      std::string out = "x'";
-      for (std::byte b : std::get<Bytes>(v_)) append_hex(out, std::to_integer<unsigned>(b));
-      return out + "'";
-    }
-    case ValueKind::kDate: return std::get<Date>(v_).to_string();
-    case ValueKind::kTime: return std::get<Time>(v_).to_string();
-    case ValueKind::kDateTime: return std::get<DateTime>(v_).to_string();
-    case ValueKind::kDecimal: return std::get<Decimal>(v_).text;
-    case ValueKind::kUuid: return std::get<Uuid>(v_).to_string();
-    case ValueKind::kJson: return std::get<Json>(v_).text;
+  case ValueKind::kNull: return "NULL";
+  case ValueKind::kBool: return std::get<bool>(v_) ? "true" : "false";
+  case ValueKind::kInt: return std::to_string(std::get<std::int64_t>(v_));
+  case ValueKind::kDouble: return shortest(std::get<double>(v_));
+  case ValueKind::kString: return std::get<std::string>(v_);
+  case ValueKind::kBytes: {
+    std::string out = "x'";
+    for (std::byte b : std::get<Bytes>(v_)) append_hex(out, std::to_integer<unsigned>(b));
+    return out + "'";
+  }
+  case ValueKind::kDate: return std::get<Date>(v_).to_string();
+  case ValueKind::kTime: return std::get<Time>(v_).to_string();
+  case ValueKind::kDateTime: return std::get<DateTime>(v_).to_string();
+  case ValueKind::kDecimal: return std::get<Decimal>(v_).text;
+  case ValueKind::kUuid: return std::get<Uuid>(v_).to_string();
+  case ValueKind::kJson: return std::get<Json>(v_).text;
   }
   return {};
 }
@@ -259,14 +259,14 @@ float Value::as_impl(float*) const {
 
 std::string Value::as_impl(std::string*) const {
   switch (kind()) {
-    case ValueKind::kString:
-    case ValueKind::kDecimal:
-    case ValueKind::kJson:
-    case ValueKind::kDate:
-    case ValueKind::kTime:
-    case ValueKind::kDateTime:
-    case ValueKind::kUuid: return to_string();
-    default: refuse("string", *this);
+  case ValueKind::kString:
+  case ValueKind::kDecimal:
+  case ValueKind::kJson:
+  case ValueKind::kDate:
+  case ValueKind::kTime:
+  case ValueKind::kDateTime:
+  case ValueKind::kUuid: return to_string();
+  default: refuse("string", *this);
   }
 }
 
@@ -295,53 +295,51 @@ Time Value::as_impl(Time*) const {
 
 DateTime Value::as_impl(DateTime*) const {
   switch (kind()) {
-    case ValueKind::kDateTime: return std::get<DateTime>(v_);
-    case ValueKind::kDate: return DateTime{std::get<Date>(v_), Time{}, std::nullopt};
-    case ValueKind::kString: {
-      DateTime value;
-      const std::string why = try_parse_datetime(std::get<std::string>(v_), value);
-      if (!why.empty()) refuse("datetime", *this, why, kBadDatetime);
-      return value;
-    }
-    default: refuse("datetime", *this);
+  case ValueKind::kDateTime: return std::get<DateTime>(v_);
+  case ValueKind::kDate: return DateTime{std::get<Date>(v_), Time{}, std::nullopt};
+  case ValueKind::kString: {
+    DateTime value;
+    const std::string why = try_parse_datetime(std::get<std::string>(v_), value);
+    if (!why.empty()) refuse("datetime", *this, why, kBadDatetime);
+    return value;
+  }
+  default: refuse("datetime", *this);
   }
 }
 
 Decimal Value::as_impl(Decimal*) const {
   switch (kind()) {
-    case ValueKind::kDecimal: return std::get<Decimal>(v_);
-    case ValueKind::kInt: return Decimal{std::to_string(std::get<std::int64_t>(v_))};
-    case ValueKind::kDouble: {
-      const double d = std::get<double>(v_);
-      if (!std::isfinite(d)) refuse("decimal", *this, "not a finite number");
-      return Decimal{shortest(d)};
-    }
-    case ValueKind::kString: {
-      const std::string& text = std::get<std::string>(v_);
-      if (!is_decimal_literal(text)) refuse("decimal", *this, "not a decimal literal");
-      return Decimal{text};
-    }
-    default: refuse("decimal", *this);
+  case ValueKind::kDecimal: return std::get<Decimal>(v_);
+  case ValueKind::kInt: return Decimal{std::to_string(std::get<std::int64_t>(v_))};
+  case ValueKind::kDouble: {
+    const double d = std::get<double>(v_);
+    if (!std::isfinite(d)) refuse("decimal", *this, "not a finite number");
+    return Decimal{shortest(d)};
+  }
+  case ValueKind::kString: {
+    const std::string& text = std::get<std::string>(v_);
+    if (!is_decimal_literal(text)) refuse("decimal", *this, "not a decimal literal");
+    return Decimal{text};
+  }
+  default: refuse("decimal", *this);
   }
 }
 
 Uuid Value::as_impl(Uuid*) const {
   switch (kind()) {
-    case ValueKind::kUuid: return std::get<Uuid>(v_);
-    case ValueKind::kString:
-      try {
-        return Uuid::parse(std::get<std::string>(v_));
-      } catch (const ArgumentError&) {
-        refuse("uuid", *this, "not a UUID in hex, with or without dashes and braces");
-      }
-    case ValueKind::kBytes: {
-      const Bytes& bytes = std::get<Bytes>(v_);
-      if (bytes.size() != 16) refuse("uuid", *this, "a UUID is 16 bytes");
-      Uuid out;
-      for (std::size_t i = 0; i < 16; ++i) out.bytes[i] = std::to_integer<std::uint8_t>(bytes[i]);
-      return out;
+  case ValueKind::kUuid: return std::get<Uuid>(v_);
+  case ValueKind::kString: try { return Uuid::parse(std::get<std::string>(v_));
+    } catch (const ArgumentError&) {
+      refuse("uuid", *this, "not a UUID in hex, with or without dashes and braces");
     }
-    default: refuse("uuid", *this);
+  case ValueKind::kBytes: {
+    const Bytes& bytes = std::get<Bytes>(v_);
+    if (bytes.size() != 16) refuse("uuid", *this, "a UUID is 16 bytes");
+    Uuid out;
+    for (std::size_t i = 0; i < 16; ++i) out.bytes[i] = std::to_integer<std::uint8_t>(bytes[i]);
+    return out;
+  }
+  default: refuse("uuid", *this);
   }
 }
 

@@ -298,7 +298,8 @@ Uuid Uuid::parse(std::string_view text) {
   }
   auto fail = [&]() -> Uuid {
     throw ArgumentError("wanted a UUID (xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx or 32 hex digits, "
-                        "optionally in braces), found " + quote(text));
+                        "optionally in braces), found " +
+                        quote(text));
   };
   Uuid out;
   if (body.size() == 36) {

@@ -125,8 +125,9 @@ void Sqlite3Cursor::executemany(std::string_view sql,
     }
     if (const int columns = sqlite3_column_count(raw); columns > 0) {
       throw_programming_error("executemany() runs statements that return no rows; this one "
-                              "returns " + std::to_string(columns) +
-                              " columns. Use execute() once per parameter set to read them.",
+                              "returns " +
+                                  std::to_string(columns) +
+                                  " columns. Use execute() once per parameter set to read them.",
                               statement_->sql());
     }
     sqlite3* db = state_->db();

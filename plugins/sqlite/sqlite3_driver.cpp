@@ -24,8 +24,8 @@ namespace {
 // Keys connect() takes from the URL query or connect_args.
 const std::set<std::string, std::less<>> kDriverKeys{"mode", "timeout", "uri"};
 // URI parameters of https://sqlite.org/uri.html passed on from the URL query when uri=true.
-const std::set<std::string, std::less<>> kUriKeys{"cache", "immutable", "mode", "modeof",
-                                                  "nolock", "psow", "vfs"};
+const std::set<std::string, std::less<>> kUriKeys{"cache",  "immutable", "mode", "modeof",
+                                                  "nolock", "psow",      "vfs"};
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -66,7 +66,8 @@ int parse_timeout_ms(std::string_view text) {
   if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(seconds) ||
       seconds < 0) {
     throw ArgumentError("the sqlite3 connect argument 'timeout' wants a number of seconds >= 0, "
-                        "found '" + std::string(text) + "'");
+                        "found '" +
+                        std::string(text) + "'");
   }
   const double ms = std::round(seconds * 1000.0);
   return ms > static_cast<double>(INT_MAX) ? INT_MAX : static_cast<int>(ms);
@@ -201,8 +202,7 @@ void ConnectionState::close() noexcept {
 
 // ---- Sqlite3Connection -------------------------------------------------------------------
 
-Sqlite3Connection::Sqlite3Connection(sqlite3* db)
-    : state_(std::make_shared<ConnectionState>(db)) {}
+Sqlite3Connection::Sqlite3Connection(sqlite3* db) : state_(std::make_shared<ConnectionState>(db)) {}
 
 Sqlite3Connection::~Sqlite3Connection() { close(); }
 

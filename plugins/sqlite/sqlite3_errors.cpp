@@ -16,34 +16,28 @@ enum class ErrorClass { kInterface, kDatabase, kData, kOperational, kIntegrity, 
 
 ErrorClass classify(int extended_code) noexcept {
   switch (extended_code & 0xff) {
-    case SQLITE_INTERNAL:
-    case SQLITE_NOTFOUND:
-      return ErrorClass::kInternal;
-    case SQLITE_NOMEM:
-    case SQLITE_ERROR:
-    case SQLITE_PERM:
-    case SQLITE_ABORT:
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_READONLY:
-    case SQLITE_INTERRUPT:
-    case SQLITE_IOERR:
-    case SQLITE_FULL:
-    case SQLITE_CANTOPEN:
-    case SQLITE_PROTOCOL:
-    case SQLITE_EMPTY:
-    case SQLITE_SCHEMA:
-      return ErrorClass::kOperational;
-    case SQLITE_TOOBIG:
-      return ErrorClass::kData;
-    case SQLITE_CONSTRAINT:
-    case SQLITE_MISMATCH:
-      return ErrorClass::kIntegrity;
-    case SQLITE_MISUSE:
-    case SQLITE_RANGE:
-      return ErrorClass::kInterface;
-    default:
-      return ErrorClass::kDatabase;
+  case SQLITE_INTERNAL:
+  case SQLITE_NOTFOUND: return ErrorClass::kInternal;
+  case SQLITE_NOMEM:
+  case SQLITE_ERROR:
+  case SQLITE_PERM:
+  case SQLITE_ABORT:
+  case SQLITE_BUSY:
+  case SQLITE_LOCKED:
+  case SQLITE_READONLY:
+  case SQLITE_INTERRUPT:
+  case SQLITE_IOERR:
+  case SQLITE_FULL:
+  case SQLITE_CANTOPEN:
+  case SQLITE_PROTOCOL:
+  case SQLITE_EMPTY:
+  case SQLITE_SCHEMA: return ErrorClass::kOperational;
+  case SQLITE_TOOBIG: return ErrorClass::kData;
+  case SQLITE_CONSTRAINT:
+  case SQLITE_MISMATCH: return ErrorClass::kIntegrity;
+  case SQLITE_MISUSE:
+  case SQLITE_RANGE: return ErrorClass::kInterface;
+  default: return ErrorClass::kDatabase;
   }
 }
 
@@ -52,12 +46,12 @@ ErrorClass classify(int extended_code) noexcept {
 void throw_error(int extended_code, std::string message, std::string_view sql) {
   ErrorInfo info{"", extended_code, std::move(message), std::string(sql)};
   switch (classify(extended_code)) {
-    case ErrorClass::kInterface: throw InterfaceError(std::move(info));
-    case ErrorClass::kData: throw DataError(std::move(info));
-    case ErrorClass::kOperational: throw OperationalError(std::move(info));
-    case ErrorClass::kIntegrity: throw IntegrityError(std::move(info));
-    case ErrorClass::kInternal: throw InternalError(std::move(info));
-    case ErrorClass::kDatabase: break;
+  case ErrorClass::kInterface: throw InterfaceError(std::move(info));
+  case ErrorClass::kData: throw DataError(std::move(info));
+  case ErrorClass::kOperational: throw OperationalError(std::move(info));
+  case ErrorClass::kIntegrity: throw IntegrityError(std::move(info));
+  case ErrorClass::kInternal: throw InternalError(std::move(info));
+  case ErrorClass::kDatabase: break;
   }
   throw DatabaseError(std::move(info));
 }

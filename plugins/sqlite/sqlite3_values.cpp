@@ -4,8 +4,8 @@
 #include <sqlite3.h>
 
 #include <array>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <cstring>
 #include <string>
@@ -51,26 +51,25 @@ std::string fixed_text(double value, std::int32_t scale) {
 
 void convert_integer(std::int64_t number, const DeclaredType& type, Value& out) {
   switch (type.kind) {
-    case DeclaredKind::kBool:
-      if (number == 0 || number == 1) {
-        out = Value(number == 1);
-        return;
-      }
-      break;
-    case DeclaredKind::kDecimal: {
-      // NUMERIC affinity stores "10.00" as INTEGER 10; give the declared scale back.
-      std::string text = std::to_string(number);
-      if (type.scale && *type.scale > 0) {
-        text += "." + std::string(static_cast<std::size_t>(*type.scale), '0');
-      }
-      out = Value(Decimal{std::move(text)});
+  case DeclaredKind::kBool:
+    if (number == 0 || number == 1) {
+      out = Value(number == 1);
       return;
     }
-    case DeclaredKind::kJson:  // NUMERIC affinity stores the document "42" as INTEGER 42
-      out = Value(Json{std::to_string(number)});
-      return;
-    default:
-      break;
+    break;
+  case DeclaredKind::kDecimal: {
+    // NUMERIC affinity stores "10.00" as INTEGER 10; give the declared scale back.
+    std::string text = std::to_string(number);
+    if (type.scale && *type.scale > 0) {
+      text += "." + std::string(static_cast<std::size_t>(*type.scale), '0');
+    }
+    out = Value(Decimal{std::move(text)});
+    return;
+  }
+  case DeclaredKind::kJson:  // NUMERIC affinity stores the document "42" as INTEGER 42
+    out = Value(Json{std::to_string(number)});
+    return;
+  default: break;
   }
   out = Value(number);
 }
@@ -92,14 +91,14 @@ void convert_float(double number, const DeclaredType& type, Value& out) {
 void convert_text(std::string_view text, const DeclaredType& type, Value& out) {
   try {
     switch (type.kind) {
-      case DeclaredKind::kDate: out = Value(Date::parse(text)); return;
-      case DeclaredKind::kDateTime: out = Value(DateTime::parse(text)); return;
-      case DeclaredKind::kTime: out = Value(Time::parse(text)); return;
-      case DeclaredKind::kDecimal: out = Value(Decimal::parse(text)); return;
-      case DeclaredKind::kUuid: out = Value(Uuid::parse(text)); return;
-      case DeclaredKind::kJson: out = Value(Json{std::string(text)}); return;
-      case DeclaredKind::kBool:
-      case DeclaredKind::kNone: break;
+    case DeclaredKind::kDate: out = Value(Date::parse(text)); return;
+    case DeclaredKind::kDateTime: out = Value(DateTime::parse(text)); return;
+    case DeclaredKind::kTime: out = Value(Time::parse(text)); return;
+    case DeclaredKind::kDecimal: out = Value(Decimal::parse(text)); return;
+    case DeclaredKind::kUuid: out = Value(Uuid::parse(text)); return;
+    case DeclaredKind::kJson: out = Value(Json{std::string(text)}); return;
+    case DeclaredKind::kBool:
+    case DeclaredKind::kNone: break;
     }
   } catch (const Error&) {
     // Not a value of the declared type: keep the text as stored.
@@ -200,36 +199,30 @@ void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::str
 
 void read_column(sqlite3_stmt* statement, int column, const DeclaredType& type, Value& out) {
   switch (sqlite3_column_type(statement, column)) {
-    case SQLITE_NULL:
-      out = Value();
-      return;
-    case SQLITE_INTEGER:
-      convert_integer(sqlite3_column_int64(statement, column), type, out);
-      return;
-    case SQLITE_FLOAT:
-      convert_float(sqlite3_column_double(statement, column), type, out);
-      return;
-    case SQLITE_TEXT: {
-      // sqlite3_column_text, then sqlite3_column_bytes (https://sqlite.org/c3ref/column_blob.html)
-      const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
-      convert_text(std::string_view(text == nullptr ? "" : text, size), type, out);
-      return;
-    }
-    default: {  // SQLITE_BLOB
-      const void* data = sqlite3_column_blob(statement, column);
-      const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
-      if (type.kind == DeclaredKind::kUuid && size == 16) {
-        Uuid uuid;
-        std::memcpy(uuid.bytes.data(), data, 16);
-        out = Value(uuid);
-        return;
-      }
-      Bytes bytes(size);
-      if (size > 0) std::memcpy(bytes.data(), data, size);
-      out = Value(std::move(bytes));
+  case SQLITE_NULL: out = Value(); return;
+  case SQLITE_INTEGER: convert_integer(sqlite3_column_int64(statement, column), type, out); return;
+  case SQLITE_FLOAT: convert_float(sqlite3_column_double(statement, column), type, out); return;
+  case SQLITE_TEXT: {
+    // sqlite3_column_text, then sqlite3_column_bytes (https://sqlite.org/c3ref/column_blob.html)
+    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+    convert_text(std::string_view(text == nullptr ? "" : text, size), type, out);
+    return;
+  }
+  default: {  // SQLITE_BLOB
+    const void* data = sqlite3_column_blob(statement, column);
+    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+    if (type.kind == DeclaredKind::kUuid && size == 16) {
+      Uuid uuid;
+      std::memcpy(uuid.bytes.data(), data, 16);
+      out = Value(uuid);
       return;
     }
+    Bytes bytes(size);
+    if (size > 0) std::memcpy(bytes.data(), data, size);
+    out = Value(std::move(bytes));
+    return;
+  }
   }
 }
 

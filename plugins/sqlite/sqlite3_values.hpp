@@ -25,7 +25,14 @@ namespace crucible::sqlite {
 
 /// The conversion a declared column type asks for.
 enum class DeclaredKind : std::uint8_t {
-  kNone, kBool, kDate, kDateTime, kTime, kDecimal, kUuid, kJson
+  kNone,
+  kBool,
+  kDate,
+  kDateTime,
+  kTime,
+  kDecimal,
+  kUuid,
+  kJson
 };
 
 /// A column's declared type, parsed once per statement execution.

@@ -78,7 +78,8 @@ std::vector<std::string> SqliteDialect::split_script(std::string_view script) co
     if (sqlite3_complete(candidate.c_str()) == 0) {
       std::string excerpt(trim(tail).substr(0, 60));
       throw ArgumentError("the SQL script ends inside a string literal, quoted identifier, comment "
-                          "or trigger body (BEGIN without END): '" + excerpt + "…'");
+                          "or trigger body (BEGIN without END): '" +
+                          excerpt + "…'");
     }
     add(tail);
   }

@@ -63,14 +63,14 @@ class SqliteDialect final : public Dialect {
                                            const std::optional<std::string>& schema) const override;
   ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,
                                         const std::optional<std::string>& schema) const override;
-  std::vector<ReflectedForeignKey> get_foreign_keys(
-      DbapiConnection& conn, std::string_view table,
-      const std::optional<std::string>& schema) const override;
+  std::vector<ReflectedForeignKey>
+  get_foreign_keys(DbapiConnection& conn, std::string_view table,
+                   const std::optional<std::string>& schema) const override;
   std::vector<ReflectedIndex> get_indexes(DbapiConnection& conn, std::string_view table,
                                           const std::optional<std::string>& schema) const override;
-  std::vector<ReflectedUniqueConstraint> get_unique_constraints(
-      DbapiConnection& conn, std::string_view table,
-      const std::optional<std::string>& schema) const override;
+  std::vector<ReflectedUniqueConstraint>
+  get_unique_constraints(DbapiConnection& conn, std::string_view table,
+                         const std::optional<std::string>& schema) const override;
 
  private:
   DialectFeatures features_;

@@ -146,8 +146,9 @@ std::string SqliteDialect::table_sql(DbapiConnection& conn, std::string_view tab
   return {};
 }
 
-std::vector<std::string> SqliteDialect::get_table_names(
-    DbapiConnection& conn, const std::optional<std::string>& schema) const {
+std::vector<std::string>
+SqliteDialect::get_table_names(DbapiConnection& conn,
+                               const std::optional<std::string>& schema) const {
   std::vector<std::string> names;
   const std::string sql = "SELECT name FROM " + quote_identifier(schema.value_or("main")) +
                           ".sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' "
@@ -158,8 +159,9 @@ std::vector<std::string> SqliteDialect::get_table_names(
   return names;
 }
 
-std::vector<std::string> SqliteDialect::get_view_names(
-    DbapiConnection& conn, const std::optional<std::string>& schema) const {
+std::vector<std::string>
+SqliteDialect::get_view_names(DbapiConnection& conn,
+                              const std::optional<std::string>& schema) const {
   std::vector<std::string> names;
   const std::string sql = "SELECT name FROM " + quote_identifier(schema.value_or("main")) +
                           ".sqlite_master WHERE type = 'view' ORDER BY name";
@@ -174,8 +176,9 @@ bool SqliteDialect::has_table(DbapiConnection& conn, std::string_view table,
   return !query(conn, pragma_sql("table_xinfo", table, schema)).empty();
 }
 
-std::vector<ReflectedColumn> SqliteDialect::get_columns(
-    DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const {
+std::vector<ReflectedColumn>
+SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
+                           const std::optional<std::string>& schema) const {
   // cid, name, type, notnull, dflt_value, pk, hidden
   const Rows rows = query(conn, pragma_sql("table_xinfo", table, schema));
   if (rows.empty()) {
@@ -198,8 +201,8 @@ std::vector<ReflectedColumn> SqliteDialect::get_columns(
     ReflectedColumn column;
     column.name = text(row[1]);
     column.type = text(row[2]);
-    const bool rowid = pk_columns == 1 && integer(row[5]) == 1 && !pk_has_index &&
-                       upper(column.type) == "INTEGER";
+    const bool rowid =
+        pk_columns == 1 && integer(row[5]) == 1 && !pk_has_index && upper(column.type) == "INTEGER";
     column.nullable = integer(row[3]) == 0 && !rowid;
     column.default_ = optional_text(row[4]);
     column.autoincrement = rowid;
@@ -208,8 +211,9 @@ std::vector<ReflectedColumn> SqliteDialect::get_columns(
   return columns;
 }
 
-ReflectedPrimaryKey SqliteDialect::get_pk_constraint(
-    DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const {
+ReflectedPrimaryKey
+SqliteDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
+                                 const std::optional<std::string>& schema) const {
   const Rows rows = query(conn, pragma_sql("table_xinfo", table, schema));
   if (rows.empty()) {
     throw NoSuchTableError("no table named '" + std::string(table) + "' in schema '" +
@@ -233,8 +237,9 @@ ReflectedPrimaryKey SqliteDialect::get_pk_constraint(
   return pk;
 }
 
-std::vector<ReflectedForeignKey> SqliteDialect::get_foreign_keys(
-    DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const {
+std::vector<ReflectedForeignKey>
+SqliteDialect::get_foreign_keys(DbapiConnection& conn, std::string_view table,
+                                const std::optional<std::string>& schema) const {
   // id, seq, table, from, to, on_update, on_delete, match; id 0 is the last one declared.
   const Rows rows = query(conn, pragma_sql("foreign_key_list", table, schema));
   std::map<std::int64_t, ReflectedForeignKey, std::greater<>> by_id;
@@ -280,8 +285,9 @@ std::vector<ReflectedForeignKey> SqliteDialect::get_foreign_keys(
   return keys;
 }
 
-std::vector<ReflectedIndex> SqliteDialect::get_indexes(
-    DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const {
+std::vector<ReflectedIndex>
+SqliteDialect::get_indexes(DbapiConnection& conn, std::string_view table,
+                           const std::optional<std::string>& schema) const {
   // seq, name, unique, origin (c: CREATE INDEX, u: UNIQUE, pk: PRIMARY KEY), partial
   std::vector<ReflectedIndex> indexes;
   for (const auto& row : query(conn, pragma_sql("index_list", table, schema))) {
@@ -301,8 +307,9 @@ std::vector<ReflectedIndex> SqliteDialect::get_indexes(
   return indexes;
 }
 
-std::vector<ReflectedUniqueConstraint> SqliteDialect::get_unique_constraints(
-    DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const {
+std::vector<ReflectedUniqueConstraint>
+SqliteDialect::get_unique_constraints(DbapiConnection& conn, std::string_view table,
+                                      const std::optional<std::string>& schema) const {
   std::vector<ReflectedUniqueConstraint> constraints;
   for (const auto& row : query(conn, pragma_sql("index_list", table, schema))) {
     if (text(row[3]) != "u") continue;

@@ -3,8 +3,8 @@
 // never load it (a test checks with dlopen(RTLD_NOLOAD) that it is not mapped).
 #include "crucible/plugin_abi.hpp"
 
-extern "C" __attribute__((visibility("default"))) void crucible_plugin_v0(
-    crucible::PluginManifest& manifest) {
+extern "C" __attribute__((visibility("default"))) void
+crucible_plugin_v0(crucible::PluginManifest& manifest) {
   manifest.abi_version = 0;
   manifest.plugin_name = "oldabi";
   manifest.plugin_version = "0.0.0";

@@ -23,21 +23,19 @@ class CliSql : public CliFixture {
  protected:
   void SetUp() override {
     RawSqlite db(db_path());
-    db.exec(
-        "CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);"
-        "INSERT INTO users VALUES (1, 'Alice', 'alice@example.com'), (2, 'Bob', NULL);");
+    db.exec("CREATE TABLE users (id INTEGER PRIMARY KEY, name TEXT NOT NULL, email TEXT);"
+            "INSERT INTO users VALUES (1, 'Alice', 'alice@example.com'), (2, 'Bob', NULL);");
   }
 };
 
 TEST_F(CliSql, TablePrintsAlignedColumnsHeaderSeparatorAndRowCount) {
   const ProcessResult r = cli({"sql", url(), "SELECT id, name, email FROM users ORDER BY id"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            " id | name  | email\n"
-            "----+-------+-------------------\n"
-            "  1 | Alice | alice@example.com\n"
-            "  2 | Bob   | NULL\n"
-            "(2 rows)\n");
+  EXPECT_EQ(r.out, " id | name  | email\n"
+                   "----+-------+-------------------\n"
+                   "  1 | Alice | alice@example.com\n"
+                   "  2 | Bob   | NULL\n"
+                   "(2 rows)\n");
   EXPECT_TRUE(r.err.empty()) << r.err;
 }
 
@@ -53,9 +51,8 @@ TEST_F(CliSql, CsvQuotesCommaQuoteAndNewlineAndLeavesNullEmpty) {
                                "'line1' || char(10) || 'line2' AS e, 42 AS f",
                                "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out,
-            "a,b,c,d,e,f\r\n"
-            "\"Smith, John\",\"say \"\"hi\"\"\",,\"\",\"line1\nline2\",42\r\n");
+  EXPECT_EQ(r.out, "a,b,c,d,e,f\r\n"
+                   "\"Smith, John\",\"say \"\"hi\"\"\",,\"\",\"line1\nline2\",42\r\n");
 }
 
 TEST_F(CliSql, JsonIsArrayOfObjectsWithNumbersNullsStringsAndHexBytes) {
@@ -208,13 +205,12 @@ class CliSqlScript : public CliFixture {};
 
 TEST_F(CliSqlScript, PrintsRowsOfLastSelectAndCommitsEverything) {
   const std::string script =
-      write_file("s.sql",
-                 "CREATE TABLE t (x INTEGER, label TEXT);\n"
-                 "INSERT INTO t VALUES (1, 'one'); -- a comment; with a semicolon\n"
-                 "SELECT 'not last' AS ignored;\n"
-                 "INSERT INTO t VALUES (2, 'two;three');\n"
-                 "SELECT x, label FROM t ORDER BY x;\n"
-                 "UPDATE t SET x = x;\n");
+      write_file("s.sql", "CREATE TABLE t (x INTEGER, label TEXT);\n"
+                          "INSERT INTO t VALUES (1, 'one'); -- a comment; with a semicolon\n"
+                          "SELECT 'not last' AS ignored;\n"
+                          "INSERT INTO t VALUES (2, 'two;three');\n"
+                          "SELECT x, label FROM t ORDER BY x;\n"
+                          "UPDATE t SET x = x;\n");
   const ProcessResult r = cli({"sql", url(), "--file", script, "--format", "csv"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "x,label\r\n1,one\r\n2,two;three\r\n");
@@ -223,10 +219,9 @@ TEST_F(CliSqlScript, PrintsRowsOfLastSelectAndCommitsEverything) {
 }
 
 TEST_F(CliSqlScript, WithoutRowsPrintsTotalRowsAffected) {
-  const std::string script = write_file("s.sql",
-                                        "CREATE TABLE t (x INTEGER);\n"
-                                        "INSERT INTO t VALUES (1), (2), (3);\n"
-                                        "UPDATE t SET x = x + 1 WHERE x < 3;\n");
+  const std::string script = write_file("s.sql", "CREATE TABLE t (x INTEGER);\n"
+                                                 "INSERT INTO t VALUES (1), (2), (3);\n"
+                                                 "UPDATE t SET x = x + 1 WHERE x < 3;\n");
   const ProcessResult table = cli({"sql", url(), "--file", script});
   ASSERT_EQ(table.exit_code, 0) << table.err;
   EXPECT_EQ(table.out, "5 rows affected\n");
@@ -239,11 +234,10 @@ TEST_F(CliSqlScript, FailureInThirdStatementLeavesNothingOfTheFirstTwo) {
     RawSqlite db(db_path());
     db.exec("CREATE TABLE kept (x INTEGER); INSERT INTO kept VALUES (7);");
   }
-  const std::string script = write_file("s.sql",
-                                        "CREATE TABLE t1 (x INTEGER);\n"
-                                        "DELETE FROM kept;\n"
-                                        "INSERT INTO no_such_table VALUES (1);\n"
-                                        "INSERT INTO t1 VALUES (2);\n");
+  const std::string script = write_file("s.sql", "CREATE TABLE t1 (x INTEGER);\n"
+                                                 "DELETE FROM kept;\n"
+                                                 "INSERT INTO no_such_table VALUES (1);\n"
+                                                 "INSERT INTO t1 VALUES (2);\n");
   const ProcessResult r = cli({"sql", url(), "--file", script});
   EXPECT_EQ(r.exit_code, 1);
   expect_one_error_line(r);

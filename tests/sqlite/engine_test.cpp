@@ -23,7 +23,9 @@ class EngineTest : public ::testing::Test {
                         "email VARCHAR(120) UNIQUE)"));
     });
   }
-  std::int64_t count(Connection& conn) { return conn.execute(text("SELECT count(*) FROM users")).scalar().as<std::int64_t>(); }
+  std::int64_t count(Connection& conn) {
+    return conn.execute(text("SELECT count(*) FROM users")).scalar().as<std::int64_t>();
+  }
   Engine& engine() { return *engine_; }
 
   TempDir dir_;
@@ -38,7 +40,9 @@ TEST_F(EngineTest, BeginCommitsWhenTheBlockReturns) {
                  {{"name", "Alice"}, {"email", "alice@example.com"}});
   });
   auto conn = engine().connect();
-  EXPECT_EQ(conn.execute(text("SELECT email FROM users WHERE name = :n"), {{"n", "Alice"}}).scalar_one().as<std::string>(),
+  EXPECT_EQ(conn.execute(text("SELECT email FROM users WHERE name = :n"), {{"n", "Alice"}})
+                .scalar_one()
+                .as<std::string>(),
             "alice@example.com");
 }
 
@@ -91,7 +95,8 @@ TEST_F(EngineTest, RolledBackSavepointLosesItsRowsAndTheOuterTransactionKeepsIts
     outer.commit();
   }
   auto conn = engine().connect();
-  auto names = conn.execute(text("SELECT name FROM users ORDER BY id")).scalars().all_as<std::string>();
+  auto names =
+      conn.execute(text("SELECT name FROM users ORDER BY id")).scalars().all_as<std::string>();
   EXPECT_EQ(names, (std::vector<std::string>{"outer", "kept"}));
 }
 
@@ -99,7 +104,10 @@ TEST_F(EngineTest, AbandonedSavepointRollsBackWhenDestroyed) {
   auto conn = engine().connect();
   Transaction outer = conn.begin();
   conn.execute(text("INSERT INTO users (name) VALUES ('outer')"));
-  { Transaction inner = conn.begin_nested(); conn.execute(text("INSERT INTO users (name) VALUES ('lost')")); }
+  {
+    Transaction inner = conn.begin_nested();
+    conn.execute(text("INSERT INTO users (name) VALUES ('lost')"));
+  }
   outer.commit();
   EXPECT_EQ(count(conn), 1);
 }
@@ -137,9 +145,10 @@ TEST_F(EngineTest, ExecutemanyInsertsEverySetAndReportsTheTotalRowcount) {
 
 TEST_F(EngineTest, FailedExecutemanyLeavesNothingAfterRollback) {
   auto conn = engine().connect();
-  EXPECT_THROW(conn.execute(text("INSERT INTO users (name, email) VALUES (:name, :email)"),
-                            {{{"name", "A"}, {"email", "same"}}, {{"name", "B"}, {"email", "same"}}}),
-               IntegrityError);
+  EXPECT_THROW(
+      conn.execute(text("INSERT INTO users (name, email) VALUES (:name, :email)"),
+                   {{{"name", "A"}, {"email", "same"}}, {{"name", "B"}, {"email", "same"}}}),
+      IntegrityError);
   conn.rollback();
   EXPECT_EQ(count(conn), 0);
 }
@@ -167,7 +176,8 @@ TEST_F(EngineTest, ResultAccessors) {
   EXPECT_THROW(conn.execute(text("SELECT * FROM users WHERE id < 0")).one(), NoResultFound);
   EXPECT_FALSE(conn.execute(text("SELECT * FROM users WHERE id < 0")).one_or_none().has_value());
   EXPECT_TRUE(conn.execute(text("SELECT * FROM users WHERE id < 0")).scalar().is_null());
-  EXPECT_EQ(conn.execute(text("SELECT name FROM users WHERE id = 2")).one()[0].as<std::string>(), "Bob");
+  EXPECT_EQ(conn.execute(text("SELECT name FROM users WHERE id = 2")).one()[0].as<std::string>(),
+            "Bob");
   auto maps = conn.execute(all).mappings().all();
   ASSERT_EQ(maps.size(), 2u);
   EXPECT_EQ(maps[1]["email"].as<std::string>(), "b@x");
@@ -190,7 +200,8 @@ TEST_F(EngineTest, YieldPerStreamsInPartitions) {
   auto result = conn.execute(text("SELECT id FROM users ORDER BY id"));
   result.yield_per(100);
   std::vector<std::size_t> sizes;
-  for (auto part = result.partition(); !part.empty(); part = result.partition()) sizes.push_back(part.size());
+  for (auto part = result.partition(); !part.empty(); part = result.partition())
+    sizes.push_back(part.size());
   EXPECT_EQ(sizes, (std::vector<std::size_t>{100, 100, 50}));
   EXPECT_THROW(result.yield_per(0), ArgumentError);
 }
@@ -223,7 +234,8 @@ TEST_F(EngineTest, ExecDriverSqlUsesTheDriversParamstyle) {
 }
 
 TEST_F(EngineTest, QueuePoolLimitsConnectionsAndTimesOut) {
-  auto small = create_engine(dir_.sqlite_url("engine.db"), {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.1});
+  auto small = create_engine(dir_.sqlite_url("engine.db"),
+                             {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.1});
   auto a = small.connect();
   EXPECT_THROW(small.connect(), crucible::TimeoutError);
   a.close();
@@ -276,7 +288,8 @@ TEST(EngineEchoTest, EchoLogsStatementsAndParametersButNeverThePassword) {
   logger.setChannel(capture);
   logger.setLevel(Poco::Message::PRIO_INFORMATION);
   TempDir dir;
-  auto engine = create_engine("sqlite://scott:tiger-secret@/" + (dir.path() / "echo.db").string(), {.echo = true});
+  auto engine = create_engine("sqlite://scott:tiger-secret@/" + (dir.path() / "echo.db").string(),
+                              {.echo = true});
   auto conn = engine.connect();
   conn.execute(text("SELECT :word"), {{"word", "hello"}});
   conn.commit();

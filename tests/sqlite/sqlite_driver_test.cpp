@@ -85,9 +85,9 @@ TEST_F(SqliteDriverTest, DoublesRoundTripExactlyIncludingInfinity) {
 }
 
 TEST_F(SqliteDriverTest, NanIsRefusedWithDataErrorAndNothingIsStored) {
-  EXPECT_THROW(exec("INSERT INTO kinds (id, d) VALUES (1, ?)",
-                    {std::numeric_limits<double>::quiet_NaN()}),
-               DataError);
+  EXPECT_THROW(
+      exec("INSERT INTO kinds (id, d) VALUES (1, ?)", {std::numeric_limits<double>::quiet_NaN()}),
+      DataError);
   EXPECT_EQ(scalar("SELECT count(*) FROM kinds"), Value(0));
 }
 

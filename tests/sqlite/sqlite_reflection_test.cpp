@@ -19,24 +19,24 @@ class SqliteReflectionTest : public crucible::testing::SqliteFixture {
  protected:
   void SetUp() override {
     SqliteFixture::SetUp();
-    for (const char* sql : {
-             "CREATE TABLE author (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
-             "email TEXT UNIQUE, born DATE DEFAULT '1900-01-01')",
-             "CREATE TABLE book (author_id INTEGER NOT NULL, seq INTEGER NOT NULL, "
-             "title TEXT NOT NULL DEFAULT 'untitled', isbn CHAR(13), "
-             "CONSTRAINT pk_book PRIMARY KEY (seq, author_id), "
-             "CONSTRAINT fk_book_author FOREIGN KEY (author_id) REFERENCES author (id) "
-             "ON DELETE CASCADE, "
-             "CONSTRAINT uq_book_isbn UNIQUE (isbn))",
-             "CREATE TABLE review (id INTEGER PRIMARY KEY AUTOINCREMENT, book_author INTEGER, "
-             "book_seq INTEGER, stars INTEGER, "
-             "FOREIGN KEY (book_seq, book_author) REFERENCES book (seq, author_id) "
-             "ON UPDATE CASCADE ON DELETE SET NULL)",
-             "CREATE TABLE \"odd \"\"name\"\" \" (\"weird col\" TEXT PRIMARY KEY)",
-             "CREATE INDEX ix_book_title ON book (title)",
-             "CREATE UNIQUE INDEX ux_review_stars ON review (stars, id)",
-             "CREATE INDEX ix_review_expr ON review (stars * 2)",
-             "CREATE VIEW author_names AS SELECT name FROM author"}) {
+    for (const char* sql :
+         {"CREATE TABLE author (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
+          "email TEXT UNIQUE, born DATE DEFAULT '1900-01-01')",
+          "CREATE TABLE book (author_id INTEGER NOT NULL, seq INTEGER NOT NULL, "
+          "title TEXT NOT NULL DEFAULT 'untitled', isbn CHAR(13), "
+          "CONSTRAINT pk_book PRIMARY KEY (seq, author_id), "
+          "CONSTRAINT fk_book_author FOREIGN KEY (author_id) REFERENCES author (id) "
+          "ON DELETE CASCADE, "
+          "CONSTRAINT uq_book_isbn UNIQUE (isbn))",
+          "CREATE TABLE review (id INTEGER PRIMARY KEY AUTOINCREMENT, book_author INTEGER, "
+          "book_seq INTEGER, stars INTEGER, "
+          "FOREIGN KEY (book_seq, book_author) REFERENCES book (seq, author_id) "
+          "ON UPDATE CASCADE ON DELETE SET NULL)",
+          "CREATE TABLE \"odd \"\"name\"\" \" (\"weird col\" TEXT PRIMARY KEY)",
+          "CREATE INDEX ix_book_title ON book (title)",
+          "CREATE UNIQUE INDEX ux_review_stars ON review (stars, id)",
+          "CREATE INDEX ix_review_expr ON review (stars * 2)",
+          "CREATE VIEW author_names AS SELECT name FROM author"}) {
       exec(sql);
     }
     conn_->commit();
@@ -100,12 +100,21 @@ TEST_F(SqliteReflectionTest, PrimaryKeyColumnsComeInKeyOrderWithTheirName) {
 
 TEST_F(SqliteReflectionTest, ForeignKeysAreGroupedWithTheirActions) {
   EXPECT_EQ(dialect_->get_foreign_keys(*conn_, "book", std::nullopt),
-            (std::vector<ReflectedForeignKey>{{"fk_book_author", {"author_id"}, std::nullopt,
-                                               "author", {"id"}, std::nullopt, "CASCADE"}}));
+            (std::vector<ReflectedForeignKey>{{"fk_book_author",
+                                               {"author_id"},
+                                               std::nullopt,
+                                               "author",
+                                               {"id"},
+                                               std::nullopt,
+                                               "CASCADE"}}));
   EXPECT_EQ(dialect_->get_foreign_keys(*conn_, "review", std::nullopt),
-            (std::vector<ReflectedForeignKey>{{std::nullopt, {"book_seq", "book_author"},
-                                               std::nullopt, "book", {"seq", "author_id"},
-                                               "CASCADE", "SET NULL"}}));
+            (std::vector<ReflectedForeignKey>{{std::nullopt,
+                                               {"book_seq", "book_author"},
+                                               std::nullopt,
+                                               "book",
+                                               {"seq", "author_id"},
+                                               "CASCADE",
+                                               "SET NULL"}}));
   EXPECT_TRUE(dialect_->get_foreign_keys(*conn_, "author", std::nullopt).empty());
 }
 
@@ -183,10 +192,10 @@ class SqliteReflectionChinookTest : public crucible::testing::SqliteFixture {
 };
 
 TEST_F(SqliteReflectionChinookTest, HasElevenTables) {
-  EXPECT_EQ(dialect_->get_table_names(*chinook_, std::nullopt),
-            (std::vector<std::string>{"Album", "Artist", "Customer", "Employee", "Genre",
-                                      "Invoice", "InvoiceLine", "MediaType", "Playlist",
-                                      "PlaylistTrack", "Track"}));
+  EXPECT_EQ(
+      dialect_->get_table_names(*chinook_, std::nullopt),
+      (std::vector<std::string>{"Album", "Artist", "Customer", "Employee", "Genre", "Invoice",
+                                "InvoiceLine", "MediaType", "Playlist", "PlaylistTrack", "Track"}));
   EXPECT_TRUE(dialect_->get_view_names(*chinook_, std::nullopt).empty());
 }
 

@@ -12,7 +12,8 @@ class TempDir {
  public:
   TempDir() {
     std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() / ("crucible-test-" + std::to_string(rd()) + std::to_string(rd()));
+    path_ = std::filesystem::temp_directory_path() /
+            ("crucible-test-" + std::to_string(rd()) + std::to_string(rd()));
     std::filesystem::create_directories(path_);
   }
   ~TempDir() {
@@ -23,7 +24,9 @@ class TempDir {
   TempDir& operator=(const TempDir&) = delete;
   const std::filesystem::path& path() const { return path_; }
   /// "sqlite:///<dir>/<name>": an absolute path, hence four slashes in all.
-  std::string sqlite_url(const std::string& name) const { return "sqlite:///" + (path_ / name).string(); }
+  std::string sqlite_url(const std::string& name) const {
+    return "sqlite:///" + (path_ / name).string();
+  }
 
  private:
   std::filesystem::path path_;
@@ -31,7 +34,8 @@ class TempDir {
 
 /// Copies Chinook_Sqlite.sqlite into dir and returns the copy's path.
 inline std::filesystem::path copy_chinook(const TempDir& dir) {
-  const std::filesystem::path source = std::filesystem::path(CRUCIBLE_CHINOOK_DIR) / "Chinook_Sqlite.sqlite";
+  const std::filesystem::path source =
+      std::filesystem::path(CRUCIBLE_CHINOOK_DIR) / "Chinook_Sqlite.sqlite";
   const std::filesystem::path target = dir.path() / "chinook.sqlite";
   std::filesystem::copy_file(source, target);
   return target;

@@ -21,7 +21,9 @@ struct Counters {
 class CountingConnection final : public DbapiConnection {
  public:
   explicit CountingConnection(Counters& c) : c_(c) { ++c_.opened; }
-  std::unique_ptr<Cursor> cursor() override { throw InterfaceError({.driver_message = "no cursors here"}); }
+  std::unique_ptr<Cursor> cursor() override {
+    throw InterfaceError({.driver_message = "no cursors here"});
+  }
   void commit() override {}
   void rollback() override { ++c_.rollbacks; }
   void close() noexcept override {
@@ -41,8 +43,9 @@ class CountingConnection final : public DbapiConnection {
 };
 
 PoolHooks hooks(Counters& c) {
-  return {[&c] { return std::unique_ptr<DbapiConnection>(std::make_unique<CountingConnection>(c)); },
-          [](DbapiConnection& conn) { return conn.ping(); }};
+  return {
+      [&c] { return std::unique_ptr<DbapiConnection>(std::make_unique<CountingConnection>(c)); },
+      [](DbapiConnection& conn) { return conn.ping(); }};
 }
 
 }  // namespace
@@ -83,7 +86,8 @@ TEST(PoolTest, QueuePoolTimesOutWhenExhausted) {
     pool->connect();
     FAIL() << "no timeout";
   } catch (const TimeoutError& e) {
-    EXPECT_NE(std::string(e.what()).find("limit of size 1 overflow 0"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("limit of size 1 overflow 0"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -141,7 +145,8 @@ TEST(PoolTest, FailedConnectGivesTheSlotBack) {
                 return std::make_unique<CountingConnection>(c);
               },
               {}};
-  auto pool = make_queue_pool(std::move(h), {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.05});
+  auto pool =
+      make_queue_pool(std::move(h), {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.05});
   EXPECT_THROW(pool->connect(), OperationalError);
   EXPECT_EQ(pool->checkedout(), 0);
   EXPECT_NO_THROW(pool->connect());

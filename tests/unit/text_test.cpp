@@ -24,19 +24,23 @@ TEST(TextTest, RendersEveryParamstyle) {
   EXPECT_EQ(sql_for(q, ParamStyle::kQmark), "SELECT * FROM t WHERE a = ? AND b = ? OR a = ?");
   EXPECT_EQ(sql_for(q, ParamStyle::kFormat), "SELECT * FROM t WHERE a = %s AND b = %s OR a = %s");
   EXPECT_EQ(sql_for(q, ParamStyle::kNumeric), "SELECT * FROM t WHERE a = :1 AND b = :2 OR a = :1");
-  EXPECT_EQ(sql_for(q, ParamStyle::kNumericDollar), "SELECT * FROM t WHERE a = $1 AND b = $2 OR a = $1");
+  EXPECT_EQ(sql_for(q, ParamStyle::kNumericDollar),
+            "SELECT * FROM t WHERE a = $1 AND b = $2 OR a = $1");
   EXPECT_EQ(sql_for(q, ParamStyle::kNamed), q);
 }
 
 TEST(TextTest, BindOrderIsPerPlaceholderForQmarkAndPerNameForNumbered) {
   auto t = text("UPDATE t SET x = :x WHERE id = :id OR parent = :id");
   EXPECT_EQ(t.bind_names(), (std::vector<std::string>{"x", "id"}));
-  EXPECT_EQ(t.compile(kDialect, ParamStyle::kQmark)->bind_names, (std::vector<std::string>{"x", "id", "id"}));
-  EXPECT_EQ(t.compile(kDialect, ParamStyle::kNumericDollar)->bind_names, (std::vector<std::string>{"x", "id"}));
+  EXPECT_EQ(t.compile(kDialect, ParamStyle::kQmark)->bind_names,
+            (std::vector<std::string>{"x", "id", "id"}));
+  EXPECT_EQ(t.compile(kDialect, ParamStyle::kNumericDollar)->bind_names,
+            (std::vector<std::string>{"x", "id"}));
 }
 
 TEST(TextTest, ColonsInLiteralsCommentsCastsAndTimesAreNotBinds) {
-  auto t = text("SELECT ':no', \"col:no\", x::text, '12:30' -- :no\n /* :no */ FROM t WHERE y = :yes");
+  auto t =
+      text("SELECT ':no', \"col:no\", x::text, '12:30' -- :no\n /* :no */ FROM t WHERE y = :yes");
   EXPECT_EQ(t.bind_names(), (std::vector<std::string>{"yes"}));
   EXPECT_EQ(t.compile(kDialect, ParamStyle::kQmark)->sql,
             "SELECT ':no', \"col:no\", x::text, '12:30' -- :no\n /* :no */ FROM t WHERE y = ?");
@@ -47,7 +51,8 @@ TEST(TextTest, BackslashColonIsALiteralColon) {
 }
 
 TEST(TextTest, FormatStyleDoublesLiteralPercent) {
-  EXPECT_EQ(sql_for("SELECT 5 % 2, :x LIKE 'a%'", ParamStyle::kFormat), "SELECT 5 %% 2, %s LIKE 'a%%'");
+  EXPECT_EQ(sql_for("SELECT 5 % 2, :x LIKE 'a%'", ParamStyle::kFormat),
+            "SELECT 5 %% 2, %s LIKE 'a%%'");
 }
 
 TEST(TextTest, CompiledFormIsCachedPerParamstyle) {
@@ -63,7 +68,8 @@ TEST(TextTest, UnterminatedLiteralIsAnArgumentErrorSayingWhere) {
     text("SELECT 'abc");
     FAIL() << "no error";
   } catch (const ArgumentError& e) {
-    EXPECT_NE(std::string(e.what()).find("unterminated string literal"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("unterminated string literal"), std::string::npos)
+        << e.what();
   }
 }
 

@@ -380,10 +380,10 @@ TEST(ValueTest, DateTimeToStringPrintsOffsetAsSignedHoursAndMinutes) {
 }
 
 TEST(ValueTest, DateTimeRoundTripsThroughText) {
-  for (const DateTime& dt : {DateTime{{1, 1, 1}, {0, 0, 0, 0}, std::nullopt},
-                             DateTime{{9999, 12, 31}, {23, 59, 59, 999999}, 50400},
-                             DateTime{{2024, 2, 29}, {12, 0, 0, 1}, -34200},
-                             DateTime{{2000, 2, 29}, {0, 0, 1, 0}, 0}}) {
+  for (const DateTime& dt :
+       {DateTime{{1, 1, 1}, {0, 0, 0, 0}, std::nullopt},
+        DateTime{{9999, 12, 31}, {23, 59, 59, 999999}, 50400},
+        DateTime{{2024, 2, 29}, {12, 0, 0, 1}, -34200}, DateTime{{2000, 2, 29}, {0, 0, 1, 0}, 0}}) {
     EXPECT_EQ(DateTime::parse(dt.to_string()), dt) << dt.to_string();
     EXPECT_EQ(Value(dt.to_string()).as<DateTime>(), dt);
   }
@@ -401,8 +401,8 @@ TEST(ValueTest, DecimalParseAcceptsLiteralsAndKeepsTheirText) {
   for (const char* good : {"0", "-12.50", "+3", "1.5E-3", "1e+10", "007.100", "2e0"}) {
     EXPECT_EQ(Decimal::parse(good).text, good);
   }
-  for (const char* bad : {"", "+", "-", "1.", ".5", "1e", "1e+", "--1", " 1", "1 ", "1,5",
-                          "NaN", "inf", "0x10", "1.2.3", "1e1.5"}) {
+  for (const char* bad : {"", "+", "-", "1.", ".5", "1e", "1e+", "--1", " 1", "1 ", "1,5", "NaN",
+                          "inf", "0x10", "1.2.3", "1e1.5"}) {
     EXPECT_THROW(Decimal::parse(bad), ArgumentError) << bad;
   }
 }

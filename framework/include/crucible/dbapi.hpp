@@ -39,8 +39,8 @@ std::string_view paramstyle_name(ParamStyle style) noexcept;
 /// One column of a result (PEP 249 Cursor.description's seven items, those a driver knows).
 struct ColumnDescription {
   std::string name;
-  std::string type_name;              ///< the database's declared type ("VARCHAR(40)"), or ""
-  std::optional<bool> nullable;       ///< nullopt when the driver cannot tell
+  std::string type_name;         ///< the database's declared type ("VARCHAR(40)"), or ""
+  std::optional<bool> nullable;  ///< nullopt when the driver cannot tell
   std::optional<std::int32_t> precision;
   std::optional<std::int32_t> scale;
 };
@@ -66,7 +66,8 @@ class Cursor {
   virtual void execute(std::string_view sql, std::span<const Value> params) = 0;
 
   /// Runs sql once per parameter set (PEP 249 executemany); rowcount() is then the total.
-  virtual void executemany(std::string_view sql, std::span<const std::vector<Value>> param_sets) = 0;
+  virtual void executemany(std::string_view sql,
+                           std::span<const std::vector<Value>> param_sets) = 0;
 
   /// Reads the next row into row (resized to the column count, storage reused between calls).
   /// Returns false, leaving row unspecified, when no row is left or the statement returns none.
@@ -135,7 +136,8 @@ class Driver {
   virtual ParamStyle paramstyle() const noexcept = 0;
   /// Opens a connection. Throws OperationalError (or another DBAPIError) when the database
   /// refuses, ArgumentError for URL parts or options the driver cannot use.
-  virtual std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) = 0;
+  virtual std::unique_ptr<DbapiConnection> connect(const URL& url,
+                                                   const ConnectOptions& options) = 0;
 };
 
 }  // namespace crucible

@@ -22,8 +22,8 @@ class URL;
 
 /// How a dialect spells INSERT … ON CONFLICT (the portable upsert compiles to one of these).
 enum class UpsertStyle : std::uint8_t {
-  kNone,            ///< the database has no upsert: refused with NotSupportedError
-  kOnConflict,      ///< INSERT … ON CONFLICT (cols) DO UPDATE SET c = excluded.c (PostgreSQL, SQLite)
+  kNone,        ///< the database has no upsert: refused with NotSupportedError
+  kOnConflict,  ///< INSERT … ON CONFLICT (cols) DO UPDATE SET c = excluded.c (PostgreSQL, SQLite)
   kOnDuplicateKey,  ///< INSERT … ON DUPLICATE KEY UPDATE c = VALUES(c) (MySQL, MariaDB)
   kMerge,           ///< MERGE INTO … (SQL:2003 §14.12)
 };
@@ -81,6 +81,10 @@ class Dialect {
   /// the driver can do autocommit. Default: the four of SQL:2016 §4.41.6 and AUTOCOMMIT.
   virtual std::vector<std::string> isolation_levels() const;
 
+  /// level in the canonical upper-case form isolation_levels() lists. Case-insensitive. Throws
+  /// ArgumentError naming the level and the accepted ones when it is not accepted.
+  std::string normalize_isolation_level(std::string_view level) const;
+
   /// Sets level on conn: "AUTOCOMMIT" switches the driver to autocommit, any other accepted
   /// level switches autocommit off and asks the driver for that level. Case-insensitive. Throws
   /// ArgumentError naming the level and the accepted ones when it is not accepted.
@@ -114,12 +118,14 @@ class Dialect {
                                                    const std::optional<std::string>& schema) const;
   virtual ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,
                                                 const std::optional<std::string>& schema) const;
-  virtual std::vector<ReflectedForeignKey> get_foreign_keys(
-      DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const;
+  virtual std::vector<ReflectedForeignKey>
+  get_foreign_keys(DbapiConnection& conn, std::string_view table,
+                   const std::optional<std::string>& schema) const;
   virtual std::vector<ReflectedIndex> get_indexes(DbapiConnection& conn, std::string_view table,
                                                   const std::optional<std::string>& schema) const;
-  virtual std::vector<ReflectedUniqueConstraint> get_unique_constraints(
-      DbapiConnection& conn, std::string_view table, const std::optional<std::string>& schema) const;
+  virtual std::vector<ReflectedUniqueConstraint>
+  get_unique_constraints(DbapiConnection& conn, std::string_view table,
+                         const std::optional<std::string>& schema) const;
 };
 
 }  // namespace crucible

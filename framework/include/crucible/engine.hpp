@@ -39,8 +39,8 @@ struct EngineOptions {
   bool hide_parameters{false};
   int pool_size{5};
   int max_overflow{10};
-  double pool_timeout{30.0};   ///< seconds
-  double pool_recycle{-1.0};   ///< seconds; <0 never
+  double pool_timeout{30.0};  ///< seconds
+  double pool_recycle{-1.0};  ///< seconds; <0 never
   bool pool_pre_ping{false};
   /// The pool kind; by default the dialect's choice for the URL (see Dialect::default_pool_class).
   std::optional<PoolClass> poolclass;

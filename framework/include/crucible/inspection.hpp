@@ -29,12 +29,13 @@ class Inspector {
                                            const std::optional<std::string>& schema = {}) const;
   ReflectedPrimaryKey get_pk_constraint(std::string_view table,
                                         const std::optional<std::string>& schema = {}) const;
-  std::vector<ReflectedForeignKey> get_foreign_keys(std::string_view table,
-                                                    const std::optional<std::string>& schema = {}) const;
+  std::vector<ReflectedForeignKey>
+  get_foreign_keys(std::string_view table, const std::optional<std::string>& schema = {}) const;
   std::vector<ReflectedIndex> get_indexes(std::string_view table,
                                           const std::optional<std::string>& schema = {}) const;
-  std::vector<ReflectedUniqueConstraint> get_unique_constraints(
-      std::string_view table, const std::optional<std::string>& schema = {}) const;
+  std::vector<ReflectedUniqueConstraint>
+  get_unique_constraints(std::string_view table,
+                         const std::optional<std::string>& schema = {}) const;
 
  private:
   template <class F>

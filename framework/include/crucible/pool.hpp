@@ -16,11 +16,11 @@ class DbapiConnection;
 
 /// Sizes and timings of a pool. Durations are seconds.
 struct PoolOptions {
-  int pool_size{5};            ///< connections kept open when idle (QueuePool)
-  int max_overflow{10};        ///< extra connections beyond pool_size; -1 means no limit
-  double pool_timeout{30.0};   ///< seconds to wait for a connection before TimeoutError
-  double pool_recycle{-1.0};   ///< replace a connection older than this many seconds; <0 never
-  bool pool_pre_ping{false};   ///< test each connection on checkout, replace it when dead
+  int pool_size{5};           ///< connections kept open when idle (QueuePool)
+  int max_overflow{10};       ///< extra connections beyond pool_size; -1 means no limit
+  double pool_timeout{30.0};  ///< seconds to wait for a connection before TimeoutError
+  double pool_recycle{-1.0};  ///< replace a connection older than this many seconds; <0 never
+  bool pool_pre_ping{false};  ///< test each connection on checkout, replace it when dead
 };
 
 /// How a pool makes, tests and resets DBAPI connections; the Engine supplies these from its

@@ -12,7 +12,7 @@ namespace crucible {
 /// One column as the database describes it.
 struct ReflectedColumn {
   std::string name;
-  std::string type;                     ///< the declared type as the database prints it ("NVARCHAR(120)")
+  std::string type;  ///< the declared type as the database prints it ("NVARCHAR(120)")
   bool nullable{true};
   std::optional<std::string> default_;  ///< the server default's SQL text, or nullopt
   bool autoincrement{false};            ///< an integer primary key the database numbers itself
@@ -51,7 +51,8 @@ struct ReflectedIndex {
 struct ReflectedUniqueConstraint {
   std::optional<std::string> name;
   std::vector<std::string> column_names;
-  friend bool operator==(const ReflectedUniqueConstraint&, const ReflectedUniqueConstraint&) = default;
+  friend bool operator==(const ReflectedUniqueConstraint&,
+                         const ReflectedUniqueConstraint&) = default;
 };
 
 }  // namespace crucible

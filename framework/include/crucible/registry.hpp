@@ -54,13 +54,13 @@ std::vector<std::filesystem::path> search_path();
 
 /// One plugin as `crucible plugins` lists it.
 struct PluginInfo {
-  std::string name;     ///< "sqlite", or "(in-process)" for registered entries
+  std::string name;  ///< "sqlite", or "(in-process)" for registered entries
   std::string version;
-  std::filesystem::path path;  ///< empty for in-process entries
-  std::vector<std::string> dialects;  ///< "sqlite (default driver sqlite3)"-style names only
+  std::filesystem::path path;                ///< empty for in-process entries
+  std::vector<std::string> dialects;         ///< "sqlite (default driver sqlite3)"-style names only
   std::vector<std::string> default_drivers;  ///< parallel to dialects
   std::vector<std::string> drivers;
-  std::string error;    ///< why a file on the path was not usable, else ""
+  std::string error;  ///< why a file on the path was not usable, else ""
 };
 
 /// Every plugin file on the search path (loading each to read its manifest) and the in-process

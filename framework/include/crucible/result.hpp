@@ -53,9 +53,13 @@ class Row {
   const Value& operator[](std::string_view name) const;
   /// The value at i (or of column name) as T; see Value::as for conversions and errors.
   template <class T>
-  T get(std::size_t i) const { return (*this)[i].template as<T>(); }
+  T get(std::size_t i) const {
+    return (*this)[i].template as<T>();
+  }
   template <class T>
-  T get(std::string_view name) const { return (*this)[name].template as<T>(); }
+  T get(std::string_view name) const {
+    return (*this)[name].template as<T>();
+  }
   const std::vector<std::string>& keys() const noexcept;
   const std::vector<Value>& values() const noexcept { return values_; }
   std::vector<Value>& mutable_values() noexcept { return values_; }
@@ -73,7 +77,9 @@ class RowMapping {
   const Value& operator[](std::string_view key) const { return row_[key]; }
   bool contains(std::string_view key) const noexcept;
   template <class T>
-  T get(std::string_view key) const { return row_.get<T>(key); }
+  T get(std::string_view key) const {
+    return row_.get<T>(key);
+  }
   const std::vector<std::string>& keys() const noexcept { return row_.keys(); }
   const std::vector<Value>& values() const noexcept { return row_.values(); }
   std::size_t size() const noexcept { return row_.size(); }
@@ -153,7 +159,9 @@ class Result {
     pointer operator->() const noexcept { return &row_; }
     iterator& operator++();
     void operator++(int) { ++*this; }
-    friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.result_ == b.result_; }
+    friend bool operator==(const iterator& a, const iterator& b) noexcept {
+      return a.result_ == b.result_;
+    }
 
    private:
     Result* result_{nullptr};
@@ -177,7 +185,8 @@ class Result {
 /// One column of each row of a Result (SQLAlchemy's ScalarResult).
 class ScalarResult {
  public:
-  ScalarResult(Result result, std::size_t index) noexcept : result_(std::move(result)), index_(index) {}
+  ScalarResult(Result result, std::size_t index) noexcept
+      : result_(std::move(result)), index_(index) {}
   std::vector<Value> all();
   std::optional<Value> first();
   Value one();

@@ -36,9 +36,9 @@ struct Date {
 
 /// A time of day (SQL TIME without time zone), to the microsecond.
 struct Time {
-  std::uint8_t hour{};         ///< 0-23
-  std::uint8_t minute{};       ///< 0-59
-  std::uint8_t second{};       ///< 0-59 (60 is not accepted)
+  std::uint8_t hour{};          ///< 0-23
+  std::uint8_t minute{};        ///< 0-59
+  std::uint8_t second{};        ///< 0-59 (60 is not accepted)
   std::uint32_t microsecond{};  ///< 0-999999
   friend auto operator<=>(const Time&, const Time&) = default;
   /// "HH:MM:SS", with ".ffffff" only when microsecond is not zero (ISO 8601).
@@ -92,7 +92,18 @@ struct Json {
 
 /// The kinds a Value can hold, in the order of Value::Storage's alternatives.
 enum class ValueKind : std::uint8_t {
-  kNull, kBool, kInt, kDouble, kString, kBytes, kDate, kTime, kDateTime, kDecimal, kUuid, kJson
+  kNull,
+  kBool,
+  kInt,
+  kDouble,
+  kString,
+  kBytes,
+  kDate,
+  kTime,
+  kDateTime,
+  kDecimal,
+  kUuid,
+  kJson
 };
 
 /// The name of a kind for messages: "null", "bool", "int64", "double", "string", "bytes",

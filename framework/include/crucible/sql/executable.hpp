@@ -29,7 +29,8 @@ class Executable {
   virtual ~Executable();
   /// The compiled form for dialect and style. Implementations cache it, so the same object
   /// executed again does not compile again. Thread-safe.
-  virtual std::shared_ptr<const Compiled> compile(const Dialect& dialect, ParamStyle style) const = 0;
+  virtual std::shared_ptr<const Compiled> compile(const Dialect& dialect,
+                                                  ParamStyle style) const = 0;
 };
 
 }  // namespace crucible::sql

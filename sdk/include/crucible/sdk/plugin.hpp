@@ -25,24 +25,26 @@ namespace crucible::sdk {
 /// Adds dialect D (default-constructible, derived from Dialect) to manifest under name.
 template <class D>
 void add_dialect(PluginManifest& manifest, std::string name, std::string default_driver) {
-  static_assert(std::is_base_of_v<Dialect, D>, "add_dialect<D>: D must derive from crucible::Dialect");
-  manifest.dialects.push_back(
-      {std::move(name), std::move(default_driver), [] { return std::unique_ptr<Dialect>(std::make_unique<D>()); }});
+  static_assert(std::is_base_of_v<Dialect, D>,
+                "add_dialect<D>: D must derive from crucible::Dialect");
+  manifest.dialects.push_back({std::move(name), std::move(default_driver),
+                               [] { return std::unique_ptr<Dialect>(std::make_unique<D>()); }});
 }
 
 /// Adds driver D (default-constructible, derived from Driver) to manifest under name.
 template <class D>
 void add_driver(PluginManifest& manifest, std::string name) {
   static_assert(std::is_base_of_v<Driver, D>, "add_driver<D>: D must derive from crucible::Driver");
-  manifest.drivers.push_back({std::move(name), [] { return std::unique_ptr<Driver>(std::make_unique<D>()); }});
+  manifest.drivers.push_back(
+      {std::move(name), [] { return std::unique_ptr<Driver>(std::make_unique<D>()); }});
 }
 
 }  // namespace crucible::sdk
 
 /// Defines the plugin's entry point; describe is a function void(crucible::PluginManifest&).
-#define CRUCIBLE_PLUGIN(describe)                                                          \
-  extern "C" __attribute__((visibility("default"))) void CRUCIBLE_PLUGIN_ENTRY(            \
-      ::crucible::PluginManifest& manifest) {                                              \
-    manifest.abi_version = ::crucible::kPluginAbiVersion;                                  \
-    describe(manifest);                                                                    \
+#define CRUCIBLE_PLUGIN(describe)                                                                  \
+  extern "C" __attribute__((visibility("default"))) void CRUCIBLE_PLUGIN_ENTRY(                    \
+      ::crucible::PluginManifest& manifest) {                                                      \
+    manifest.abi_version = ::crucible::kPluginAbiVersion;                                          \
+    describe(manifest);                                                                            \
   }

@@ -6,6 +6,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
+#include "crucible/sql/compiler.hpp"
 #include "sql_lexer.hpp"
 
 namespace crucible {
@@ -36,16 +37,18 @@ const DialectFeatures& Dialect::features() const noexcept {
   return kStandard;
 }
 
+std::unique_ptr<sql::SQLCompiler> Dialect::statement_compiler(ParamStyle style,
+                                                              sql::CompileOptions options) const {
+  return std::make_unique<sql::SQLCompiler>(*this, style, options);
+}
+
+const sql::IdentifierPreparer& Dialect::identifier_preparer() const {
+  static const sql::IdentifierPreparer kStandard;
+  return kStandard;
+}
+
 std::string Dialect::quote_identifier(std::string_view name) const {
-  std::string out;
-  out.reserve(name.size() + 2);
-  out += '"';
-  for (char c : name) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  out += '"';
-  return out;
+  return identifier_preparer().quote(name);
 }
 
 std::vector<std::string> Dialect::split_script(std::string_view script) const {

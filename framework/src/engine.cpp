@@ -241,6 +241,8 @@ const Dialect& Engine::dialect() const noexcept { return *state_->dialect; }
 Driver& Engine::driver() const noexcept { return *state_->driver; }
 Pool& Engine::pool() const noexcept { return *state_->current_pool(); }
 
+sql::CompiledCache& Engine::compiled_cache() const noexcept { return state_->compiled_cache; }
+
 void Engine::dispose() const {
   std::shared_ptr<Pool> fresh = state_->make_pool();
   std::shared_ptr<Pool> old;
@@ -271,32 +273,88 @@ detail::ConnectionState& Connection::state() const {
 }
 
 namespace {
-// The positional values for compiled, taken by name from params.
-std::vector<Value> bind_values(const sql::Compiled& compiled, const Params& params) {
+
+// A statement ready to run: its compiled form (from the engine's cache when the statement's
+// shape was seen before) and the gathered own values its bind slots refer to.
+struct Prepared {
+  std::shared_ptr<const sql::Compiled> compiled;
+  sql::CacheKey key;
+};
+
+Prepared prepare(detail::ConnectionState& st, const sql::Executable& stmt, const Params* params) {
+  Prepared p;
+  const Dialect& dialect = *st.engine->dialect;
+  const sql::CompileContext ctx{dialect, st.engine->driver->paramstyle(), {}, params};
+  if (!stmt.gather(p.key, params)) {
+    p.compiled = stmt.compile(ctx);  // caches itself (text())
+    return p;
+  }
+  sql::CompiledCache& cache = st.engine->compiled_cache;
+  p.compiled = cache.get(p.key.key);
+  if (!p.compiled) {
+    p.compiled = stmt.compile(ctx);
+    cache.put(p.key.key, p.compiled);
+  }
+  return p;
+}
+
+// The positional values for one parameter set: each slot's own gathered value or the named
+// parameter, through the dialect's bind processor.
+std::vector<Value> bind_values(const Prepared& p, const Params& params, const Dialect& dialect) {
+  const sql::Compiled& compiled = *p.compiled;
   std::vector<Value> values;
   values.reserve(compiled.bind_names.size());
-  for (const std::string& name : compiled.bind_names) values.push_back(params.at(name));
+  if (compiled.binds.empty()) {  // text(): every value by name, no types
+    for (const std::string& name : compiled.bind_names) values.push_back(params.at(name));
+    return values;
+  }
+  for (const sql::BindSlot& slot : compiled.binds) {
+    Value v = slot.value_index >= 0 ? p.key.values.at(static_cast<std::size_t>(slot.value_index))
+                                    : params.at(slot.name);
+    values.push_back(slot.type.kind() == TypeKind::kNull ? std::move(v)
+                                                         : dialect.process_bind(slot.type, std::move(v)));
+  }
   return values;
 }
+
+// Which result columns need the dialect's result processor; null when none do.
+std::shared_ptr<const detail::ResultProcessing> processing_for(const detail::EngineState& engine,
+                                                               const sql::Compiled& compiled) {
+  std::shared_ptr<detail::ResultProcessing> out;
+  for (std::size_t i = 0; i < compiled.result_types.size(); ++i) {
+    const SqlType& type = compiled.result_types[i];
+    if (type.kind() == TypeKind::kNull || !engine.dialect->needs_result_processing(type)) continue;
+    if (!out) {
+      out = std::make_shared<detail::ResultProcessing>();
+      out->dialect = engine.dialect;
+    }
+    out->columns.emplace_back(i, type);
+  }
+  return out;
+}
+
+
 }  // namespace
 
 Result Connection::execute(const sql::Executable& stmt, const Params& params) {
   detail::ConnectionState& st = state();
-  auto compiled = stmt.compile(*st.engine->dialect, st.engine->driver->paramstyle());
-  std::vector<Value> values = bind_values(*compiled, params);
-  return Result(st.run(compiled->sql, values));
+  Prepared p = prepare(st, stmt, &params);
+  std::vector<Value> values = bind_values(p, params, *st.engine->dialect);
+  auto holder = st.run(p.compiled->sql, values);
+  holder->processing = processing_for(*st.engine, *p.compiled);
+  return Result(std::move(holder));
 }
 
 Result Connection::execute(const sql::Executable& stmt, const std::vector<Params>& param_sets) {
   detail::ConnectionState& st = state();
-  auto compiled = stmt.compile(*st.engine->dialect, st.engine->driver->paramstyle());
   if (param_sets.empty())
     throw ArgumentError("execute() with a list of parameter sets needs at least one set");
   if (param_sets.size() == 1) return execute(stmt, param_sets.front());
+  Prepared p = prepare(st, stmt, &param_sets.front());
   std::vector<std::vector<Value>> sets;
   sets.reserve(param_sets.size());
-  for (const Params& params : param_sets) sets.push_back(bind_values(*compiled, params));
-  return Result(st.run_many(compiled->sql, sets));
+  for (const Params& params : param_sets) sets.push_back(bind_values(p, params, *st.engine->dialect));
+  return Result(st.run_many(p.compiled->sql, sets));
 }
 
 Result Connection::exec_driver_sql(std::string_view sql, std::span<const Value> params) {

@@ -8,6 +8,7 @@
 
 #include "crucible/engine.hpp"
 #include "crucible/registry.hpp"
+#include "crucible/sql/compiler.hpp"
 
 namespace Poco {
 class Logger;
@@ -15,11 +16,18 @@ class Logger;
 
 namespace crucible::detail {
 
+/// Which result columns the dialect converts (Dialect::process_result), and with which type.
+struct ResultProcessing {
+  registry::DialectPtr dialect;
+  std::vector<std::pair<std::size_t, SqlType>> columns;
+};
+
 /// What a Result reads from. The Connection closes it when the Connection closes, so a Result
 /// never touches a DBAPI connection that went back to the pool.
 struct CursorHolder {
   std::unique_ptr<Cursor> cursor;  ///< null once closed
   const char* closed_reason{"this result was closed"};
+  std::shared_ptr<const ResultProcessing> processing;  ///< null when no column needs it
   void close(const char* reason) noexcept {
     if (cursor) {
       cursor->close();
@@ -38,6 +46,7 @@ struct EngineState {
   URL url;
   EngineOptions options;
   Poco::Logger* echo{nullptr};  ///< the "crucible.engine" logger when echo is on
+  sql::CompiledCache compiled_cache;
   mutable std::mutex pool_mutex;
   std::shared_ptr<Pool> pool;
 

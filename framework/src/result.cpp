@@ -2,6 +2,7 @@
 // as asked; nothing is buffered behind the program's back.
 #include "crucible/result.hpp"
 
+#include "crucible/dialect.hpp"
 #include "crucible/errors.hpp"
 #include "engine_state.hpp"
 
@@ -114,6 +115,10 @@ bool Result::next(Row& row) {
     holder_->close(nullptr);
     holder_->closed_reason = nullptr;  // exhausted: further reads just find nothing
     return false;
+  }
+  if (const auto& processing = holder_->processing) {
+    for (const auto& [index, type] : processing->columns)
+      if (index < values.size()) values[index] = processing->dialect->process_result(type, std::move(values[index]));
   }
   row = Row(metadata_, std::move(values));
   return true;

@@ -73,9 +73,9 @@ TextClause::~TextClause() = default;
 const std::vector<std::string>& TextClause::bind_names() const noexcept { return parsed_->names; }
 const std::string& TextClause::text() const noexcept { return parsed_->text; }
 
-std::shared_ptr<const Compiled> TextClause::compile(const Dialect& /*dialect*/,
-                                                    ParamStyle style) const {
+std::shared_ptr<const Compiled> TextClause::compile(const CompileContext& ctx) const {
   Parsed& p = *parsed_;
+  const ParamStyle style = ctx.style;
   const auto slot = static_cast<std::size_t>(style);
   std::call_once(p.once[slot], [&] {
     auto out = std::make_shared<Compiled>();
@@ -106,8 +106,6 @@ std::shared_ptr<const Compiled> TextClause::compile(const Dialect& /*dialect*/,
   });
   return p.compiled[slot];
 }
-
-Executable::~Executable() = default;
 
 }  // namespace crucible::sql
 

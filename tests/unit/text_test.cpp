@@ -15,7 +15,7 @@ class PlainDialect final : public Dialect {
 const PlainDialect kDialect;
 
 std::string sql_for(std::string_view text_sql, ParamStyle style) {
-  return text(text_sql).compile(kDialect, style)->sql;
+  return sql::compile(text(text_sql), kDialect, {}, style)->sql;
 }
 }  // namespace
 
@@ -32,9 +32,9 @@ TEST(TextTest, RendersEveryParamstyle) {
 TEST(TextTest, BindOrderIsPerPlaceholderForQmarkAndPerNameForNumbered) {
   auto t = text("UPDATE t SET x = :x WHERE id = :id OR parent = :id");
   EXPECT_EQ(t.bind_names(), (std::vector<std::string>{"x", "id"}));
-  EXPECT_EQ(t.compile(kDialect, ParamStyle::kQmark)->bind_names,
+  EXPECT_EQ(sql::compile(t, kDialect, {}, ParamStyle::kQmark)->bind_names,
             (std::vector<std::string>{"x", "id", "id"}));
-  EXPECT_EQ(t.compile(kDialect, ParamStyle::kNumericDollar)->bind_names,
+  EXPECT_EQ(sql::compile(t, kDialect, {}, ParamStyle::kNumericDollar)->bind_names,
             (std::vector<std::string>{"x", "id"}));
 }
 
@@ -42,7 +42,7 @@ TEST(TextTest, ColonsInLiteralsCommentsCastsAndTimesAreNotBinds) {
   auto t =
       text("SELECT ':no', \"col:no\", x::text, '12:30' -- :no\n /* :no */ FROM t WHERE y = :yes");
   EXPECT_EQ(t.bind_names(), (std::vector<std::string>{"yes"}));
-  EXPECT_EQ(t.compile(kDialect, ParamStyle::kQmark)->sql,
+  EXPECT_EQ(sql::compile(t, kDialect, {}, ParamStyle::kQmark)->sql,
             "SELECT ':no', \"col:no\", x::text, '12:30' -- :no\n /* :no */ FROM t WHERE y = ?");
 }
 
@@ -57,10 +57,10 @@ TEST(TextTest, FormatStyleDoublesLiteralPercent) {
 
 TEST(TextTest, CompiledFormIsCachedPerParamstyle) {
   auto t = text("SELECT :a");
-  auto first = t.compile(kDialect, ParamStyle::kQmark);
-  EXPECT_EQ(first.get(), t.compile(kDialect, ParamStyle::kQmark).get());
+  auto first = sql::compile(t, kDialect, {}, ParamStyle::kQmark);
+  EXPECT_EQ(first.get(), sql::compile(t, kDialect, {}, ParamStyle::kQmark).get());
   auto copy = t;  // copies share the cache
-  EXPECT_EQ(first.get(), copy.compile(kDialect, ParamStyle::kQmark).get());
+  EXPECT_EQ(first.get(), sql::compile(copy, kDialect, {}, ParamStyle::kQmark).get());
 }
 
 TEST(TextTest, UnterminatedLiteralIsAnArgumentErrorSayingWhere) {

@@ -7,18 +7,29 @@
 // methods must be thread-safe. Methods that talk to the database take the DbapiConnection to
 // use; they run on the caller's thread.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "crucible/dbapi.hpp"
 #include "crucible/reflection.hpp"
+#include "crucible/sql/executable.hpp"
+#include "crucible/types.hpp"
+#include "crucible/value.hpp"
 
 namespace crucible {
 
 class DbapiConnection;
 class DBAPIError;
 class URL;
+namespace sql {
+class SQLCompiler;
+class DDLCompiler;
+class TypeCompiler;
+class IdentifierPreparer;
+}  // namespace sql
 
 /// How a dialect spells INSERT … ON CONFLICT (the portable upsert compiles to one of these).
 enum class UpsertStyle : std::uint8_t {
@@ -57,9 +68,34 @@ class Dialect {
   /// Feature flags; the default is standard SQL with savepoints and nothing else.
   virtual const DialectFeatures& features() const noexcept;
 
+  // ---- SQL compilation and types (SQLAlchemy's statement_compiler, ddl_compiler,
+  // type_compiler, identifier_preparer, and the types' bind/result processors) ---------------
+
+  /// A new compiler for one statement. Default: the standard-SQL SQLCompiler.
+  virtual std::unique_ptr<sql::SQLCompiler> statement_compiler(ParamStyle style,
+                                                               sql::CompileOptions options) const;
+  /// A DDL compiler. Default: the standard-SQL DDLCompiler.
+  virtual std::unique_ptr<sql::DDLCompiler> ddl_compiler() const;
+  /// The type compiler (shared, stateless). Default: standard SQL names.
+  virtual const sql::TypeCompiler& type_compiler() const;
+  /// The identifier preparer (shared, stateless). Default: SQL:2016 reserved words, '"'.
+  virtual const sql::IdentifierPreparer& identifier_preparer() const;
+
+  /// Converts a value bound for a column or expression of `type` into what the driver should
+  /// send (e.g. Boolean to 0/1 where there is no boolean). Default: unchanged. Throws
+  /// DataError when value cannot be stored as type.
+  virtual Value process_bind(const SqlType& type, Value value) const;
+  /// Whether results of `type` need process_result (lets the Result skip the call).
+  virtual bool needs_result_processing(const SqlType& type) const;
+  /// Converts a value read from a result column of `type` into the type's Value kind (e.g.
+  /// 0/1 to bool, ISO text to DateTime). Default: Value::as conversion to the type's kind where
+  /// the value is not null and not already of it; a value that does not convert is returned
+  /// unchanged (never lost).
+  virtual Value process_result(const SqlType& type, Value value) const;
+
   // ---- identifiers and script text --------------------------------------------------------
 
-  /// name as a delimited identifier (SQL:2016 Part 2 §5.2: "name", inner quotes doubled).
+  /// name, quoted when it must be (the identifier preparer's rules).
   virtual std::string quote_identifier(std::string_view name) const;
 
   /// Splits a script of several statements into single statements, dropping empty ones and the

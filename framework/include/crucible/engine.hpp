@@ -30,6 +30,10 @@
 
 namespace crucible {
 
+namespace sql {
+class CompiledCache;
+}
+
 /// Options of create_engine (SQLAlchemy's create_engine keyword arguments).
 struct EngineOptions {
   /// Log every statement and its parameters at information level to the Poco logger
@@ -73,6 +77,9 @@ class Engine {
   const Dialect& dialect() const noexcept;
   Driver& driver() const noexcept;
   Pool& pool() const noexcept;
+  /// The engine's cache of compiled statements (SQLAlchemy's compiled_cache): a statement of a
+  /// shape executed before is not compiled again. Its counters show hits and misses.
+  sql::CompiledCache& compiled_cache() const noexcept;
   /// Closes the pool's idle connections and starts a new pool (SQLAlchemy's Engine.dispose).
   void dispose() const;
 

@@ -1,17 +1,57 @@
 #pragma once
 // Executable: anything Connection::execute runs (SQLAlchemy's Executable), and Compiled: the
-// SQL text and bind order it compiles to for one dialect and paramstyle.
+// SQL text, bind slots and result types it compiles to for one dialect and paramstyle.
+//
+// Caching (SQLAlchemy's "SQL compilation caching"): a statement gathers its structure into a
+// cache key and its own bound values into a list, in one traversal. Two statements of the same
+// shape with other values have equal keys, so the engine's CompiledCache hands back the SQL
+// compiled for the first, and the values of the second are bound by position.
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "crucible/dbapi.hpp"
+#include "crucible/types.hpp"
 
 namespace crucible {
 class Dialect;
-}
+class Params;
+}  // namespace crucible
 
 namespace crucible::sql {
+
+struct Element;
+
+/// How to compile.
+struct CompileOptions {
+  /// Render bound values inline as SQL literals, for display only (never executed this way).
+  bool literal_binds{false};
+};
+
+/// What a compile needs besides the statement.
+struct CompileContext {
+  const Dialect& dialect;
+  ParamStyle style{ParamStyle::kQmark};
+  CompileOptions options{};
+  /// The (first) parameter set of the execution: its names shape an INSERT or UPDATE that has
+  /// no values() of its own (SQLAlchemy compiles insert(t) for the keys given). May be null.
+  const Params* params{nullptr};
+};
+
+/// A statement's structure and own values, gathered in one traversal.
+struct CacheKey {
+  std::string key;                       ///< the structure; equal keys compile to equal SQL
+  std::vector<Value> values;             ///< the statement's own bound values, traversal order
+  std::vector<const Element*> bind_nodes;  ///< the bind nodes those values came from
+};
+
+/// One positional parameter of a compiled statement.
+struct BindSlot {
+  std::string name;        ///< the bind's name (for named/numeric styles and messages)
+  int value_index{-1};     ///< index into CacheKey::values, or -1: take `name` from the Params
+  SqlType type;            ///< for the dialect's bind processor
+};
 
 /// A statement compiled for one dialect and one paramstyle.
 struct Compiled {
@@ -20,6 +60,11 @@ struct Compiled {
   /// placeholder for qmark and format, one per distinct name (numbered in order of first use)
   /// for numeric, numeric_dollar and named.
   std::vector<std::string> bind_names;
+  /// Parallel to bind_names: where each value comes from and its type. Empty for text(), whose
+  /// values all come from the Params by name.
+  std::vector<BindSlot> binds;
+  /// The SQL type of each result column (kNull when unknown), for result processing.
+  std::vector<SqlType> result_types;
   ParamStyle paramstyle{ParamStyle::kQmark};
 };
 
@@ -27,10 +72,19 @@ struct Compiled {
 class Executable {
  public:
   virtual ~Executable();
-  /// The compiled form for dialect and style. Implementations cache it, so the same object
-  /// executed again does not compile again. Thread-safe.
-  virtual std::shared_ptr<const Compiled> compile(const Dialect& dialect,
-                                                  ParamStyle style) const = 0;
+  /// Appends the statement's structure to key.key and its own bound values (with their nodes)
+  /// to key, given the execution's first parameter set (or null). Returns false when the
+  /// statement caches itself instead (text()), in which case key is left unspecified.
+  virtual bool gather(CacheKey& key, const Params* params) const;
+  /// Compiles for ctx. Throws NotSupportedError for a construct the dialect cannot render,
+  /// ArgumentError for a malformed statement. Thread-safe.
+  virtual std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const = 0;
 };
+
+/// Compiles stmt for display (SQLAlchemy's str(stmt.compile(dialect=…))): the SQL in the style
+/// given, e.g. with options.literal_binds to see the values inline.
+std::shared_ptr<const Compiled> compile(const Executable& stmt, const Dialect& dialect,
+                                        CompileOptions options = {},
+                                        ParamStyle style = ParamStyle::kNamed);
 
 }  // namespace crucible::sql

@@ -28,7 +28,7 @@ class TextClause final : public Executable {
   /// The text as written.
   const std::string& text() const noexcept;
 
-  std::shared_ptr<const Compiled> compile(const Dialect& dialect, ParamStyle style) const override;
+  std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const override;
 
   struct Parsed;
 

@@ -1,0 +1,186 @@
+#pragma once
+// The compilers (SQLAlchemy's sqlalchemy.sql.compiler): SQLCompiler (statements to SQL text
+// and bind slots), DDLCompiler (CREATE/DROP), TypeCompiler (generic types to DDL names) and
+// IdentifierPreparer (quoting), with standard SQL defaults. A dialect subclasses any of them
+// and overrides only the visits its database spells differently, then returns its subclass
+// from Dialect::statement_compiler() / ddl_compiler() / type_compiler() /
+// identifier_preparer(). The engine-wide CompiledCache keeps compiled statements by cache key.
+#include <cstddef>
+#include <cstdint>
+#include <list>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "crucible/sql/dml.hpp"
+#include "crucible/sql/executable.hpp"
+#include "crucible/sql/schema.hpp"
+#include "crucible/sql/selectable.hpp"
+
+namespace crucible {
+class Dialect;
+}
+
+namespace crucible::sql {
+
+/// Quoting of identifiers (SQLAlchemy's IdentifierPreparer): a name is quoted when it is a
+/// reserved word, is not all lower case, or holds characters outside [a-z0-9_$] or starts with
+/// a digit (SQL:2016 Part 2 §5.2 delimited identifiers).
+class IdentifierPreparer {
+ public:
+  /// reserved: upper-case reserved words; quote: the delimiter character.
+  explicit IdentifierPreparer(std::unordered_set<std::string> reserved = standard_reserved_words(),
+                              char quote = '"');
+  virtual ~IdentifierPreparer();
+  virtual bool requires_quotes(std::string_view name) const;
+  /// name, delimited when requires_quotes (inner delimiters doubled).
+  std::string quote(std::string_view name) const;
+  /// name, always delimited.
+  std::string quote_always(std::string_view name) const;
+  /// SQL:2016's reserved words, upper case.
+  static std::unordered_set<std::string> standard_reserved_words();
+
+ private:
+  std::unordered_set<std::string> reserved_;
+  char quote_;
+};
+
+/// Generic types to DDL names (SQLAlchemy's GenericTypeCompiler). Standard names by default:
+/// INTEGER, SMALLINT, BIGINT, REAL, DOUBLE PRECISION, NUMERIC(p, s), VARCHAR(n), TEXT, BOOLEAN,
+/// DATE, TIME, TIMESTAMP [WITH TIME ZONE], BLOB, CHAR(32) for Uuid, JSON, VARCHAR(n) for Enum.
+class TypeCompiler {
+ public:
+  virtual ~TypeCompiler();
+  /// The DDL name of type. Throws NotSupportedError for a kNull type.
+  virtual std::string process(const SqlType& type) const;
+};
+
+/// Statements to SQL (SQLAlchemy's SQLCompiler). One object compiles one statement: it is
+/// stateful (bind numbering, the WITH clause being gathered) and not shared between threads.
+class SQLCompiler {
+ public:
+  SQLCompiler(const Dialect& dialect, ParamStyle style, CompileOptions options = {});
+  virtual ~SQLCompiler();
+
+  /// Compile a statement. key is the statement's gathered CacheKey (its bind_nodes map each
+  /// bind to its value index); the result's binds refer to those indices.
+  std::shared_ptr<Compiled> compile_select(const SelectNode& select, const CacheKey& key);
+  std::shared_ptr<Compiled> compile_insert(const InsertNode& insert, const CacheKey& key,
+                                           const Params* params);
+  std::shared_ptr<Compiled> compile_update(const UpdateNode& update, const CacheKey& key,
+                                           const Params* params);
+  std::shared_ptr<Compiled> compile_delete(const DeleteNode& del, const CacheKey& key);
+
+ protected:
+  // ---- expressions: one visit per ElementKind, each appending to out_ -----------------------
+  virtual void visit(const Element& e);  // dispatches on e.kind
+  virtual void visit_column(const Element& e);
+  virtual void visit_bind(const Element& e);
+  virtual void visit_literal(const Element& e);
+  virtual void visit_null(const Element& e);
+  virtual void visit_true(const Element& e);
+  virtual void visit_false(const Element& e);
+  virtual void visit_binary(const Element& e);
+  virtual void visit_unary(const Element& e);
+  virtual void visit_clause_list(const Element& e);
+  virtual void visit_grouping(const Element& e);
+  virtual void visit_function(const Element& e);
+  virtual void visit_cast(const Element& e);
+  virtual void visit_case(const Element& e);
+  virtual void visit_label(const Element& e);
+  virtual void visit_over(const Element& e);
+  virtual void visit_order_by(const Element& e);
+  virtual void visit_between(const Element& e);
+  virtual void visit_scalar_select(const Element& e);
+  virtual void visit_exists(const Element& e);
+  virtual void visit_in_select(const Element& e);
+  virtual void visit_tuple(const Element& e);
+  virtual void visit_text(const Element& e);
+  virtual void visit_star(const Element& e);
+  virtual void visit_excluded(const Element& e);
+  /// ILIKE: default lower(a) LIKE lower(b); dialects with ILIKE override.
+  virtual void visit_ilike(const Element& e, bool negate);
+  /// IS [NOT] DISTINCT FROM: the standard form by default.
+  virtual void visit_is_distinct_from(const Element& e, bool negate);
+  /// A function's SQL name ("length" may become "char_length").
+  virtual std::string function_name(const Element& e) const;
+  /// Writes value as a SQL literal (literal_binds, and literal()): strings quoted with ''
+  /// doubled, numbers as is, NULL, TRUE/FALSE (or 1/0), dates as 'YYYY-MM-DD'.
+  virtual void render_literal_value(const Value& value, const SqlType& type);
+
+  // ---- FROM and statements ------------------------------------------------------------------
+  virtual void visit_from(const FromNode& from, bool as_from_item);
+  virtual void visit_select(const SelectNode& select, bool nested);
+  /// LIMIT/OFFSET after ORDER BY: "LIMIT n OFFSET m" by default.
+  virtual void limit_offset(const SelectNode& select);
+  virtual void visit_insert(const InsertNode& insert, const Params* params);
+  virtual void visit_update(const UpdateNode& update, const Params* params);
+  virtual void visit_delete(const DeleteNode& del);
+  /// The ON CONFLICT / ON DUPLICATE KEY / MERGE part, by the dialect's upsert_style; throws
+  /// NotSupportedError naming the dialect for UpsertStyle::kNone.
+  virtual void visit_upsert(const InsertNode& insert);
+  /// RETURNING cols; throws NotSupportedError when the dialect has none.
+  virtual void returning_clause(const std::vector<ElementPtr>& columns);
+
+  // ---- helpers for subclasses ----------------------------------------------------------------
+  /// Writes one placeholder for a bind node (taking its value from key's index or from params
+  /// by name) in the paramstyle.
+  void emit_bind(const Element& bind);
+  /// Quoted identifier through the dialect's preparer.
+  std::string quote(std::string_view name) const;
+  /// The name a FROM item is referred to by in column references ("users", "u", "anon_1").
+  std::string from_name(const FromNode& from);
+
+  const Dialect& dialect_;
+  ParamStyle style_;
+  CompileOptions options_;
+  std::string out_;
+  std::shared_ptr<Compiled> compiled_;
+  const CacheKey* key_{nullptr};
+  std::unordered_map<const Element*, int> bind_index_;      ///< from key_->bind_nodes
+  std::unordered_map<const FromNode*, std::string> anon_names_;  ///< anon_1, anon_2…
+  std::vector<const FromNode*> ctes_;                      ///< WITH items, in first-use order
+  int anon_counter_{0};
+};
+
+/// CREATE/DROP statements (SQLAlchemy's DDLCompiler).
+class DDLCompiler {
+ public:
+  explicit DDLCompiler(const Dialect& dialect);
+  virtual ~DDLCompiler();
+  /// CREATE TABLE name (columns, PRIMARY KEY, UNIQUE, CHECK, FOREIGN KEY…).
+  virtual std::string create_table(const TableData& table) const;
+  virtual std::string drop_table(const TableData& table) const;
+  /// CREATE [UNIQUE] INDEX for each index of the table (index=True columns included).
+  virtual std::vector<std::string> create_indexes(const TableData& table) const;
+  /// One column's definition: name type [DEFAULT …] [NOT NULL].
+  virtual std::string column_specification(const TableData& table, const ColumnData& column) const;
+
+ protected:
+  const Dialect& dialect_;
+};
+
+/// Compiled statements by cache key (SQLAlchemy's compiled_cache), LRU, thread-safe.
+class CompiledCache {
+ public:
+  explicit CompiledCache(std::size_t capacity = 500);
+  ~CompiledCache();
+  /// The entry for key, or null.
+  std::shared_ptr<const Compiled> get(const std::string& key);
+  void put(const std::string& key, std::shared_ptr<const Compiled> compiled);
+  std::size_t size() const;
+  /// Lookups that found an entry, and that did not (each miss is one compilation).
+  std::uint64_t hits() const noexcept;
+  std::uint64_t misses() const noexcept;
+  void clear();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crucible::sql

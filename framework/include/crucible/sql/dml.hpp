@@ -1,0 +1,135 @@
+#pragma once
+// INSERT, UPDATE, DELETE and the portable upsert (SQLAlchemy's sqlalchemy.sql.dml).
+//
+//   insert(users).values({{"name", "Alice"}})                 one row, values bound
+//   insert(users)   + execute(stmt, {{…}, {…}})                columns from the parameters; many
+//                                                             sets run as executemany
+//   insert(users).values_rows({{…}, {…}})                      one multi-row VALUES
+//   insert(t).from_select({"a", "b"}, select(…))
+//   update(users).where(users.c("id") == 5).values({{"name", "Bob"}}).returning({users.c("id")})
+//   delete_(users).where(users.c("name").like("A%"))
+//   insert(t).values(…).on_conflict_do_update({"id"}, {{"n", excluded(t, "n")}})
+//   insert(t).values(…).on_conflict_do_nothing({"id"})
+//
+// The upsert compiles per dialect (DESIGN.md "One portable upsert"): ON CONFLICT … DO UPDATE
+// with excluded.col, ON DUPLICATE KEY UPDATE with VALUES(col), MERGE, or NotSupportedError.
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "crucible/sql/selectable.hpp"
+
+namespace crucible::sql {
+
+class Table;
+
+/// Column name = expression pairs, in order (SET lists and VALUES rows).
+using Assignments = std::vector<std::pair<std::string, Expr>>;
+
+enum class UpsertAction : std::uint8_t { kNone, kDoNothing, kDoUpdate };
+
+/// INSERT's parts. Built only through Insert; read by compilers.
+struct InsertNode {
+  FromPtr table;
+  std::vector<std::string> columns;           ///< the column list; empty with no values: from params
+  std::vector<std::vector<ElementPtr>> rows;  ///< VALUES rows, parallel to columns
+  SelectPtr from_select;
+  std::vector<ElementPtr> returning;
+  UpsertAction upsert{UpsertAction::kNone};
+  std::vector<std::string> conflict_columns;  ///< the unique index's columns
+  std::vector<std::pair<std::string, ElementPtr>> upsert_set;
+  ElementPtr upsert_where;
+};
+
+/// UPDATE's parts.
+struct UpdateNode {
+  FromPtr table;
+  std::vector<std::pair<std::string, ElementPtr>> set;  ///< empty: from params
+  ElementPtr where;
+  std::vector<ElementPtr> returning;
+};
+
+/// DELETE's parts.
+struct DeleteNode {
+  FromPtr table;
+  ElementPtr where;
+  std::vector<ElementPtr> returning;
+};
+
+/// INSERT (SQLAlchemy's Insert).
+class Insert final : public Executable {
+ public:
+  explicit Insert(const FromClause& table);
+  /// One row of values (a second call replaces it). Throws ArgumentError for an unknown column.
+  Insert values(const Assignments& row) const;
+  /// Several rows in one multi-row VALUES.
+  Insert values_rows(const std::vector<Assignments>& rows) const;
+  /// INSERT INTO t (columns…) SELECT …
+  Insert from_select(std::vector<std::string> columns, const Select& select) const;
+  /// RETURNING cols (NotSupportedError where the dialect has no RETURNING).
+  Insert returning(std::vector<Expr> columns) const;
+  /// The portable upsert: on a conflict on index_columns' unique index, set the listed columns
+  /// (optionally only where `where` holds). See excluded() for the proposed row's values.
+  Insert on_conflict_do_update(std::vector<std::string> index_columns, const Assignments& set,
+                               std::optional<Expr> where = std::nullopt) const;
+  /// On a conflict, leave the existing row alone.
+  Insert on_conflict_do_nothing(std::vector<std::string> index_columns = {}) const;
+
+  const std::shared_ptr<const InsertNode>& node() const noexcept { return node_; }
+  bool gather(CacheKey& key, const Params* params) const override;
+  std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const override;
+
+ private:
+  explicit Insert(std::shared_ptr<const InsertNode> node) noexcept : node_(std::move(node)) {}
+  std::shared_ptr<const InsertNode> node_;
+};
+
+/// UPDATE (SQLAlchemy's Update).
+class Update final : public Executable {
+ public:
+  explicit Update(const FromClause& table);
+  Update values(const Assignments& set) const;
+  Update where(const Expr& criterion) const;
+  Update returning(std::vector<Expr> columns) const;
+  const std::shared_ptr<const UpdateNode>& node() const noexcept { return node_; }
+  bool gather(CacheKey& key, const Params* params) const override;
+  std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const override;
+
+ private:
+  explicit Update(std::shared_ptr<const UpdateNode> node) noexcept : node_(std::move(node)) {}
+  std::shared_ptr<const UpdateNode> node_;
+};
+
+/// DELETE (SQLAlchemy's Delete).
+class Delete final : public Executable {
+ public:
+  explicit Delete(const FromClause& table);
+  Delete where(const Expr& criterion) const;
+  Delete returning(std::vector<Expr> columns) const;
+  const std::shared_ptr<const DeleteNode>& node() const noexcept { return node_; }
+  bool gather(CacheKey& key, const Params* params) const override;
+  std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const override;
+
+ private:
+  explicit Delete(std::shared_ptr<const DeleteNode> node) noexcept : node_(std::move(node)) {}
+  std::shared_ptr<const DeleteNode> node_;
+};
+
+Insert insert(const FromClause& table);
+Update update(const FromClause& table);
+Delete delete_(const FromClause& table);
+/// In an upsert's SET: the value the INSERT proposed for column (PostgreSQL/SQLite
+/// excluded.col, MySQL VALUES(col)); a kText-free marker each dialect renders its own way.
+Expr excluded(const FromClause& table, std::string_view column);
+
+}  // namespace crucible::sql
+
+namespace crucible {
+using sql::Assignments;
+using sql::delete_;
+using sql::excluded;
+using sql::insert;
+using sql::update;
+}  // namespace crucible

@@ -1,0 +1,265 @@
+#pragma once
+// Schema objects (SQLAlchemy's sqlalchemy.schema): MetaData, Table, Column, ForeignKey and the
+// constraints, with create_all/drop_all in foreign-key order and Table reflection.
+//
+//   MetaData metadata;
+//   Table users{"users", metadata,
+//               Column{"id", Integer{}, primary_key},
+//               Column{"name", String{50}, nullable(false)},
+//               Column{"email", String{120}, unique}};
+//   Table posts{"posts", metadata,
+//               Column{"id", Integer{}, primary_key},
+//               Column{"user_id", Integer{}, ForeignKey{"users.id", {.ondelete = "CASCADE"}}}};
+//   metadata.create_all(engine);
+//
+// A Table is a handle: copies share one definition, which the MetaData also holds.
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "crucible/sql/selectable.hpp"
+#include "crucible/types.hpp"
+#include "crucible/value.hpp"
+
+namespace crucible {
+class Engine;
+class Connection;
+}  // namespace crucible
+
+namespace crucible::sql {
+
+/// ON DELETE / ON UPDATE actions and the constraint's name.
+struct ForeignKeyOptions {
+  std::optional<std::string> name;
+  std::optional<std::string> ondelete;  ///< "CASCADE", "SET NULL", "RESTRICT"…
+  std::optional<std::string> onupdate;
+};
+
+/// A column option: a reference to "table.column" (or "schema.table.column").
+struct ForeignKey {
+  std::string target;
+  ForeignKeyOptions options{};
+};
+
+/// Column option tags and values.
+struct PrimaryKeyTag {};
+inline constexpr PrimaryKeyTag primary_key{};
+struct UniqueTag {};
+inline constexpr UniqueTag unique{};
+struct IndexedTag {};
+/// CREATE INDEX ix_<table>_<column> for this column (SQLAlchemy's index=True).
+inline constexpr IndexedTag indexed{};
+struct Nullable {
+  bool value;
+};
+inline Nullable nullable(bool value) { return {value}; }
+struct Default {
+  Value value;
+};
+/// A client-side default, bound by INSERT when the column is not given.
+inline Default default_(Value value) { return {std::move(value)}; }
+struct ServerDefault {
+  std::string sql;
+};
+/// DEFAULT <sql> in the DDL, written as is (e.g. "CURRENT_TIMESTAMP", "'draft'").
+inline ServerDefault server_default(std::string sql) { return {std::move(sql)}; }
+struct Autoincrement {
+  bool value;
+};
+inline Autoincrement autoincrement(bool value) { return {value}; }
+struct Comment {
+  std::string text;
+};
+
+/// A column's definition.
+struct ColumnData {
+  std::string name;
+  SqlType type;
+  bool primary_key{false};
+  std::optional<bool> nullable;  ///< unset: NOT NULL for primary key columns, NULL otherwise
+  bool unique{false};
+  bool index{false};
+  std::optional<Value> default_;
+  std::optional<std::string> server_default;
+  std::optional<bool> autoincrement;  ///< unset: "auto" (a lone integer primary key)
+  std::optional<ForeignKey> foreign_key;
+  std::optional<std::string> comment;
+
+  bool is_nullable() const noexcept { return nullable.value_or(!primary_key); }
+};
+
+/// Column{"name", Type{}, options…}: options are primary_key, unique, indexed, nullable(b),
+/// default_(v), server_default(sql), autoincrement(b), ForeignKey{…}, Comment{…}.
+class Column {
+ public:
+  template <class... Options>
+  Column(std::string name, SqlType type, const Options&... options) {
+    data_.name = std::move(name);
+    data_.type = std::move(type);
+    (apply(options), ...);
+  }
+  const ColumnData& data() const noexcept { return data_; }
+
+ private:
+  void apply(PrimaryKeyTag) { data_.primary_key = true; }
+  void apply(UniqueTag) { data_.unique = true; }
+  void apply(IndexedTag) { data_.index = true; }
+  void apply(Nullable n) { data_.nullable = n.value; }
+  void apply(const Default& d) { data_.default_ = d.value; }
+  void apply(const ServerDefault& d) { data_.server_default = d.sql; }
+  void apply(Autoincrement a) { data_.autoincrement = a.value; }
+  void apply(const ForeignKey& fk) { data_.foreign_key = fk; }
+  void apply(const Comment& c) { data_.comment = c.text; }
+  ColumnData data_;
+};
+
+/// PRIMARY KEY (cols…) for a composite key.
+struct PrimaryKeyConstraint {
+  std::vector<std::string> columns;
+  std::optional<std::string> name;
+};
+/// UNIQUE (cols…).
+struct UniqueConstraint {
+  std::vector<std::string> columns;
+  std::optional<std::string> name;
+};
+/// CHECK (sql), the condition written as is.
+struct CheckConstraint {
+  std::string sql;
+  std::optional<std::string> name;
+};
+/// FOREIGN KEY (cols…) REFERENCES table (referred…), for composite keys.
+struct ForeignKeyConstraint {
+  std::vector<std::string> columns;
+  std::string referred_table;  ///< "table" or "schema.table"
+  std::vector<std::string> referred_columns;
+  ForeignKeyOptions options{};
+};
+/// CREATE [UNIQUE] INDEX name ON table (cols…).
+struct Index {
+  std::string name;
+  std::vector<std::string> columns;
+  bool unique{false};
+};
+/// The table's schema (SQLAlchemy's Table(…, schema="x")).
+struct Schema {
+  std::string name;
+};
+
+/// A foreign key as stored in a TableData, single or composite.
+struct ForeignKeyData {
+  std::vector<std::string> columns;
+  std::optional<std::string> referred_schema;
+  std::string referred_table;
+  std::vector<std::string> referred_columns;
+  ForeignKeyOptions options;
+};
+
+/// A table's whole definition; compilers and create_all read it.
+struct TableData {
+  std::string name;
+  std::optional<std::string> schema;
+  std::vector<ColumnData> columns;
+  std::vector<std::string> primary_key;  ///< column names in key order
+  std::optional<std::string> primary_key_name;
+  std::vector<ForeignKeyData> foreign_keys;
+  std::vector<UniqueConstraint> uniques;
+  std::vector<CheckConstraint> checks;
+  std::vector<Index> indexes;
+
+  /// The column called name, or nullptr.
+  const ColumnData* find(std::string_view name) const noexcept;
+  /// "schema.name" or "name".
+  std::string fullname() const;
+};
+
+class MetaData;
+
+/// A table (SQLAlchemy's Table): a FromClause whose columns come from its definition.
+class Table : public FromClause {
+ public:
+  template <class... Items>
+  Table(std::string name, MetaData& metadata, const Items&... items) {
+    auto data = std::make_shared<TableData>();
+    data->name = std::move(name);
+    (add(*data, items), ...);
+    finish(metadata, std::move(data));
+  }
+  /// Reflects an existing table through engine's dialect (SQLAlchemy's autoload_with) and adds
+  /// it to metadata. Throws NoSuchTableError when it does not exist.
+  static Table reflect(std::string_view name, MetaData& metadata, const Engine& engine,
+                       const std::optional<std::string>& schema = std::nullopt);
+  /// A handle to a table node (kind kTable), e.g. one kept by a MetaData.
+  explicit Table(FromPtr node) noexcept : FromClause(std::move(node)) {}
+
+  const TableData& data() const noexcept;
+  /// CREATE TABLE / DROP TABLE for this one table.
+  void create(const Engine& engine, bool checkfirst = true) const;
+  void drop(const Engine& engine, bool checkfirst = true) const;
+
+ private:
+  static void add(TableData& t, const Column& c);
+  static void add(TableData& t, const PrimaryKeyConstraint& c);
+  static void add(TableData& t, const UniqueConstraint& c);
+  static void add(TableData& t, const CheckConstraint& c);
+  static void add(TableData& t, const ForeignKeyConstraint& c);
+  static void add(TableData& t, const Index& i);
+  static void add(TableData& t, const Schema& s);
+  void finish(MetaData& metadata, std::shared_ptr<TableData> data);
+};
+
+/// A collection of tables (SQLAlchemy's MetaData). Not thread-safe while tables are added.
+class MetaData {
+ public:
+  MetaData();
+  ~MetaData();
+  MetaData(const MetaData&) = delete;
+  MetaData& operator=(const MetaData&) = delete;
+
+  /// The table called name ("schema.name" for a schema-qualified one). Throws ArgumentError
+  /// listing the tables when it is absent.
+  Table table(std::string_view fullname) const;
+  bool contains(std::string_view fullname) const noexcept;
+  /// Tables in dependency order: every table after the tables its foreign keys refer to.
+  /// Throws ArgumentError naming the tables of a cycle.
+  std::vector<Table> sorted_tables() const;
+  /// CREATE TABLE (and its indexes) for every table, in dependency order, in one transaction;
+  /// with checkfirst, tables that exist are skipped.
+  void create_all(const Engine& engine, bool checkfirst = true) const;
+  /// DROP TABLE in reverse dependency order.
+  void drop_all(const Engine& engine, bool checkfirst = true) const;
+  /// Reflects every table of the database (or schema) into this MetaData.
+  void reflect(const Engine& engine, const std::optional<std::string>& schema = std::nullopt);
+
+  /// Used by Table: adds (or replaces) a table definition.
+  void add_table(std::shared_ptr<const TableData> data, FromPtr node);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace crucible::sql
+
+namespace crucible {
+using sql::CheckConstraint;
+using sql::Column;
+using sql::default_;
+using sql::ForeignKey;
+using sql::ForeignKeyConstraint;
+using sql::Index;
+using sql::indexed;
+using sql::MetaData;
+using sql::nullable;
+using sql::primary_key;
+using sql::PrimaryKeyConstraint;
+using sql::Schema;
+using sql::server_default;
+using sql::Table;
+using sql::unique;
+using sql::UniqueConstraint;
+}  // namespace crucible

@@ -1,12 +1,14 @@
-// The quick start: create a table, insert two users in a transaction, find one by name.
+// The quick start: declare a table, create it, insert two users in a transaction, find one by
+// name (SQLAlchemy's Core tutorial, in C++).
 //
 //   quickstart [URL] [--echo]       (URL defaults to sqlite:///app.db; --echo logs the SQL)
 //
 // The engine loads the SQLite plugin from its shared library because the URL says "sqlite".
-// (Tables will be declared with MetaData/Table once the expression language lands; text() for now.)
+// The program runs again on the same database: it drops the table first.
 #include <iostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <crucible/crucible.hpp>
 
@@ -26,22 +28,21 @@ int main(int argc, char** argv) {
   try {
     auto engine = create_engine(url, {.echo = echo});
 
-    engine.begin([](Connection& conn) {  // the schema
-      conn.execute(text("DROP TABLE IF EXISTS users"));
-      conn.execute(text("CREATE TABLE users (id INTEGER PRIMARY KEY, name VARCHAR(50) NOT NULL, "
-                        "email VARCHAR(120) UNIQUE)"));
-    });
+    MetaData metadata;
+    Table users{"users", metadata, Column{"id", Integer{}, primary_key},
+                Column{"name", String{50}, nullable(false)}, Column{"email", String{120}, unique}};
+    metadata.drop_all(engine);  // DROP TABLE for the tables that exist, then CREATE TABLE
+    metadata.create_all(engine);
 
-    engine.begin([](Connection& conn) {  // commits when the block returns, rolls back if it throws
-      conn.execute(text("INSERT INTO users (name, email) VALUES (:name, :email)"),
-                   {{{"name", "Alice"}, {"email", "alice@example.com"}},
-                    {{"name", "Bob"}, {"email", "bob@example.com"}}});
+    engine.begin([&](Connection& conn) {  // commits when the block returns, rolls back if it throws
+      conn.execute(insert(users),         // several parameter sets: one executemany
+                   std::vector<Params>{{{"name", "Alice"}, {"email", "alice@example.com"}},
+                                       {{"name", "Bob"}, {"email", "bob@example.com"}}});
     });
 
     auto conn = engine.connect();
-    Result result =
-        conn.execute(text("SELECT email FROM users WHERE name = :name"), {{"name", "Alice"}});
-    for (const Row& row : result) std::cout << row.get<std::string>("email") << "\n";
+    for (const Row& row : conn.execute(select(users.c("email")).where(users.c("name") == "Alice")))
+      std::cout << row.get<std::string>("email") << "\n";
   } catch (const std::exception& e) {
     std::cerr << "quickstart: " << e.what() << "\n";
     return 1;

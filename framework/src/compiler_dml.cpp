@@ -1,1 +1,276 @@
-// placeholder: being written
+// SQLCompiler's DML half (sql/compiler.hpp): INSERT, UPDATE, DELETE, RETURNING and the portable
+// upsert, rendered in standard SQL and, for the upsert, in the dialect's upsert_style
+// (SQLAlchemy's SQLCompiler.visit_insert/visit_update/visit_delete/returning_clause, and the
+// on-conflict clauses of its postgresql, sqlite and mysql dialects). Expression and SELECT
+// visits, emit_bind and quote() live in compiler.cpp.
+#include <string>
+#include <vector>
+
+#include "compiler_state.hpp"
+#include "crucible/dialect.hpp"
+#include "crucible/errors.hpp"
+#include "crucible/sql/compiler.hpp"
+#include "dml_shape.hpp"
+
+namespace crucible::sql {
+
+namespace {
+
+[[noreturn]] void not_supported(std::string message) {
+  throw NotSupportedError(ErrorInfo{.driver_message = std::move(message)});
+}
+
+std::string dialect_label(const Dialect& dialect) {
+  return "the dialect '" + std::string(dialect.name()) + "'";
+}
+
+// The result column types of a RETURNING list, for result processing.
+std::vector<SqlType> types_of(const std::vector<ElementPtr>& columns) {
+  std::vector<SqlType> out;
+  out.reserve(columns.size());
+  for (const ElementPtr& c : columns) out.push_back(c->type);
+  return out;
+}
+
+// The column of a do-nothing emulated as "SET k = k" (ON DUPLICATE KEY UPDATE has no DO
+// NOTHING): the first conflict column, else the first primary key column, else the first column.
+std::string noop_column(const InsertNode& insert) {
+  if (!insert.conflict_columns.empty()) return insert.conflict_columns.front();
+  const FromNode& table = *insert.table;
+  if (table.table && !table.table->primary_key.empty()) return table.table->primary_key.front();
+  if (!table.columns.empty()) return table.columns.front().name;
+  not_supported("on_conflict_do_nothing() on '" + table.name +
+                "': a table without columns has nothing to assign in ON DUPLICATE KEY UPDATE");
+}
+
+}  // namespace
+
+// ---- entry points ---------------------------------------------------------------------------
+// Each prepares the compiler's per-statement state (the bind indices of key), renders the
+// statement, and hands back the SQL with its bind slots and RETURNING column types.
+
+std::shared_ptr<Compiled> SQLCompiler::compile_insert(const InsertNode& insert, const CacheKey& key,
+                                                      const Params* params) {
+  key_ = &key;
+  bind_index_.clear();
+  for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
+    bind_index_.emplace(key.bind_nodes[i], static_cast<int>(i));
+  compiled_ = std::make_shared<Compiled>();
+  compiled_->paramstyle = style_;
+  out_.clear();
+  visit_insert(insert, params);
+  compiled_->sql = std::move(out_);
+  compiled_->result_types = types_of(insert.returning);
+  return compiled_;
+}
+
+std::shared_ptr<Compiled> SQLCompiler::compile_update(const UpdateNode& update, const CacheKey& key,
+                                                      const Params* params) {
+  key_ = &key;
+  bind_index_.clear();
+  for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
+    bind_index_.emplace(key.bind_nodes[i], static_cast<int>(i));
+  compiled_ = std::make_shared<Compiled>();
+  compiled_->paramstyle = style_;
+  out_.clear();
+  visit_update(update, params);
+  compiled_->sql = std::move(out_);
+  compiled_->result_types = types_of(update.returning);
+  return compiled_;
+}
+
+std::shared_ptr<Compiled> SQLCompiler::compile_delete(const DeleteNode& del, const CacheKey& key) {
+  key_ = &key;
+  bind_index_.clear();
+  for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
+    bind_index_.emplace(key.bind_nodes[i], static_cast<int>(i));
+  compiled_ = std::make_shared<Compiled>();
+  compiled_->paramstyle = style_;
+  out_.clear();
+  visit_delete(del);
+  compiled_->sql = std::move(out_);
+  compiled_->result_types = types_of(del.returning);
+  return compiled_;
+}
+
+// ---- statements -----------------------------------------------------------------------------
+
+// INSERT INTO t (a, b) VALUES (?, ?)[, (?, ?)…] | INSERT INTO t DEFAULT VALUES |
+// INSERT INTO t (a, b) SELECT …, then the upsert clause and RETURNING (SQL:2016 §14.11).
+void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
+  const FromNode& table = *insert.table;
+  const auto column_list = [this](const std::vector<std::string>& columns) {
+    out_ += " (";
+    for (std::size_t i = 0; i < columns.size(); ++i) {
+      if (i != 0) out_ += ", ";
+      out_ += quote(columns[i]);
+    }
+    out_ += ')';
+  };
+  out_ += "INSERT INTO ";
+  if (table.schema) out_ += quote(*table.schema) + ".";
+  out_ += quote(table.name);
+  if (insert.from_select) {
+    column_list(insert.columns);
+    out_ += ' ';
+    visit_select(*insert.from_select, false);
+  } else {
+    const detail::InsertShape shape = detail::insert_shape(insert, params);
+    if (shape.columns.empty()) {
+      out_ += " DEFAULT VALUES";
+    } else {
+      if (shape.rows.size() > 1 && !dialect_.features().supports_multivalues_insert)
+        not_supported(dialect_label(dialect_) +
+                      " has no multi-row VALUES: instead of values_rows(), execute insert(" +
+                      table.name + ") with one parameter set per row (executemany)");
+      column_list(shape.columns);
+      out_ += " VALUES ";
+      for (std::size_t r = 0; r < shape.rows.size(); ++r) {
+        out_ += r == 0 ? "(" : ", (";
+        for (std::size_t i = 0; i < shape.rows[r].size(); ++i) {
+          if (i != 0) out_ += ", ";
+          visit(*shape.rows[r][i]);
+        }
+        out_ += ')';
+      }
+    }
+  }
+  if (insert.upsert != UpsertAction::kNone) {
+    state_->enclosing.push_back({&table});  // nested SELECTs correlate to the target
+    visit_upsert(insert);
+    state_->enclosing.pop_back();
+  }
+  if (!insert.returning.empty()) returning_clause(insert.returning);
+}
+
+// UPDATE t SET a=?, b=? [WHERE …] [RETURNING …] (SQL:2016 §14.14).
+void SQLCompiler::visit_update(const UpdateNode& update, const Params* params) {
+  const FromNode& table = *update.table;
+  out_ += "UPDATE ";
+  if (table.schema) out_ += quote(*table.schema) + ".";
+  out_ += quote(table.name);
+  out_ += " SET ";
+  // A SELECT nested in the statement correlates to the target table (SQLAlchemy's
+  // auto-correlation): "WHERE EXISTS (SELECT … FROM other WHERE other.x = t.x)".
+  state_->enclosing.push_back({&table});
+  const auto set = detail::update_set(update, params);
+  for (std::size_t i = 0; i < set.size(); ++i) {
+    if (i != 0) out_ += ", ";
+    out_ += quote(set[i].first);
+    out_ += '=';
+    visit(*set[i].second);
+  }
+  if (update.where) {
+    out_ += " WHERE ";
+    visit(*update.where);
+  }
+  if (!update.returning.empty()) returning_clause(update.returning);
+  state_->enclosing.pop_back();
+}
+
+// DELETE FROM t [WHERE …] [RETURNING …] (SQL:2016 §14.9).
+void SQLCompiler::visit_delete(const DeleteNode& del) {
+  const FromNode& table = *del.table;
+  out_ += "DELETE FROM ";
+  if (table.schema) out_ += quote(*table.schema) + ".";
+  out_ += quote(table.name);
+  state_->enclosing.push_back({&table});  // nested SELECTs correlate to the target
+  if (del.where) {
+    out_ += " WHERE ";
+    visit(*del.where);
+  }
+  if (!del.returning.empty()) returning_clause(del.returning);
+  state_->enclosing.pop_back();
+}
+
+// The portable upsert in the dialect's style:
+//   kOnConflict      ON CONFLICT (k) DO UPDATE SET c = excluded.c [WHERE …] | DO NOTHING
+//                    (PostgreSQL "INSERT … ON CONFLICT", SQLite "UPSERT")
+//   kOnDuplicateKey  ON DUPLICATE KEY UPDATE c = VALUES(c); DO NOTHING as k = k (MySQL)
+//   kMerge, kNone    NotSupportedError
+void SQLCompiler::visit_upsert(const InsertNode& insert) {
+  const UpsertStyle style = dialect_.features().upsert_style;
+  const auto assignments = [this](const InsertNode& ins) {
+    for (std::size_t i = 0; i < ins.upsert_set.size(); ++i) {
+      if (i != 0) out_ += ", ";
+      out_ += quote(ins.upsert_set[i].first);
+      out_ += " = ";
+      visit(*ins.upsert_set[i].second);
+    }
+  };
+  switch (style) {
+  case UpsertStyle::kOnConflict:
+    out_ += " ON CONFLICT";
+    if (!insert.conflict_columns.empty()) {
+      out_ += " (";
+      for (std::size_t i = 0; i < insert.conflict_columns.size(); ++i) {
+        if (i != 0) out_ += ", ";
+        out_ += quote(insert.conflict_columns[i]);
+      }
+      out_ += ')';
+    }
+    if (insert.upsert == UpsertAction::kDoNothing) {
+      out_ += " DO NOTHING";
+      return;
+    }
+    out_ += " DO UPDATE SET ";
+    assignments(insert);
+    if (insert.upsert_where) {
+      out_ += " WHERE ";
+      visit(*insert.upsert_where);
+    }
+    return;
+  case UpsertStyle::kOnDuplicateKey:
+    out_ += " ON DUPLICATE KEY UPDATE ";
+    if (insert.upsert == UpsertAction::kDoNothing) {
+      const std::string column = quote(noop_column(insert));
+      out_ += column + " = " + column;
+      return;
+    }
+    if (insert.upsert_where)
+      not_supported(dialect_label(dialect_) +
+                    " upserts with ON DUPLICATE KEY UPDATE, which has no WHERE: "
+                    "on_conflict_do_update() on '" +
+                    insert.table->name + "' cannot take a where criterion here");
+    assignments(insert);
+    return;
+  case UpsertStyle::kMerge:
+    not_supported(dialect_label(dialect_) +
+                  " upserts with MERGE, which the framework's compiler does not render yet: the "
+                  "dialect's SQLCompiler must override visit_upsert to compile "
+                  "on_conflict_do_update()/on_conflict_do_nothing() on '" +
+                  insert.table->name + "'");
+  case UpsertStyle::kNone: break;
+  }
+  not_supported(dialect_label(dialect_) +
+                " has no upsert (no INSERT … ON CONFLICT, ON DUPLICATE KEY UPDATE or MERGE): "
+                "on_conflict_do_update()/on_conflict_do_nothing() on '" +
+                insert.table->name + "' cannot be compiled for it");
+}
+
+// RETURNING a, b (PostgreSQL, SQLite 3.35+, MariaDB 10.5+ for INSERT/DELETE).
+void SQLCompiler::returning_clause(const std::vector<ElementPtr>& columns) {
+  if (!dialect_.features().supports_returning)
+    not_supported(dialect_label(dialect_) +
+                  " has no RETURNING: run a SELECT after the statement instead (or use "
+                  "Result::lastrowid() for a generated key)");
+  out_ += " RETURNING ";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i != 0) out_ += ", ";
+    visit(*columns[i]);
+  }
+}
+
+// excluded(t, "c"): the value the INSERT proposed for c.
+void SQLCompiler::visit_excluded(const Element& e) {
+  switch (dialect_.features().upsert_style) {
+  case UpsertStyle::kOnConflict: out_ += "excluded." + quote(e.text); return;
+  case UpsertStyle::kOnDuplicateKey: out_ += "VALUES(" + quote(e.text) + ")"; return;
+  case UpsertStyle::kMerge:
+  case UpsertStyle::kNone: break;
+  }
+  not_supported(dialect_label(dialect_) + " cannot render excluded(\"" + e.text +
+                "\"): it has no INSERT … ON CONFLICT or ON DUPLICATE KEY upsert");
+}
+
+}  // namespace crucible::sql

@@ -311,8 +311,9 @@ std::vector<Value> bind_values(const Prepared& p, const Params& params, const Di
   for (const sql::BindSlot& slot : compiled.binds) {
     Value v = slot.value_index >= 0 ? p.key.values.at(static_cast<std::size_t>(slot.value_index))
                                     : params.at(slot.name);
-    values.push_back(slot.type.kind() == TypeKind::kNull ? std::move(v)
-                                                         : dialect.process_bind(slot.type, std::move(v)));
+    values.push_back(slot.type.kind() == TypeKind::kNull
+                         ? std::move(v)
+                         : dialect.process_bind(slot.type, std::move(v)));
   }
   return values;
 }
@@ -333,7 +334,6 @@ std::shared_ptr<const detail::ResultProcessing> processing_for(const detail::Eng
   return out;
 }
 
-
 }  // namespace
 
 Result Connection::execute(const sql::Executable& stmt, const Params& params) {
@@ -353,7 +353,8 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
   Prepared p = prepare(st, stmt, &param_sets.front());
   std::vector<std::vector<Value>> sets;
   sets.reserve(param_sets.size());
-  for (const Params& params : param_sets) sets.push_back(bind_values(p, params, *st.engine->dialect));
+  for (const Params& params : param_sets)
+    sets.push_back(bind_values(p, params, *st.engine->dialect));
   return Result(st.run_many(p.compiled->sql, sets));
 }
 

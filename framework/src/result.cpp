@@ -118,7 +118,8 @@ bool Result::next(Row& row) {
   }
   if (const auto& processing = holder_->processing) {
     for (const auto& [index, type] : processing->columns)
-      if (index < values.size()) values[index] = processing->dialect->process_result(type, std::move(values[index]));
+      if (index < values.size())
+        values[index] = processing->dialect->process_result(type, std::move(values[index]));
   }
   row = Row(metadata_, std::move(values));
   return true;

@@ -12,6 +12,7 @@
 #include "crucible/url.hpp"
 #include "sqlite3_errors.hpp"
 #include "sqlite3_statement.hpp"
+#include "sqlite_compiler.hpp"
 
 namespace crucible::sqlite {
 
@@ -46,6 +47,11 @@ SqliteDialect::SqliteDialect() {
   features_.supports_transactional_ddl = true;
   features_.max_identifier_length = 9999;  // SQLite has no limit; SQLAlchemy's default
   features_.upsert_style = UpsertStyle::kOnConflict;
+}
+
+std::unique_ptr<sql::SQLCompiler>
+SqliteDialect::statement_compiler(ParamStyle style, sql::CompileOptions options) const {
+  return std::make_unique<SqliteCompiler>(*this, style, options);
 }
 
 std::vector<std::string> SqliteDialect::split_script(std::string_view script) const {

@@ -13,6 +13,7 @@
 // the table lists.
 //
 // Immutable and thread-safe, as every Dialect.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -51,6 +52,21 @@ class SqliteDialect final : public Dialect {
 
   /// True for the driver's "Cannot operate on a closed database." error.
   bool is_disconnect(const DBAPIError& error) const noexcept override;
+
+  /// SQLite's statement compiler (sqlite_compiler.hpp).
+  std::unique_ptr<sql::SQLCompiler> statement_compiler(ParamStyle style,
+                                                       sql::CompileOptions options) const override;
+
+  // Types and DDL (sqlite_types.cpp, see sqlite_types.hpp): SQLite's type names and DDL; binds
+  // store Boolean as 0/1, Date/Time/DateTime as ISO-8601 text, Uuid as 32 hex digits and JSON
+  // as text; results turn them back into bool, Date, Time, DateTime, Uuid, Json and Numeric's
+  // Decimal; a reflected type name the generic mapping does not know maps by its affinity.
+  std::unique_ptr<sql::DDLCompiler> ddl_compiler() const override;
+  const sql::TypeCompiler& type_compiler() const override;
+  Value process_bind(const SqlType& type, Value value) const override;
+  bool needs_result_processing(const SqlType& type) const override;
+  Value process_result(const SqlType& type, Value value) const override;
+  SqlType reflect_type(std::string_view declared) const override;
 
   // Reflection (sqlite_reflection.cpp); see Dialect for the contract.
   std::vector<std::string> get_table_names(DbapiConnection& conn,

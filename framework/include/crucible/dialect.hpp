@@ -92,6 +92,13 @@ class Dialect {
   /// the value is not null and not already of it; a value that does not convert is returned
   /// unchanged (never lost).
   virtual Value process_result(const SqlType& type, Value value) const;
+  /// The generic type for a column type as reflection reports it ("NVARCHAR(120)",
+  /// "NUMERIC(10,2)", "TIMESTAMP WITH TIME ZONE"), case-insensitive (SQLAlchemy's
+  /// ischema_names lookup). Default: the common SQL names (INTEGER, INT, BIGINT, SMALLINT,
+  /// VARCHAR(n), NVARCHAR(n), CHAR(n), TEXT, CLOB, REAL, FLOAT, DOUBLE, NUMERIC(p,s),
+  /// DECIMAL(p,s), BOOLEAN, DATE, TIME, DATETIME, TIMESTAMP, BLOB, BYTEA, UUID, JSON and their
+  /// usual aliases); a name it does not know gives the kNull type. A dialect adds its own names.
+  virtual SqlType reflect_type(std::string_view declared) const;
 
   // ---- identifiers and script text --------------------------------------------------------
 

@@ -95,7 +95,8 @@ struct Double : SqlType {
 };
 /// An exact decimal (SQL NUMERIC(p, s)); values travel as crucible::Decimal.
 struct Numeric : SqlType {
-  explicit Numeric(std::optional<int> precision = std::nullopt, std::optional<int> scale = std::nullopt)
+  explicit Numeric(std::optional<int> precision = std::nullopt,
+                   std::optional<int> scale = std::nullopt)
       : SqlType(TypeKind::kNumeric) {
     precision_ = precision;
     scale_ = scale;
@@ -143,7 +144,8 @@ struct Enum : SqlType {
     enum_values_ = std::move(values);
     enum_name_ = std::move(name);
     std::uint32_t longest = 0;
-    for (const auto& v : enum_values_) longest = std::max<std::uint32_t>(longest, static_cast<std::uint32_t>(v.size()));
+    for (const auto& v : enum_values_)
+      longest = std::max<std::uint32_t>(longest, static_cast<std::uint32_t>(v.size()));
     length_ = longest;
   }
 };

@@ -141,10 +141,16 @@ class SQLCompiler {
   std::string out_;
   std::shared_ptr<Compiled> compiled_;
   const CacheKey* key_{nullptr};
-  std::unordered_map<const Element*, int> bind_index_;      ///< from key_->bind_nodes
+  std::unordered_map<const Element*, int> bind_index_;           ///< from key_->bind_nodes
   std::unordered_map<const FromNode*, std::string> anon_names_;  ///< anon_1, anon_2…
-  std::vector<const FromNode*> ctes_;                      ///< WITH items, in first-use order
+  std::vector<const FromNode*> ctes_;                            ///< WITH items, in first-use order
   int anon_counter_{0};
+
+ private:
+  // Per-statement bookkeeping (bind names and slots, anonymous names, CTE replacement,
+  // correlation, label contexts); defined in framework/src/compiler_state.hpp.
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 /// CREATE/DROP statements (SQLAlchemy's DDLCompiler).
@@ -159,8 +165,16 @@ class DDLCompiler {
   virtual std::vector<std::string> create_indexes(const TableData& table) const;
   /// One column's definition: name type [DEFAULT …] [NOT NULL].
   virtual std::string column_specification(const TableData& table, const ColumnData& column) const;
+  /// CREATE [UNIQUE] INDEX name ON table (cols…) for one index.
+  virtual std::string create_index(const TableData& table, const Index& index) const;
+  /// The CHECK condition of an Enum column where the database has no enum type of its own
+  /// ("status IN ('draft', 'published')"), "" for other columns. A dialect whose type compiler
+  /// names a native ENUM returns "".
+  virtual std::string enum_check(const TableData& table, const ColumnData& column) const;
 
  protected:
+  /// The table's name, schema-qualified, each part quoted as needed.
+  std::string table_name(const TableData& table) const;
   const Dialect& dialect_;
 };
 

@@ -33,7 +33,7 @@ enum class UpsertAction : std::uint8_t { kNone, kDoNothing, kDoUpdate };
 /// INSERT's parts. Built only through Insert; read by compilers.
 struct InsertNode {
   FromPtr table;
-  std::vector<std::string> columns;           ///< the column list; empty with no values: from params
+  std::vector<std::string> columns;  ///< the column list; empty with no values: from params
   std::vector<std::vector<ElementPtr>> rows;  ///< VALUES rows, parallel to columns
   SelectPtr from_select;
   std::vector<ElementPtr> returning;
@@ -41,6 +41,9 @@ struct InsertNode {
   std::vector<std::string> conflict_columns;  ///< the unique index's columns
   std::vector<std::pair<std::string, ElementPtr>> upsert_set;
   ElementPtr upsert_where;
+  /// Client-side column defaults (Column default_), as binds typed as their column: each is
+  /// bound for its column when a row (or the execution's parameters) leaves the column out.
+  std::vector<std::pair<std::string, ElementPtr>> defaults;
 };
 
 /// UPDATE's parts.
@@ -61,6 +64,9 @@ struct DeleteNode {
 /// INSERT (SQLAlchemy's Insert).
 class Insert final : public Executable {
  public:
+  /// INSERT INTO table. Throws ArgumentError when table is not a Table. Without values(), the
+  /// columns are the execution's parameter names (in the table's order); columns with a
+  /// client-side default (default_(v)) that are left out are bound to their default.
   explicit Insert(const FromClause& table);
   /// One row of values (a second call replaces it). Throws ArgumentError for an unknown column.
   Insert values(const Assignments& row) const;
@@ -89,9 +95,15 @@ class Insert final : public Executable {
 /// UPDATE (SQLAlchemy's Update).
 class Update final : public Executable {
  public:
+  /// UPDATE table. Throws ArgumentError when table is not a Table.
   explicit Update(const FromClause& table);
+  /// SET column = value…; a later call adds to the list, replacing columns it names again.
+  /// Throws ArgumentError for an unknown column. Without values(), the SET list is the
+  /// execution's parameters that name columns of the table.
   Update values(const Assignments& set) const;
+  /// Adds criteria, ANDed with what is there.
   Update where(const Expr& criterion) const;
+  /// RETURNING cols (NotSupportedError where the dialect has no RETURNING).
   Update returning(std::vector<Expr> columns) const;
   const std::shared_ptr<const UpdateNode>& node() const noexcept { return node_; }
   bool gather(CacheKey& key, const Params* params) const override;
@@ -105,8 +117,11 @@ class Update final : public Executable {
 /// DELETE (SQLAlchemy's Delete).
 class Delete final : public Executable {
  public:
+  /// DELETE FROM table. Throws ArgumentError when table is not a Table.
   explicit Delete(const FromClause& table);
+  /// Adds criteria, ANDed with what is there.
   Delete where(const Expr& criterion) const;
+  /// RETURNING cols (NotSupportedError where the dialect has no RETURNING).
   Delete returning(std::vector<Expr> columns) const;
   const std::shared_ptr<const DeleteNode>& node() const noexcept { return node_; }
   bool gather(CacheKey& key, const Params* params) const override;
@@ -117,8 +132,11 @@ class Delete final : public Executable {
   std::shared_ptr<const DeleteNode> node_;
 };
 
+/// INSERT INTO table (SQLAlchemy's insert()). Throws ArgumentError when table is not a Table.
 Insert insert(const FromClause& table);
+/// UPDATE table (SQLAlchemy's update()).
 Update update(const FromClause& table);
+/// DELETE FROM table (SQLAlchemy's delete(); delete is a C++ keyword).
 Delete delete_(const FromClause& table);
 /// In an upsert's SET: the value the INSERT proposed for column (PostgreSQL/SQLite
 /// excluded.col, MySQL VALUES(col)); a kText-free marker each dialect renders its own way.

@@ -9,12 +9,14 @@
 // Nodes are immutable and shared (std::shared_ptr<const Element>), so building a statement
 // copies pointers, never subtrees. Values always become bound parameters; literal() marks a
 // value to be rendered inline only when a statement is compiled for display.
+#include <cstddef>
 #include <cstdint>
 #include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "crucible/types.hpp"
@@ -31,31 +33,31 @@ using SelectPtr = std::shared_ptr<const SelectNode>;
 
 /// What an Element is. The compiler has one visit per kind.
 enum class ElementKind : std::uint8_t {
-  kColumn,        ///< a column of `from` called `text`
-  kBind,          ///< a bound parameter: `value`, or, when `text` is set and `flags & kFromParams`,
-                  ///< the execute() parameter of that name
-  kLiteral,       ///< literal(value): a bind, rendered inline with literal_binds
-  kNull,          ///< NULL
-  kTrue,          ///< TRUE (1 where there is no boolean literal)
-  kFalse,         ///< FALSE
-  kBinary,        ///< children[0] `text` children[1]; text is the SQL operator ("=", "LIKE", "||"…)
-  kUnary,         ///< `text` children[0] (prefix: "NOT", "-") or children[0] `text` (flags & kPostfix)
-  kClauseList,    ///< children joined by `text` (" AND ", " OR ", ", "); and_/or_ group themselves
-  kGrouping,      ///< ( children[0] )
-  kFunction,      ///< text(children…) with flags & kDistinct for count(DISTINCT x)
-  kCast,          ///< CAST(children[0] AS type)
-  kCase,          ///< CASE [children[0] if flags & kCaseValue] WHEN c THEN r … [ELSE last] END
-  kLabel,         ///< children[0] AS text
-  kOver,          ///< children[0] OVER (PARTITION BY children[1] (a list) ORDER BY children[2] (a list))
-  kOrderBy,       ///< children[0] ASC|DESC [NULLS FIRST|LAST] (flags)
-  kBetween,       ///< children[0] [NOT] BETWEEN children[1] AND children[2]
+  kColumn,   ///< a column of `from` called `text`
+  kBind,     ///< a bound parameter: `value`, or, when `text` is set and `flags & kFromParams`,
+             ///< the execute() parameter of that name
+  kLiteral,  ///< literal(value): a bind, rendered inline with literal_binds
+  kNull,     ///< NULL
+  kTrue,     ///< TRUE (1 where there is no boolean literal)
+  kFalse,    ///< FALSE
+  kBinary,   ///< children[0] `text` children[1]; text is the SQL operator ("=", "LIKE", "||"…)
+  kUnary,    ///< `text` children[0] (prefix: "NOT", "-") or children[0] `text` (flags & kPostfix)
+  kClauseList,  ///< children joined by `text` (" AND ", " OR ", ", "); and_/or_ group themselves
+  kGrouping,    ///< ( children[0] )
+  kFunction,    ///< text(children…) with flags & kDistinct for count(DISTINCT x)
+  kCast,        ///< CAST(children[0] AS type)
+  kCase,        ///< CASE [children[0] if flags & kCaseValue] WHEN c THEN r … [ELSE last] END
+  kLabel,       ///< children[0] AS text
+  kOver,     ///< children[0] OVER (PARTITION BY children[1] (a list) ORDER BY children[2] (a list))
+  kOrderBy,  ///< children[0] ASC|DESC [NULLS FIRST|LAST] (flags)
+  kBetween,  ///< children[0] [NOT] BETWEEN children[1] AND children[2]
   kScalarSelect,  ///< ( select ) used as a value
   kExists,        ///< [NOT] EXISTS ( select )
   kInSelect,      ///< children[0] [NOT] IN ( select )
   kTuple,         ///< ( children… ): an IN list
   kText,          ///< literal SQL text: literal_column("x"), text fragments
   kStar,          ///< * (from == null) or from.*
-  kExcluded,      ///< in an upsert's SET: the proposed value of column `text` (excluded.x / VALUES(x))
+  kExcluded,  ///< in an upsert's SET: the proposed value of column `text` (excluded.x / VALUES(x))
 };
 
 /// Bits of Element::flags; their meaning depends on the kind.
@@ -76,12 +78,12 @@ enum ElementFlag : std::uint16_t {
 struct Element {
   ElementKind kind{ElementKind::kNull};
   std::uint16_t flags{0};
-  SqlType type;          ///< the SQL type of the expression's value (kNull when unknown)
-  std::string text;      ///< operator, function name, label, column name or SQL text
+  SqlType type;      ///< the SQL type of the expression's value (kNull when unknown)
+  std::string text;  ///< operator, function name, label, column name or SQL text
   std::vector<ElementPtr> children;
-  Value value;           ///< kBind, kLiteral
-  FromPtr from;          ///< kColumn, kStar: the table, alias, subquery or CTE it belongs to
-  SelectPtr select;      ///< kScalarSelect, kExists, kInSelect
+  Value value;       ///< kBind, kLiteral
+  FromPtr from;      ///< kColumn, kStar: the table, alias, subquery or CTE it belongs to
+  SelectPtr select;  ///< kScalarSelect, kExists, kInSelect
 };
 
 /// A column expression: the handle programs hold and combine with operators (SQLAlchemy's
@@ -98,6 +100,17 @@ class Expr {
   Expr(std::int64_t value) : Expr(Value(value)) {}
   Expr(double value) : Expr(Value(value)) {}
   Expr(bool value) : Expr(Value(value)) {}
+  /// The other values a Value is made from (long long, unsigned, float, std::string_view,
+  /// Date, Time, DateTime, Decimal, Uuid, Json, Bytes, nullptr): bound like the above;
+  /// nullptr is NULL, so `c == nullptr` is IS NULL. (std::optional is left out so that
+  /// `!an_optional` keeps its meaning: write Value(opt).)
+  template <class T>
+  requires(std::is_arithmetic_v<T> || std::is_same_v<T, std::nullptr_t> ||
+           std::is_same_v<T, std::string_view> || std::is_same_v<T, Date> ||
+           std::is_same_v<T, Time> || std::is_same_v<T, DateTime> || std::is_same_v<T, Decimal> ||
+           std::is_same_v<T, Uuid> || std::is_same_v<T, Json> || std::is_same_v<T, Bytes>)
+      Expr(const T& value)
+      : Expr(Value(value)) {}  // NOLINT(google-explicit-constructor)
 
   const ElementPtr& node() const noexcept { return node_; }
   const SqlType& type() const noexcept;
@@ -154,9 +167,13 @@ Expr operator!(const Expr& a);
 Expr and_(std::vector<Expr> clauses);
 Expr or_(std::vector<Expr> clauses);
 template <class... E>
-Expr and_(const Expr& first, const E&... rest) { return and_(std::vector<Expr>{first, Expr(rest)...}); }
+Expr and_(const Expr& first, const E&... rest) {
+  return and_(std::vector<Expr>{first, Expr(rest)...});
+}
 template <class... E>
-Expr or_(const Expr& first, const E&... rest) { return or_(std::vector<Expr>{first, Expr(rest)...}); }
+Expr or_(const Expr& first, const E&... rest) {
+  return or_(std::vector<Expr>{first, Expr(rest)...});
+}
 Expr not_(const Expr& clause);
 
 /// A bound value with an explicit type.

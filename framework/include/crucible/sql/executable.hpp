@@ -41,16 +41,16 @@ struct CompileContext {
 
 /// A statement's structure and own values, gathered in one traversal.
 struct CacheKey {
-  std::string key;                       ///< the structure; equal keys compile to equal SQL
-  std::vector<Value> values;             ///< the statement's own bound values, traversal order
+  std::string key;                         ///< the structure; equal keys compile to equal SQL
+  std::vector<Value> values;               ///< the statement's own bound values, traversal order
   std::vector<const Element*> bind_nodes;  ///< the bind nodes those values came from
 };
 
 /// One positional parameter of a compiled statement.
 struct BindSlot {
-  std::string name;        ///< the bind's name (for named/numeric styles and messages)
-  int value_index{-1};     ///< index into CacheKey::values, or -1: take `name` from the Params
-  SqlType type;            ///< for the dialect's bind processor
+  std::string name;     ///< the bind's name (for named/numeric styles and messages)
+  int value_index{-1};  ///< index into CacheKey::values, or -1: take `name` from the Params
+  SqlType type;         ///< for the dialect's bind processor
 };
 
 /// A statement compiled for one dialect and one paramstyle.

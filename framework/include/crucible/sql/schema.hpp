@@ -246,6 +246,7 @@ class MetaData {
 }  // namespace crucible::sql
 
 namespace crucible {
+using sql::autoincrement;
 using sql::CheckConstraint;
 using sql::Column;
 using sql::default_;

@@ -54,7 +54,7 @@ struct SelectNode {
   ElementPtr limit;   ///< a bind, or null
   ElementPtr offset;  ///< a bind, or null
   bool distinct{false};
-  std::string compound;         ///< "" or "UNION", "UNION ALL", "INTERSECT", "EXCEPT"
+  std::string compound;          ///< "" or "UNION", "UNION ALL", "INTERSECT", "EXCEPT"
   std::vector<SelectPtr> parts;  ///< the members of a set operation
 };
 

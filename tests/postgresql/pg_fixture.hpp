@@ -1,0 +1,143 @@
+#pragma once
+// The fixture of the PostgreSQL plugin's tests (tests/postgresql/*.cpp): a real server, whose
+// URL comes from $CRUCIBLE_POSTGRESQL_URL (scripts/pg-start prints it). Without it every test
+// that needs the server FAILS with a message saying how to start one; nothing is skipped.
+//
+// Each test gets a schema of its own, named after the test, created at SetUp and dropped (with
+// everything in it) at TearDown. url() connects with that schema first on the search_path
+// (libpq's "options" keyword through the URL query), so tests use unqualified table names and
+// tests running in parallel processes (ctest -j) never meet.
+#include <gtest/gtest.h>
+
+#include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crucible/dbapi.hpp"
+#include "crucible/dialect.hpp"
+#include "crucible/errors.hpp"
+#include "crucible/registry.hpp"
+#include "crucible/url.hpp"
+#include "crucible/value.hpp"
+
+namespace crucible::testing {
+
+using Rows = std::vector<std::vector<Value>>;
+
+/// What a test that needs a server says when there is none.
+inline constexpr const char* kNoServerMessage =
+    "CRUCIBLE_POSTGRESQL_URL is not set, so there is no PostgreSQL server to test against. Start "
+    "the throw-away server with `eval \"$(scripts/pg-start)\"` (stop it with scripts/pg-stop), or "
+    "run the tests through `scripts/with-pg ctest --test-dir BUILD -L postgresql`.";
+
+/// $CRUCIBLE_POSTGRESQL_URL, or nullopt.
+inline std::optional<std::string> postgresql_url() {
+  const char* url = std::getenv("CRUCIBLE_POSTGRESQL_URL");
+  if (url == nullptr || *url == '\0') return std::nullopt;
+  return std::string(url);
+}
+
+/// The plugin's driver and dialect and a connection in a schema of the test's own.
+class PgFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto url = postgresql_url();
+    if (!url) FAIL() << kNoServerMessage;
+    base_url_ = *url;
+    driver_ = registry::load_driver("libpq");
+    dialect_ = registry::load_dialect("postgresql");
+    schema_ = schema_name();
+    admin_ = driver_->connect(make_url(base_url_), {});
+    admin_->set_autocommit(true);
+    exec(*admin_, "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+    exec(*admin_, "CREATE SCHEMA " + schema_);
+    conn_ = connect();
+  }
+
+  void TearDown() override {
+    if (conn_) conn_->close();
+    if (admin_) {
+      try {
+        exec(*admin_, "DROP SCHEMA IF EXISTS " + schema_ + " CASCADE");
+      } catch (const Error& e) {
+        ADD_FAILURE() << "could not drop the test schema " << schema_ << ": " << e.what();
+      }
+    }
+  }
+
+  /// "crucible_<suite>_<test>" in lower case, cut to 63 bytes with a hash for uniqueness.
+  static std::string schema_name() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string("t_") + info->test_suite_name() + "_" + info->name();
+    std::uint64_t hash = 1469598103934665603ULL;  // FNV-1a of the full name
+    for (const char c : name) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ULL;
+    std::string out;
+    for (const char c : name) {
+      out += std::isalnum(static_cast<unsigned char>(c)) != 0
+                 ? static_cast<char>(std::tolower(static_cast<unsigned char>(c)))
+                 : '_';
+    }
+    const std::string suffix = "_" + std::to_string(hash % 1000000007ULL);
+    return out.substr(0, 63 - suffix.size()) + suffix;
+  }
+
+  /// The server's URL with the test's schema first on the search_path, plus extra query text
+  /// ("&application_name=x").
+  std::string url(std::string_view extra_query = {}) const {
+    const char separator = base_url_.find('?') == std::string::npos ? '?' : '&';
+    return base_url_ + separator + "options=-csearch_path%3D" + schema_ + std::string(extra_query);
+  }
+
+  /// A new DBAPI connection to url(), prepared by the dialect as an Engine would.
+  std::unique_ptr<DbapiConnection> connect(ConnectOptions options = {}) {
+    auto conn = driver_->connect(make_url(url()), options);
+    dialect_->on_connect(*conn);
+    return conn;
+  }
+
+  static Rows query(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
+    const auto cursor = conn.cursor();
+    cursor->execute(sql, params);
+    return cursor->fetchall();
+  }
+  Rows query(std::string_view sql, std::vector<Value> params = {}) {
+    return query(*conn_, sql, std::move(params));
+  }
+
+  /// Runs sql and returns the cursor's rowcount.
+  static std::int64_t exec(DbapiConnection& conn, std::string_view sql,
+                           std::vector<Value> params = {}) {
+    const auto cursor = conn.cursor();
+    cursor->execute(sql, params);
+    return cursor->rowcount();
+  }
+  std::int64_t exec(std::string_view sql, std::vector<Value> params = {}) {
+    return exec(*conn_, sql, std::move(params));
+  }
+
+  /// The single value of a one-row, one-column query.
+  static Value scalar(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
+    const Rows rows = query(conn, sql, std::move(params));
+    EXPECT_EQ(rows.size(), 1u) << sql;
+    EXPECT_EQ(rows.empty() ? 0u : rows.front().size(), 1u) << sql;
+    return rows.empty() || rows.front().empty() ? Value() : rows.front().front();
+  }
+  Value scalar(std::string_view sql, std::vector<Value> params = {}) {
+    return scalar(*conn_, sql, std::move(params));
+  }
+
+  std::string base_url_;
+  std::string schema_;
+  // Declared in this order so the connections go before the plugin objects that made them.
+  registry::DriverPtr driver_;
+  registry::DialectPtr dialect_;
+  std::unique_ptr<DbapiConnection> admin_;  // autocommit, outside the test's schema
+  std::unique_ptr<DbapiConnection> conn_;
+};
+
+}  // namespace crucible::testing

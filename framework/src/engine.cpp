@@ -308,9 +308,21 @@ std::vector<Value> bind_values(const Prepared& p, const Params& params, const Di
     for (const std::string& name : compiled.bind_names) values.push_back(params.at(name));
     return values;
   }
+  // Parameters usually come in the order the statement names them (an INSERT's columns), so
+  // the value at the same position is tried before a search by name.
+  std::size_t named = 0;
   for (const sql::BindSlot& slot : compiled.binds) {
-    Value v = slot.value_index >= 0 ? p.key.values.at(static_cast<std::size_t>(slot.value_index))
-                                    : params.at(slot.name);
+    const Value* from_params = nullptr;
+    if (slot.value_index < 0) {
+      const std::size_t position = named++;
+      if (position < params.size()) {
+        const auto& guess = *(params.begin() + static_cast<std::ptrdiff_t>(position));
+        if (guess.first == slot.name) from_params = &guess.second;
+      }
+      if (from_params == nullptr) from_params = &params.at(slot.name);
+    }
+    Value v = from_params != nullptr ? *from_params
+                                     : p.key.values.at(static_cast<std::size_t>(slot.value_index));
     values.push_back(slot.type.kind() == TypeKind::kNull
                          ? std::move(v)
                          : dialect.process_bind(slot.type, std::move(v)));

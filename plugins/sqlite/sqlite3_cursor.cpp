@@ -33,19 +33,22 @@ void Sqlite3Cursor::start(std::string_view sql) {
   statement_ = state_->statements().acquire(state_->db(), sql);
 }
 
-void Sqlite3Cursor::bind_all(std::span<const Value> params, std::string_view where) {
+void Sqlite3Cursor::bind_all(std::span<const Value> params, std::optional<std::size_t> set_index,
+                             bool copy) {
   sqlite3_stmt* raw = statement_->raw();
   const int wanted = sqlite3_bind_parameter_count(raw);
   if (static_cast<std::size_t>(wanted) != params.size()) {
     // Python's sqlite3 says "Incorrect number of bindings supplied. The current statement uses
     // 2, and there are 1 supplied."
-    throw_programming_error("Incorrect number of bindings supplied" + std::string(where) +
+    const std::string where =
+        set_index ? " in parameter set " + std::to_string(*set_index) : std::string();
+    throw_programming_error("Incorrect number of bindings supplied" + where +
                                 ". The current statement uses " + std::to_string(wanted) +
                                 ", and there are " + std::to_string(params.size()) + " supplied.",
                             statement_->sql());
   }
   for (std::size_t i = 0; i < params.size(); ++i) {
-    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql());
+    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql(), copy);
   }
 }
 
@@ -92,11 +95,11 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
   try {
     sqlite3_stmt* raw = statement_->raw();
     if (raw == nullptr) {  // only whitespace and comments: nothing to run, as Python's sqlite3
-      if (!params.empty()) bind_all(params, "");
+      if (!params.empty()) bind_all(params);
       finish();
       return;
     }
-    bind_all(params, "");
+    bind_all(params);
     state_->begin_if_needed(*statement_);
     const int rc = sqlite3_step(raw);
     if (rc == SQLITE_ROW) {
@@ -133,8 +136,10 @@ void Sqlite3Cursor::executemany(std::string_view sql,
     sqlite3* db = state_->db();
     std::int64_t total = 0;
     for (std::size_t set = 0; set < param_sets.size(); ++set) {
-      if (set > 0) statement_->reset();
-      bind_all(param_sets[set], " in parameter set " + std::to_string(set));
+      // Every parameter is rebound for each set, so a plain reset (no clear_bindings) will do;
+      // the sets outlive the loop, so their text and blobs are bound without a copy.
+      if (set > 0) sqlite3_reset(raw);
+      bind_all(param_sets[set], set, /*copy=*/false);
       state_->begin_if_needed(*statement_);
       const int rc = sqlite3_step(raw);
       if (rc != SQLITE_DONE) throw_result(db, rc, statement_->sql());

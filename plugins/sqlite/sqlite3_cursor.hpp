@@ -55,7 +55,9 @@ class Sqlite3Cursor final : public Cursor {
 
   void check_open() const;
   void start(std::string_view sql);
-  void bind_all(std::span<const Value> params, std::string_view where);
+  /// Binds every parameter; set_index names the executemany set in errors; copy as bind_value.
+  void bind_all(std::span<const Value> params, std::optional<std::size_t> set_index = std::nullopt,
+                bool copy = true);
   void describe();
   void record_completion();
   void finish() noexcept;

@@ -159,10 +159,16 @@ DeclaredType parse_declared_type(const char* declared) noexcept {
   return type;
 }
 
-void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::string_view sql) {
-  const auto bind_text = [&](std::string_view text) {
+void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::string_view sql,
+                bool copy) {
+  const auto lifetime = copy ? SQLITE_TRANSIENT : SQLITE_STATIC;
+  // Text made here (a date's ISO form) is a temporary: SQLite must always copy it.
+  const auto bind_temporary = [&](const std::string& text) {
     return sqlite3_bind_text64(statement, index, text.data(), text.size(), SQLITE_TRANSIENT,
                                SQLITE_UTF8);
+  };
+  const auto bind_text = [&](std::string_view text) {
+    return sqlite3_bind_text64(statement, index, text.data(), text.size(), lifetime, SQLITE_UTF8);
   };
   const int rc = std::visit(
       [&](const auto& v) -> int {
@@ -181,14 +187,14 @@ void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::str
         } else if constexpr (std::is_same_v<T, Bytes>) {
           // A null pointer would bind NULL; an empty BLOB is a zero-length zeroblob.
           if (v.empty()) return sqlite3_bind_zeroblob(statement, index, 0);
-          return sqlite3_bind_blob64(statement, index, v.data(), v.size(), SQLITE_TRANSIENT);
+          return sqlite3_bind_blob64(statement, index, v.data(), v.size(), lifetime);
         } else if constexpr (std::is_same_v<T, Date> || std::is_same_v<T, Time> ||
                              std::is_same_v<T, DateTime>) {
-          return bind_text(v.to_string());
+          return bind_temporary(v.to_string());
         } else if constexpr (std::is_same_v<T, Decimal> || std::is_same_v<T, Json>) {
           return bind_text(v.text);
         } else if constexpr (std::is_same_v<T, Uuid>) {
-          return bind_text(v.to_hex());
+          return bind_temporary(v.to_hex());
         } else {
           static_assert(sizeof(T) == 0, "bind_value: a Value kind is not handled");
         }

@@ -47,7 +47,13 @@ DeclaredType parse_declared_type(const char* declared) noexcept;
 
 /// Binds value to parameter index (1-based) of statement. Throws DataError for NaN and the
 /// mapped SQLite error when binding fails (e.g. SQLITE_TOOBIG); sql is quoted in errors.
-void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::string_view sql);
+///
+/// With copy (the default) SQLite copies text and blobs (SQLITE_TRANSIENT). Without it
+/// (SQLITE_STATIC) it reads them from value's storage, which must then stay alive and unchanged
+/// until the statement is stepped to completion and reset or rebound: executemany, which runs
+/// each set to SQLITE_DONE while the sets are alive, binds that way to skip a copy per value.
+void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::string_view sql,
+                bool copy = true);
 
 /// Reads column (0-based) of statement's current row into out, converting by type.
 void read_column(sqlite3_stmt* statement, int column, const DeclaredType& type, Value& out);

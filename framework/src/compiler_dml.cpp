@@ -51,46 +51,22 @@ std::string noop_column(const InsertNode& insert) {
 
 std::shared_ptr<Compiled> SQLCompiler::compile_insert(const InsertNode& insert, const CacheKey& key,
                                                       const Params* params) {
-  key_ = &key;
-  bind_index_.clear();
-  for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
-    bind_index_.emplace(key.bind_nodes[i], static_cast<int>(i));
-  compiled_ = std::make_shared<Compiled>();
-  compiled_->paramstyle = style_;
-  out_.clear();
+  begin_statement(key);
   visit_insert(insert, params);
-  compiled_->sql = std::move(out_);
-  compiled_->result_types = types_of(insert.returning);
-  return compiled_;
+  return end_statement(types_of(insert.returning));
 }
 
 std::shared_ptr<Compiled> SQLCompiler::compile_update(const UpdateNode& update, const CacheKey& key,
                                                       const Params* params) {
-  key_ = &key;
-  bind_index_.clear();
-  for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
-    bind_index_.emplace(key.bind_nodes[i], static_cast<int>(i));
-  compiled_ = std::make_shared<Compiled>();
-  compiled_->paramstyle = style_;
-  out_.clear();
+  begin_statement(key);
   visit_update(update, params);
-  compiled_->sql = std::move(out_);
-  compiled_->result_types = types_of(update.returning);
-  return compiled_;
+  return end_statement(types_of(update.returning));
 }
 
 std::shared_ptr<Compiled> SQLCompiler::compile_delete(const DeleteNode& del, const CacheKey& key) {
-  key_ = &key;
-  bind_index_.clear();
-  for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
-    bind_index_.emplace(key.bind_nodes[i], static_cast<int>(i));
-  compiled_ = std::make_shared<Compiled>();
-  compiled_->paramstyle = style_;
-  out_.clear();
+  begin_statement(key);
   visit_delete(del);
-  compiled_->sql = std::move(out_);
-  compiled_->result_types = types_of(del.returning);
-  return compiled_;
+  return end_statement(types_of(del.returning));
 }
 
 // ---- statements -----------------------------------------------------------------------------

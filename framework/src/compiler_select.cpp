@@ -89,8 +89,7 @@ std::vector<SqlType> result_types_of(const SelectNode& select) {
 
 // ---- entry point ----------------------------------------------------------------------------
 
-std::shared_ptr<Compiled> SQLCompiler::compile_select(const SelectNode& select,
-                                                      const CacheKey& key) {
+void SQLCompiler::begin_statement(const CacheKey& key) {
   key_ = &key;
   bind_index_.clear();
   for (std::size_t i = 0; i < key.bind_nodes.size(); ++i)
@@ -98,11 +97,20 @@ std::shared_ptr<Compiled> SQLCompiler::compile_select(const SelectNode& select,
   compiled_ = std::make_shared<Compiled>();
   compiled_->paramstyle = style_;
   out_.clear();
-  visit_select(select, false);
+}
+
+std::shared_ptr<Compiled> SQLCompiler::end_statement(std::vector<SqlType> result_types) {
   compiled_->sql = std::move(out_);
   out_.clear();
-  compiled_->result_types = result_types_of(select);
+  compiled_->result_types = std::move(result_types);
   return compiled_;
+}
+
+std::shared_ptr<Compiled> SQLCompiler::compile_select(const SelectNode& select,
+                                                      const CacheKey& key) {
+  begin_statement(key);
+  visit_select(select, false);
+  return end_statement(result_types_of(select));
 }
 
 // ---- FROM objects ---------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 #pragma once
 // Running a program of the build (the `crucible` CLI, the quickstart) from a test: fork/exec
 // with stdout and stderr captured separately, and the exit status. POSIX only.
+#include "test_support.hpp"  // TempDir
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -105,27 +106,5 @@ inline ProcessResult run_process(const std::string& program, const std::vector<s
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   return result;
 }
-
-/// A fresh directory under the system's temporary directory, removed with everything in it
-/// when the object is destroyed.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "crucible-test-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  const std::filesystem::path& path() const noexcept { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 }  // namespace crucible::testing

@@ -2,19 +2,21 @@
 // Helpers shared by the SQLite integration tests: a temporary directory per test and a private
 // copy of the Chinook database (the shared file is never opened for writing).
 #include <filesystem>
-#include <random>
+#include <stdexcept>
+#include <stdlib.h>  // mkdtemp (POSIX)
 #include <string>
 
 namespace crucible::testing {
 
-/// A fresh directory under the system temp dir, removed when the object goes.
+/// A fresh directory under the system temp dir (mkdtemp: unique, created atomically), removed
+/// with everything in it when the object goes.
 class TempDir {
  public:
   TempDir() {
-    std::random_device rd;
-    path_ = std::filesystem::temp_directory_path() /
-            ("crucible-test-" + std::to_string(rd()) + std::to_string(rd()));
-    std::filesystem::create_directories(path_);
+    std::string pattern =
+        (std::filesystem::temp_directory_path() / "crucible-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
   }
   ~TempDir() {
     std::error_code ec;

@@ -127,6 +127,11 @@ class SQLCompiler {
   virtual void returning_clause(const std::vector<ElementPtr>& columns);
 
   // ---- helpers for subclasses ----------------------------------------------------------------
+  /// Starts compiling one statement: maps key's bind nodes to their value indices and makes an
+  /// empty Compiled in this compiler's paramstyle. Every compile_* entry point calls it first.
+  void begin_statement(const CacheKey& key);
+  /// Ends it: moves the SQL written into the Compiled, sets its result types, returns it.
+  std::shared_ptr<Compiled> end_statement(std::vector<SqlType> result_types);
   /// Writes one placeholder for a bind node (taking its value from key's index or from params
   /// by name) in the paramstyle.
   void emit_bind(const Element& bind);

@@ -89,7 +89,7 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
   if (insert.from_select) {
     column_list(insert.columns);
     out_ += ' ';
-    visit_select(*insert.from_select, false);
+    visit_insert_select(insert);
   } else {
     const detail::InsertShape shape = detail::insert_shape(insert, params);
     if (shape.columns.empty()) {
@@ -119,9 +119,20 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
   if (!insert.returning.empty()) returning_clause(insert.returning);
 }
 
-// UPDATE t SET a=?, b=? [WHERE …] [RETURNING …] (SQL:2016 §14.14).
+void SQLCompiler::visit_insert_select(const InsertNode& insert) {
+  visit_select(*insert.from_select, false);
+}
+
+// [WITH …] UPDATE t SET a=?, b=? [WHERE …] [RETURNING …] (SQL:2016 §14.14).
 void SQLCompiler::visit_update(const UpdateNode& update, const Params* params) {
   const FromNode& table = *update.table;
+  const auto set = detail::update_set(update, params);
+  {
+    std::vector<ElementPtr> parts{update.where};
+    for (const auto& [column, value] : set) parts.push_back(value);
+    parts.insert(parts.end(), update.returning.begin(), update.returning.end());
+    with_clause(parts);
+  }
   out_ += "UPDATE ";
   if (table.schema) out_ += quote(*table.schema) + ".";
   out_ += quote(table.name);
@@ -129,7 +140,6 @@ void SQLCompiler::visit_update(const UpdateNode& update, const Params* params) {
   // A SELECT nested in the statement correlates to the target table (SQLAlchemy's
   // auto-correlation): "WHERE EXISTS (SELECT … FROM other WHERE other.x = t.x)".
   state_->enclosing.push_back({&table});
-  const auto set = detail::update_set(update, params);
   for (std::size_t i = 0; i < set.size(); ++i) {
     if (i != 0) out_ += ", ";
     out_ += quote(set[i].first);
@@ -144,9 +154,14 @@ void SQLCompiler::visit_update(const UpdateNode& update, const Params* params) {
   state_->enclosing.pop_back();
 }
 
-// DELETE FROM t [WHERE …] [RETURNING …] (SQL:2016 §14.9).
+// [WITH …] DELETE FROM t [WHERE …] [RETURNING …] (SQL:2016 §14.9).
 void SQLCompiler::visit_delete(const DeleteNode& del) {
   const FromNode& table = *del.table;
+  {
+    std::vector<ElementPtr> parts{del.where};
+    parts.insert(parts.end(), del.returning.begin(), del.returning.end());
+    with_clause(parts);
+  }
   out_ += "DELETE FROM ";
   if (table.schema) out_ += quote(*table.schema) + ".";
   out_ += quote(table.name);

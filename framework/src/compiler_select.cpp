@@ -32,6 +32,13 @@ class CteCollector {
  public:
   std::vector<const FromNode*> found;
 
+  void element(const ElementPtr& e) {
+    if (!e) return;
+    if (e->from) from(*e->from);
+    if (e->select) select(*e->select);
+    for (const ElementPtr& c : e->children) element(c);
+  }
+
   void select(const SelectNode& s) {
     if (!selects_.insert(&s).second) return;
     for (const SelectPtr& p : s.parts) select(*p);
@@ -44,13 +51,6 @@ class CteCollector {
   }
 
  private:
-  void element(const ElementPtr& e) {
-    if (!e) return;
-    if (e->from) from(*e->from);
-    if (e->select) select(*e->select);
-    for (const ElementPtr& c : e->children) element(c);
-  }
-
   void from(const FromNode& f) {
     if (!froms_.insert(&f).second) return;
     if (f.left) from(*f.left);
@@ -178,45 +178,68 @@ void SQLCompiler::visit_from(const FromNode& from, bool as_from_item) {
 
 // ---- SELECT ---------------------------------------------------------------------------------
 
+// WITH [RECURSIVE] name AS (…), … before the statement, for the CTEs `found` lists (post-order,
+// as CteCollector finds them): each written once, in its canonical (extended) form.
+void SQLCompiler::with_clause(const std::vector<const FromNode*>& found) {
+  State& st = *state_;
+  for (const FromNode* f : found)
+    if (f->replaces) st.replaced_by[f->replaces.get()] = f;
+  ctes_.clear();
+  for (const FromNode* f : found)
+    if (st.canonical(f) == f && std::find(ctes_.begin(), ctes_.end(), f) == ctes_.end())
+      ctes_.push_back(f);
+  if (!ctes_.empty()) {
+    ++st.depth;
+    const bool recursive =
+        std::any_of(ctes_.begin(), ctes_.end(), [](const FromNode* c) { return c->recursive; });
+    out_ += recursive ? "WITH RECURSIVE " : "WITH ";
+    for (std::size_t i = 0; i < ctes_.size(); ++i) {
+      const FromNode& cte = *ctes_[i];
+      if (i != 0) out_ += ", \n";
+      out_ += from_name(cte);
+      if (cte.recursive) {
+        out_ += '(';
+        for (std::size_t c = 0; c < cte.columns.size(); ++c)
+          out_ += (c != 0 ? ", " : "") + quote(cte.columns[c].name);
+        out_ += ')';
+      }
+      out_ += " AS \n(";
+      std::vector<std::vector<const FromNode*>> enclosing;
+      std::swap(enclosing, st.enclosing);
+      st.export_names = true;
+      visit_select(*cte.select, true);
+      std::swap(enclosing, st.enclosing);
+      out_ += ')';
+    }
+    out_ += "\n ";
+    --st.depth;
+  }
+}
+
+void SQLCompiler::with_clause(const std::vector<ElementPtr>& elements) {
+  CteCollector collector;
+  for (const ElementPtr& e : elements) collector.element(e);
+  with_clause(collector.found);
+}
+
+bool SQLCompiler::compound_member_needs_grouping(const SelectNode& part) noexcept {
+  return !part.compound.empty() || !part.order_by.empty() || part.limit || part.offset;
+}
+
+void SQLCompiler::visit_compound_member(const SelectNode& part) {
+  const bool group = compound_member_needs_grouping(part);
+  if (group) out_ += '(';
+  visit_select(part, true);
+  if (group) out_ += ')';
+}
+
 void SQLCompiler::visit_select(const SelectNode& select, bool nested) {
   State& st = *state_;
   const bool export_names = std::exchange(st.export_names, false);
-  if (st.depth == 0 && !nested) {
-    // The top: gather every CTE of the statement into one WITH clause.
+  if (st.depth == 0 && !nested) {  // the top: every CTE of the statement in one WITH clause
     CteCollector collector;
     collector.select(select);
-    for (const FromNode* f : collector.found)
-      if (f->replaces) st.replaced_by[f->replaces.get()] = f;
-    ctes_.clear();
-    for (const FromNode* f : collector.found)
-      if (st.canonical(f) == f && std::find(ctes_.begin(), ctes_.end(), f) == ctes_.end())
-        ctes_.push_back(f);
-    if (!ctes_.empty()) {
-      ++st.depth;
-      const bool recursive =
-          std::any_of(ctes_.begin(), ctes_.end(), [](const FromNode* c) { return c->recursive; });
-      out_ += recursive ? "WITH RECURSIVE " : "WITH ";
-      for (std::size_t i = 0; i < ctes_.size(); ++i) {
-        const FromNode& cte = *ctes_[i];
-        if (i != 0) out_ += ", \n";
-        out_ += from_name(cte);
-        if (cte.recursive) {
-          out_ += '(';
-          for (std::size_t c = 0; c < cte.columns.size(); ++c)
-            out_ += (c != 0 ? ", " : "") + quote(cte.columns[c].name);
-          out_ += ')';
-        }
-        out_ += " AS \n(";
-        std::vector<std::vector<const FromNode*>> enclosing;
-        std::swap(enclosing, st.enclosing);
-        st.export_names = true;
-        visit_select(*cte.select, true);
-        std::swap(enclosing, st.enclosing);
-        out_ += ')';
-      }
-      out_ += "\n ";
-      --st.depth;
-    }
+    with_clause(collector.found);
   }
 
   ++st.depth;
@@ -225,11 +248,8 @@ void SQLCompiler::visit_select(const SelectNode& select, bool nested) {
     for (std::size_t i = 0; i < select.parts.size(); ++i) {
       const SelectNode& part = *select.parts[i];
       if (i != 0) out_ += " " + select.compound + " ";
-      const bool group = !part.compound.empty();
-      if (group) out_ += '(';
       st.export_names = export_names && i == 0;
-      visit_select(part, true);
-      if (group) out_ += ')';
+      visit_compound_member(part);
     }
     st.current = &select;
     if (!select.order_by.empty()) {

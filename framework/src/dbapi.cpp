@@ -1,5 +1,6 @@
-// The DBAPI contract's shared parts (dbapi.hpp): the base destructors (out of line, for one
-// typeinfo per class) and PEP 249's fetchone/fetchmany/fetchall built on fetch_into.
+// The DBAPI contract's shared parts (dbapi.hpp, param_sets.hpp): the base destructors (out of
+// line, for one typeinfo per class), PEP 249's fetchone/fetchmany/fetchall built on fetch_into,
+// and ParamSets.
 #include "crucible/dbapi.hpp"
 
 namespace crucible {
@@ -17,6 +18,33 @@ std::string_view paramstyle_name(ParamStyle style) noexcept {
   case ParamStyle::kFormat: return "format";
   }
   return "unknown";
+}
+
+ParamSets::ParamSets(std::span<const std::vector<Value>> sets) {
+  std::size_t cells = 0;
+  for (const auto& set : sets) cells += set.size();
+  cells_.reserve(cells);
+  starts_.reserve(sets.size());
+  for (const auto& set : sets) {
+    begin_set();
+    for (const Value& value : set) add(value);
+  }
+}
+
+void ParamSets::reserve(std::size_t sets, std::size_t width) {
+  starts_.reserve(sets);
+  cells_.reserve(sets * width);
+}
+
+void ParamSets::add_owned(Value value) { cells_.push_back(&owned_.emplace_back(std::move(value))); }
+
+void Cursor::executemany(std::string_view sql, const ParamSets& param_sets) {
+  std::vector<std::vector<Value>> sets(param_sets.size());
+  for (std::size_t i = 0; i < sets.size(); ++i) {
+    sets[i].reserve(param_sets[i].size());
+    for (const Value* value : param_sets[i]) sets[i].push_back(*value);
+  }
+  executemany(sql, std::span<const std::vector<Value>>(sets));
 }
 
 std::optional<std::vector<Value>> Cursor::fetchone() {

@@ -122,6 +122,27 @@ Value Dialect::process_bind(const SqlType& type, Value value) const {
   }
 }
 
+bool Dialect::needs_bind_processing(const SqlType& type, ValueKind kind) const {
+  // Mirrors process_bind above: true exactly where it converts.
+  switch (type.kind()) {
+  case TypeKind::kInteger:
+  case TypeKind::kSmallInteger:
+  case TypeKind::kBigInteger:
+    return kind == ValueKind::kBool || kind == ValueKind::kDouble || kind == ValueKind::kDecimal;
+  case TypeKind::kFloat:
+  case TypeKind::kDouble: return kind == ValueKind::kInt || kind == ValueKind::kDecimal;
+  case TypeKind::kNumeric:
+    return kind == ValueKind::kInt || kind == ValueKind::kDouble || kind == ValueKind::kString;
+  case TypeKind::kBoolean: return kind == ValueKind::kInt;
+  case TypeKind::kDate:
+  case TypeKind::kTime:
+  case TypeKind::kJson: return kind == ValueKind::kString;
+  case TypeKind::kDateTime: return kind == ValueKind::kString || kind == ValueKind::kDate;
+  case TypeKind::kUuid: return kind == ValueKind::kString || kind == ValueKind::kBytes;
+  default: return false;
+  }
+}
+
 bool Dialect::needs_result_processing(const SqlType& type) const {
   return type.kind() != TypeKind::kNull;
 }

@@ -36,6 +36,11 @@ std::string log_values(std::span<const Value> values) {
   for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + log_value(values[i]);
   return out + (values.size() == 1 ? ",)" : ")");
 }
+std::string log_values(std::span<const Value* const> values) {
+  std::string out = "(";
+  for (std::size_t i = 0; i < values.size(); ++i) out += (i ? ", " : "") + log_value(*values[i]);
+  return out + (values.size() == 1 ? ",)" : ")");
+}
 
 // The "crucible.engine" logger, given a stderr channel at information level unless the program
 // configured it already.
@@ -134,7 +139,7 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
 }
 
 std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
-                                                        std::span<const std::vector<Value>> sets) {
+                                                        const ParamSets& sets) {
   DbapiConnection& conn = dbapi();
   autobegin();
   if (engine->echo != nullptr) {
@@ -298,37 +303,46 @@ Prepared prepare(detail::ConnectionState& st, const sql::Executable& stmt, const
   return p;
 }
 
-// The positional values for one parameter set: each slot's own gathered value or the named
-// parameter, through the dialect's bind processor.
-std::vector<Value> bind_values(const Prepared& p, const Params& params, const Dialect& dialect) {
+// The positional values for one parameter set, in bind order: each slot's own gathered value
+// or the named parameter, through the dialect's bind processor where it acts. A value that
+// goes as it is reaches sink.add(const Value&) by reference, one the processor made reaches
+// sink.add_owned(Value), so an executemany copies nothing it does not have to.
+template <class Sink>
+void collect_binds(const Prepared& p, const Params& params, const Dialect& dialect, Sink& sink) {
   const sql::Compiled& compiled = *p.compiled;
-  std::vector<Value> values;
-  values.reserve(compiled.bind_names.size());
   if (compiled.binds.empty()) {  // text(): every value by name, no types
-    for (const std::string& name : compiled.bind_names) values.push_back(params.at(name));
-    return values;
+    for (const std::string& name : compiled.bind_names) sink.add(params.at(name));
+    return;
   }
   // Parameters usually come in the order the statement names them (an INSERT's columns), so
   // the value at the same position is tried before a search by name.
   std::size_t named = 0;
   for (const sql::BindSlot& slot : compiled.binds) {
-    const Value* from_params = nullptr;
+    const Value* value = nullptr;
     if (slot.value_index < 0) {
       const std::size_t position = named++;
       if (position < params.size()) {
         const auto& guess = *(params.begin() + static_cast<std::ptrdiff_t>(position));
-        if (guess.first == slot.name) from_params = &guess.second;
+        if (guess.first == slot.name) value = &guess.second;
       }
-      if (from_params == nullptr) from_params = &params.at(slot.name);
+      if (value == nullptr) value = &params.at(slot.name);
+    } else {
+      value = &p.key.values.at(static_cast<std::size_t>(slot.value_index));
     }
-    Value v = from_params != nullptr ? *from_params
-                                     : p.key.values.at(static_cast<std::size_t>(slot.value_index));
-    values.push_back(slot.type.kind() == TypeKind::kNull
-                         ? std::move(v)
-                         : dialect.process_bind(slot.type, std::move(v)));
+    if (slot.type.kind() == TypeKind::kNull || value->is_null() ||
+        !dialect.needs_bind_processing(slot.type, value->kind()))
+      sink.add(*value);
+    else
+      sink.add_owned(dialect.process_bind(slot.type, *value));
   }
-  return values;
 }
+
+// The values of one execute(), copied into a vector.
+struct ValueVector {
+  std::vector<Value> values;
+  void add(const Value& value) { values.push_back(value); }
+  void add_owned(Value value) { values.push_back(std::move(value)); }
+};
 
 // Which result columns need the dialect's result processor; null when none do.
 std::shared_ptr<const detail::ResultProcessing> processing_for(const detail::EngineState& engine,
@@ -351,8 +365,10 @@ std::shared_ptr<const detail::ResultProcessing> processing_for(const detail::Eng
 Result Connection::execute(const sql::Executable& stmt, const Params& params) {
   detail::ConnectionState& st = state();
   Prepared p = prepare(st, stmt, &params);
-  std::vector<Value> values = bind_values(p, params, *st.engine->dialect);
-  auto holder = st.run(p.compiled->sql, values);
+  ValueVector values;
+  values.values.reserve(p.compiled->bind_names.size());
+  collect_binds(p, params, *st.engine->dialect, values);
+  auto holder = st.run(p.compiled->sql, values.values);
   holder->processing = processing_for(*st.engine, *p.compiled);
   return Result(std::move(holder));
 }
@@ -363,10 +379,12 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
     throw ArgumentError("execute() with a list of parameter sets needs at least one set");
   if (param_sets.size() == 1) return execute(stmt, param_sets.front());
   Prepared p = prepare(st, stmt, &param_sets.front());
-  std::vector<std::vector<Value>> sets;
-  sets.reserve(param_sets.size());
-  for (const Params& params : param_sets)
-    sets.push_back(bind_values(p, params, *st.engine->dialect));
+  ParamSets sets;
+  sets.reserve(param_sets.size(), p.compiled->bind_names.size());
+  for (const Params& params : param_sets) {
+    sets.begin_set();
+    collect_binds(p, params, *st.engine->dialect, sets);
+  }
   return Result(st.run_many(p.compiled->sql, sets));
 }
 

@@ -75,8 +75,8 @@ struct ConnectionState {
   void autobegin();
   /// Runs sql with values on a new cursor, returning what reads its rows.
   std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
-  std::shared_ptr<CursorHolder> run_many(const std::string& sql,
-                                         std::span<const std::vector<Value>> sets);
+  /// Runs sql once per set (the driver's executemany).
+  std::shared_ptr<CursorHolder> run_many(const std::string& sql, const ParamSets& sets);
   void commit();
   void rollback();
   void close() noexcept;

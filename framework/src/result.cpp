@@ -110,10 +110,13 @@ bool Result::next(Row& row) {
     throw ResourceClosedError(std::string("This result object is closed: ") +
                               holder_->closed_reason);
   }
-  std::vector<Value> values;
+  // The row is refilled in place: a Row the loop keeps reading into (the iterator's) reuses its
+  // vector and its values' storage; one moved out by the program simply gets new storage.
+  std::vector<Value>& values = row.values_;
   if (!holder_->cursor->fetch_into(values)) {
     holder_->close(nullptr);
     holder_->closed_reason = nullptr;  // exhausted: further reads just find nothing
+    row = Row();
     return false;
   }
   if (const auto& processing = holder_->processing) {
@@ -121,7 +124,7 @@ bool Result::next(Row& row) {
       if (index < values.size())
         values[index] = processing->dialect->process_result(type, std::move(values[index]));
   }
-  row = Row(metadata_, std::move(values));
+  if (row.metadata_ != metadata_) row.metadata_ = metadata_;
   return true;
 }
 

@@ -257,9 +257,16 @@ float Value::as_impl(float*) const {
   return static_cast<float>(d);
 }
 
+void Value::assign_string(std::string_view text) {
+  if (auto* s = std::get_if<std::string>(&v_))
+    s->assign(text);
+  else
+    v_.emplace<std::string>(text);
+}
+
 std::string Value::as_impl(std::string*) const {
   switch (kind()) {
-  case ValueKind::kString:
+  case ValueKind::kString: return std::get<std::string>(v_);
   case ValueKind::kDecimal:
   case ValueKind::kJson:
   case ValueKind::kDate:

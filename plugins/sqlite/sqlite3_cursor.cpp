@@ -33,23 +33,32 @@ void Sqlite3Cursor::start(std::string_view sql) {
   statement_ = state_->statements().acquire(state_->db(), sql);
 }
 
-void Sqlite3Cursor::bind_all(std::span<const Value> params, std::optional<std::size_t> set_index,
-                             bool copy) {
+void Sqlite3Cursor::check_parameter_count(std::size_t given,
+                                          std::optional<std::size_t> set_index) const {
+  const int wanted = sqlite3_bind_parameter_count(statement_->raw());
+  if (static_cast<std::size_t>(wanted) == given) return;
+  // Python's sqlite3 says "Incorrect number of bindings supplied. The current statement uses
+  // 2, and there are 1 supplied."
+  const std::string where =
+      set_index ? " in parameter set " + std::to_string(*set_index) : std::string();
+  throw_programming_error("Incorrect number of bindings supplied" + where +
+                              ". The current statement uses " + std::to_string(wanted) +
+                              ", and there are " + std::to_string(given) + " supplied.",
+                          statement_->sql());
+}
+
+void Sqlite3Cursor::bind_all(std::span<const Value> params) {
+  check_parameter_count(params.size(), std::nullopt);
   sqlite3_stmt* raw = statement_->raw();
-  const int wanted = sqlite3_bind_parameter_count(raw);
-  if (static_cast<std::size_t>(wanted) != params.size()) {
-    // Python's sqlite3 says "Incorrect number of bindings supplied. The current statement uses
-    // 2, and there are 1 supplied."
-    const std::string where =
-        set_index ? " in parameter set " + std::to_string(*set_index) : std::string();
-    throw_programming_error("Incorrect number of bindings supplied" + where +
-                                ". The current statement uses " + std::to_string(wanted) +
-                                ", and there are " + std::to_string(params.size()) + " supplied.",
-                            statement_->sql());
-  }
-  for (std::size_t i = 0; i < params.size(); ++i) {
-    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql(), copy);
-  }
+  for (std::size_t i = 0; i < params.size(); ++i)
+    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql(), /*copy=*/true);
+}
+
+void Sqlite3Cursor::bind_all(std::span<const Value* const> params, std::size_t set_index) {
+  check_parameter_count(params.size(), set_index);
+  sqlite3_stmt* raw = statement_->raw();
+  for (std::size_t i = 0; i < params.size(); ++i)
+    bind_value(raw, static_cast<int>(i) + 1, *params[i], statement_->sql(), /*copy=*/false);
 }
 
 // Column names and declared types of the current statement (valid after a step, which may
@@ -119,6 +128,10 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
 
 void Sqlite3Cursor::executemany(std::string_view sql,
                                 std::span<const std::vector<Value>> param_sets) {
+  executemany(sql, ParamSets(param_sets));
+}
+
+void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_sets) {
   start(sql);
   try {
     sqlite3_stmt* raw = statement_->raw();
@@ -139,7 +152,7 @@ void Sqlite3Cursor::executemany(std::string_view sql,
       // Every parameter is rebound for each set, so a plain reset (no clear_bindings) will do;
       // the sets outlive the loop, so their text and blobs are bound without a copy.
       if (set > 0) sqlite3_reset(raw);
-      bind_all(param_sets[set], set, /*copy=*/false);
+      bind_all(param_sets[set], set);
       state_->begin_if_needed(*statement_);
       const int rc = sqlite3_step(raw);
       if (rc != SQLITE_DONE) throw_result(db, rc, statement_->sql());

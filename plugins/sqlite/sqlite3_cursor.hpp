@@ -35,6 +35,9 @@ class Sqlite3Cursor final : public Cursor {
   void execute(std::string_view sql, std::span<const Value> params) override;
   /// Binds, steps and resets one prepared statement per parameter set; rowcount() is the sum.
   /// Refuses (ProgrammingError) a statement that returns rows, whose rows would be lost.
+  /// The values are bound in place (SQLITE_STATIC): ParamSets keeps them alive and unmoved.
+  void executemany(std::string_view sql, const ParamSets& param_sets) override;
+  /// The same for sets held as vectors (points a ParamSets at them).
   void executemany(std::string_view sql, std::span<const std::vector<Value>> param_sets) override;
   bool fetch_into(std::vector<Value>& row) override;
   /// Names from sqlite3_column_name, type_name from sqlite3_column_decltype ("" for an
@@ -56,8 +59,10 @@ class Sqlite3Cursor final : public Cursor {
   void check_open() const;
   void start(std::string_view sql);
   /// Binds every parameter; set_index names the executemany set in errors; copy as bind_value.
-  void bind_all(std::span<const Value> params, std::optional<std::size_t> set_index = std::nullopt,
-                bool copy = true);
+  void bind_all(std::span<const Value> params);
+  void bind_all(std::span<const Value* const> params, std::size_t set_index);
+  /// Throws ProgrammingError unless `given` is the statement's parameter count.
+  void check_parameter_count(std::size_t given, std::optional<std::size_t> set_index) const;
   void describe();
   void record_completion();
   void finish() noexcept;

@@ -29,6 +29,40 @@ std::string next_keyword(std::string_view sql, std::size_t& pos) {
   return word;
 }
 
+// The verb of a statement that starts WITH: the first of SELECT, INSERT, REPLACE, UPDATE,
+// DELETE or VALUES outside the parentheses of the CTE bodies and column lists (a WITH clause
+// may come before those only, lang_with.html), skipping quoted names, strings and comments.
+std::string verb_after_with(std::string_view sql, std::size_t pos) {
+  int depth = 0;
+  while (pos < sql.size()) {
+    pos = skip_blank(sql, pos, false);
+    if (pos >= sql.size()) break;
+    const char c = sql[pos];
+    if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      const char close = c == '[' ? ']' : c;
+      const std::size_t end = sql.find(close, pos + 1);
+      pos = end == std::string_view::npos ? sql.size() : end + 1;  // '' doubles: two quotes
+    } else if (c == '(') {
+      ++depth, ++pos;
+    } else if (c == ')') {
+      --depth, ++pos;
+    } else if (std::isalpha(static_cast<unsigned char>(c)) != 0 || c == '_') {
+      std::size_t at = pos;
+      std::string word = next_keyword(sql, at);
+      while (at < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[at])) != 0 ||
+                                 sql[at] == '_' || sql[at] == '$'))
+        ++at;  // the rest of an identifier such as t1 or my_cte
+      pos = at;
+      if (depth == 0 && (word == "SELECT" || word == "INSERT" || word == "REPLACE" ||
+                         word == "UPDATE" || word == "DELETE" || word == "VALUES"))
+        return word;
+    } else {
+      ++pos;
+    }
+  }
+  return {};
+}
+
 }  // namespace
 
 std::size_t skip_blank(std::string_view sql, std::size_t pos, bool skip_semicolons) noexcept {
@@ -51,9 +85,11 @@ std::size_t skip_blank(std::string_view sql, std::size_t pos, bool skip_semicolo
 
 Statement::Statement(sqlite3_stmt* raw, std::string sql) noexcept
     : raw_(raw), sql_(std::move(sql)) {
-  // What the statement is, from its leading keyword (CPython's statement.c does the same).
+  // What the statement is, from its leading keyword (CPython's statement.c does the same),
+  // or for WITH … from the verb after the common table expressions.
   std::size_t pos = 0;
-  const std::string first = next_keyword(sql_, pos);
+  std::string first = next_keyword(sql_, pos);
+  if (first == "WITH") first = verb_after_with(sql_, pos);
   is_insert_ = first == "INSERT" || first == "REPLACE";
   is_dml_ = is_insert_ || first == "UPDATE" || first == "DELETE";
   if (first == "BEGIN" || first == "COMMIT" || first == "END") {

@@ -103,7 +103,7 @@ void convert_text(std::string_view text, const DeclaredType& type, Value& out) {
   } catch (const Error&) {
     // Not a value of the declared type: keep the text as stored.
   }
-  out = Value(std::string(text));
+  out.assign_string(text);
 }
 
 [[noreturn]] void throw_nan(int index, std::string_view sql) {

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "crucible/sql/dml.hpp"
+
 namespace crucible::sqlite {
 
 // LIMIT n [OFFSET m]; an offset alone gets LIMIT -1, SQLite's "no limit".
@@ -34,6 +36,31 @@ void SqliteCompiler::visit_is_distinct_from(const sql::Element& e, bool negate) 
   operand(*e.children.at(0));
   out_ += negate ? " IS " : " IS NOT ";
   operand(*e.children.at(1));
+}
+
+// INSERT … SELECT … ON CONFLICT: SQLite reads "FROM t ON CONFLICT" as the start of a join's ON
+// unless a WHERE comes between (lang_upsert.html#parsing_ambiguity).
+void SqliteCompiler::visit_insert_select(const sql::InsertNode& insert) {
+  const sql::SelectNode& select = *insert.from_select;
+  if (insert.upsert == sql::UpsertAction::kNone || (select.where && select.compound.empty())) {
+    SQLCompiler::visit_insert_select(insert);
+    return;
+  }
+  out_ += "SELECT * FROM (";
+  visit_select(select, false);
+  out_ += ") WHERE true";
+}
+
+// SELECT * FROM (member) where the standard groups the member in parentheses, which SQLite's
+// compound-select grammar has no place for.
+void SqliteCompiler::visit_compound_member(const sql::SelectNode& part) {
+  if (!compound_member_needs_grouping(part)) {
+    visit_select(part, true);
+    return;
+  }
+  out_ += "SELECT * FROM (";
+  visit_select(part, true);
+  out_ += ')';
 }
 
 std::string SqliteCompiler::function_name(const sql::Element& e) const {

@@ -64,6 +64,9 @@ class SqliteDialect final : public Dialect {
   std::unique_ptr<sql::DDLCompiler> ddl_compiler() const override;
   const sql::TypeCompiler& type_compiler() const override;
   Value process_bind(const SqlType& type, Value value) const override;
+  /// True for the kinds process_bind stores differently (Boolean, dates and times, Uuid, Json)
+  /// and where the generic conversion applies; text, integers and blobs pass as they are.
+  bool needs_bind_processing(const SqlType& type, ValueKind kind) const override;
   bool needs_result_processing(const SqlType& type) const override;
   Value process_result(const SqlType& type, Value value) const override;
   SqlType reflect_type(std::string_view declared) const override;

@@ -109,6 +109,18 @@ Value SqliteDialect::process_bind(const SqlType& type, Value value) const {
   }
 }
 
+bool SqliteDialect::needs_bind_processing(const SqlType& type, ValueKind kind) const {
+  switch (type.kind()) {
+  case TypeKind::kBoolean:
+  case TypeKind::kDate:
+  case TypeKind::kTime:
+  case TypeKind::kDateTime:
+  case TypeKind::kUuid:
+  case TypeKind::kJson: return kind != ValueKind::kNull;
+  default: return Dialect::needs_bind_processing(type, kind);
+  }
+}
+
 bool SqliteDialect::needs_result_processing(const SqlType& type) const {
   // Integers, text and blobs come out of SQLite as int64, string and bytes already.
   switch (type.kind()) {

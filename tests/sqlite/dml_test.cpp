@@ -217,6 +217,33 @@ TEST_F(DmlPopulatedTest, DeleteWhereCorrelatedExists_RemovesOnlyRowsWithAMatch) 
   EXPECT_EQ(users(), (UserRows{{1, "Alice", "alice@x"}, {3, "Carol", "carol@x"}}));
 }
 
+TEST_F(DmlPopulatedTest, UpdateAndDeleteWithACte_UseTheCtesRows) {
+  conn().execute(text("INSERT INTO archive (id, name) VALUES (1, 'x'), (3, 'y')"));
+  const auto archived = select(archive_.c("id")).where(archive_.c("id") > 1).cte("archived");
+  const Result u = conn().execute(update(users_)
+                                      .where(sql::in_(users_.c("id"), select(archived.c("id"))))
+                                      .values({{"email", null()}}));
+  EXPECT_EQ(u.rowcount(), 1);
+  EXPECT_EQ(users(), (UserRows{{1, "Alice", "alice@x"}, {2, "Bob", "bob@x"}, {3, "Carol", {}}}));
+  const Result d =
+      conn().execute(delete_(users_).where(sql::in_(users_.c("id"), select(archived.c("id")))));
+  EXPECT_EQ(d.rowcount(), 1);
+  EXPECT_EQ(users(), (UserRows{{1, "Alice", "alice@x"}, {2, "Bob", "bob@x"}}));
+}
+
+TEST_F(DmlPopulatedTest, InsertFromSelectWithUpsert_UpdatesTheConflictingRows) {
+  conn().execute(text("INSERT INTO archive (id, name) VALUES (1, 'old'), (9, 'other')"));
+  const Result r =
+      conn().execute(insert(archive_)
+                         .from_select({"id", "name"}, select(users_.c("id"), users_.c("name")))
+                         .on_conflict_do_update({"id"}, {{"name", excluded(archive_, "name")}}));
+  std::vector<std::pair<std::int64_t, std::string>> rows;
+  for (const Row& row : conn().execute(select(archive_).order_by({archive_.c("id")})))
+    rows.emplace_back(row.get<std::int64_t>(0), row.get<std::string>(1));
+  EXPECT_EQ(rows, (std::vector<std::pair<std::int64_t, std::string>>{
+                      {1, "Alice"}, {2, "Bob"}, {3, "Carol"}, {9, "other"}}));
+}
+
 TEST_F(DmlPopulatedTest, DeleteWhere_RemovesOnlyMatchingRows) {
   const Result r = conn().execute(delete_(users_).where(users_.c("name").like("%o%")));
   EXPECT_EQ(r.rowcount(), 2);

@@ -297,6 +297,18 @@ TEST_F(SelectTest, UnionUnionAllIntersectExcept) {
             (Strings{"eve"}));
 }
 
+TEST_F(SelectTest, UnionOfMembersWithTheirOwnOrderAndLimit_EachKeepsItsOwn) {
+  // The oldest and the youngest user: LIMIT 1 applies to each member, not to the union.
+  const Select oldest = select(name_).order_by({age_.desc()}).limit(1);
+  const Select youngest = select(name_).order_by({age_}).limit(1);
+  EXPECT_EQ(strings(union_all({oldest, youngest})), (Strings{"eve", "bob"}));
+  // A nested set operation keeps its grouping: all but (the young and the old).
+  EXPECT_EQ(strings(except_({select(name_), union_({select(name_).where(age_ < 20),
+                                                    select(name_).where(age_ > 60)})})
+                        .order_by({name_})),
+            (Strings{"Alice", "Carol", "Dave"}));
+}
+
 // ---- expressions ----------------------------------------------------------------------------
 
 TEST_F(SelectTest, WindowFunctions) {

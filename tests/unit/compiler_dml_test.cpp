@@ -380,6 +380,41 @@ TEST_F(CompilerDmlTest, InsertFromSelect_WithACteWritesTheWithClause) {
   EXPECT_EQ(q.values, "[5]");
 }
 
+TEST_F(CompilerDmlTest, UpdateAndDelete_WithACteWriteTheWithClauseFirst) {
+  const auto recent = select(archive_.c("id")).where(archive_.c("id") > 5).cte("recent");
+  const Out u = sqlite(update(users_)
+                           .where(sql::in_(users_.c("id"), select(recent.c("id"))))
+                           .values({{"name", "archived"}}));
+  EXPECT_EQ(u.sql, "WITH recent AS \n(SELECT archive.id \nFROM archive \nWHERE archive.id > "
+                   "?)\n UPDATE users SET name=? WHERE users.id IN (SELECT recent.id \nFROM "
+                   "recent)");
+  EXPECT_EQ(u.values, "[5, 'archived']");
+  const Out d = dollar(delete_(users_).where(sql::in_(users_.c("id"), select(recent.c("id")))));
+  EXPECT_EQ(d.sql, "WITH recent AS \n(SELECT archive.id \nFROM archive \nWHERE archive.id > "
+                   "$1)\n DELETE FROM users WHERE users.id IN (SELECT recent.id \nFROM recent)");
+  EXPECT_EQ(d.values, "[5]");
+}
+
+TEST_F(CompilerDmlTest, InsertFromSelectWithUpsert_SqliteGivesTheSelectAWhere) {
+  const auto copy = [&](const Select& source) {
+    return insert(archive_)
+        .from_select({"id", "name"}, source)
+        .on_conflict_do_update({"id"}, {{"name", excluded(archive_, "name")}});
+  };
+  const Select all = select(users_.c("id"), users_.c("name"));
+  // SQLite would read "FROM users ON CONFLICT" as a join's ON (lang_upsert.html).
+  EXPECT_EQ(sqlite(copy(all)).sql,
+            "INSERT INTO archive (id, name) SELECT * FROM (SELECT users.id, users.name \nFROM "
+            "users) WHERE true ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+  EXPECT_EQ(dollar(copy(all)).sql,
+            "INSERT INTO archive (id, name) SELECT users.id, users.name \nFROM users ON "
+            "CONFLICT (id) DO UPDATE SET name = excluded.name");
+  // A SELECT with a WHERE of its own is left as it is.
+  EXPECT_EQ(sqlite(copy(all.where(users_.c("id") > 1))).sql,
+            "INSERT INTO archive (id, name) SELECT users.id, users.name \nFROM users \nWHERE "
+            "users.id > ? ON CONFLICT (id) DO UPDATE SET name = excluded.name");
+}
+
 TEST_F(CompilerDmlTest, Dml_IdentifiersGoThroughTheDialectsQuoting) {
   MetaData md;
   Table order{"order", md, Column{"id", Integer{}, primary_key}, Column{"Desc", String{}}};

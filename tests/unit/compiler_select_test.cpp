@@ -317,6 +317,33 @@ TEST_F(CompilerSelectTest, SetOperations_UnionIntersectExceptWithOrderAndLimit) 
   EXPECT_THROW((void)union_({young, old}).where(users_.c("id") == 1), ArgumentError);
 }
 
+TEST_F(CompilerSelectTest, SetOperations_MemberWithItsOwnLimitIsGrouped) {
+  // The oldest user and the youngest: each member's ORDER BY/LIMIT applies to it alone.
+  const Select oldest = select(users_.c("name")).order_by({users_.c("age").desc()}).limit(1);
+  const Select youngest = select(users_.c("name")).order_by({users_.c("age")}).limit(1);
+  const std::string o = "SELECT users.name \nFROM users ORDER BY users.age DESC\n LIMIT ?";
+  const std::string y = "SELECT users.name \nFROM users ORDER BY users.age\n LIMIT ?";
+  // Standard SQL parenthesises the members; SQLite has no place for that in its grammar and
+  // reads each from a subquery.
+  EXPECT_EQ(named(union_all({oldest, youngest})).sql,
+            "(SELECT users.name \nFROM users ORDER BY users.age DESC\n LIMIT :param_1) UNION ALL "
+            "(SELECT users.name \nFROM users ORDER BY users.age\n LIMIT :param_2)");
+  EXPECT_EQ(sqlite(union_all({oldest, youngest})).sql,
+            "SELECT * FROM (" + o + ") UNION ALL SELECT * FROM (" + y + ")");
+  // A member that is itself a set operation is grouped the same way; a plain one is not.
+  const Select a = select(users_.c("name")).where(users_.c("age") < 20);
+  const Select b = select(users_.c("name")).where(users_.c("age") > 60);
+  const std::string as = "SELECT users.name \nFROM users \nWHERE users.age < ?";
+  const std::string bs = "SELECT users.name \nFROM users \nWHERE users.age > ?";
+  EXPECT_EQ(sqlite(except_({a, union_({a, b})})).sql,
+            as + " EXCEPT SELECT * FROM (" + as + " UNION " + bs + ")");
+  // (a is the same statement twice, so its one bind parameter is numbered once.)
+  EXPECT_EQ(dollar(except_({a, union_({a, b})})).sql,
+            "SELECT users.name \nFROM users \nWHERE users.age < $1 EXCEPT (SELECT users.name "
+            "\nFROM users \nWHERE users.age < $1 UNION SELECT users.name \nFROM users \nWHERE "
+            "users.age > $2)");
+}
+
 TEST_F(CompilerSelectTest, CacheKey_SameShapeOtherValuesIsEqual) {
   const auto a = key_of(select(users_.c("name")).where(users_.c("id") == 1).limit(5));
   const auto b = key_of(select(users_.c("name")).where(users_.c("id") == 2).limit(9));

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crucible/param_sets.hpp"
 #include "crucible/value.hpp"
 
 namespace crucible {
@@ -66,6 +67,13 @@ class Cursor {
   virtual void execute(std::string_view sql, std::span<const Value> params) = 0;
 
   /// Runs sql once per parameter set (PEP 249 executemany); rowcount() is then the total.
+  /// The sets' values are read in place (see ParamSets) and stay valid until this returns.
+  /// Throws as execute() does; a set with the wrong number of values is a ProgrammingError
+  /// naming the set.
+  /// The default copies the sets into vectors and calls the overload below; drivers override
+  /// this one to read the values in place.
+  virtual void executemany(std::string_view sql, const ParamSets& param_sets);
+  /// The same with the sets as vectors of values.
   virtual void executemany(std::string_view sql,
                            std::span<const std::vector<Value>> param_sets) = 0;
 

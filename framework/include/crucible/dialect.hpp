@@ -85,6 +85,11 @@ class Dialect {
   /// send (e.g. Boolean to 0/1 where there is no boolean). Default: unchanged. Throws
   /// DataError when value cannot be stored as type.
   virtual Value process_bind(const SqlType& type, Value value) const;
+  /// Whether process_bind(type, v) may change a value v of `kind`; the engine sends a value
+  /// for which this is false as it is, without the call or a copy. Default: the default
+  /// process_bind's own answer (a conversion between kinds). A dialect that overrides
+  /// process_bind overrides this too, answering true wherever its override acts.
+  virtual bool needs_bind_processing(const SqlType& type, ValueKind kind) const;
   /// Whether results of `type` need process_result (lets the Result skip the call).
   virtual bool needs_result_processing(const SqlType& type) const;
   /// Converts a value read from a result column of `type` into the type's Value kind (e.g.

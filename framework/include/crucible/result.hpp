@@ -66,6 +66,7 @@ class Row {
   friend bool operator==(const Row& a, const Row& b) noexcept { return a.values_ == b.values_; }
 
  private:
+  friend class Result;  // next() refills a Row in place, reusing its storage
   std::shared_ptr<const ResultMetadata> metadata_;
   std::vector<Value> values_;
 };

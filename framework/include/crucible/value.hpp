@@ -152,6 +152,9 @@ class Value {
   ValueKind kind() const noexcept { return static_cast<ValueKind>(v_.index()); }
   bool is_null() const noexcept { return v_.index() == 0; }
   const Storage& storage() const noexcept { return v_; }
+  /// Makes this the string `text`, reusing the string storage this value already has when it
+  /// holds a string (a driver refilling a row in place allocates nothing for text that fits).
+  void assign_string(std::string_view text);
 
   /// The value as T, converting only where nothing is lost; std::optional<T> maps null to
   /// nullopt. Supported T: bool, int, unsigned, long, long long, std::int64_t, double, float,

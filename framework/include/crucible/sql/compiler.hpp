@@ -117,7 +117,13 @@ class SQLCompiler {
   virtual void visit_select(const SelectNode& select, bool nested);
   /// LIMIT/OFFSET after ORDER BY: "LIMIT n OFFSET m" by default.
   virtual void limit_offset(const SelectNode& select);
+  /// One member of a UNION/INTERSECT/EXCEPT. A member that is itself a set operation or has
+  /// its own ORDER BY, LIMIT or OFFSET is written in parentheses (SQL:2016 7.17 <query
+  /// expression>), so that those apply to it and not to the whole.
+  virtual void visit_compound_member(const SelectNode& part);
   virtual void visit_insert(const InsertNode& insert, const Params* params);
+  /// The SELECT of insert(t).from_select(…), after the column list. Default: the SELECT as is.
+  virtual void visit_insert_select(const InsertNode& insert);
   virtual void visit_update(const UpdateNode& update, const Params* params);
   virtual void visit_delete(const DeleteNode& del);
   /// The ON CONFLICT / ON DUPLICATE KEY / MERGE part, by the dialect's upsert_style; throws
@@ -127,6 +133,13 @@ class SQLCompiler {
   virtual void returning_clause(const std::vector<ElementPtr>& columns);
 
   // ---- helpers for subclasses ----------------------------------------------------------------
+  /// "WITH [RECURSIVE] name AS (…), … " for the CTEs the elements refer to, anywhere inside
+  /// them (an UPDATE's or DELETE's WHERE, SET values and RETURNING); nothing when none do.
+  void with_clause(const std::vector<ElementPtr>& elements);
+  /// The same for the CTEs found, in the order they must be written.
+  void with_clause(const std::vector<const FromNode*>& found);
+  /// Whether a set operation's member must be grouped (see visit_compound_member).
+  static bool compound_member_needs_grouping(const SelectNode& part) noexcept;
   /// Starts compiling one statement: maps key's bind nodes to their value indices and makes an
   /// empty Compiled in this compiler's paramstyle. Every compile_* entry point calls it first.
   void begin_statement(const CacheKey& key);

@@ -367,7 +367,9 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
   sets.reserve(param_sets.size());
   for (const Params& params : param_sets)
     sets.push_back(bind_values(p, params, *st.engine->dialect));
-  return Result(st.run_many(p.compiled->sql, sets));
+  auto holder = st.run_many(p.compiled->sql, sets);
+  holder->processing = processing_for(*st.engine, *p.compiled);  // rows of … RETURNING
+  return Result(std::move(holder));
 }
 
 Result Connection::exec_driver_sql(std::string_view sql, std::span<const Value> params) {

@@ -219,9 +219,9 @@ void add_rows(const PGresult* result, Checksum& sum) {
 Checksum raw_select(PGconn* conn) {
   exec(conn, "BEGIN");
   Checksum sum;
-  const RawResult result = expect(
-      conn, PQexecPrepared(conn, "raw_select", 0, nullptr, nullptr, nullptr, 0), PGRES_TUPLES_OK,
-      "raw select");
+  const RawResult result =
+      expect(conn, PQexecPrepared(conn, "raw_select", 0, nullptr, nullptr, nullptr, 0),
+             PGRES_TUPLES_OK, "raw select");
   add_rows(result.get(), sum);
   exec(conn, "COMMIT");
   return sum;
@@ -248,10 +248,8 @@ std::vector<Params> to_params(const std::vector<Customer>& rows) {
   std::vector<Params> out;
   out.reserve(rows.size());
   for (const Customer& c : rows)
-    out.push_back({{"id", c.id},
-                   {"name", c.name},
-                   {"description", c.description},
-                   {"quantity", c.quantity}});
+    out.push_back(
+        {{"id", c.id}, {"name", c.name}, {"description", c.description}, {"quantity", c.quantity}});
   return out;
 }
 
@@ -388,9 +386,9 @@ std::unique_ptr<World> world;
 void check_written(benchmark::State& state, const std::string& table) {
   const Checksum found = world->contents(table);
   if (!(found == world->written()))
-    state.SkipWithError((table + " holds " + found.to_string() + "; wanted " +
-                         world->written().to_string())
-                            .c_str());
+    state.SkipWithError(
+        (table + " holds " + found.to_string() + "; wanted " + world->written().to_string())
+            .c_str());
 }
 
 template <class Insert>
@@ -505,8 +503,7 @@ int main(int argc, char** argv) {
        {"select/crucible", select_crucible},
        {"by-pk/raw", by_pk_raw},
        {"by-pk/crucible", by_pk_crucible}},
-      {{"insert 100000 rows vs raw pipeline", "insert/crucible", "insert/raw-pipeline", 1.10,
-        600},
+      {{"insert 100000 rows vs raw pipeline", "insert/crucible", "insert/raw-pipeline", 1.10, 600},
        {"insert 100000 rows vs raw prepared per row", "insert/crucible", "insert/raw-prepared"},
        {"insert 100000 rows vs raw COPY", "insert/crucible", "insert/raw-copy"},
        {"select 100000 rows", "select/crucible", "select/raw", 1.20},

@@ -54,9 +54,11 @@ Select revenue_by_country(const ChinookNames& names) {
 
   const Expr revenue = func::sum(names.c(invoice, "Total"));
   const Expr country = names.c(invoice, "BillingCountry");
+  // Ordered by the sum rounded to cents: where NUMERIC is summed in floating point (SQLite),
+  // equal revenues would otherwise be ordered by rounding noise instead of by country.
   return select(country.label("country"), revenue.label("revenue"))
       .group_by({country})
-      .order_by({revenue.desc(), country});
+      .order_by({func::call("round", {revenue, Expr(2)}).desc(), country});
 }
 
 Select reporting_chain(const ChinookNames& names) {

@@ -40,7 +40,8 @@ class ChinookNames {
 /// Track with the ON clauses from the foreign keys, count, group by, order by, limit.
 crucible::Select top_artists(const ChinookNames& names);
 
-/// Revenue per billing country, largest first, ties by country: (country, revenue). revenue is
+/// Revenue per billing country, largest first (to the cent), ties by country: (country,
+/// revenue). revenue is
 /// sum(Invoice.Total), NUMERIC(10,2): exact (a Decimal) where the dialect reads NUMERIC exactly.
 crucible::Select revenue_by_country(const ChinookNames& names);
 

@@ -282,7 +282,9 @@ TEST_F(PostgresqlEngineTest, ExecutemanyInsertReturningGivesRowsInParameterOrder
     for (std::size_t i = 0; i < rows.size(); ++i) {
       EXPECT_EQ(rows[i].get<std::string>("name"), sets[i].at("name").as<std::string>()) << i;
       EXPECT_EQ(rows[i].get<bool>("active"), i % 3 == 0) << i;
-      if (i > 0) EXPECT_GT(rows[i].get<std::int64_t>("id"), rows[i - 1].get<std::int64_t>("id"));
+      if (i > 0) {
+        EXPECT_GT(rows[i].get<std::int64_t>("id"), rows[i - 1].get<std::int64_t>("id"));
+      }
     }
     EXPECT_EQ(result.rowcount(), 500);
   });

@@ -20,11 +20,8 @@
 //   core_bench [Google Benchmark flags, e.g. --benchmark_repetitions=9]
 #include <sqlite3.h>
 #include <stdlib.h>  // mkdtemp
-#include <unistd.h>  // isatty
 
-#include <algorithm>
 #include <cstdint>
-#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -37,7 +34,11 @@
 #include <benchmark/benchmark.h>
 #include <crucible/crucible.hpp>
 
+#include "bench_support.hpp"
+
 using namespace crucible;
+using crucible::bench::bench_main;
+using crucible::bench::guarded;
 
 namespace {
 
@@ -204,17 +205,8 @@ class World {
 std::unique_ptr<World> world;
 
 // ---- the benchmarks ---------------------------------------------------------------------------
-// Each runs its body through guarded(): an exception ends that benchmark with its message
-// (reported, and counted as a failure at the end) instead of ending the program.
-
-template <class F>
-void guarded(benchmark::State& state, F&& body) {
-  try {
-    body();
-  } catch (const std::exception& e) {
-    state.SkipWithError(e.what());
-  }
-}
+// Each runs its body through guarded() (bench_support.hpp): an exception ends that benchmark
+// with its message instead of ending the program.
 
 void insert_raw(benchmark::State& state) {
   guarded(state, [&] {
@@ -281,101 +273,17 @@ void select_crucible(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
 }
 
-/// The console table as usual (in colour on a terminal), and each benchmark's per-repetition
-/// wall-clock and CPU times kept for the ratios.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  RatioReporter() : ConsoleReporter(isatty(STDOUT_FILENO) ? OO_ColorTabular : OO_Tabular) {}
-
-  void ReportRuns(const std::vector<Run>& runs) override {
-    for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration) continue;
-      if (run.error_occurred) {
-        failed_.push_back(run.run_name.function_name + ": " + run.error_message);
-        continue;
-      }
-      times_[run.run_name.function_name].push_back(run.GetAdjustedRealTime());
-    }
-    ConsoleReporter::ReportRuns(runs);
-  }
-
-  /// Prints "<workload>: crucible/raw = r" per pair, r being the ratio of the fastest
-  /// repetitions' times (on a shared machine the fastest repetition is the one least disturbed
-  /// by others; medians and CPU times were seen to swing by 2x here). Returns false when
-  /// something is missing.
-  bool print_ratios() {
-    struct Pair {
-      const char* label;
-      const char* crucible;
-      const char* raw;
-      double target;  ///< 0: none
-    };
-    const Pair pairs[] = {
-        {"insert 100000 rows", "insert/crucible", "insert/raw", 1.10},
-        {"insert 100000 rows, building the Params", "insert+params/crucible", "insert/raw", 0},
-        {"select 100000 rows", "select/crucible", "select/raw", 1.3},
-    };
-    bool complete = failed_.empty();
-    std::printf("\nRatios crucible/raw of the fastest of %zu interleaved repetitions in this "
-                "run:\n",
-                times_.empty() ? std::size_t{0} : times_.begin()->second.size());
-    for (const Pair& p : pairs) {
-      const auto c = times_.find(p.crucible);
-      const auto r = times_.find(p.raw);
-      if (c == times_.end() || r == times_.end()) {
-        std::printf("%s: not measured\n", p.label);
-        complete = false;
-        continue;
-      }
-      const double ratio = fastest(c->second) / fastest(r->second);
-      std::printf("%s: crucible/raw = %.2f", p.label, ratio);
-      if (p.target > 0)
-        std::printf("  (target <= %.2f: %s)", p.target, ratio <= p.target ? "met" : "MISSED");
-      std::printf("\n");
-    }
-    for (const std::string& f : failed_) std::printf("error: %s\n", f.c_str());
-    return complete;
-  }
-
- private:
-  static double fastest(const std::vector<double>& v) {
-    return *std::min_element(v.begin(), v.end());
-  }
-  std::map<std::string, std::vector<double>> times_;
-  std::vector<std::string> failed_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Defaults that the command line may override: 10 short repetitions, interleaved at random.
-  std::vector<char*> args(argv, argv + argc);
-  std::string repetitions = "--benchmark_repetitions=10";
-  std::string min_time = "--benchmark_min_time=0.2";
-  std::string interleave = "--benchmark_enable_random_interleaving=true";
-  args.insert(args.begin() + 1, {repetitions.data(), min_time.data(), interleave.data()});
-  int count = static_cast<int>(args.size());
-  benchmark::Initialize(&count, args.data());
-  if (benchmark::ReportUnrecognizedArguments(count, args.data())) return 2;
-
-  try {
-    world = std::make_unique<World>();
-  } catch (const std::exception& e) {
-    std::fprintf(stderr, "core_bench: setting up: %s\n", e.what());
-    return 1;
-  }
-  for (const auto& [name, fn] : std::vector<std::pair<const char*, void (*)(benchmark::State&)>>{
-           {"insert/raw", insert_raw},
-           {"insert/crucible", insert_crucible},
-           {"insert+params/crucible", insert_crucible_building_params},
-           {"select/raw", select_raw},
-           {"select/crucible", select_crucible}})
-    benchmark::RegisterBenchmark(name, fn)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-  RatioReporter reporter;
-  benchmark::RunSpecifiedBenchmarks(&reporter);
-  const bool complete = reporter.print_ratios();
-  benchmark::Shutdown();
-  world.reset();
-  return complete ? 0 : 1;
+  return bench_main(
+      argc, argv, "core_bench", [] { world = std::make_unique<World>(); }, [] { world.reset(); },
+      {{"insert/raw", insert_raw},
+       {"insert/crucible", insert_crucible},
+       {"insert+params/crucible", insert_crucible_building_params},
+       {"select/raw", select_raw},
+       {"select/crucible", select_crucible}},
+      {{"insert 100000 rows", "insert/crucible", "insert/raw", 1.10},
+       {"insert 100000 rows, building the Params", "insert+params/crucible", "insert/raw", 0},
+       {"select 100000 rows", "select/crucible", "select/raw", 1.3}});
 }

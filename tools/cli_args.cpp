@@ -239,7 +239,10 @@ std::string usage(Command command) {
       "  crucible sql URL --file SCRIPT [--param NAME=VALUE]... [--format F]\n"
       "      Run every statement of SCRIPT ('-' for standard input) in ONE transaction: if\n"
       "      one fails, none of them has any effect. Prints the rows of the last statement\n"
-      "      that returns rows, or the total rows affected.\n";
+      "      that returns rows, or the total rows affected. Commands of the database's own\n"
+      "      client (psql's \\c, \\set...) are skipped with a notice on stderr: the script\n"
+      "      runs in the URL's database, and statements the database refuses inside a\n"
+      "      transaction (CREATE DATABASE...) fail it; see docs/cli.md.\n";
   static constexpr std::string_view kInspect =
       "  crucible inspect URL [--format F]\n"
       "      List the tables and views with their number of columns.\n"

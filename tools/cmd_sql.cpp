@@ -116,6 +116,9 @@ Outcome run_statement(const Engine& engine, const std::string& statement, const 
   if (count > 1)
     throw UsageError("the STATEMENT holds " + std::to_string(count) +
                      " statements; run several as a script with --file (one transaction)");
+  if (engine.dialect().is_client_command(engine.dialect().split_script(statement).front()))
+    throw UsageError("the STATEMENT is a command of the " + std::string(engine.dialect().name()) +
+                     " command-line client, not SQL; crucible runs SQL only");
   const sql::TextClause clause = text(statement);
   const std::set<std::string> bound(clause.bind_names().begin(), clause.bind_names().end());
   check_all_used(given, bound);
@@ -137,9 +140,34 @@ std::size_t line_of(std::string_view script, std::string_view statement, std::si
          1;
 }
 
-Outcome run_script(const Engine& engine, const std::string& script, const Params& given) {
-  const std::vector<std::string> statements = engine.dialect().split_script(script);
-  if (statements.empty()) throw UsageError("the script holds no statement");
+/// " (line N)", or "" when the line is unknown (0).
+std::string line_text(std::size_t line) {
+  return line > 0 ? " (line " + std::to_string(line) + ")" : "";
+}
+
+Outcome run_script(const Engine& engine, const std::string& script, const Params& given,
+                   std::ostream& notices) {
+  const Dialect& dialect = engine.dialect();
+  const std::vector<std::string> parts = dialect.split_script(script);
+  if (parts.empty()) throw UsageError("the script holds no statement");
+
+  // Commands of the database's own command-line client (psql's \c, \set…) are not SQL: each
+  // is skipped with a notice, and the script runs on in the URL's database.
+  std::vector<std::string> statements;
+  std::vector<std::size_t> lines;
+  std::size_t offset = 0;
+  for (const std::string& part : parts) {
+    const std::size_t line = line_of(script, part, offset);
+    if (dialect.is_client_command(part)) {
+      notices << "crucible: notice: skipped " << quote_arg(part) << line_text(line) << ": a "
+              << dialect.name()
+              << " client command, not SQL; the script runs on in the URL's database\n";
+      continue;
+    }
+    statements.push_back(part);
+    lines.push_back(line);
+  }
+  if (statements.empty()) throw UsageError("the script holds no SQL statement");
   const std::size_t n = statements.size();
 
   // Parse and check every statement before anything runs.
@@ -147,11 +175,9 @@ Outcome run_script(const Engine& engine, const std::string& script, const Params
   std::vector<Params> params;
   std::vector<std::string> labels;
   std::set<std::string> bound;
-  std::size_t offset = 0;
   for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t line = line_of(script, statements[i], offset);
     labels.push_back("statement " + std::to_string(i + 1) + " of " + std::to_string(n) +
-                     (line > 0 ? " (line " + std::to_string(line) + ")" : ""));
+                     line_text(lines[i]));
     clauses.push_back(text(statements[i]));
     bound.insert(clauses.back().bind_names().begin(), clauses.back().bind_names().end());
   }
@@ -187,7 +213,7 @@ int run_sql(const Invocation& inv, std::ostream& out) {
   const URL url = make_url(inv.positionals.at(0));
   const std::string script = inv.file ? read_script(*inv.file) : std::string();
   const Engine engine = create_engine(url);
-  const Outcome outcome = inv.file ? run_script(engine, script, inv.params)
+  const Outcome outcome = inv.file ? run_script(engine, script, inv.params, std::cerr)
                                    : run_statement(engine, inv.positionals.at(1), inv.params);
   print_outcome(out, outcome, inv.format);
   return 0;

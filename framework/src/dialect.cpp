@@ -51,6 +51,8 @@ std::string Dialect::quote_identifier(std::string_view name) const {
   return identifier_preparer().quote(name);
 }
 
+bool Dialect::is_client_command(std::string_view /*statement*/) const { return false; }
+
 std::vector<std::string> Dialect::split_script(std::string_view script) const {
   // Statements end at ';' in code. Comments stay with the statement they are in, but a piece
   // made only of comments and blanks is not a statement.

@@ -385,7 +385,9 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
     sets.begin_set();
     collect_binds(p, params, *st.engine->dialect, sets);
   }
-  return Result(st.run_many(p.compiled->sql, sets));
+  auto holder = st.run_many(p.compiled->sql, sets);
+  holder->processing = processing_for(*st.engine, *p.compiled);  // rows of … RETURNING
+  return Result(std::move(holder));
 }
 
 Result Connection::exec_driver_sql(std::string_view sql, std::span<const Value> params) {

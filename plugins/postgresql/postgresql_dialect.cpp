@@ -179,6 +179,18 @@ class ScriptSplitter {
         }
       }
       if (depth != 0) unterminated("a /* comment", open);
+    } else if (c == '\\' && !has_code_) {
+      // A psql meta-command where a statement starts (psqlscan.l hands a backslash outside
+      // quotes to psqlscanslash.l, which reads the command and its arguments to the end of the
+      // line): returned as its own element, without the blanks and comments before it.
+      const std::size_t end = std::min(s_.find('\n', i_), s_.size());
+      std::string_view command = s_.substr(i_, end - i_);
+      while (!command.empty() && std::isspace(static_cast<unsigned char>(command.back())) != 0) {
+        command.remove_suffix(1);
+      }
+      out_.emplace_back(command);
+      i_ = end;
+      start_ = end;
     } else if (c == ';' && paren_depth_ == 0 && begin_depth_ == 0) {
       finish_statement(i_);
       start_ = ++i_;
@@ -225,6 +237,10 @@ PostgresqlDialect::PostgresqlDialect() : preparer_(reserved_words(), '"') {
 
 std::vector<std::string> PostgresqlDialect::split_script(std::string_view script) const {
   return ScriptSplitter(script).split();
+}
+
+bool PostgresqlDialect::is_client_command(std::string_view statement) const {
+  return statement.starts_with('\\');
 }
 
 std::vector<std::string> PostgresqlDialect::isolation_levels() const {

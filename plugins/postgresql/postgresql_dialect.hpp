@@ -43,9 +43,16 @@ class PostgresqlDialect final : public Dialect {
   /// '…' strings, E'…' strings with backslash escapes, "…" identifiers, $$…$$ and $tag$…$tag$
   /// dollar quotes, -- and nested /* */ comments and parentheses, and outside the BEGIN … END
   /// body of CREATE [OR REPLACE] FUNCTION/PROCEDURE … BEGIN ATOMIC. Drops the ';' and the
-  /// statements holding only blanks and comments. Throws ArgumentError naming the line where an
-  /// unterminated literal, quoted identifier, dollar quote or comment starts.
+  /// statements holding only blanks and comments. A psql meta-command (a backslash where a
+  /// statement starts, e.g. `\c chinook` or `\set ON_ERROR_STOP on`) is returned as its own
+  /// element, the rest of its line verbatim, which is_client_command() recognises; a backslash
+  /// inside a statement is left to the server, which refuses it. Throws ArgumentError naming
+  /// the line where an unterminated literal, quoted identifier, dollar quote or comment starts.
   std::vector<std::string> split_script(std::string_view script) const override;
+
+  /// True for the psql meta-commands split_script returns (they begin with a backslash, which
+  /// no PostgreSQL statement does).
+  bool is_client_command(std::string_view statement) const override;
 
   /// SERIALIZABLE, REPEATABLE READ, READ COMMITTED, READ UNCOMMITTED and AUTOCOMMIT (the
   /// dialect's own list, so that it stays PostgreSQL's if the framework's default changes).

@@ -129,3 +129,15 @@ TEST_F(PostgresqlDialectTest, SplitScriptRefusesUnterminatedQuotesNamingTheLine)
   EXPECT_THROW(split("SELECT \"open"), ArgumentError);
   EXPECT_THROW(split("/* /* */ SELECT 1"), ArgumentError);
 }
+
+TEST_F(PostgresqlDialectTest, SplitScriptReturnsPsqlMetaCommandsAsClientCommands) {
+  const Statements parts =
+      split("DROP TABLE IF EXISTS a;\n\\c chinook;\n/* note */ \\set ON_ERROR_STOP on\n"
+            "CREATE TABLE a (x text DEFAULT '\\c');\nSELECT E'\\\\'");
+  EXPECT_EQ(parts, (Statements{"DROP TABLE IF EXISTS a", "\\c chinook;", "\\set ON_ERROR_STOP on",
+                               "CREATE TABLE a (x text DEFAULT '\\c')", "SELECT E'\\\\'"}));
+  EXPECT_TRUE(dialect_->is_client_command(parts[1]));
+  EXPECT_TRUE(dialect_->is_client_command(parts[2]));
+  EXPECT_FALSE(dialect_->is_client_command(parts[0]));
+  EXPECT_FALSE(dialect_->is_client_command(parts[3])) << "a backslash in a literal is SQL";
+}

@@ -266,3 +266,45 @@ TEST_F(PostgresqlEngineTest, WithoutPrePingAKilledPooledConnectionFailsOnceThenR
   auto conn = engine.connect();
   EXPECT_EQ(conn.execute(text("SELECT 1")).scalar(), Value(std::int64_t{1}));
 }
+
+TEST_F(PostgresqlEngineTest, ExecutemanyInsertReturningGivesRowsInParameterOrder) {
+  MetaData metadata;
+  const Table users = Table::reflect("users", metadata, engine());
+  std::vector<Params> sets;
+  for (int i = 0; i < 500; ++i) {  // names that sort in another order than they are sent
+    sets.push_back({{"name", "user" + std::to_string((i * 7) % 500)}, {"active", i % 3 == 0}});
+  }
+  engine().begin([&](Connection& conn) {
+    Result result = conn.execute(
+        insert(users).returning({users.c("id"), users.c("name"), users.c("active")}), sets);
+    const std::vector<Row> rows = result.all();
+    ASSERT_EQ(rows.size(), sets.size());
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      EXPECT_EQ(rows[i].get<std::string>("name"), sets[i].at("name").as<std::string>()) << i;
+      EXPECT_EQ(rows[i].get<bool>("active"), i % 3 == 0) << i;
+      if (i > 0) {
+        EXPECT_GT(rows[i].get<std::int64_t>("id"), rows[i - 1].get<std::int64_t>("id"));
+      }
+    }
+    EXPECT_EQ(result.rowcount(), 500);
+  });
+}
+
+TEST_F(PostgresqlEngineTest, ExecutemanyWithAFailingRowRaisesIntegrityErrorAndKeepsTheConnection) {
+  MetaData metadata;
+  const Table users = Table::reflect("users", metadata, engine());
+  std::vector<Params> sets;
+  for (int i = 0; i < 100; ++i) sets.push_back({{"name", "u" + std::to_string(i % 60)}});
+  auto conn = engine().connect();
+  try {
+    conn.execute(insert(users), sets);
+    FAIL() << "a duplicate name in set 60 must fail the executemany";
+  } catch (const IntegrityError& e) {
+    EXPECT_EQ(e.sqlstate(), "23505") << e.what();
+  }
+  conn.rollback();  // PostgreSQL aborted the transaction; nothing of it is kept
+  EXPECT_EQ(count(conn), 0);
+  conn.execute(insert(users), std::vector<Params>{{{"name", "a"}}, {{"name", "b"}}});
+  conn.commit();
+  EXPECT_EQ(count(conn), 2) << "the connection works after the failed pipeline";
+}

@@ -116,6 +116,13 @@ class Dialect {
   /// an unterminated literal or comment.
   virtual std::vector<std::string> split_script(std::string_view script) const;
 
+  /// True when statement, an element of split_script's answer, is a command of the database's
+  /// own command-line client rather than SQL (psql's backslash meta-commands such as
+  /// `\c chinook`); a program that runs a script through crucible skips it, as the `crucible
+  /// sql --file` command does with a notice. A dialect whose splitter returns such commands
+  /// says which they are. Default: false (every element is SQL).
+  virtual bool is_client_command(std::string_view statement) const;
+
   // ---- connections and transactions ---------------------------------------------------------
 
   /// The pool an Engine for url uses unless the program chooses one.

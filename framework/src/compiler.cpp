@@ -136,13 +136,14 @@ void SQLCompiler::emit_bind(const Element& bind) {
     compiled_->binds.push_back(std::move(s));
     return compiled_->binds.size();
   };
+  const std::size_t begin = out_.size();
   switch (style_) {
   case ParamStyle::kQmark:
-    add_slot(std::move(slot));
+    st.placeholders.push_back({begin, begin + 1, add_slot(std::move(slot)) - 1});
     out_ += '?';
     return;
   case ParamStyle::kFormat:
-    add_slot(std::move(slot));
+    st.placeholders.push_back({begin, begin + 2, add_slot(std::move(slot)) - 1});
     out_ += "%s";
     return;
   case ParamStyle::kNamed:
@@ -161,6 +162,7 @@ void SQLCompiler::emit_bind(const Element& bind) {
     out_ += ":" + compiled_->bind_names[number - 1];
   else
     out_ += (style_ == ParamStyle::kNumeric ? ":" : "$") + std::to_string(number);
+  st.placeholders.push_back({begin, out_.size(), number - 1});
 }
 
 // ---- dispatch -------------------------------------------------------------------------------

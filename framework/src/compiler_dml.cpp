@@ -3,6 +3,7 @@
 // (SQLAlchemy's SQLCompiler.visit_insert/visit_update/visit_delete/returning_clause, and the
 // on-conflict clauses of its postgresql, sqlite and mysql dialects). Expression and SELECT
 // visits, emit_bind and quote() live in compiler.cpp.
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -53,7 +54,27 @@ std::shared_ptr<Compiled> SQLCompiler::compile_insert(const InsertNode& insert, 
                                                       const Params* params) {
   begin_statement(key);
   visit_insert(insert, params);
-  return end_statement(types_of(insert.returning));
+  const State& st = *state_;
+  std::shared_ptr<InsertManyValues> many;
+  const std::size_t begin = st.values_tuple_begin, end = st.values_tuple_end;
+  if (begin != std::string::npos && style_ != ParamStyle::kNamed &&
+      std::all_of(
+          st.placeholders.begin(), st.placeholders.end(),
+          [&](const State::Placeholder& ph) { return ph.begin >= begin && ph.end <= end; })) {
+    many = std::make_shared<InsertManyValues>();
+    many->head = out_.substr(0, begin);
+    many->tail = out_.substr(end);
+    std::size_t at = begin;
+    for (const State::Placeholder& ph : st.placeholders) {
+      many->pieces.push_back(out_.substr(at, ph.begin - at));
+      many->slots.push_back(ph.slot);
+      at = ph.end;
+    }
+    many->pieces.push_back(out_.substr(at, end - at));
+  }
+  auto compiled = end_statement(types_of(insert.returning));
+  compiled->insertmanyvalues = std::move(many);
+  return compiled;
 }
 
 std::shared_ptr<Compiled> SQLCompiler::compile_update(const UpdateNode& update, const CacheKey& key,
@@ -101,6 +122,7 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
                       table.name + ") with one parameter set per row (executemany)");
       column_list(shape.columns);
       out_ += " VALUES ";
+      const std::size_t tuple_begin = out_.size();
       for (std::size_t r = 0; r < shape.rows.size(); ++r) {
         out_ += r == 0 ? "(" : ", (";
         for (std::size_t i = 0; i < shape.rows[r].size(); ++i) {
@@ -108,6 +130,10 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
           visit(*shape.rows[r][i]);
         }
         out_ += ')';
+      }
+      if (shape.rows.size() == 1) {  // the tuple insertmanyvalues repeats (compile_insert)
+        state_->values_tuple_begin = tuple_begin;
+        state_->values_tuple_end = out_.size();
       }
     }
   }
@@ -121,6 +147,49 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
 
 void SQLCompiler::visit_insert_select(const InsertNode& insert) {
   visit_select(*insert.from_select, false);
+}
+
+std::shared_ptr<const Compiled> expand_insertmanyvalues(const Compiled& single, std::size_t rows) {
+  if (!single.insertmanyvalues)
+    throw ArgumentError("expand_insertmanyvalues() wants a single-row INSERT … VALUES whose "
+                        "placeholders are all in its VALUES tuple; this statement is not one: " +
+                        single.sql);
+  if (rows == 0) throw ArgumentError("expand_insertmanyvalues() wants at least 1 row, found 0");
+  const InsertManyValues& many = *single.insertmanyvalues;
+  const std::size_t width = single.binds.size();
+  auto out = std::make_shared<Compiled>();
+  out->paramstyle = single.paramstyle;
+  out->result_types = single.result_types;
+  std::string& sql = out->sql;
+  sql.reserve(many.head.size() + many.tail.size() +
+              rows * (single.sql.size() - many.head.size() - many.tail.size() + 8));
+  sql += many.head;
+  for (std::size_t r = 0; r < rows; ++r) {
+    if (r != 0) sql += ", ";
+    for (std::size_t i = 0; i < many.slots.size(); ++i) {
+      sql += many.pieces[i];
+      switch (single.paramstyle) {
+      case ParamStyle::kQmark: sql += '?'; break;
+      case ParamStyle::kFormat: sql += "%s"; break;
+      case ParamStyle::kNumeric:
+      case ParamStyle::kNumericDollar:
+      case ParamStyle::kNamed:  // never made for named (compile_insert)
+        sql += single.paramstyle == ParamStyle::kNumeric ? ':' : '$';
+        sql += std::to_string(r * width + many.slots[i] + 1);
+        break;
+      }
+    }
+    sql += many.pieces.back();
+  }
+  sql += many.tail;
+  out->binds.reserve(rows * width);
+  out->bind_names.reserve(rows * width);
+  for (std::size_t r = 0; r < rows; ++r) {
+    out->binds.insert(out->binds.end(), single.binds.begin(), single.binds.end());
+    out->bind_names.insert(out->bind_names.end(), single.bind_names.begin(),
+                           single.bind_names.end());
+  }
+  return out;
 }
 
 // [WITH …] UPDATE t SET a=?, b=? [WHERE …] [RETURNING …] (SQL:2016 §14.14).

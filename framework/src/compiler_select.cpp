@@ -97,6 +97,8 @@ void SQLCompiler::begin_statement(const CacheKey& key) {
   compiled_ = std::make_shared<Compiled>();
   compiled_->paramstyle = style_;
   out_.clear();
+  state_->placeholders.clear();
+  state_->values_tuple_begin = state_->values_tuple_end = std::string::npos;
 }
 
 std::shared_ptr<Compiled> SQLCompiler::end_statement(std::vector<SqlType> result_types) {

@@ -21,6 +21,14 @@ struct SQLCompiler::State {
   std::unordered_set<std::string> used_bind_names;
   /// numeric, numeric_dollar, named: the slot of each name, so a name used twice binds once.
   std::unordered_map<std::string, std::size_t> slot_of_name;
+  /// Every placeholder written: where it is in out_ and the slot it takes (index into binds).
+  struct Placeholder {
+    std::size_t begin, end, slot;
+  };
+  std::vector<Placeholder> placeholders;
+  /// Where visit_insert wrote the VALUES tuple of a single-row INSERT ([begin, end) of out_).
+  std::size_t values_tuple_begin{std::string::npos};
+  std::size_t values_tuple_end{std::string::npos};
 
   // ---- FROM objects ----
   /// The last number used after each anonymous FROM base name ("anon", "users").

@@ -164,6 +164,9 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
     on_error(e);
     throw;
   }
+  // Kept like run()'s, so that closing the connection closes a RETURNING result too.
+  std::erase_if(results, [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); });
+  results.push_back(holder);
   return holder;
 }
 
@@ -373,12 +376,59 @@ Result Connection::execute(const sql::Executable& stmt, const Params& params) {
   return Result(std::move(holder));
 }
 
+namespace {
+
+// An executemany of a single-row INSERT as multi-row INSERTs (SQLAlchemy's insertmanyvalues):
+// the full pages as one executemany of the page-sized statement, then the rest as one more
+// statement; both compiled once per shape and size and kept in the compiled cache.
+Result execute_insertmanyvalues(detail::ConnectionState& st, const Prepared& p,
+                                const std::vector<Params>& param_sets) {
+  const DialectFeatures& f = st.engine->dialect->features();
+  const std::size_t width = std::max<std::size_t>(1, p.compiled->binds.size());
+  const std::size_t page =
+      std::max<std::size_t>(1, std::min<std::size_t>(f.insertmanyvalues_page_size,
+                                                     f.insertmanyvalues_max_parameters / width));
+  const auto compiled_for = [&](std::size_t rows) {
+    const std::string key = p.key.key + "\x1finsertmanyvalues " + std::to_string(rows);
+    std::shared_ptr<const sql::Compiled> compiled = st.engine->compiled_cache.get(key);
+    if (!compiled) {
+      compiled = sql::expand_insertmanyvalues(*p.compiled, rows);
+      st.engine->compiled_cache.put(key, compiled);
+    }
+    return compiled;
+  };
+  const Dialect& dialect = *st.engine->dialect;
+  std::int64_t total = 0;
+  std::shared_ptr<detail::CursorHolder> holder;
+  const auto run = [&](std::size_t first, std::size_t pages, std::size_t rows) {
+    ParamSets sets;
+    sets.reserve(pages, rows * width);
+    for (std::size_t i = 0; i < pages; ++i) {
+      sets.begin_set();
+      for (std::size_t r = 0; r < rows; ++r)
+        collect_binds(p, param_sets[first + i * rows + r], dialect, sets);
+    }
+    holder = st.run_many(compiled_for(rows)->sql, sets);
+    if (const std::int64_t n = holder->cursor->rowcount(); n >= 0) total += n;
+  };
+  const std::size_t full = param_sets.size() / page, rest = param_sets.size() % page;
+  if (full > 0) run(0, full, page);
+  if (rest > 0) run(full * page, 1, rest);
+  holder->rowcount = total;
+  return Result(std::move(holder));
+}
+
+}  // namespace
+
 Result Connection::execute(const sql::Executable& stmt, const std::vector<Params>& param_sets) {
   detail::ConnectionState& st = state();
   if (param_sets.empty())
     throw ArgumentError("execute() with a list of parameter sets needs at least one set");
   if (param_sets.size() == 1) return execute(stmt, param_sets.front());
   Prepared p = prepare(st, stmt, &param_sets.front());
+  if (p.compiled->insertmanyvalues && p.compiled->result_types.empty() &&
+      st.engine->dialect->features().use_insertmanyvalues)
+    return execute_insertmanyvalues(st, p, param_sets);
   ParamSets sets;
   sets.reserve(param_sets.size(), p.compiled->bind_names.size());
   for (const Params& params : param_sets) {

@@ -2,6 +2,7 @@
 // The state behind Engine, Connection and Result handles; private to libcrucible.
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -28,6 +29,9 @@ struct CursorHolder {
   std::unique_ptr<Cursor> cursor;  ///< null once closed
   const char* closed_reason{"this result was closed"};
   std::shared_ptr<const ResultProcessing> processing;  ///< null when no column needs it
+  /// The rowcount when the result stands for several driver calls (insertmanyvalues' pages),
+  /// else nullopt: the cursor's own.
+  std::optional<std::int64_t> rowcount;
   void close(const char* reason) noexcept {
     if (cursor) {
       cursor->close();

@@ -61,7 +61,7 @@ bool RowMapping::contains(std::string_view key) const noexcept {
 
 Result::Result(std::shared_ptr<detail::CursorHolder> holder) : holder_(std::move(holder)) {
   Cursor& cursor = *holder_->cursor;
-  rowcount_ = cursor.rowcount();
+  rowcount_ = holder_->rowcount ? *holder_->rowcount : cursor.rowcount();
   lastrowid_ = cursor.lastrowid();
   if (!cursor.description().empty()) {
     metadata_ = std::make_shared<const ResultMetadata>(cursor.description());

@@ -233,6 +233,11 @@ PostgresqlDialect::PostgresqlDialect() : preparer_(reserved_words(), '"') {
   features_.supports_transactional_ddl = true;
   features_.max_identifier_length = 63;  // NAMEDATALEN - 1
   features_.upsert_style = UpsertStyle::kOnConflict;
+  // Bulk INSERTs as multi-row VALUES of up to 1000 rows; 32767 parameters is SQLAlchemy's
+  // bound for psycopg (the protocol's own limit is 65535, a 16-bit count).
+  features_.use_insertmanyvalues = true;
+  features_.insertmanyvalues_page_size = 1000;
+  features_.insertmanyvalues_max_parameters = 32767;
 }
 
 std::vector<std::string> PostgresqlDialect::split_script(std::string_view script) const {

@@ -308,3 +308,52 @@ TEST_F(PostgresqlEngineTest, ExecutemanyWithAFailingRowRaisesIntegrityErrorAndKe
   conn.commit();
   EXPECT_EQ(count(conn), 2) << "the connection works after the failed pipeline";
 }
+
+TEST_F(PostgresqlEngineTest, ExecutemanyInsertGoesAsMultiRowPagesAndStoresEverySet) {
+  // 2,500 sets: two full pages of 1,000 rows (one executemany of the 1,000-row INSERT) and a
+  // last INSERT of 500 rows (SQLAlchemy's insertmanyvalues); every value lands in its own row.
+  MetaData metadata;
+  const Table users = Table::reflect("users", metadata, engine());
+  std::vector<Params> sets;
+  for (int i = 0; i < 2500; ++i) {
+    sets.push_back({{"name", "user" + std::to_string(i)},
+                    {"balance", Decimal{std::to_string(i) + ".25"}},
+                    {"active", i % 2 == 0}});
+  }
+  const std::uint64_t misses_before = engine().compiled_cache().misses();
+  engine().begin(
+      [&](Connection& conn) { EXPECT_EQ(conn.execute(insert(users), sets).rowcount(), 2500); });
+  // The single-row INSERT, then its 1,000-row and 500-row forms: three compilations.
+  EXPECT_EQ(engine().compiled_cache().misses() - misses_before, 3u);
+  auto conn = engine().connect();
+  EXPECT_EQ(count(conn), 2500);
+  const Row totals = conn.execute(text("SELECT sum(balance), count(*) FILTER (WHERE active), "
+                                       "count(DISTINCT name) FROM users"))
+                         .one();
+  EXPECT_EQ(totals[0], Value(Decimal{"3124375.00"}));  // sum of i + 0.25 for i < 2500
+  EXPECT_EQ(totals.get<std::int64_t>(1), 1250);
+  EXPECT_EQ(totals.get<std::int64_t>(2), 2500);
+  const Row last =
+      conn.execute(text("SELECT balance, active FROM users WHERE name = 'user2499'")).one();
+  EXPECT_EQ(last[0], Value(Decimal{"2499.25"}));
+  EXPECT_FALSE(last.get<bool>(1));
+}
+
+TEST_F(PostgresqlEngineTest, ExecutemanyUpsertInPagesUpdatesOnlyTheConflictingRows) {
+  MetaData metadata;
+  const Table users = Table::reflect("users", metadata, engine());
+  engine().begin([&](Connection& conn) {
+    conn.execute(text("INSERT INTO users (name, balance) VALUES ('user5', 1), ('user1500', 2)"));
+  });
+  std::vector<Params> sets;
+  for (int i = 0; i < 1200; ++i)
+    sets.push_back({{"name", "user" + std::to_string(i)}, {"balance", Decimal{"9.00"}}});
+  engine().begin([&](Connection& conn) {
+    conn.execute(insert(users).on_conflict_do_nothing({"name"}), sets);
+  });
+  auto conn = engine().connect();
+  EXPECT_EQ(count(conn), 1201);
+  EXPECT_EQ(conn.execute(text("SELECT balance FROM users WHERE name = 'user5'")).scalar(),
+            Value(Decimal{"1.00"}))
+      << "DO NOTHING left the existing row alone";
+}

@@ -571,3 +571,61 @@ TEST_F(CompilerDmlTest, Gather_PushesOwnValuesInRenderOrder) {
   EXPECT_EQ(show(key.values), "['N', 9]");
   EXPECT_EQ(key.bind_nodes.size(), 2u);
 }
+
+// ---- insertmanyvalues -----------------------------------------------------------------------
+
+namespace {
+std::shared_ptr<const sql::Compiled> compiled(const sql::Executable& stmt, const Dialect& dialect,
+                                              ParamStyle style, const Params* params = nullptr) {
+  return stmt.compile(sql::CompileContext{dialect, style, {}, params});
+}
+}  // namespace
+
+TEST_F(CompilerDmlTest, InsertManyValues_RepeatsTheTupleNumberingEachRowsPlaceholders) {
+  const Params row{{"id", 1}, {"name", "a"}};
+  const auto single = compiled(insert(archive_), dollar_, ParamStyle::kNumericDollar, &row);
+  ASSERT_NE(single->insertmanyvalues, nullptr);
+  const auto three = sql::expand_insertmanyvalues(*single, 3);
+  EXPECT_EQ(three->sql, "INSERT INTO archive (id, name) VALUES ($1, $2), ($3, $4), ($5, $6)");
+  EXPECT_EQ(three->bind_names,
+            (std::vector<std::string>{"id", "name", "id", "name", "id", "name"}));
+  EXPECT_EQ(three->binds.size(), 6u);
+  const auto qmark = compiled(insert(archive_), *sqlite_, ParamStyle::kQmark, &row);
+  ASSERT_NE(qmark->insertmanyvalues, nullptr);
+  EXPECT_EQ(sql::expand_insertmanyvalues(*qmark, 2)->sql,
+            "INSERT INTO archive (id, name) VALUES (?, ?), (?, ?)");
+  EXPECT_THROW((void)sql::expand_insertmanyvalues(*qmark, 0), ArgumentError);
+}
+
+TEST_F(CompilerDmlTest, InsertManyValues_KeepsExpressionsAndTheUpsertAfterTheTuple) {
+  const Params row{{"id", 1}};
+  const auto stmt = insert(archive_)
+                        .values({{"id", bindparam("id")}, {"name", func::lower(literal("X"))}})
+                        .on_conflict_do_update({"id"}, {{"name", excluded(archive_, "name")}});
+  const auto single = compiled(stmt, dollar_, ParamStyle::kNumericDollar, &row);
+  ASSERT_NE(single->insertmanyvalues, nullptr);
+  EXPECT_EQ(sql::expand_insertmanyvalues(*single, 2)->sql,
+            "INSERT INTO archive (id, name) VALUES ($1, lower($2)), ($3, lower($4)) ON CONFLICT "
+            "(id) DO UPDATE SET name = excluded.name");
+}
+
+TEST_F(CompilerDmlTest, InsertManyValues_NotMadeWhereAPlaceholderIsOutsideTheTuple) {
+  const Params row{{"id", 1}, {"name", "a"}};
+  // A bound value in the upsert's WHERE: the statement cannot be repeated row by row.
+  const auto guarded = insert(archive_).on_conflict_do_update(
+      {"id"}, {{"name", excluded(archive_, "name")}}, archive_.c("name") != "keep");
+  EXPECT_EQ(compiled(guarded, dollar_, ParamStyle::kNumericDollar, &row)->insertmanyvalues,
+            nullptr);
+  // Named placeholders would need other names per row; multi-row VALUES and INSERT … SELECT
+  // are not single-row.
+  EXPECT_EQ(compiled(insert(archive_), dollar_, ParamStyle::kNamed, &row)->insertmanyvalues,
+            nullptr);
+  EXPECT_EQ(compiled(insert(archive_).values_rows({{{"id", 1}}, {{"id", 2}}}), dollar_,
+                     ParamStyle::kQmark)
+                ->insertmanyvalues,
+            nullptr);
+  EXPECT_EQ(compiled(insert(archive_).from_select({"id"}, select(users_.c("id"))), dollar_,
+                     ParamStyle::kQmark)
+                ->insertmanyvalues,
+            nullptr);
+}

@@ -52,6 +52,14 @@ struct DialectFeatures {
   bool supports_savepoints{true};
   bool supports_sequences{false};
   bool supports_transactional_ddl{true};
+  /// Send an executemany of a single-row INSERT as multi-row INSERTs of up to
+  /// insertmanyvalues_page_size rows (and insertmanyvalues_max_parameters parameters) each,
+  /// instead of once per row (SQLAlchemy's use_insertmanyvalues): for client/server databases,
+  /// where every statement costs a round trip or at least a server-side execution. Not used
+  /// for an INSERT with RETURNING, whose rows must come back in parameter order.
+  bool use_insertmanyvalues{false};
+  std::uint32_t insertmanyvalues_page_size{1000};
+  std::uint32_t insertmanyvalues_max_parameters{32767};
   std::uint32_t max_identifier_length{63};
   UpsertStyle upsert_style{UpsertStyle::kNone};
 };

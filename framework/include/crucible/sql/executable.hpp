@@ -53,6 +53,16 @@ struct BindSlot {
   SqlType type;         ///< for the dialect's bind processor
 };
 
+/// A single-row INSERT … VALUES (…) cut around its VALUES tuple, so that many parameter sets
+/// can be sent as one multi-row INSERT (SQLAlchemy's "insertmanyvalues"). Only made where every
+/// placeholder of the statement is inside the tuple and the paramstyle is positional.
+struct InsertManyValues {
+  std::string head;                 ///< the SQL before the tuple ("INSERT INTO t (a, b) VALUES ")
+  std::string tail;                 ///< the SQL after it (an ON CONFLICT clause, or "")
+  std::vector<std::string> pieces;  ///< the tuple's text around its placeholders (one more)
+  std::vector<std::size_t> slots;   ///< the bind slot (index into binds) of each placeholder
+};
+
 /// A statement compiled for one dialect and one paramstyle.
 struct Compiled {
   std::string sql;  ///< the text sent to the driver, placeholders in the driver's paramstyle
@@ -66,7 +76,15 @@ struct Compiled {
   /// The SQL type of each result column (kNull when unknown), for result processing.
   std::vector<SqlType> result_types;
   ParamStyle paramstyle{ParamStyle::kQmark};
+  /// Set for a single-row INSERT that can be repeated as a multi-row one (see above).
+  std::shared_ptr<const InsertManyValues> insertmanyvalues;
 };
+
+/// `single` (which has insertmanyvalues) for `rows` parameter sets at once (rows >= 1): the
+/// VALUES tuple written `rows` times with its placeholders numbered on (qmark: repeated), and
+/// the binds repeated likewise, so the values are row 0's in slot order, then row 1's, and so
+/// on. Throws ArgumentError when `single` cannot be expanded or rows is 0.
+std::shared_ptr<const Compiled> expand_insertmanyvalues(const Compiled& single, std::size_t rows);
 
 /// A statement that can be executed.
 class Executable {

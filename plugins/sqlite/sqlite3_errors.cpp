@@ -60,6 +60,14 @@ void throw_last_error(sqlite3* db, std::string_view sql) {
   throw_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sql);
 }
 
+void throw_prepare_error(sqlite3* db, std::string_view sql) {
+  const int code = sqlite3_extended_errcode(db);
+  if ((code & 0xff) == SQLITE_ERROR) {
+    throw ProgrammingError(ErrorInfo{"", code, sqlite3_errmsg(db), std::string(sql)});
+  }
+  throw_last_error(db, sql);
+}
+
 void throw_result(sqlite3* db, int rc, std::string_view sql) {
   // sqlite3_step() and sqlite3_reset() leave the extended code in db; a caller that already
   // reset the statement may have cleared it, so fall back to rc and its generic text.

@@ -6,6 +6,9 @@
 void crucible::sdk::testing::configure_requirements(Requirements& r, const Dialect& /*dialect*/) {
   // Type affinity: VARCHAR(n) is TEXT, its length is not enforced (datatype3.html §3.1).
   r.string_length_enforced = false;
+  // NUMERIC affinity keeps a value as INTEGER or REAL: 15-17 significant digits (datatype3.html
+  // §3); SQLAlchemy's sqlite requirements close precision_numerics_many_significant_digits too.
+  r.precision_numerics_many_significant_digits = false;
   // One writer at a time and no MVCC snapshots across connections in rollback-journal mode:
   // a reader's open transaction blocks a writer's commit (lockingv3.html), so neither
   // READ COMMITTED nor REPEATABLE READ behaviour can be shown (isolation.html).

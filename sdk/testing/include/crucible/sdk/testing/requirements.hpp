@@ -58,6 +58,9 @@ struct Requirements {
   /// A timezone-aware timestamp type (TIMESTAMP WITH TIME ZONE): the instant survives a round
   /// trip (the offset may come back normalised).
   bool timezone_aware_datetimes{true};
+  /// NUMERIC keeps more significant digits than a double (SQLAlchemy's
+  /// precision_numerics_many_significant_digits); SQLite's NUMERIC affinity stores REAL.
+  bool precision_numerics_many_significant_digits{true};
   /// TIME WITH TIME ZONE.
   bool timezone_aware_times{false};
   /// The database enforces VARCHAR(n)'s length (SQLite does not).

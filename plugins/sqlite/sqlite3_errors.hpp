@@ -42,6 +42,14 @@ inline constexpr std::string_view kClosedCursorMessage = "Cannot operate on a cl
 /// throw_last_error.
 [[noreturn]] void throw_prepare_error(sqlite3* db, std::string_view sql);
 
+/// The error of a first sqlite3_step of sql on db that returned rc. SQLite re-prepares a cached
+/// statement whose schema changed at that step, and a re-prepare that fails (the table is gone,
+/// or a CREATE TABLE's table now exists) returns SQLITE_ERROR from the step: so for
+/// SQLITE_ERROR the text is prepared again, and when that fails too the statement itself is
+/// wrong and the error is throw_prepare_error's ProgrammingError, as for a fresh statement.
+/// Anything else is throw_result's.
+[[noreturn]] void throw_step_error(sqlite3* db, int rc, std::string_view sql);
+
 /// As throw_last_error, for a result code rc returned by a call on db: when db's own error
 /// code no longer says what went wrong (e.g. after a reset), rc and sqlite3_errstr(rc) are used.
 [[noreturn]] void throw_result(sqlite3* db, int rc, std::string_view sql);

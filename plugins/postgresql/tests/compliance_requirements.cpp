@@ -15,15 +15,14 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   r.sqlstate = true;
   // INSERT … ON CONFLICT ON CONSTRAINT name (manual, INSERT, "ON CONFLICT Clause").
   r.upsert_by_constraint_name = true;
-  // TIME WITH TIME ZONE exists (manual 8.5.1), though crucible's Time value has no offset.
-  r.timezone_aware_times = true;
   // A second connection ends the victim's backend with pg_terminate_backend (manual 9.27.2,
   // "Server Signaling Functions"); with a timeout it returns once the
   // backend is gone, so the victim's next statement meets a closed connection.
   r.provoke_disconnect = [](Connection& victim, const Engine& engine) {
     const Value pid = victim.execute(text("SELECT pg_backend_pid()")).scalar_one();
     Connection killer = engine.connect();
-    killer.execute(text("SELECT pg_terminate_backend(CAST(:pid AS INTEGER), 5000)"), {{"pid", pid}});
+    killer.execute(text("SELECT pg_terminate_backend(CAST(:pid AS INTEGER), 5000)"),
+                   {{"pid", pid}});
     killer.commit();
   };
 }

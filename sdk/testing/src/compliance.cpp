@@ -76,9 +76,9 @@ const Requirements& requirements() {
 
 ComplianceTest::ComplianceTest() {
   const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  const std::string full = info == nullptr ? std::string("outside-a-test")
-                                           : std::string(info->test_suite_name()) + "." +
-                                                 info->name();
+  const std::string full = info == nullptr
+                               ? std::string("outside-a-test")
+                               : std::string(info->test_suite_name()) + "." + info->name();
   const std::uint64_t hash = fnv1a(std::to_string(::getpid()), fnv1a(full));
   static constexpr char kDigits[] = "0123456789abcdefghijklmnopqrstuvwxyz";
   prefix_ = "cs";
@@ -134,9 +134,18 @@ void ComplianceTest::TearDown() {
       left = std::move(refused);
     }
   } catch (const Error& e) {
-    ADD_FAILURE() << "cleaning up the case's tables (prefix " << prefix_ << ") failed: " << e.what();
+    ADD_FAILURE() << "cleaning up the case's tables (prefix " << prefix_
+                  << ") failed: " << e.what();
   }
   engine_->dispose();
+}
+
+void ComplianceTablesTest::SetUp() {
+  ComplianceTest::SetUp();
+  if (HasFatalFailure()) return;
+  create_tables();
+  insert_data();
+  conn().commit();
 }
 
 Connection& ComplianceTest::conn() {

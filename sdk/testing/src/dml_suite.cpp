@@ -16,18 +16,12 @@ namespace {
 // (id, name, hits) of every row, by id.
 using Rows = std::vector<std::tuple<std::int64_t, std::string, std::optional<std::int64_t>>>;
 
-class ComplianceDml : public ComplianceTest {
+class ComplianceDml : public ComplianceTablesTest {
  protected:
-  void SetUp() override {
-    ComplianceTest::SetUp();
-    if (HasFatalFailure()) return;
-    create_tables();
-  }
-
   Rows rows(const Table& t) {
     Rows out;
-    for (const Row& r : conn().execute(
-             select(t.c("id"), t.c("name"), t.c("hits")).order_by({t.c("id")})))
+    for (const Row& r :
+         conn().execute(select(t.c("id"), t.c("name"), t.c("hits")).order_by({t.c("id")})))
       out.emplace_back(r.get<std::int64_t>(0), r.get<std::string>(1),
                        r.get<std::optional<std::int64_t>>(2));
     return out;
@@ -87,8 +81,8 @@ TEST_F(ComplianceDml, MultiRowValues_InsertsEveryRow) {
 TEST_F(ComplianceDml, InsertFromSelect_CopiesTheSelectedRows) {
   seed();
   const Result r = conn().execute(insert(archive_).from_select(
-      {"id", "name", "hits"}, select(items_.c("id"), items_.c("name"), items_.c("hits"))
-                                  .where(items_.c("hits") >= 2)));
+      {"id", "name", "hits"},
+      select(items_.c("id"), items_.c("name"), items_.c("hits")).where(items_.c("hits") >= 2)));
   EXPECT_EQ(r.rowcount(), 2);
   EXPECT_EQ(rows(archive_), (Rows{{2, "b", 2}, {3, "c", 3}}));
 }
@@ -116,8 +110,9 @@ TEST_F(ComplianceDml, Update_ChangesMatchedRowsAndCountsThem) {
 
 TEST_F(ComplianceDml, UpdateMatchingNothing_HasRowcountZero) {
   seed();
-  EXPECT_EQ(conn().execute(update(items_).where(items_.c("id") == 99).values({{"hits", 0}})).rowcount(),
-            0);
+  EXPECT_EQ(
+      conn().execute(update(items_).where(items_.c("id") == 99).values({{"hits", 0}})).rowcount(),
+      0);
 }
 
 TEST_F(ComplianceDml, UpdateWithAnExpression_ComputesFromTheOldValue) {
@@ -180,14 +175,16 @@ TEST_F(ComplianceDml, InsertReturning_GivesTheInsertedRow) {
 
 TEST_F(ComplianceDml, InsertReturningGeneratedKey_GivesTheNewId) {
   CRUCIBLE_REQUIRE(returning);
-  const auto first = conn()
-                         .execute(insert(items_).values({{"name", "x"}}).returning({items_.c("id")}))
-                         .scalar_one()
-                         .as<std::int64_t>();
-  const auto second = conn()
-                          .execute(insert(items_).values({{"name", "y"}}).returning({items_.c("id")}))
-                          .scalar_one()
-                          .as<std::int64_t>();
+  const auto first =
+      conn()
+          .execute(insert(items_).values({{"name", "x"}}).returning({items_.c("id")}))
+          .scalar_one()
+          .as<std::int64_t>();
+  const auto second =
+      conn()
+          .execute(insert(items_).values({{"name", "y"}}).returning({items_.c("id")}))
+          .scalar_one()
+          .as<std::int64_t>();
   EXPECT_LT(first, second);
   EXPECT_EQ(column<std::string>(select(items_.c("name")).where(items_.c("id") == second)),
             (std::vector<std::string>{"y"}));
@@ -222,10 +219,11 @@ TEST_F(ComplianceDml, UpdateReturning_GivesTheNewValues) {
 TEST_F(ComplianceDml, DeleteReturning_GivesTheDeletedRows) {
   CRUCIBLE_REQUIRE(returning);
   seed();
-  auto names = conn()
-                   .execute(delete_(items_).where(items_.c("id") != 2).returning({items_.c("name")}))
-                   .scalars()
-                   .all_as<std::string>();
+  auto names =
+      conn()
+          .execute(delete_(items_).where(items_.c("id") != 2).returning({items_.c("name")}))
+          .scalars()
+          .all_as<std::string>();
   std::sort(names.begin(), names.end());
   EXPECT_EQ(names, (std::vector<std::string>{"a", "c"}));
   EXPECT_EQ(count_rows(items_), 1);
@@ -272,10 +270,10 @@ TEST_F(ComplianceDml, UpsertOnConflict_UpdatesOnlyListedColumns) {
 TEST_F(ComplianceDml, UpsertOnConflict_CanCombineOldAndProposedValues) {
   CRUCIBLE_REQUIRE(upsert);
   seed();
-  conn().execute(insert(items_)
-                     .values({{"id", 3}, {"name", "c"}, {"hits", 10}})
-                     .on_conflict_do_update({"id"},
-                                            {{"hits", items_.c("hits") + excluded(items_, "hits")}}));
+  conn().execute(
+      insert(items_)
+          .values({{"id", 3}, {"name", "c"}, {"hits", 10}})
+          .on_conflict_do_update({"id"}, {{"hits", items_.c("hits") + excluded(items_, "hits")}}));
   EXPECT_EQ(rows(items_).back(), (Rows::value_type{3, "c", 13}));
 }
 
@@ -333,7 +331,8 @@ TEST_F(ComplianceDml, UpsertDoNothingWithoutTarget_IgnoresAnyConflict) {
 TEST_F(ComplianceDml, UpsertExecutemany_AppliesEachSet) {
   CRUCIBLE_REQUIRE(upsert);
   seed();
-  const auto stmt = insert(items_).on_conflict_do_update({"id"}, {{"hits", excluded(items_, "hits")}});
+  const auto stmt =
+      insert(items_).on_conflict_do_update({"id"}, {{"hits", excluded(items_, "hits")}});
   conn().execute(stmt, std::vector<Params>{{{"id", 1}, {"name", "a"}, {"hits", 10}},
                                            {{"id", 5}, {"name", "e"}, {"hits", 50}}});
   EXPECT_EQ(rows(items_), (Rows{{1, "a", 10}, {2, "b", 2}, {3, "c", 3}, {5, "e", 50}}));
@@ -343,12 +342,13 @@ TEST_F(ComplianceDml, UpsertReturning_GivesTheResultingRow) {
   CRUCIBLE_REQUIRE(upsert);
   CRUCIBLE_REQUIRE(returning);
   seed();
-  const Row r = conn()
-                    .execute(insert(items_)
-                                 .values({{"id", 2}, {"name", "b"}, {"hits", 40}})
-                                 .on_conflict_do_update({"id"}, {{"hits", excluded(items_, "hits")}})
-                                 .returning({items_.c("id"), items_.c("hits")}))
-                    .one();
+  const Row r =
+      conn()
+          .execute(insert(items_)
+                       .values({{"id", 2}, {"name", "b"}, {"hits", 40}})
+                       .on_conflict_do_update({"id"}, {{"hits", excluded(items_, "hits")}})
+                       .returning({items_.c("id"), items_.c("hits")}))
+          .one();
   EXPECT_EQ(r.get<std::int64_t>(0), 2);
   EXPECT_EQ(r.get<std::int64_t>(1), 40);
 }

@@ -11,15 +11,9 @@
 namespace crucible::sdk::testing {
 namespace {
 
-class ComplianceErrors : public ComplianceTest {
+class ComplianceErrors : public ComplianceTablesTest {
  protected:
-  void SetUp() override {
-    ComplianceTest::SetUp();
-    if (HasFatalFailure()) return;
-    create_tables();
-    conn().execute(insert(t_).values({{"id", 1}, {"code", "a"}}));
-    conn().commit();
-  }
+  void insert_data() override { conn().execute(insert(t_).values({{"id", 1}, {"code", "a"}})); }
 
   Table t_{name("errs"), metadata_, Column{"id", Integer{}, primary_key},
            Column{"code", String{10}, unique, nullable(false)}};
@@ -53,8 +47,7 @@ TEST_F(ComplianceErrors, NotNullViolation_IsIntegrityError) {
 }
 
 TEST_F(ComplianceErrors, ForeignKeyViolation_IsIntegrityError) {
-  EXPECT_THROW(conn().execute(insert(child_).values({{"id", 1}, {"parent", 99}})),
-               IntegrityError);
+  EXPECT_THROW(conn().execute(insert(child_).values({{"id", 1}, {"parent", 99}})), IntegrityError);
 }
 
 TEST_F(ComplianceErrors, DeletingAReferencedRow_IsIntegrityError) {
@@ -78,6 +71,15 @@ TEST_F(ComplianceErrors, UnknownTable_IsProgrammingError) {
 TEST_F(ComplianceErrors, UnknownColumn_IsProgrammingError) {
   EXPECT_THROW(conn().execute(text("SELECT no_such_column FROM " + quoted("errs"))),
                ProgrammingError);
+}
+
+TEST_F(ComplianceErrors, StatementRunAgainAfterItsTableWasDropped_IsProgrammingError) {
+  Table gone{name("gone"), metadata_, Column{"id", Integer{}, primary_key}};
+  create_tables();
+  conn().execute(select(gone.c("id"))).all();  // prepared (and cached, where drivers cache)
+  conn().commit();
+  gone.drop(engine());
+  EXPECT_THROW(conn().execute(select(gone.c("id"))), ProgrammingError);
 }
 
 TEST_F(ComplianceErrors, ConnectionAfterAFailedStatement_WorksOnceRolledBack) {
@@ -125,8 +127,8 @@ TEST_F(ComplianceErrors, AfterADisconnect_ThePoolHandsOutAWorkingConnection) {
 
 TEST_F(ComplianceErrors, PrePing_ReplacesAConnectionDroppedWhileInThePool) {
   CRUCIBLE_REQUIRE(provoke_disconnect);
-  Engine pinged = create_engine(engine().url(), {.pool_size = 1, .max_overflow = 0,
-                                                 .pool_pre_ping = true});
+  Engine pinged =
+      create_engine(engine().url(), {.pool_size = 1, .max_overflow = 0, .pool_pre_ping = true});
   {
     Connection c = pinged.connect();
     c.execute(select(func::count()).select_from(t_)).scalar_one();

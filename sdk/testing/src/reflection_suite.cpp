@@ -3,6 +3,8 @@
 // nullability and defaults, primary, foreign and unique keys, indexes, views; and Table and
 // MetaData reflection that yields tables the expression language can query.
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,14 +15,8 @@ namespace {
 
 using Strings = std::vector<std::string>;
 
-class ComplianceReflection : public ComplianceTest {
+class ComplianceReflection : public ComplianceTablesTest {
  protected:
-  void SetUp() override {
-    ComplianceTest::SetUp();
-    if (HasFatalFailure()) return;
-    create_tables();
-  }
-
   Inspector inspector() { return Inspector(engine()); }
   const ReflectedColumn& column_named(const std::vector<ReflectedColumn>& columns,
                                       const std::string& n) {
@@ -43,12 +39,10 @@ class ComplianceReflection : public ComplianceTest {
                Column{"status", String{10}, server_default("'new'")},
                Column{"email", String{60}, unique},
                Index{name("ix_users_name_rank"), {"name", "rank"}}};
-  Table posts_{name("posts"),
-               metadata_,
-               Column{"id", Integer{}, primary_key},
+  Table posts_{name("posts"), metadata_, Column{"id", Integer{}, primary_key},
                Column{"user_id", Integer{},
-                      ForeignKey{name("users") + ".id", {.name = name("fk_posts_user"),
-                                                         .ondelete = "CASCADE"}}},
+                      ForeignKey{name("users") + ".id",
+                                 {.name = name("fk_posts_user"), .ondelete = "CASCADE"}}},
                Column{"title", String{50}, indexed}};
   Table pairs_{name("pairs"),
                metadata_,
@@ -57,8 +51,11 @@ class ComplianceReflection : public ComplianceTest {
                Column{"label", String{10}},
                PrimaryKeyConstraint{{"b", "a"}},
                UniqueConstraint{{"label", "a"}, name("uq_pairs_label_a")}};
-  Table pair_refs_{name("pair_refs"), metadata_, Column{"id", Integer{}, primary_key},
-                   Column{"ra", Integer{}}, Column{"rb", Integer{}},
+  Table pair_refs_{name("pair_refs"),
+                   metadata_,
+                   Column{"id", Integer{}, primary_key},
+                   Column{"ra", Integer{}},
+                   Column{"rb", Integer{}},
                    ForeignKeyConstraint{{"rb", "ra"}, name("pairs"), {"b", "a"}}};
 };
 
@@ -84,8 +81,9 @@ TEST_F(ComplianceReflection, Columns_ComeInTableOrder) {
 TEST_F(ComplianceReflection, ColumnTypes_ReflectToTheirGenericKinds) {
   const auto columns = inspector().get_columns(name("users"));
   const std::vector<std::pair<std::string, TypeKind>> expected{
-      {"id", TypeKind::kInteger},   {"name", TypeKind::kString},    {"score", TypeKind::kNumeric},
-      {"joined", TypeKind::kDate},  {"seen", TypeKind::kDateTime},  {"bio", TypeKind::kText},
+      {"id", TypeKind::kInteger},         {"name", TypeKind::kString},
+      {"score", TypeKind::kNumeric},      {"joined", TypeKind::kDate},
+      {"seen", TypeKind::kDateTime},      {"bio", TypeKind::kText},
       {"avatar", TypeKind::kLargeBinary}, {"rank", TypeKind::kBigInteger}};
   for (const auto& [column, kind] : expected) {
     const ReflectedColumn& c = column_named(columns, column);
@@ -93,6 +91,25 @@ TEST_F(ComplianceReflection, ColumnTypes_ReflectToTheirGenericKinds) {
     EXPECT_EQ(t.kind(), kind) << column << " reflected as '" << c.type << "', read back as "
                               << t.repr();
   }
+}
+
+TEST_F(ComplianceReflection, NativeUuidColumn_ReflectsAsUuid) {
+  CRUCIBLE_REQUIRE(native_uuid);
+  Table t{name("ids"), metadata_, Column{"id", types::Uuid{}, primary_key}};
+  create_tables();
+  const auto columns = inspector().get_columns(name("ids"));
+  const SqlType type = engine().dialect().reflect_type(column_named(columns, "id").type);
+  EXPECT_EQ(type.kind(), TypeKind::kUuid) << column_named(columns, "id").type;
+}
+
+TEST_F(ComplianceReflection, NativeBooleanColumn_ReflectsAsBoolean) {
+  CRUCIBLE_REQUIRE(native_boolean);
+  Table t{name("bools"), metadata_, Column{"id", Integer{}, primary_key},
+          Column{"flag", Boolean{}}};
+  create_tables();
+  const auto columns = inspector().get_columns(name("bools"));
+  const SqlType type = engine().dialect().reflect_type(column_named(columns, "flag").type);
+  EXPECT_EQ(type.kind(), TypeKind::kBoolean) << column_named(columns, "flag").type;
 }
 
 TEST_F(ComplianceReflection, StringLengthAndNumericScale_AreReflected) {
@@ -130,8 +147,7 @@ TEST_F(ComplianceReflection, PrimaryKey_IsReflected) {
 }
 
 TEST_F(ComplianceReflection, CompositePrimaryKey_KeepsKeyOrder) {
-  EXPECT_EQ(inspector().get_pk_constraint(name("pairs")).constrained_columns,
-            (Strings{"b", "a"}));
+  EXPECT_EQ(inspector().get_pk_constraint(name("pairs")).constrained_columns, (Strings{"b", "a"}));
 }
 
 TEST_F(ComplianceReflection, ForeignKey_NamesTheReferredTableColumnsAndAction) {
@@ -180,8 +196,8 @@ TEST_F(ComplianceReflection, UniqueConstraints_AreReflectedWithTheirColumns) {
 }
 
 TEST_F(ComplianceReflection, Views_AreListedApartFromTables) {
-  conn().execute(text("CREATE VIEW " + quoted("v_names") + " AS SELECT name FROM " +
-                      quoted("users")));
+  conn().execute(
+      text("CREATE VIEW " + quoted("v_names") + " AS SELECT name FROM " + quoted("users")));
   conn().commit();
   Strings views;
   for (const std::string& v : inspector().get_view_names())

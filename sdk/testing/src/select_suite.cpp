@@ -24,26 +24,23 @@ using Ints = std::vector<std::int64_t>;
 //   4 Dave  30 NULL
 //   5 eve   70 eve@y.org     address   e@home
 //   and address 5 (x@nowhere) of nobody (person_id NULL)
-class ComplianceSelect : public ComplianceTest {
+class ComplianceSelect : public ComplianceTablesTest {
  protected:
-  void SetUp() override {
-    ComplianceTest::SetUp();
-    if (HasFatalFailure()) return;
-    create_tables();
-    conn().execute(insert(people_),
-                   std::vector<Params>{
-                       {{"id", 1}, {"name", "Alice"}, {"age", 30}, {"email", "alice@x.org"}},
-                       {{"id", 2}, {"name", "bob"}, {"age", 17}, {"email", nullptr}},
-                       {{"id", 3}, {"name", "Carol"}, {"age", 45}, {"email", "carol@x.org"}},
-                       {{"id", 4}, {"name", "Dave"}, {"age", 30}, {"email", nullptr}},
-                       {{"id", 5}, {"name", "eve"}, {"age", 70}, {"email", "eve@y.org"}}});
-    conn().execute(insert(addresses_), std::vector<Params>{
-                                           {{"id", 1}, {"person_id", 1}, {"email", "a1@home"}},
-                                           {{"id", 2}, {"person_id", 1}, {"email", "a2@work"}},
-                                           {{"id", 3}, {"person_id", 3}, {"email", "c@home"}},
-                                           {{"id", 4}, {"person_id", 5}, {"email", "e@home"}},
-                                           {{"id", 5}, {"person_id", nullptr}, {"email", "x@nowhere"}}});
-    conn().commit();
+  void insert_data() override {
+    conn().execute(
+        insert(people_),
+        std::vector<Params>{{{"id", 1}, {"name", "Alice"}, {"age", 30}, {"email", "alice@x.org"}},
+                            {{"id", 2}, {"name", "bob"}, {"age", 17}, {"email", nullptr}},
+                            {{"id", 3}, {"name", "Carol"}, {"age", 45}, {"email", "carol@x.org"}},
+                            {{"id", 4}, {"name", "Dave"}, {"age", 30}, {"email", nullptr}},
+                            {{"id", 5}, {"name", "eve"}, {"age", 70}, {"email", "eve@y.org"}}});
+    conn().execute(
+        insert(addresses_),
+        std::vector<Params>{{{"id", 1}, {"person_id", 1}, {"email", "a1@home"}},
+                            {{"id", 2}, {"person_id", 1}, {"email", "a2@work"}},
+                            {{"id", 3}, {"person_id", 3}, {"email", "c@home"}},
+                            {{"id", 4}, {"person_id", 5}, {"email", "e@home"}},
+                            {{"id", 5}, {"person_id", nullptr}, {"email", "x@nowhere"}}});
   }
 
   // The first column of every row as text, NULL as "NULL".
@@ -135,8 +132,7 @@ TEST_F(ComplianceSelect, AndOrNot_CombineConditions) {
                      .where(or_(age_ < 18, and_(age_ > 40, email_.like("%y.org"))))
                      .order_by({id_})),
             (Ints{2, 5}));
-  EXPECT_EQ(ints(select(id_).where(not_(or_(age_ < 18, age_ > 40))).order_by({id_})),
-            (Ints{1, 4}));
+  EXPECT_EQ(ints(select(id_).where(not_(or_(age_<18, age_> 40))).order_by({id_})), (Ints{1, 4}));
   EXPECT_EQ(ints(select(id_).where(age_ == 30).where(name_ == "Dave")), (Ints{4}));
 }
 
@@ -147,7 +143,9 @@ TEST_F(ComplianceSelect, TrueAndFalseLiterals_FilterAllOrNothing) {
 
 TEST_F(ComplianceSelect, Arithmetic_FollowsIntegerRules) {
   const Row r =
-      conn().execute(select((age_ + 1) * 2, age_ - (id_ - 1), age_ % 7, -age_).where(id_ == 3)).one();
+      conn()
+          .execute(select((age_ + 1) * 2, age_ - (id_ - 1), age_ % 7, -age_).where(id_ == 3))
+          .one();
   EXPECT_EQ(r.get<std::int64_t>(0), 92);
   EXPECT_EQ(r.get<std::int64_t>(1), 43);
   EXPECT_EQ(r.get<std::int64_t>(2), 3);
@@ -184,10 +182,10 @@ TEST_F(ComplianceSelect, BindparamByName_TakesItsValueFromTheParameters) {
 }
 
 TEST_F(ComplianceSelect, LiteralAndLabel_NameTheResultColumns) {
-  const Row r = conn()
-                    .execute(select(literal(7, Integer{}).label("seven"), name_.label("who"))
-                                 .where(id_ == 1))
-                    .one();
+  const Row r =
+      conn()
+          .execute(select(literal(7, Integer{}).label("seven"), name_.label("who")).where(id_ == 1))
+          .one();
   EXPECT_EQ(r.keys(), (Strings{"seven", "who"}));
   EXPECT_EQ(r.get<std::int64_t>("seven"), 7);
   EXPECT_EQ(r.get<std::string>("who"), "Alice");
@@ -215,10 +213,8 @@ TEST_F(ComplianceSelect, CountDistinct_CountsEachValueOnce) {
 TEST_F(ComplianceSelect, GroupByHaving_FiltersGroups) {
   const Expr n = func::count();
   std::vector<std::pair<std::int64_t, std::int64_t>> got;
-  for (const Row& r : conn().execute(select(age_, n.label("n"))
-                                         .group_by({age_})
-                                         .having(n > 1)
-                                         .order_by({age_})))
+  for (const Row& r :
+       conn().execute(select(age_, n.label("n")).group_by({age_}).having(n > 1).order_by({age_})))
     got.emplace_back(r.get<std::int64_t>(0), r.get<std::int64_t>(1));
   EXPECT_EQ(got, (std::vector<std::pair<std::int64_t, std::int64_t>>{{30, 2}}));
 }
@@ -304,8 +300,8 @@ TEST_F(ComplianceSelect, ExplicitOnClause_JoinsOnIt) {
   const FromClause other = people_.alias("other");
   // Pairs of different people of the same age.
   EXPECT_EQ(strings(select(name_.concat("+").concat(other.c("name")))
-                        .select_from(people_.join(other, and_(age_ == other.c("age"),
-                                                              id_ < other.c("id"))))),
+                        .select_from(people_.join(
+                            other, and_(age_ == other.c("age"), id_ < other.c("id"))))),
             (Strings{"Alice+Dave"}));
 }
 
@@ -341,14 +337,14 @@ TEST_F(ComplianceSelect, CorrelatedScalarSubquery_IsEvaluatedPerRow) {
 }
 
 TEST_F(ComplianceSelect, ExistsAndNotExists_TestForRelatedRows) {
-  const Select has_address =
-      select(addresses_.c("id")).where(addresses_.c("person_id") == id_);
+  const Select has_address = select(addresses_.c("id")).where(addresses_.c("person_id") == id_);
   EXPECT_EQ(ints(select(id_).where(exists(has_address)).order_by({id_})), (Ints{1, 3, 5}));
   EXPECT_EQ(ints(select(id_).where(not_(exists(has_address))).order_by({id_})), (Ints{2, 4}));
 }
 
 TEST_F(ComplianceSelect, InSubquery_MatchesTheSubquerysValues) {
-  const Select with_home = select(addresses_.c("person_id")).where(addresses_.c("email").like("%home"));
+  const Select with_home =
+      select(addresses_.c("person_id")).where(addresses_.c("email").like("%home"));
   EXPECT_EQ(ints(select(id_).where(sql::in_(id_, with_home)).order_by({id_})), (Ints{1, 3, 5}));
   EXPECT_EQ(ints(select(id_)
                      .where(sql::not_in(id_, select(addresses_.c("person_id"))
@@ -363,10 +359,11 @@ TEST_F(ComplianceSelect, Cte_IsSelectedFromAndJoined) {
   const FromClause older = select(id_, name_).where(age_ > 40).cte(name("older"));
   EXPECT_EQ(strings(select(older.c("name")).order_by({older.c("name")})),
             (Strings{"Carol", "eve"}));
-  EXPECT_EQ(strings(select(addresses_.c("email"))
-                        .select_from(addresses_.join(older, addresses_.c("person_id") == older.c("id")))
-                        .order_by({addresses_.c("email")})),
-            (Strings{"c@home", "e@home"}));
+  EXPECT_EQ(
+      strings(select(addresses_.c("email"))
+                  .select_from(addresses_.join(older, addresses_.c("person_id") == older.c("id")))
+                  .order_by({addresses_.c("email")})),
+      (Strings{"c@home", "e@home"}));
 }
 
 TEST_F(ComplianceSelect, RecursiveCte_CountsFromOneToTen) {
@@ -391,12 +388,12 @@ TEST_F(ComplianceSelect, RecursiveCte_WalksAHierarchy) {
                              .where(staff.c("boss").is_null())
                              .cte("chain", true);
   const FromClause report = staff.alias("report");
-  const FromClause chain = top.union_all(
-      select(report.c("id"), report.c("who"), top.c("depth") + 1)
-          .select_from(report.join(top, report.c("boss") == top.c("id"))));
+  const FromClause chain =
+      top.union_all(select(report.c("id"), report.c("who"), top.c("depth") + 1)
+                        .select_from(report.join(top, report.c("boss") == top.c("id"))));
   std::vector<std::pair<std::string, std::int64_t>> got;
-  for (const Row& r :
-       conn().execute(select(chain.c("who"), chain.c("depth")).order_by({chain.c("depth"), chain.c("who")})))
+  for (const Row& r : conn().execute(
+           select(chain.c("who"), chain.c("depth")).order_by({chain.c("depth"), chain.c("who")})))
     got.emplace_back(r.get<std::string>(0), r.get<std::int64_t>(1));
   EXPECT_EQ(got, (std::vector<std::pair<std::string, std::int64_t>>{
                      {"ceo", 0}, {"cfo", 1}, {"cto", 1}, {"dev", 2}}));
@@ -409,9 +406,10 @@ TEST_F(ComplianceSelect, RowNumberOverPartition_NumbersEachGroup) {
   const Expr rn = func::row_number()
                       .over({addresses_.c("person_id")}, {addresses_.c("email").desc()})
                       .label("rn");
-  EXPECT_EQ(column<std::int64_t>(select(rn).where(addresses_.c("person_id").is_not_null())
-                                     .order_by({addresses_.c("id")})),
-            (Ints{2, 1, 1, 1}));
+  EXPECT_EQ(
+      column<std::int64_t>(
+          select(rn).where(addresses_.c("person_id").is_not_null()).order_by({addresses_.c("id")})),
+      (Ints{2, 1, 1, 1}));
 }
 
 TEST_F(ComplianceSelect, RankAndDenseRank_ShareRanksOnTies) {
@@ -447,16 +445,18 @@ TEST_F(ComplianceSelect, UnionAll_KeepsDuplicates) {
 
 TEST_F(ComplianceSelect, Intersect_KeepsRowsInBoth) {
   CRUCIBLE_REQUIRE(intersect_except);
-  EXPECT_EQ(strings(intersect({select(name_), select(name_).where(age_.between(30, 45))})
-                        .order_by({name_})),
-            (Strings{"Alice", "Carol", "Dave"}));
+  EXPECT_EQ(
+      strings(
+          intersect({select(name_), select(name_).where(age_.between(30, 45))}).order_by({name_})),
+      (Strings{"Alice", "Carol", "Dave"}));
 }
 
 TEST_F(ComplianceSelect, Except_RemovesRowsOfTheSecond) {
   CRUCIBLE_REQUIRE(intersect_except);
-  EXPECT_EQ(strings(except_({select(name_), select(name_).where(age_.between(30, 45))})
-                        .order_by({name_})),
-            (Strings{"bob", "eve"}));
+  EXPECT_EQ(
+      strings(
+          except_({select(name_), select(name_).where(age_.between(30, 45))}).order_by({name_})),
+      (Strings{"bob", "eve"}));
 }
 
 TEST_F(ComplianceSelect, SetOperationWithLimit_LimitsTheWhole) {

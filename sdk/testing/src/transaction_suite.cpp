@@ -10,19 +10,15 @@
 namespace crucible::sdk::testing {
 namespace {
 
-class ComplianceTransactions : public ComplianceTest {
+class ComplianceTransactions : public ComplianceTablesTest {
  protected:
-  void SetUp() override {
-    ComplianceTest::SetUp();
-    if (HasFatalFailure()) return;
-    create_tables();
-  }
-
   void add(Connection& c, int id) { c.execute(insert(t_).values({{"id", id}})); }
   // The ids a fresh connection sees (what is committed).
   std::vector<std::int64_t> committed_ids() {
     Connection other = engine().connect();
-    return other.execute(select(t_.c("id")).order_by({t_.c("id")})).scalars().all_as<std::int64_t>();
+    return other.execute(select(t_.c("id")).order_by({t_.c("id")}))
+        .scalars()
+        .all_as<std::int64_t>();
   }
   std::vector<std::int64_t> ids(Connection& c) {
     return c.execute(select(t_.c("id")).order_by({t_.c("id")})).scalars().all_as<std::int64_t>();

@@ -95,7 +95,9 @@ std::vector<TypeCase> type_cases() {
       {"StringEmptyAndQuotes", String{50}, {"", "'", "\"", "\\", "a'; DROP TABLE x; --", Value()}},
       {"TextLarge", Text{}, {large_text(), "", Value()}, false},
       {"Boolean", Boolean{}, {true, false, Value()}},
-      {"DateBounds", types::Date{}, {Date{2024, 2, 29}, Date{1, 1, 1}, Date{9999, 12, 31}, Value()}},
+      {"DateBounds",
+       types::Date{},
+       {Date{2024, 2, 29}, Date{1, 1, 1}, Date{9999, 12, 31}, Value()}},
       {"TimeMicroseconds",
        types::Time{},
        {Time{23, 59, 59, 999999}, Time{0, 0, 0, 0}, Time{12, 30, 0, 500}, Value()}},
@@ -105,13 +107,15 @@ std::vector<TypeCase> type_cases() {
         at(2024, 2, 29, 12, 0, 0, 1), Value()}},
       {"DateTimeWithTimeZone",
        types::DateTime{true},
-       {at(2024, 2, 29, 13, 5, 9, 1, 5 * 3600 + 30 * 60), at(2024, 1, 1, 0, 0, 0, 500000, -8 * 3600),
-        at(2000, 6, 15, 12, 0, 0, 0, 0), Value()},
+       {at(2024, 2, 29, 13, 5, 9, 1, 5 * 3600 + 30 * 60),
+        at(2024, 1, 1, 0, 0, 0, 500000, -8 * 3600), at(2000, 6, 15, 12, 0, 0, 0, 0), Value()},
        true,
        true,
        &Requirements::timezone_aware_datetimes,
        "timezone_aware_datetimes"},
-      {"LargeBinarySmall", LargeBinary{}, {bytes_of({0x00, 0xff, 0x10, 0x00}), Bytes{}, Value()},
+      {"LargeBinarySmall",
+       LargeBinary{},
+       {bytes_of({0x00, 0xff, 0x10, 0x00}), Bytes{}, Value()},
        false},
       {"LargeBinaryOneMegabyte", LargeBinary{}, {large_blob(), Value()}, false},
       {"Uuid", types::Uuid{}, {uuid_a, uuid_b, Value()}},
@@ -189,8 +193,7 @@ TEST_F(ComplianceTypeBehaviour, StringLength_IsEnforced) {
 }
 
 TEST_F(ComplianceTypeBehaviour, BooleanColumn_WorksAsACondition) {
-  Table t{name("flags"), metadata_, Column{"id", Integer{}, primary_key},
-          Column{"on", Boolean{}}};
+  Table t{name("flags"), metadata_, Column{"id", Integer{}, primary_key}, Column{"on", Boolean{}}};
   create_tables();
   conn().execute(insert(t), std::vector<Params>{{{"id", 1}, {"on", true}},
                                                 {{"id", 2}, {"on", false}},

@@ -9,7 +9,7 @@
 // scripts/with-pg exports), else $CRUCIBLE_COMPLIANCE_URL. When neither gives a URL every
 // case FAILS saying so: a suite run that was asked for never skips for want of a database.
 //
-// Isolation: each case works on tables whose names start with a prefix of its own (table("x")
+// Isolation: each case works on tables whose names start with a prefix of its own (name("x")
 // gives "<prefix>_x"), made from the case's name and the process id, so the suite can share a
 // server with other tests and with itself; at TearDown every table and view with the prefix is
 // dropped, whatever the case created or left behind.
@@ -37,12 +37,13 @@ std::string no_url_message();
 /// configure_requirements). Valid after the first ComplianceTest::SetUp.
 const Requirements& requirements();
 
-/// Base of every suite case.
+/// Base of every suite case. A case that needs a feature begins with CRUCIBLE_REQUIRE(feature).
 class ComplianceTest : public ::testing::Test {
  protected:
   /// Computes the prefix, so derived fixtures may name their tables in member initialisers.
   ComplianceTest();
-  /// Makes the engine for compliance_url() (FAILs when there is none) and the prefix.
+  /// Makes the engine for compliance_url() (FAILs when there is none) and, once per process,
+  /// the requirements.
   void SetUp() override;
   /// Closes the connection, then drops every table and view whose name has the prefix.
   void TearDown() override;
@@ -84,6 +85,16 @@ class ComplianceTest : public ::testing::Test {
   std::optional<Engine> engine_;
   std::optional<Connection> conn_;
   std::string prefix_;
+};
+
+/// A ComplianceTest whose tables (those the derived fixture declares in metadata_) are created
+/// at SetUp, after which insert_data() runs and is committed (SQLAlchemy's TablesTest with its
+/// define_tables/insert_data).
+class ComplianceTablesTest : public ComplianceTest {
+ protected:
+  void SetUp() override;
+  /// The fixture's rows; default none. Runs on conn(), committed after it returns.
+  virtual void insert_data() {}
 };
 
 namespace detail {

@@ -34,7 +34,8 @@ struct Requirements {
   bool native_uuid{false};
   /// A native BOOLEAN column type (DialectFeatures::supports_native_boolean).
   bool native_boolean{false};
-  /// CREATE SEQUENCE and nextval (DialectFeatures::supports_sequences).
+  /// CREATE SEQUENCE and nextval (DialectFeatures::supports_sequences). No case uses it yet:
+  /// the public API has no Sequence so far.
   bool sequences{false};
   /// CREATE/DROP TABLE inside a transaction that a ROLLBACK undoes
   /// (DialectFeatures::supports_transactional_ddl).
@@ -43,7 +44,8 @@ struct Requirements {
   bool upsert{false};
 
   // ---- of the database, set by the plugin's requirements file ------------------------------
-  /// ON CONFLICT ON CONSTRAINT name (an upsert naming the constraint, not the columns).
+  /// ON CONFLICT ON CONSTRAINT name (an upsert naming the constraint, not the columns). No case
+  /// uses it yet: the portable upsert has no constraint-name form in the public API so far.
   bool upsert_by_constraint_name{false};
   /// Window functions: row_number(), rank() … OVER (PARTITION BY … ORDER BY …).
   bool window_functions{true};
@@ -61,8 +63,6 @@ struct Requirements {
   /// NUMERIC keeps more significant digits than a double (SQLAlchemy's
   /// precision_numerics_many_significant_digits); SQLite's NUMERIC affinity stores REAL.
   bool precision_numerics_many_significant_digits{true};
-  /// TIME WITH TIME ZONE.
-  bool timezone_aware_times{false};
   /// The database enforces VARCHAR(n)'s length (SQLite does not).
   bool string_length_enforced{true};
   /// REPEATABLE READ: a transaction keeps seeing the snapshot it began with while another

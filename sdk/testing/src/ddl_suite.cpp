@@ -14,6 +14,12 @@ namespace {
 class ComplianceDdl : public ComplianceTest {
  protected:
   bool exists(const std::string& table) { return Inspector(engine()).has_table(table); }
+  // The column names of table as the database reports them, in table order.
+  std::vector<std::string> reflected_columns(const std::string& table) {
+    std::vector<std::string> names;
+    for (const ReflectedColumn& c : Inspector(engine()).get_columns(table)) names.push_back(c.name);
+    return names;
+  }
 
   Table parent_{name("parent"), metadata_, Column{"id", Integer{}, primary_key},
                 Column{"code", String{10}, unique}, Column{"label", String{40}, nullable(false)}};
@@ -221,10 +227,8 @@ TEST_F(ComplianceDdl, MixedCaseAndSpacedNames_KeepTheirSpelling) {
   conn().execute(insert(t).values({{"Id", 1}, {"Display Name", "x"}}));
   EXPECT_EQ(scalar(select(t.c("Display Name"))).as<std::string>(), "x");
   EXPECT_TRUE(exists(name("Mixed Case")));
-  std::vector<std::string> names;
-  for (const ReflectedColumn& c : Inspector(engine()).get_columns(name("Mixed Case")))
-    names.push_back(c.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"Id", "Display Name"}));
+  EXPECT_EQ(reflected_columns(name("Mixed Case")),
+            (std::vector<std::string>{"Id", "Display Name"}));
 }
 
 TEST_F(ComplianceDdl, UnicodeIdentifiers_AreUsableAndReflected) {
@@ -234,10 +238,7 @@ TEST_F(ComplianceDdl, UnicodeIdentifiers_AreUsableAndReflected) {
   conn().execute(insert(t).values({{"clé", 1}, {"名前", "値"}}));
   EXPECT_EQ(scalar(select(t.c("名前")).where(t.c("clé") == 1)).as<std::string>(), "値");
   EXPECT_TRUE(exists(name("données")));
-  std::vector<std::string> names;
-  for (const ReflectedColumn& c : Inspector(engine()).get_columns(name("données")))
-    names.push_back(c.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"clé", "名前"}));
+  EXPECT_EQ(reflected_columns(name("données")), (std::vector<std::string>{"clé", "名前"}));
 }
 
 TEST_F(ComplianceDdl, DdlInARolledBackTransaction_LeavesNoTable) {

@@ -29,6 +29,15 @@ class ComplianceReflection : public ComplianceTablesTest {
     return *it;
   }
 
+  // Creates t, reflects column and expects the dialect to read its type back as kind.
+  void expect_reflected_kind(const Table& t, const std::string& column, TypeKind kind) {
+    create_tables();
+    const auto columns = inspector().get_columns(t.name());
+    const std::string& declared = column_named(columns, column).type;
+    EXPECT_EQ(kind_name_of(engine().dialect().reflect_type(declared).kind()), kind_name_of(kind))
+        << column << " reflected as '" << declared << "'";
+  }
+
   Table users_{name("users"),
                metadata_,
                Column{"id", Integer{}, primary_key},
@@ -99,22 +108,14 @@ TEST_F(ComplianceReflection, ColumnTypes_ReflectToTheirGenericKinds) {
 TEST_F(ComplianceReflection, NativeUuidColumn_ReflectsAsUuid) {
   CRUCIBLE_REQUIRE(native_uuid);
   Table t{name("ids"), metadata_, Column{"id", types::Uuid{}, primary_key}};
-  create_tables();
-  const auto columns = inspector().get_columns(name("ids"));
-  const SqlType type = engine().dialect().reflect_type(column_named(columns, "id").type);
-  EXPECT_EQ(kind_name_of(type.kind()), kind_name_of(TypeKind::kUuid))
-      << column_named(columns, "id").type;
+  expect_reflected_kind(t, "id", TypeKind::kUuid);
 }
 
 TEST_F(ComplianceReflection, NativeBooleanColumn_ReflectsAsBoolean) {
   CRUCIBLE_REQUIRE(native_boolean);
   Table t{name("bools"), metadata_, Column{"id", Integer{}, primary_key},
           Column{"flag", Boolean{}}};
-  create_tables();
-  const auto columns = inspector().get_columns(name("bools"));
-  const SqlType type = engine().dialect().reflect_type(column_named(columns, "flag").type);
-  EXPECT_EQ(kind_name_of(type.kind()), kind_name_of(TypeKind::kBoolean))
-      << column_named(columns, "flag").type;
+  expect_reflected_kind(t, "flag", TypeKind::kBoolean);
 }
 
 TEST_F(ComplianceReflection, StringLengthAndNumericScale_AreReflected) {

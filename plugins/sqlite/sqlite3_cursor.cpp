@@ -116,7 +116,7 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
       row_pending_ = true;
       return;
     }
-    if (rc != SQLITE_DONE) throw_result(state_->db(), rc, statement_->sql());
+    if (rc != SQLITE_DONE) throw_step_error(state_->db(), rc, statement_->sql());
     describe();
     record_completion();
     finish();
@@ -155,7 +155,7 @@ void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_set
       bind_all(param_sets[set], set);
       state_->begin_if_needed(*statement_);
       const int rc = sqlite3_step(raw);
-      if (rc != SQLITE_DONE) throw_result(db, rc, statement_->sql());
+      if (rc != SQLITE_DONE) throw_step_error(db, rc, statement_->sql());
       if (statement_->is_dml()) total += sqlite3_changes64(db);
       if (statement_->is_insert()) lastrowid_ = sqlite3_last_insert_rowid(db);
     }

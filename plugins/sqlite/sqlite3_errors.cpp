@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <climits>
+#include <string>
 #include <utility>
 
 #include "crucible/errors.hpp"
@@ -58,6 +60,31 @@ void throw_error(int extended_code, std::string message, std::string_view sql) {
 
 void throw_last_error(sqlite3* db, std::string_view sql) {
   throw_error(sqlite3_extended_errcode(db), sqlite3_errmsg(db), sql);
+}
+
+void throw_prepare_error(sqlite3* db, std::string_view sql) {
+  const int code = sqlite3_extended_errcode(db);
+  if ((code & 0xff) == SQLITE_ERROR) {
+    throw ProgrammingError(ErrorInfo{"", code, sqlite3_errmsg(db), std::string(sql)});
+  }
+  throw_last_error(db, sql);
+}
+
+void throw_step_error(sqlite3* db, int rc, std::string_view sql) {
+  if (db == nullptr || (rc & 0xff) != SQLITE_ERROR ||
+      (sqlite3_extended_errcode(db) & 0xff) != SQLITE_ERROR ||
+      sql.size() > static_cast<std::size_t>(INT_MAX)) {
+    throw_result(db, rc, sql);
+  }
+  // Keep the step's own error: the probe below overwrites db's.
+  const int code = sqlite3_extended_errcode(db);
+  std::string message = sqlite3_errmsg(db);
+  sqlite3_stmt* probe = nullptr;
+  const int prepared =
+      sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &probe, nullptr);
+  sqlite3_finalize(probe);
+  if ((prepared & 0xff) == SQLITE_ERROR) throw_prepare_error(db, sql);
+  throw_error(code, std::move(message), sql);
 }
 
 void throw_result(sqlite3* db, int rc, std::string_view sql) {

@@ -133,7 +133,7 @@ std::shared_ptr<Statement> prepare_statement(sqlite3* db, std::string_view sql, 
                                     persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(raw);
-    throw_last_error(db, sql);
+    throw_prepare_error(db, sql);
   }
   auto statement = std::make_shared<Statement>(raw, std::string(sql));
   const auto consumed = static_cast<std::size_t>(tail - sql.data());

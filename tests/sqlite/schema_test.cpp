@@ -129,7 +129,7 @@ TEST_F(SchemaTest, CreateAllIsOneTransaction) {
   }
   Shop shop;
   // Without checkfirst the third CREATE TABLE fails; the first two are rolled back with it.
-  EXPECT_THROW(shop.md.create_all(engine_, /*checkfirst=*/false), OperationalError);
+  EXPECT_THROW(shop.md.create_all(engine_, /*checkfirst=*/false), ProgrammingError);
   EXPECT_EQ(created_tables(engine_), (std::vector<std::string>{"order_line"}));
 }
 
@@ -146,7 +146,7 @@ TEST_F(SchemaTest, DropAllDropsChildrenFirst) {
   shop.md.drop_all(engine_);  // a parent dropped first would fail its children's foreign keys
   EXPECT_TRUE(created_tables(engine_).empty());
   shop.md.drop_all(engine_);  // checkfirst: nothing to drop, no error
-  EXPECT_THROW(shop.md.drop_all(engine_, /*checkfirst=*/false), OperationalError);
+  EXPECT_THROW(shop.md.drop_all(engine_, /*checkfirst=*/false), ProgrammingError);
 }
 
 TEST_F(SchemaTest, TableCreateAndDropOneTable) {
@@ -154,7 +154,7 @@ TEST_F(SchemaTest, TableCreateAndDropOneTable) {
   shop.product.create(engine_);
   shop.product.create(engine_);  // checkfirst by default
   EXPECT_EQ(created_tables(engine_), (std::vector<std::string>{"product"}));
-  EXPECT_THROW(shop.product.create(engine_, false), OperationalError);
+  EXPECT_THROW(shop.product.create(engine_, false), ProgrammingError);
   shop.product.drop(engine_);
   EXPECT_TRUE(created_tables(engine_).empty());
   shop.product.drop(engine_);

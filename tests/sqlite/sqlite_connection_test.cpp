@@ -163,7 +163,7 @@ TEST_F(SqliteConnectionTest, OrdinaryErrorsAreNoDisconnectAndPingWorks) {
 TEST_F(SqliteConnectionTest, MemoryDatabasesArePrivateAndFilesAreShared) {
   exec("CREATE TABLE t (n INTEGER)");
   const auto other = connect("sqlite:///:memory:");
-  EXPECT_THROW(exec(*other, "SELECT * FROM t"), OperationalError);
+  EXPECT_THROW(exec(*other, "SELECT * FROM t"), ProgrammingError);
   const auto a = connect(dir_.sqlite_url("f.db"));
   exec(*a, "CREATE TABLE t (n INTEGER)");
   a->commit();

@@ -216,15 +216,16 @@ TEST_F(SqliteDriverTest, UniqueViolationIsIntegrityErrorWithCodeAndSql) {
 }
 
 TEST_F(SqliteDriverTest, ErrorsMapToPep249ClassesAsPythonsSqlite3) {
+  // Except that a statement SQLite refuses to prepare is a ProgrammingError (PEP 249).
   try {
     exec("SELECT * FROM no_such_table");
     FAIL();
-  } catch (const OperationalError& e) {
+  } catch (const ProgrammingError& e) {
     EXPECT_EQ(e.driver_code(), SQLITE_ERROR);
     EXPECT_EQ(e.sql(), "SELECT * FROM no_such_table");
     EXPECT_NE(e.driver_message().find("no such table"), std::string::npos);
   }
-  EXPECT_THROW(exec("SELEC 1"), OperationalError);
+  EXPECT_THROW(exec("SELEC 1"), ProgrammingError);
   exec("CREATE TABLE t (id INTEGER PRIMARY KEY, n INTEGER NOT NULL CHECK (n > 0))");
   try {
     exec("INSERT INTO t (id, n) VALUES ('abc', 1)");

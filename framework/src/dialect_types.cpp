@@ -122,6 +122,29 @@ Value Dialect::process_bind(const SqlType& type, Value value) const {
   }
 }
 
+ValueKind natural_value_kind(TypeKind type) noexcept {
+  switch (type) {
+  case TypeKind::kNull: return ValueKind::kNull;
+  case TypeKind::kInteger:
+  case TypeKind::kSmallInteger:
+  case TypeKind::kBigInteger: return ValueKind::kInt;
+  case TypeKind::kFloat:
+  case TypeKind::kDouble: return ValueKind::kDouble;
+  case TypeKind::kNumeric: return ValueKind::kDecimal;
+  case TypeKind::kString:
+  case TypeKind::kText:
+  case TypeKind::kEnum: return ValueKind::kString;
+  case TypeKind::kBoolean: return ValueKind::kBool;
+  case TypeKind::kDate: return ValueKind::kDate;
+  case TypeKind::kTime: return ValueKind::kTime;
+  case TypeKind::kDateTime: return ValueKind::kDateTime;
+  case TypeKind::kLargeBinary: return ValueKind::kBytes;
+  case TypeKind::kUuid: return ValueKind::kUuid;
+  case TypeKind::kJson: return ValueKind::kJson;
+  }
+  return ValueKind::kNull;
+}
+
 bool Dialect::needs_bind_processing(const SqlType& type, ValueKind kind) const {
   // Mirrors process_bind above: true exactly where it converts.
   switch (type.kind()) {

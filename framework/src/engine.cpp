@@ -358,7 +358,7 @@ std::shared_ptr<const detail::ResultProcessing> processing_for(const detail::Eng
       out = std::make_shared<detail::ResultProcessing>();
       out->dialect = engine.dialect;
     }
-    out->columns.emplace_back(i, type);
+    out->columns.push_back({i, type, natural_value_kind(type.kind())});
   }
   return out;
 }

@@ -2,8 +2,8 @@
 // The state behind Engine, Connection and Result handles; private to libcrucible.
 #include <cstdint>
 #include <memory>
-#include <optional>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,8 +19,13 @@ namespace crucible::detail {
 
 /// Which result columns the dialect converts (Dialect::process_result), and with which type.
 struct ResultProcessing {
+  struct Column {
+    std::size_t index;  ///< in the row
+    SqlType type;       ///< the column's type, for Dialect::process_result
+    ValueKind natural;  ///< the Value kind of `type`: a value of this kind is left as it is
+  };
   registry::DialectPtr dialect;
-  std::vector<std::pair<std::size_t, SqlType>> columns;
+  std::vector<Column> columns;
 };
 
 /// What a Result reads from. The Connection closes it when the Connection closes, so a Result

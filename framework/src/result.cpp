@@ -120,9 +120,12 @@ bool Result::next(Row& row) {
     return false;
   }
   if (const auto& processing = holder_->processing) {
-    for (const auto& [index, type] : processing->columns)
-      if (index < values.size())
-        values[index] = processing->dialect->process_result(type, std::move(values[index]));
+    for (const auto& column : processing->columns) {
+      if (column.index >= values.size()) continue;
+      Value& value = values[column.index];
+      if (value.is_null() || value.kind() == column.natural) continue;  // already the type's
+      value = processing->dialect->process_result(column.type, std::move(value));
+    }
   }
   if (row.metadata_ != metadata_) row.metadata_ = metadata_;
   return true;

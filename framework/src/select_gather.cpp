@@ -10,9 +10,12 @@
 //    so a shared bind and two separate ones differ too.
 //  * values never enter the key, only a token for their place; bindparam("x") writes its name
 //    and pushes nothing (its value comes from the execution's parameters).
+#include <charconv>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "crucible/dialect.hpp"
 #include "crucible/errors.hpp"
@@ -23,9 +26,42 @@ namespace crucible::sql {
 
 namespace {
 
+// Appends n in decimal (no temporary string).
+template <class Int>
+void append_number(std::string& out, Int n) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, n).ptr;
+  out.append(digits, end);
+}
+
+// Node -> number, for the nodes met so far: a short list searched in order while it is short (a
+// statement has a few FROM objects and binds), a hash map once it grows (a long IN list).
+template <class Node, class Number>
+class NodeNumbers {
+ public:
+  /// The number of node, and true, if it was new (then it gets `number`).
+  std::pair<Number, bool> emplace(const Node* node, Number number) {
+    if (map_.empty()) {
+      for (const auto& [n, i] : list_)
+        if (n == node) return {i, false};
+      list_.emplace_back(node, number);
+      if (list_.size() > kShort) map_.insert(list_.begin(), list_.end());
+      return {number, true};
+    }
+    auto [it, fresh] = map_.emplace(node, number);
+    return {it->second, fresh};
+  }
+  std::size_t size() const noexcept { return map_.empty() ? list_.size() : map_.size(); }
+
+ private:
+  static constexpr std::size_t kShort = 16;
+  std::vector<std::pair<const Node*, Number>> list_;
+  std::unordered_map<const Node*, Number> map_;
+};
+
 class Gatherer {
  public:
-  explicit Gatherer(CacheKey& key) : key_(key), k_(key.key) {}
+  explicit Gatherer(CacheKey& key) : key_(key), k_(key.key) { k_.reserve(k_.size() + 256); }
 
   void select(const SelectNode& s) {
     k_ += "S{";
@@ -51,17 +87,26 @@ class Gatherer {
 
  private:
   void name(std::string_view n) {
-    k_ += std::to_string(n.size());
+    append_number(k_, n.size());
     k_ += ':';
     k_ += n;
   }
 
   void type(const SqlType& t) {
     k_ += 't';
-    k_ += std::to_string(static_cast<int>(t.kind()));
-    if (t.length()) k_ += "l" + std::to_string(*t.length());
-    if (t.precision()) k_ += "p" + std::to_string(*t.precision());
-    if (t.scale()) k_ += "s" + std::to_string(*t.scale());
+    append_number(k_, static_cast<int>(t.kind()));
+    if (t.length()) {
+      k_ += 'l';
+      append_number(k_, *t.length());
+    }
+    if (t.precision()) {
+      k_ += 'p';
+      append_number(k_, *t.precision());
+    }
+    if (t.scale()) {
+      k_ += 's';
+      append_number(k_, *t.scale());
+    }
     if (t.timezone()) k_ += 'z';
     for (const std::string& v : t.enum_values()) name(v);
     if (!t.enum_name().empty()) name(t.enum_name());
@@ -81,10 +126,10 @@ class Gatherer {
         binds_.emplace(key_.bind_nodes[i], i);
       binds_loaded_ = true;
     }
-    auto [it, fresh] = binds_.emplace(&e, key_.values.size());
+    const auto [index, fresh] = binds_.emplace(&e, key_.values.size());
     if (!fresh) {
       k_ += '@';
-      k_ += std::to_string(it->second);
+      append_number(k_, index);
       return;
     }
     k_ += '?';
@@ -99,9 +144,9 @@ class Gatherer {
     }
     const Element& e = *p;
     k_ += 'E';
-    k_ += std::to_string(static_cast<int>(e.kind));
+    append_number(k_, static_cast<int>(e.kind));
     k_ += '.';
-    k_ += std::to_string(e.flags);
+    append_number(k_, e.flags);
     type(e.type);
     name(e.text);
     switch (e.kind) {
@@ -131,12 +176,12 @@ class Gatherer {
   }
 
   void from(const FromNode& f) {
-    auto [it, fresh] = froms_.emplace(&f, static_cast<int>(froms_.size()));
+    const auto [number, fresh] = froms_.emplace(&f, static_cast<int>(froms_.size()));
     k_ += '#';
-    k_ += std::to_string(it->second);
+    append_number(k_, number);
     if (!fresh) return;
     k_ += 'F';
-    k_ += std::to_string(static_cast<int>(f.kind));
+    append_number(k_, static_cast<int>(f.kind));
     name(f.name);
     if (f.schema) name(*f.schema);
     switch (f.kind) {
@@ -162,8 +207,8 @@ class Gatherer {
 
   CacheKey& key_;
   std::string& k_;
-  std::unordered_map<const FromNode*, int> froms_;
-  std::unordered_map<const Element*, std::size_t> binds_;
+  NodeNumbers<FromNode, int> froms_;
+  NodeNumbers<Element, std::size_t> binds_;
   bool binds_loaded_{false};
 };
 

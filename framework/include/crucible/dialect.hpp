@@ -64,6 +64,12 @@ struct DialectFeatures {
   UpsertStyle upsert_style{UpsertStyle::kNone};
 };
 
+/// The Value kind a result of a generic type has once processed: kInt for the integer types,
+/// kDouble for Float/Double, kDecimal for Numeric, kString for String/Text/Enum, kBytes for
+/// LargeBinary, and the type's own kind for Boolean, Date, Time, DateTime, Uuid and JSON;
+/// kNull for TypeKind::kNull (unknown).
+ValueKind natural_value_kind(TypeKind type) noexcept;
+
 /// The base of every dialect, holding the defaults of standard SQL.
 class Dialect {
  public:
@@ -103,7 +109,8 @@ class Dialect {
   /// Converts a value read from a result column of `type` into the type's Value kind (e.g.
   /// 0/1 to bool, ISO text to DateTime). Default: Value::as conversion to the type's kind where
   /// the value is not null and not already of it; a value that does not convert is returned
-  /// unchanged (never lost).
+  /// unchanged (never lost). The Result does not call it for a null, nor for a value already
+  /// of natural_value_kind(type.kind()).
   virtual Value process_result(const SqlType& type, Value value) const;
   /// The generic type for a column type as reflection reports it ("NVARCHAR(120)",
   /// "NUMERIC(10,2)", "TIMESTAMP WITH TIME ZONE"), case-insensitive (SQLAlchemy's

@@ -122,6 +122,24 @@ bool PostgresqlDialect::has_table(DbapiConnection& conn, std::string_view table,
   return relation_oid(conn, table, schema).has_value();
 }
 
+bool PostgresqlDialect::has_sequence(DbapiConnection& conn, std::string_view sequence,
+                                     const std::optional<std::string>& schema) const {
+  constexpr std::string_view kFindSequence =
+      "SELECT 1 FROM pg_catalog.pg_class c "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+      "WHERE c.relname = $1 AND n.nspname = COALESCE($2, current_schema()) AND c.relkind = 'S'";
+  return !query(conn, kFindSequence, {Value(std::string(sequence)), schema_param(schema)}).empty();
+}
+
+bool PostgresqlDialect::has_type(DbapiConnection& conn, std::string_view type,
+                                 const std::optional<std::string>& schema) const {
+  constexpr std::string_view kFindType =
+      "SELECT 1 FROM pg_catalog.pg_type t "
+      "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+      "WHERE t.typname = $1 AND n.nspname = COALESCE($2, current_schema())";
+  return !query(conn, kFindType, {Value(std::string(type)), schema_param(schema)}).empty();
+}
+
 std::vector<ReflectedColumn>
 PostgresqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
                                const std::optional<std::string>& schema) const {

@@ -225,7 +225,10 @@ void SQLCompiler::visit_select(const SelectNode& select, bool nested) {
     for (std::size_t i = 0; i < select.parts.size(); ++i) {
       const SelectNode& part = *select.parts[i];
       if (i != 0) out_ += " " + select.compound + " ";
-      const bool group = !part.compound.empty();
+      // A part that is itself a set operation, or has its own ORDER BY / LIMIT / OFFSET, is
+      // parenthesized (SQL:2016 §7.16 <query primary>; SQLAlchemy's SelectStatementGrouping).
+      const bool group =
+          !part.compound.empty() || !part.order_by.empty() || part.limit || part.offset;
       if (group) out_ += '(';
       st.export_names = export_names && i == 0;
       visit_select(part, true);

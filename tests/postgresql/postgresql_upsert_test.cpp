@@ -43,7 +43,7 @@ class PostgresqlUpsertTest : public crucible::testing::PgFixture {
     return row.values();
   }
   Connection& c() { return *conn_; }
-  Insert proposed(const char* name, int qty, const char* note) {
+  sql::Insert proposed(const char* name, int qty, const char* note) {
     return insert(items_).values(
         {{"id", 1}, {"sku", "A-1"}, {"name", name}, {"qty", qty}, {"note", note}});
   }

@@ -94,6 +94,12 @@ std::vector<std::string> relation_names(DbapiConnection& conn, std::string_view 
   return names;
 }
 
+// Whether sql, given the name ($1) and the schema ($2, NULL for current_schema()), finds a row.
+bool catalog_has(DbapiConnection& conn, std::string_view sql, std::string_view name,
+                 const std::optional<std::string>& schema) {
+  return !query(conn, sql, {Value(std::string(name)), schema_param(schema)}).empty();
+}
+
 // pg_constraint's confupdtype / confdeltype letter as SQL; nullopt for the default NO ACTION.
 std::optional<std::string> referential_action(const std::string& code) {
   if (code == "r") return "RESTRICT";
@@ -124,20 +130,21 @@ bool PostgresqlDialect::has_table(DbapiConnection& conn, std::string_view table,
 
 bool PostgresqlDialect::has_sequence(DbapiConnection& conn, std::string_view sequence,
                                      const std::optional<std::string>& schema) const {
-  constexpr std::string_view kFindSequence =
-      "SELECT 1 FROM pg_catalog.pg_class c "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
-      "WHERE c.relname = $1 AND n.nspname = COALESCE($2, current_schema()) AND c.relkind = 'S'";
-  return !query(conn, kFindSequence, {Value(std::string(sequence)), schema_param(schema)}).empty();
+  return catalog_has(conn,
+                     "SELECT 1 FROM pg_catalog.pg_class c "
+                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE c.relname = $1 AND n.nspname = COALESCE($2, current_schema()) "
+                     "AND c.relkind = 'S'",
+                     sequence, schema);
 }
 
 bool PostgresqlDialect::has_type(DbapiConnection& conn, std::string_view type,
                                  const std::optional<std::string>& schema) const {
-  constexpr std::string_view kFindType =
-      "SELECT 1 FROM pg_catalog.pg_type t "
-      "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
-      "WHERE t.typname = $1 AND n.nspname = COALESCE($2, current_schema())";
-  return !query(conn, kFindType, {Value(std::string(type)), schema_param(schema)}).empty();
+  return catalog_has(conn,
+                     "SELECT 1 FROM pg_catalog.pg_type t "
+                     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                     "WHERE t.typname = $1 AND n.nspname = COALESCE($2, current_schema())",
+                     type, schema);
 }
 
 std::vector<ReflectedColumn>

@@ -25,20 +25,8 @@ namespace crucible {
 
 namespace {
 
-class PostgresqlSchemaTest : public crucible::testing::PgFixture {
+class PostgresqlSchemaTest : public crucible::testing::PgEngineFixture {
  protected:
-  void SetUp() override {
-    PgFixture::SetUp();
-    if (HasFatalFailure()) return;
-    engine_.emplace(create_engine(url()));
-  }
-  void TearDown() override {
-    if (engine_) engine_->dispose();
-    engine_.reset();
-    PgFixture::TearDown();
-  }
-  Engine& engine() { return *engine_; }
-
   bool has_type(const std::string& name) {
     return !query("SELECT 1 FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
                   "WHERE t.typname = $1 AND n.nspname = $2",
@@ -51,8 +39,6 @@ class PostgresqlSchemaTest : public crucible::testing::PgFixture {
                   {Value(name), Value(schema_)})
                 .empty();
   }
-
-  std::optional<Engine> engine_;
 };
 
 // Seconds since 1970-01-01 UTC of an aware timestamp (Howard Hinnant's days_from_civil).
@@ -282,4 +268,36 @@ TEST_F(PostgresqlSchemaTest, EveryGenericType_RoundTripsExactly) {
   EXPECT_EQ(conn.execute(select(t.c("money")).where(t.c("id") == 3)).scalar(),
             Value(Decimal{"1.5000000000"}));
   conn.rollback();
+}
+
+TEST_F(PostgresqlSchemaTest, LiteralBinds_RenderSqlThatReadsBackTheSameValues) {
+  // The SQL compiled for display, values inline, runs on the server and gives the values back.
+  const std::vector<Value> values = {
+      Value(Bytes{std::byte{0}, std::byte{0x5c}, std::byte{0x27}, std::byte{0xff}}),
+      Value(Date{2024, 2, 29}),
+      Value(Time{23, 59, 59, 5}),
+      Value(DateTime{Date{2024, 1, 2}, Time{3, 4, 5}}),
+      Value(Uuid::parse("123e4567-e89b-12d3-a456-426614174000")),
+      Value(Json{R"({"a": "it's"})"}),
+      Value("O'Brien \\n ✓"),
+      Value(true),
+      Value(false),
+      Value(Decimal{"-10.50"}),
+      Value(std::int64_t{-7}),
+  };
+  std::vector<Expr> columns;
+  for (const Value& v : values) columns.push_back(literal(v));
+  const std::string sql =
+      sql::compile(select(columns), engine().dialect(), {.literal_binds = true})->sql;
+  EXPECT_EQ(sql.find('$'), std::string::npos) << sql;
+  Connection conn = engine().connect();
+  EXPECT_EQ(conn.exec_driver_sql(sql).one().values(), values) << sql;
+  // An aware timestamp reads back as the same instant.
+  const DateTime aware{Date{2024, 1, 2}, Time{3, 4, 5}, -3 * 3600};
+  const Value got = conn.exec_driver_sql(
+                            sql::compile(select(literal(aware)), engine().dialect(),
+                                         {.literal_binds = true})
+                                ->sql)
+                        .scalar();
+  EXPECT_EQ(epoch_seconds(got.as<DateTime>()), epoch_seconds(aware));
 }

@@ -15,12 +15,11 @@ using namespace crucible;
 
 namespace {
 
-class PostgresqlUpsertTest : public crucible::testing::PgFixture {
+class PostgresqlUpsertTest : public crucible::testing::PgEngineFixture {
  protected:
   void SetUp() override {
-    PgFixture::SetUp();
+    PgEngineFixture::SetUp();
     if (HasFatalFailure()) return;
-    engine_.emplace(create_engine(url()));
     md_.create_all(*engine_);
     conn_.emplace(engine_->connect());
     conn_->execute(insert(items_).values(
@@ -29,9 +28,7 @@ class PostgresqlUpsertTest : public crucible::testing::PgFixture {
   }
   void TearDown() override {
     conn_.reset();
-    if (engine_) engine_->dispose();
-    engine_.reset();
-    PgFixture::TearDown();
+    PgEngineFixture::TearDown();
   }
 
   // The row with id 1 as (sku, name, qty, note).
@@ -57,7 +54,6 @@ class PostgresqlUpsertTest : public crucible::testing::PgFixture {
                Column{"qty", Integer{}, nullable(false)},
                Column{"note", Text{}},
                UniqueConstraint{{"sku"}, "uq_items_sku"}};
-  std::optional<Engine> engine_;
   std::optional<Connection> conn_;
 };
 

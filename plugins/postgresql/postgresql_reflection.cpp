@@ -155,8 +155,9 @@ PostgresqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
   constexpr std::string_view kColumns =
       "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
       "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-      "pg_catalog.col_description(a.attrelid, a.attnum) "
+      "pg_catalog.col_description(a.attrelid, a.attnum), t.typtype, t.typname, a.atttypid "
       "FROM pg_catalog.pg_attribute a "
+      "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
       "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped "
       "ORDER BY a.attnum";
@@ -174,6 +175,13 @@ PostgresqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
     const bool serial = column.default_ && column.default_->rfind("nextval(", 0) == 0;
     column.autoincrement = identity == "a" || identity == "d" || serial;
     column.comment = optional_text(row[6]);
+    if (text(row[7]) == "e") {  // an enum type: its name and labels (pg_enum)
+      column.enum_name = text(row[8]);
+      constexpr std::string_view kLabels = "SELECT enumlabel FROM pg_catalog.pg_enum "
+                                           "WHERE enumtypid = $1::oid ORDER BY enumsortorder";
+      for (const auto& label : query(conn, kLabels, {row[9]}))
+        column.enum_values.push_back(text(label.front()));
+    }
     columns.push_back(std::move(column));
   }
   return columns;

@@ -82,15 +82,6 @@ std::string bind_base(std::string_view text) {
   return out;
 }
 
-std::string quoted_string(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    if (c == '\'') out += '\'';
-    out += c;
-  }
-  return out + "'";
-}
-
 }  // namespace
 
 SQLCompiler::SQLCompiler(const Dialect& dialect, ParamStyle style, CompileOptions options)
@@ -195,6 +186,7 @@ void SQLCompiler::visit(const Element& e) {
   case ElementKind::kText: return visit_text(e);
   case ElementKind::kStar: return visit_star(e);
   case ElementKind::kExcluded: return visit_excluded(e);
+  case ElementKind::kNextValue: return visit_next_value(e);
   }
   throw ArgumentError("wanted an expression element, found an unknown element kind " +
                       std::to_string(static_cast<int>(e.kind)));
@@ -258,6 +250,10 @@ void SQLCompiler::visit_binary(const Element& e) {
   if (op == "ILIKE" || op == "NOT ILIKE") return visit_ilike(e, op == "NOT ILIKE");
   if (op == "IS DISTINCT FROM" || op == "IS NOT DISTINCT FROM")
     return visit_is_distinct_from(e, op == "IS NOT DISTINCT FROM");
+  binary_operator(e, op);
+}
+
+void SQLCompiler::binary_operator(const Element& e, std::string_view op) {
   const int against = binary_precedence(op);
   const auto operand = [&](const Element& child) {
     const bool group = needs_group(child, e, against);
@@ -273,7 +269,7 @@ void SQLCompiler::visit_binary(const Element& e) {
   }
   operand(*e.children[0]);
   out_ += ' ';
-  out_ += (op == "%" && style_ == ParamStyle::kFormat) ? std::string("%%") : op;
+  out_ += (op == "%" && style_ == ParamStyle::kFormat) ? std::string_view("%%") : op;
   out_ += ' ';
   operand(*e.children[1]);
 }
@@ -287,15 +283,7 @@ void SQLCompiler::visit_ilike(const Element& e, bool negate) {
 }
 
 void SQLCompiler::visit_is_distinct_from(const Element& e, bool negate) {
-  const auto operand = [&](const Element& child) {
-    const bool group = needs_group(child, e, 5);
-    if (group) out_ += '(';
-    visit(child);
-    if (group) out_ += ')';
-  };
-  operand(*e.children[0]);
-  out_ += negate ? " IS NOT DISTINCT FROM " : " IS DISTINCT FROM ";
-  operand(*e.children[1]);
+  binary_operator(e, negate ? "IS NOT DISTINCT FROM" : "IS DISTINCT FROM");
 }
 
 void SQLCompiler::visit_unary(const Element& e) {
@@ -523,12 +511,12 @@ void SQLCompiler::render_literal_value(const Value& value, const SqlType& type) 
     out_ += '\'';
     return;
   }
-  case ValueKind::kString: out_ += quoted_string(v.as<std::string>()); return;
-  case ValueKind::kJson: out_ += quoted_string(v.as<Json>().text); return;
+  case ValueKind::kString: out_ += string_literal(v.as<std::string>()); return;
+  case ValueKind::kJson: out_ += string_literal(v.as<Json>().text); return;
   case ValueKind::kDate:
   case ValueKind::kTime:
   case ValueKind::kDateTime:
-  case ValueKind::kUuid: out_ += quoted_string(v.to_string()); return;
+  case ValueKind::kUuid: out_ += string_literal(v.to_string()); return;
   }
 }
 

@@ -44,6 +44,25 @@ std::string noop_column(const InsertNode& insert) {
                 "': a table without columns has nothing to assign in ON DUPLICATE KEY UPDATE");
 }
 
+// A dialect without sequences ignores Sequence column defaults (SQLAlchemy: "the Sequence is
+// only emitted on backends that support it"): the columns they would fill are left out of the
+// INSERT, so the database numbers them as it would without a Sequence.
+void drop_sequence_defaults(const InsertNode& insert, detail::InsertShape& shape) {
+  for (const auto& [name, element] : insert.defaults) {
+    if (element->kind != ElementKind::kNextValue) continue;
+    const auto at = std::find(shape.columns.begin(), shape.columns.end(), name);
+    if (at == shape.columns.end()) continue;
+    const auto index = at - shape.columns.begin();
+    const bool from_default =
+        std::all_of(shape.rows.begin(), shape.rows.end(), [&](const std::vector<ElementPtr>& row) {
+          return row[static_cast<std::size_t>(index)] == element;
+        });
+    if (!from_default) continue;
+    shape.columns.erase(at);
+    for (std::vector<ElementPtr>& row : shape.rows) row.erase(row.begin() + index);
+  }
+}
+
 }  // namespace
 
 // ---- entry points ---------------------------------------------------------------------------
@@ -112,7 +131,8 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
     out_ += ' ';
     visit_insert_select(insert);
   } else {
-    const detail::InsertShape shape = detail::insert_shape(insert, params);
+    detail::InsertShape shape = detail::insert_shape(insert, params);
+    if (!dialect_.features().supports_sequences) drop_sequence_defaults(insert, shape);
     if (shape.columns.empty()) {
       out_ += " DEFAULT VALUES";
     } else {
@@ -261,14 +281,7 @@ void SQLCompiler::visit_upsert(const InsertNode& insert) {
   switch (style) {
   case UpsertStyle::kOnConflict:
     out_ += " ON CONFLICT";
-    if (!insert.conflict_columns.empty()) {
-      out_ += " (";
-      for (std::size_t i = 0; i < insert.conflict_columns.size(); ++i) {
-        if (i != 0) out_ += ", ";
-        out_ += quote(insert.conflict_columns[i]);
-      }
-      out_ += ')';
-    }
+    on_conflict_target(insert);
     if (insert.upsert == UpsertAction::kDoNothing) {
       out_ += " DO NOTHING";
       return;
@@ -281,6 +294,12 @@ void SQLCompiler::visit_upsert(const InsertNode& insert) {
     }
     return;
   case UpsertStyle::kOnDuplicateKey:
+    if (insert.conflict_where || !insert.conflict_constraint.empty())
+      not_supported(dialect_label(dialect_) +
+                    " upserts with ON DUPLICATE KEY UPDATE, which takes no conflict target: "
+                    "the upsert on '" +
+                    insert.table->name +
+                    "' cannot name a constraint or a partial index's predicate here");
     out_ += " ON DUPLICATE KEY UPDATE ";
     if (insert.upsert == UpsertAction::kDoNothing) {
       const std::string column = quote(noop_column(insert));
@@ -306,6 +325,43 @@ void SQLCompiler::visit_upsert(const InsertNode& insert) {
                 " has no upsert (no INSERT … ON CONFLICT, ON DUPLICATE KEY UPDATE or MERGE): "
                 "on_conflict_do_update()/on_conflict_do_nothing() on '" +
                 insert.table->name + "' cannot be compiled for it");
+}
+
+// " (k1, k2) [WHERE index predicate]" after ON CONFLICT (PostgreSQL's conflict_target, SQLite's
+// upsert-clause); the predicate names the table's columns unqualified.
+void SQLCompiler::on_conflict_target(const InsertNode& insert) {
+  if (!insert.conflict_constraint.empty())
+    not_supported(dialect_label(dialect_) +
+                  " cannot name an upsert's conflict target by "
+                  "constraint (ON CONFLICT ON CONSTRAINT \"" +
+                  insert.conflict_constraint +
+                  "\" is PostgreSQL's): name the unique index's columns instead, "
+                  "on_conflict_do_update({\"col\", …}, …) on '" +
+                  insert.table->name + "'");
+  if (insert.conflict_columns.empty()) return;
+  out_ += " (";
+  for (std::size_t i = 0; i < insert.conflict_columns.size(); ++i) {
+    if (i != 0) out_ += ", ";
+    out_ += quote(insert.conflict_columns[i]);
+  }
+  out_ += ')';
+  if (insert.conflict_where) {
+    out_ += " WHERE ";
+    state_->compound_order = true;  // columns of the index predicate are written unqualified
+    visit(*insert.conflict_where);
+    state_->compound_order = false;
+  }
+}
+
+// next_value(seq): NEXT VALUE FOR seq (SQL:2016 §6.13), where the dialect has sequences.
+void SQLCompiler::visit_next_value(const Element& e) {
+  const std::string name =
+      (e.value.is_null() ? std::string() : quote(e.value.to_string()) + ".") + quote(e.text);
+  if (!dialect_.features().supports_sequences)
+    not_supported(dialect_label(dialect_) + " has no sequences: next_value(" + name +
+                  ") cannot be compiled for it (a Sequence used as a column default is "
+                  "ignored there, and the column numbers itself)");
+  out_ += "NEXT VALUE FOR " + name;
 }
 
 // RETURNING a, b (PostgreSQL, SQLite 3.35+, MariaDB 10.5+ for INSERT/DELETE).

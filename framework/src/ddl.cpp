@@ -17,16 +17,6 @@ namespace crucible::sql {
 
 namespace {
 
-// 'text' with inner quotes doubled (SQL:2016 Part 2 §5.3 <character string literal>).
-std::string string_literal(std::string_view text) {
-  std::string out = "'";
-  for (char c : text) {
-    out += c;
-    if (c == '\'') out += '\'';
-  }
-  return out + "'";
-}
-
 // "CONSTRAINT name " for a named constraint, "" otherwise.
 std::string optional_name(const Dialect& dialect, const std::optional<std::string>& name) {
   return name && !name->empty() ? "CONSTRAINT " + dialect.quote_identifier(*name) + " " : "";
@@ -153,6 +143,40 @@ std::string DDLCompiler::create_index(const TableData& table, const Index& index
     out += (i ? ", " : "") + dialect_.quote_identifier(index.columns[i]);
   return out + ")";
 }
+
+// [schema.]name of a sequence, each part quoted as needed.
+namespace {
+std::string sequence_name(const Dialect& dialect, const Sequence& sequence) {
+  if (sequence.name.empty())
+    throw ArgumentError("wanted a sequence name for CREATE/DROP SEQUENCE, found \"\"");
+  std::string out;
+  if (sequence.schema) out = dialect.quote_identifier(*sequence.schema) + ".";
+  return out + dialect.quote_identifier(sequence.name);
+}
+}  // namespace
+
+std::string DDLCompiler::create_sequence(const Sequence& sequence) const {
+  std::string out = "CREATE SEQUENCE " + sequence_name(dialect_, sequence);
+  if (sequence.increment) out += " INCREMENT BY " + std::to_string(*sequence.increment);
+  if (sequence.start) out += " START WITH " + std::to_string(*sequence.start);
+  return out;
+}
+
+std::string DDLCompiler::drop_sequence(const Sequence& sequence) const {
+  return "DROP SEQUENCE " + sequence_name(dialect_, sequence);
+}
+
+bool DDLCompiler::creates_type(const SqlType& /*type*/) const { return false; }
+
+std::string DDLCompiler::create_type(const SqlType& type) const {
+  throw NotSupportedError(ErrorInfo{.driver_message = "the dialect '" +
+                                                      std::string(dialect_.name()) +
+                                                      "' creates no types apart from tables; "
+                                                      "wanted none for " +
+                                                      type.repr()});
+}
+
+std::string DDLCompiler::drop_type(const SqlType& type) const { return create_type(type); }
 
 std::vector<std::string> DDLCompiler::create_indexes(const TableData& table) const {
   std::vector<std::string> out;

@@ -143,6 +143,14 @@ bool Dialect::has_table(DbapiConnection&, std::string_view,
                         const std::optional<std::string>&) const {
   no_reflection(*this, "has_table");
 }
+bool Dialect::has_sequence(DbapiConnection&, std::string_view,
+                           const std::optional<std::string>&) const {
+  no_reflection(*this, "has_sequence");
+}
+bool Dialect::has_type(DbapiConnection&, std::string_view,
+                       const std::optional<std::string>&) const {
+  no_reflection(*this, "has_type");
+}
 std::vector<ReflectedColumn> Dialect::get_columns(DbapiConnection&, std::string_view,
                                                   const std::optional<std::string>&) const {
   no_reflection(*this, "get_columns");

@@ -121,6 +121,14 @@ ElementPtr and_where(const ElementPtr& have, const Expr& criterion, std::string_
   return have ? and_(Expr(have), criterion).node() : criterion.node();
 }
 
+// Checks target against the table and stores it in node. what names the call.
+void set_conflict_target(InsertNode& node, ConflictTarget target, std::string_view what) {
+  if (!target.index_elements().empty()) check_columns(*node.table, target.index_elements(), what);
+  node.conflict_columns = target.index_elements();
+  node.conflict_where = target.index_where() ? target.index_where()->node() : nullptr;
+  node.conflict_constraint = target.constraint_name();
+}
+
 // ---- cache keys -----------------------------------------------------------------------------
 // A DML statement's key is its layout (table, column names, how many rows and RETURNING
 // columns, the upsert's parts), written here, followed by every expression it holds in render
@@ -220,6 +228,26 @@ std::vector<std::pair<std::string, ElementPtr>> update_set(const UpdateNode& nod
 
 }  // namespace detail
 
+// ---- ConflictTarget -------------------------------------------------------------------------
+
+ConflictTarget::ConflictTarget(std::vector<std::string> index_elements,
+                               std::optional<Expr> index_where)
+    : index_elements_(std::move(index_elements)), index_where_(std::move(index_where)) {
+  if (index_where_ && !index_where_->node())
+    throw ArgumentError("ConflictTarget: the index_where predicate is an empty Expr");
+  if (index_where_ && index_elements_.empty())
+    throw ArgumentError("ConflictTarget: an index_where predicate needs the index's columns "
+                        "(index_elements) too; got none");
+}
+
+ConflictTarget ConflictTarget::constraint(std::string name) {
+  if (name.empty())
+    throw ArgumentError("ConflictTarget::constraint() wants a constraint name; got \"\"");
+  ConflictTarget target;
+  target.constraint_ = std::move(name);
+  return target;
+}
+
 // ---- Insert ---------------------------------------------------------------------------------
 
 Insert::Insert(const FromClause& table) {
@@ -227,6 +255,11 @@ Insert::Insert(const FromClause& table) {
   node->table = dml_target(table, "insert");
   if (node->table->table)
     for (const ColumnData& c : node->table->table->columns) {
+      if (c.sequence && !c.default_) {  // a Sequence default: nextval, where there are sequences
+        ElementPtr next = next_value(*c.sequence).node();
+        node->defaults.emplace_back(c.name, std::move(next));
+        continue;
+      }
       if (!c.default_) continue;
       auto bind = std::make_shared<Element>();
       bind->kind = ElementKind::kBind;
@@ -313,19 +346,18 @@ Insert Insert::returning(std::vector<Expr> columns) const {
   return Insert(std::move(node));
 }
 
-Insert Insert::on_conflict_do_update(std::vector<std::string> index_columns, const Assignments& set,
+Insert Insert::on_conflict_do_update(ConflictTarget target, const Assignments& set,
                                      std::optional<Expr> where) const {
   const std::string what = call_name("insert", *node_->table, "on_conflict_do_update");
-  if (index_columns.empty())
+  if (target.empty())
     throw ArgumentError(what + " needs the columns of the unique index or primary key whose "
-                               "conflict it handles; got none");
+                               "conflict it handles, or a constraint's name; got neither");
   if (set.empty())
     throw ArgumentError(what + " needs at least one column to set; got none (use "
                                "on_conflict_do_nothing() to leave the row alone)");
-  check_columns(*node_->table, index_columns, what);
   auto node = std::make_shared<InsertNode>(*node_);
+  set_conflict_target(*node, std::move(target), what);
   node->upsert = UpsertAction::kDoUpdate;
-  node->conflict_columns = std::move(index_columns);
   node->upsert_set = coerce_assignments(*node->table, set, what);
   node->upsert_where = nullptr;
   if (where) {
@@ -335,12 +367,11 @@ Insert Insert::on_conflict_do_update(std::vector<std::string> index_columns, con
   return Insert(std::move(node));
 }
 
-Insert Insert::on_conflict_do_nothing(std::vector<std::string> index_columns) const {
-  check_columns(*node_->table, index_columns,
-                call_name("insert", *node_->table, "on_conflict_do_nothing"));
+Insert Insert::on_conflict_do_nothing(ConflictTarget target) const {
   auto node = std::make_shared<InsertNode>(*node_);
+  set_conflict_target(*node, std::move(target),
+                      call_name("insert", *node_->table, "on_conflict_do_nothing"));
   node->upsert = UpsertAction::kDoNothing;
-  node->conflict_columns = std::move(index_columns);
   node->upsert_set.clear();
   node->upsert_where = nullptr;
   return Insert(std::move(node));
@@ -371,6 +402,9 @@ bool Insert::gather(CacheKey& key, const Params* params) const {
   key_count(k, 'U', static_cast<std::size_t>(n.upsert));
   if (n.upsert != UpsertAction::kNone) {
     key_names(k, n.conflict_columns);
+    key_name(k, n.conflict_constraint);
+    k += n.conflict_where ? 'i' : '-';
+    if (n.conflict_where) elements.push_back(n.conflict_where);
     k += 's';
     for (const auto& [name, e] : n.upsert_set) {
       key_name(k, name);

@@ -104,4 +104,14 @@ std::unordered_set<std::string> IdentifierPreparer::standard_reserved_words() {
   return std::unordered_set<std::string>(std::begin(kWords), std::end(kWords));
 }
 
+std::string string_literal(std::string_view text) {
+  std::string out = "'";
+  out.reserve(text.size() + 2);
+  for (char c : text) {
+    out += c;
+    if (c == '\'') out += '\'';
+  }
+  return out + "'";
+}
+
 }  // namespace crucible::sql

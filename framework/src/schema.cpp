@@ -110,6 +110,12 @@ void Table::add(TableData& t, const Column& c) {
   if (t.find(c.data().name) != nullptr)
     throw ArgumentError("table " + t.fullname() + " defines the column '" + c.data().name +
                         "' twice; wanted unique column names");
+  if (c.data().sequence && c.data().default_)
+    throw ArgumentError("column " + t.fullname() + "." + c.data().name +
+                        " is given both a Sequence and a default_() value; wanted one default");
+  if (c.data().sequence && c.data().sequence->name.empty())
+    throw ArgumentError("column " + t.fullname() + "." + c.data().name +
+                        " is given a Sequence without a name; wanted Sequence{\"name\"}");
   t.columns.push_back(c.data());
 }
 
@@ -213,34 +219,121 @@ void Table::finish(MetaData& metadata, std::shared_ptr<TableData> data) {
 
 const TableData& Table::data() const noexcept { return *node()->table; }
 
+// ---- sequences ----------------------------------------------------------------------------------
+
+Expr next_value(const Sequence& sequence) {
+  if (sequence.name.empty())
+    throw ArgumentError("next_value() wants a named Sequence; found a Sequence without a name");
+  auto e = std::make_shared<Element>();
+  e->kind = ElementKind::kNextValue;
+  e->type = BigInteger{};
+  e->text = sequence.name;
+  if (sequence.schema) e->value = Value(*sequence.schema);
+  return Expr(std::move(e));
+}
+
 // ---- create and drop --------------------------------------------------------------------------
+// The order is SQLAlchemy's SchemaGenerator/SchemaDropper: types (its Enum's before_create
+// event) and sequences before the tables that use them, and after them on the way down.
 
 namespace {
 
+// The types of tables' columns that ddl creates apart from tables, once each by name, in
+// order of first use.
+std::vector<SqlType> own_types(const DDLCompiler& ddl,
+                               const std::vector<const TableData*>& tables) {
+  std::vector<SqlType> out;
+  for (const TableData* table : tables)
+    for (const ColumnData& c : table->columns) {
+      if (!ddl.creates_type(c.type)) continue;
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const SqlType& t) {
+        return t.enum_name() == c.type.enum_name();
+      });
+      if (!seen) out.push_back(c.type);
+    }
+  return out;
+}
+
+// The standalone sequences, then the tables' column sequences, once each by fullname; none
+// where the dialect has no sequences.
+std::vector<Sequence> all_sequences(const Dialect& dialect, const std::vector<Sequence>& standalone,
+                                    const std::vector<const TableData*>& tables) {
+  std::vector<Sequence> out;
+  if (!dialect.features().supports_sequences) return out;
+  const auto add = [&](const Sequence& s) {
+    const bool seen = std::any_of(out.begin(), out.end(),
+                                  [&](const Sequence& o) { return o.fullname() == s.fullname(); });
+    if (!seen) out.push_back(s);
+  };
+  for (const Sequence& s : standalone) add(s);
+  for (const TableData* table : tables)
+    for (const ColumnData& c : table->columns)
+      if (c.sequence) add(*c.sequence);
+  return out;
+}
+
+// CREATE TYPE / CREATE SEQUENCE for what conn lacks (or for all without checkfirst).
+void create_types_and_sequences(Connection& conn, const DDLCompiler& ddl,
+                                const std::vector<SqlType>& types,
+                                const std::vector<Sequence>& sequences, bool checkfirst) {
+  const Dialect& dialect = conn.dialect();
+  for (const SqlType& type : types)
+    if (!checkfirst || !dialect.has_type(conn.dbapi_connection(), type.enum_name(), std::nullopt))
+      conn.exec_driver_sql(ddl.create_type(type));
+  for (const Sequence& s : sequences)
+    if (!checkfirst || !dialect.has_sequence(conn.dbapi_connection(), s.name, s.schema))
+      conn.exec_driver_sql(ddl.create_sequence(s));
+}
+
+// DROP SEQUENCE / DROP TYPE for what conn has (or for all without checkfirst).
+void drop_sequences_and_types(Connection& conn, const DDLCompiler& ddl,
+                              const std::vector<Sequence>& sequences,
+                              const std::vector<SqlType>& types, bool checkfirst) {
+  const Dialect& dialect = conn.dialect();
+  for (const Sequence& s : sequences)
+    if (!checkfirst || dialect.has_sequence(conn.dbapi_connection(), s.name, s.schema))
+      conn.exec_driver_sql(ddl.drop_sequence(s));
+  for (const SqlType& type : types)
+    if (!checkfirst || dialect.has_type(conn.dbapi_connection(), type.enum_name(), std::nullopt))
+      conn.exec_driver_sql(ddl.drop_type(type));
+}
+
 // CREATE TABLE and its CREATE INDEXes on conn, unless checkfirst finds the table there.
-void create_one(Connection& conn, const TableData& table, bool checkfirst) {
+void create_one(Connection& conn, const DDLCompiler& ddl, const TableData& table, bool checkfirst) {
   const Dialect& dialect = conn.dialect();
   if (checkfirst && dialect.has_table(conn.dbapi_connection(), table.name, table.schema)) return;
-  const std::unique_ptr<DDLCompiler> ddl = dialect.ddl_compiler();
-  conn.exec_driver_sql(ddl->create_table(table));
-  for (const std::string& sql : ddl->create_indexes(table)) conn.exec_driver_sql(sql);
+  conn.exec_driver_sql(ddl.create_table(table));
+  for (const std::string& sql : ddl.create_indexes(table)) conn.exec_driver_sql(sql);
 }
 
 // DROP TABLE on conn, unless checkfirst finds no such table.
-void drop_one(Connection& conn, const TableData& table, bool checkfirst) {
+void drop_one(Connection& conn, const DDLCompiler& ddl, const TableData& table, bool checkfirst) {
   const Dialect& dialect = conn.dialect();
   if (checkfirst && !dialect.has_table(conn.dbapi_connection(), table.name, table.schema)) return;
-  conn.exec_driver_sql(dialect.ddl_compiler()->drop_table(table));
+  conn.exec_driver_sql(ddl.drop_table(table));
 }
 
 }  // namespace
 
 void Table::create(const Engine& engine, bool checkfirst) const {
-  engine.begin([&](Connection& conn) { create_one(conn, data(), checkfirst); });
+  engine.begin([&](Connection& conn) {
+    const std::unique_ptr<DDLCompiler> ddl = conn.dialect().ddl_compiler();
+    const std::vector<const TableData*> tables{&data()};
+    // A type may be shared with tables created before: it is always checked for.
+    create_types_and_sequences(conn, *ddl, own_types(*ddl, tables), {}, true);
+    create_types_and_sequences(conn, *ddl, {}, all_sequences(conn.dialect(), {}, tables),
+                               checkfirst);
+    create_one(conn, *ddl, data(), checkfirst);
+  });
 }
 
 void Table::drop(const Engine& engine, bool checkfirst) const {
-  engine.begin([&](Connection& conn) { drop_one(conn, data(), checkfirst); });
+  engine.begin([&](Connection& conn) {
+    const std::unique_ptr<DDLCompiler> ddl = conn.dialect().ddl_compiler();
+    drop_one(conn, *ddl, data(), checkfirst);
+    drop_sequences_and_types(conn, *ddl, all_sequences(conn.dialect(), {}, {&data()}), {},
+                             checkfirst);
+  });
 }
 
 // ---- MetaData ---------------------------------------------------------------------------------
@@ -252,7 +345,22 @@ struct MetaData::Impl {
   };
   std::vector<Entry> tables;                              ///< in definition order
   std::map<std::string, std::size_t, std::less<>> index;  ///< fullname -> position in tables
+  std::vector<Sequence> sequences;                        ///< standalone, in the order added
 };
+
+void MetaData::add_sequence(Sequence sequence) {
+  if (sequence.name.empty())
+    throw ArgumentError("MetaData::add_sequence() wants a named Sequence; found one without a "
+                        "name");
+  for (Sequence& s : impl_->sequences)
+    if (s.fullname() == sequence.fullname()) {
+      s = std::move(sequence);
+      return;
+    }
+  impl_->sequences.push_back(std::move(sequence));
+}
+
+const std::vector<Sequence>& MetaData::sequences() const noexcept { return impl_->sequences; }
 
 MetaData::MetaData() : impl_(std::make_unique<Impl>()) {}
 MetaData::~MetaData() = default;
@@ -344,16 +452,25 @@ std::vector<Table> MetaData::sorted_tables() const {
 
 void MetaData::create_all(const Engine& engine, bool checkfirst) const {
   const std::vector<Table> tables = sorted_tables();
+  std::vector<const TableData*> data;
+  for (const Table& t : tables) data.push_back(&t.data());
   engine.begin([&](Connection& conn) {
-    for (const Table& t : tables) create_one(conn, t.data(), checkfirst);
+    const std::unique_ptr<DDLCompiler> ddl = conn.dialect().ddl_compiler();
+    create_types_and_sequences(conn, *ddl, own_types(*ddl, data),
+                               all_sequences(conn.dialect(), impl_->sequences, data), checkfirst);
+    for (const TableData* t : data) create_one(conn, *ddl, *t, checkfirst);
   });
 }
 
 void MetaData::drop_all(const Engine& engine, bool checkfirst) const {
   const std::vector<Table> tables = sorted_tables();
+  std::vector<const TableData*> data;
+  for (const Table& t : tables) data.push_back(&t.data());
   engine.begin([&](Connection& conn) {
-    for (auto it = tables.rbegin(); it != tables.rend(); ++it)
-      drop_one(conn, it->data(), checkfirst);
+    const std::unique_ptr<DDLCompiler> ddl = conn.dialect().ddl_compiler();
+    for (auto it = data.rbegin(); it != data.rend(); ++it) drop_one(conn, *ddl, **it, checkfirst);
+    drop_sequences_and_types(conn, *ddl, all_sequences(conn.dialect(), impl_->sequences, data),
+                             own_types(*ddl, data), checkfirst);
   });
 }
 

@@ -32,7 +32,8 @@ Table reflect_into(Connection& conn, std::string_view name,
   for (const ReflectedColumn& rc : dialect.get_columns(dbapi, name, schema)) {
     ColumnData column;
     column.name = rc.name;
-    column.type = dialect.reflect_type(rc.type);
+    column.type = rc.enum_name.empty() ? dialect.reflect_type(rc.type)
+                                       : SqlType(Enum(rc.enum_values, rc.enum_name));
     column.nullable = rc.nullable;
     column.server_default = rc.default_;
     if (rc.autoincrement) column.autoincrement = true;

@@ -154,6 +154,12 @@ class Gatherer {
       if ((e.flags & kFromParams) == 0) bind_value(e);
       break;
     case ElementKind::kLiteral: bind_value(e); break;
+    case ElementKind::kNextValue:  // the sequence's schema is structure, not a bound value
+      if (e.value.is_null())
+        k_ += '~';
+      else
+        name(e.value.to_string());
+      break;
     case ElementKind::kColumn:
     case ElementKind::kStar:
       if (e.from) {

@@ -19,6 +19,7 @@
 // the search_path.
 //
 // Immutable and thread-safe, as every Dialect.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@
 
 #include "crucible/dialect.hpp"
 #include "crucible/sql/compiler.hpp"
+#include "postgresql_types.hpp"
 
 namespace crucible::postgresql {
 
@@ -38,6 +40,15 @@ class PostgresqlDialect final : public Dialect {
   const DialectFeatures& features() const noexcept override { return features_; }
   /// The preparer with PostgreSQL's reserved words.
   const sql::IdentifierPreparer& identifier_preparer() const override { return preparer_; }
+
+  // SQL language (SQLAlchemy's PGCompiler, PGDDLCompiler, PGTypeCompiler): the statement
+  // compiler (postgresql_compiler.hpp), the DDL compiler with identity columns and native enum
+  // types (postgresql_ddl.hpp) and PostgreSQL's type names (postgresql_types.hpp). Values need
+  // no processing beyond the framework's: the libpq driver reads every type as its kind.
+  std::unique_ptr<sql::SQLCompiler> statement_compiler(ParamStyle style,
+                                                       sql::CompileOptions options) const override;
+  std::unique_ptr<sql::DDLCompiler> ddl_compiler() const override;
+  const sql::TypeCompiler& type_compiler() const override { return type_compiler_; }
 
   /// Splits script as psql does (src/fe_utils/psqlscan.l): ';' ends a statement outside
   /// '…' strings, E'…' strings with backslash escapes, "…" identifiers, $$…$$ and $tag$…$tag$
@@ -72,6 +83,13 @@ class PostgresqlDialect final : public Dialect {
                                           const std::optional<std::string>& schema) const override;
   bool has_table(DbapiConnection& conn, std::string_view table,
                  const std::optional<std::string>& schema) const override;
+  /// A sequence (pg_class relkind 'S') of that name in schema, or in current_schema().
+  bool has_sequence(DbapiConnection& conn, std::string_view sequence,
+                    const std::optional<std::string>& schema) const override;
+  /// A type of that name (pg_type) in schema, or in current_schema(), where an unqualified
+  /// CREATE TYPE makes it.
+  bool has_type(DbapiConnection& conn, std::string_view type,
+                const std::optional<std::string>& schema) const override;
   std::vector<ReflectedColumn> get_columns(DbapiConnection& conn, std::string_view table,
                                            const std::optional<std::string>& schema) const override;
   ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,
@@ -88,6 +106,7 @@ class PostgresqlDialect final : public Dialect {
  private:
   DialectFeatures features_;
   sql::IdentifierPreparer preparer_;
+  PostgresqlTypeCompiler type_compiler_{preparer_};
 };
 
 }  // namespace crucible::postgresql

@@ -94,6 +94,12 @@ std::vector<std::string> relation_names(DbapiConnection& conn, std::string_view 
   return names;
 }
 
+// Whether sql, given the name ($1) and the schema ($2, NULL for current_schema()), finds a row.
+bool catalog_has(DbapiConnection& conn, std::string_view sql, std::string_view name,
+                 const std::optional<std::string>& schema) {
+  return !query(conn, sql, {Value(std::string(name)), schema_param(schema)}).empty();
+}
+
 // pg_constraint's confupdtype / confdeltype letter as SQL; nullopt for the default NO ACTION.
 std::optional<std::string> referential_action(const std::string& code) {
   if (code == "r") return "RESTRICT";
@@ -122,6 +128,25 @@ bool PostgresqlDialect::has_table(DbapiConnection& conn, std::string_view table,
   return relation_oid(conn, table, schema).has_value();
 }
 
+bool PostgresqlDialect::has_sequence(DbapiConnection& conn, std::string_view sequence,
+                                     const std::optional<std::string>& schema) const {
+  return catalog_has(conn,
+                     "SELECT 1 FROM pg_catalog.pg_class c "
+                     "JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+                     "WHERE c.relname = $1 AND n.nspname = COALESCE($2, current_schema()) "
+                     "AND c.relkind = 'S'",
+                     sequence, schema);
+}
+
+bool PostgresqlDialect::has_type(DbapiConnection& conn, std::string_view type,
+                                 const std::optional<std::string>& schema) const {
+  return catalog_has(conn,
+                     "SELECT 1 FROM pg_catalog.pg_type t "
+                     "JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace "
+                     "WHERE t.typname = $1 AND n.nspname = COALESCE($2, current_schema())",
+                     type, schema);
+}
+
 std::vector<ReflectedColumn>
 PostgresqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
                                const std::optional<std::string>& schema) const {
@@ -130,8 +155,9 @@ PostgresqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
   constexpr std::string_view kColumns =
       "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), a.attnotnull, "
       "pg_catalog.pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, "
-      "pg_catalog.col_description(a.attrelid, a.attnum) "
+      "pg_catalog.col_description(a.attrelid, a.attnum), t.typtype, t.typname, a.atttypid "
       "FROM pg_catalog.pg_attribute a "
+      "JOIN pg_catalog.pg_type t ON t.oid = a.atttypid "
       "LEFT JOIN pg_catalog.pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
       "WHERE a.attrelid = $1::oid AND a.attnum > 0 AND NOT a.attisdropped "
       "ORDER BY a.attnum";
@@ -149,6 +175,13 @@ PostgresqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
     const bool serial = column.default_ && column.default_->rfind("nextval(", 0) == 0;
     column.autoincrement = identity == "a" || identity == "d" || serial;
     column.comment = optional_text(row[6]);
+    if (text(row[7]) == "e") {  // an enum type: its name and labels (pg_enum)
+      column.enum_name = text(row[8]);
+      constexpr std::string_view kLabels = "SELECT enumlabel FROM pg_catalog.pg_enum "
+                                           "WHERE enumtypid = $1::oid ORDER BY enumsortorder";
+      for (const auto& label : query(conn, kLabels, {row[9]}))
+        column.enum_values.push_back(text(label.front()));
+    }
     columns.push_back(std::move(column));
   }
   return columns;

@@ -20,6 +20,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/dialect.hpp"
+#include "crucible/engine.hpp"
 #include "crucible/errors.hpp"
 #include "crucible/registry.hpp"
 #include "crucible/url.hpp"
@@ -138,6 +139,24 @@ class PgFixture : public ::testing::Test {
   registry::DialectPtr dialect_;
   std::unique_ptr<DbapiConnection> admin_;  // autocommit, outside the test's schema
   std::unique_ptr<DbapiConnection> conn_;
+};
+
+/// PgFixture with an Engine on url() (the test's schema), disposed of before the schema goes.
+class PgEngineFixture : public PgFixture {
+ protected:
+  void SetUp() override {
+    PgFixture::SetUp();
+    if (HasFatalFailure()) return;
+    engine_.emplace(create_engine(url()));
+  }
+  void TearDown() override {
+    if (engine_) engine_->dispose();
+    engine_.reset();
+    PgFixture::TearDown();
+  }
+  Engine& engine() { return *engine_; }
+
+  std::optional<Engine> engine_;
 };
 
 }  // namespace crucible::testing

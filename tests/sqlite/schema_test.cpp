@@ -283,3 +283,23 @@ TEST_F(ChinookSchemaTest, ReflectedTablesAreQueriedWithTheExpressionLanguage) {
   EXPECT_EQ(first[0], Value(DateTime::parse("2021-01-01 00:00:00")));
   EXPECT_EQ(first[1], Value(Decimal{"1.98"}));
 }
+
+TEST_F(SchemaTest, SequencesAreIgnoredWhereTheDialectHasNone) {
+  // SQLite has no sequences: create_all and drop_all skip them, and a Sequence column default
+  // leaves the key to SQLite's rowid numbering (as SQLAlchemy does).
+  MetaData md;
+  md.add_sequence(Sequence{"standalone_seq"});
+  Table tickets{"tickets", md, Column{"id", Integer{}, Sequence{"tickets_id_seq"}, primary_key},
+                Column{"title", String{40}}};
+  md.create_all(engine_);
+  Connection conn = engine_.connect();
+  EXPECT_EQ(
+      conn.execute(insert(tickets).values({{"title", "a"}}).returning({tickets.c("id")})).scalar(),
+      Value(1));
+  conn.execute(insert(tickets).values({{"title", "b"}}));
+  EXPECT_EQ(conn.execute(select(func::max(tickets.c("id")))).scalar(), Value(2));
+  conn.commit();
+  conn.close();
+  md.drop_all(engine_);
+  EXPECT_TRUE(created_tables(engine_).empty());
+}

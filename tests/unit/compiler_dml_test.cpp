@@ -538,6 +538,91 @@ TEST_F(CompilerDmlTest, Upsert_UnknownColumnsAreRefusedWhenBuilt) {
   EXPECT_THROW((void)excluded(users_, "nmae"), ArgumentError);
 }
 
+TEST_F(CompilerDmlTest, Upsert_PartialIndexTargetOnSqlite) {
+  const auto stmt = insert(users_)
+                        .values({{"id", 1}, {"name", "Al"}})
+                        .on_conflict_do_update(ConflictTarget({"name"}, users_.c("email") != ""),
+                                               {{"id", excluded(users_, "id")}});
+  EXPECT_EQ(sqlite(stmt).sql, "INSERT INTO users (id, name) VALUES (?, ?) ON CONFLICT (name) "
+                              "WHERE email != ? DO UPDATE SET id = excluded.id");
+  EXPECT_EQ(sqlite(stmt).values, "[1, 'Al', '']");
+}
+
+TEST_F(CompilerDmlTest, Upsert_ConstraintTargetIsRefusedWhereThereIsNoOnConstraint) {
+  const auto row = insert(users_).values({{"id", 1}, {"name", "Al"}});
+  for (const auto& stmt : {row.on_conflict_do_nothing(ConflictTarget::constraint("uq_name")),
+                           row.on_conflict_do_update(ConflictTarget::constraint("uq_name"),
+                                                     {{"name", excluded(users_, "name")}})}) {
+    try {
+      sqlite(stmt);
+      FAIL() << "expected NotSupportedError";
+    } catch (const NotSupportedError& e) {
+      EXPECT_NE(std::string(e.what()).find("'sqlite' cannot name an upsert's conflict target by "
+                                           "constraint"),
+                std::string::npos)
+          << e.what();
+    }
+    EXPECT_THROW(dupkey(stmt), NotSupportedError);
+  }
+}
+
+TEST_F(CompilerDmlTest, Upsert_MalformedTargetsAreRefusedWhenBuilt) {
+  EXPECT_THROW((void)ConflictTarget::constraint(""), ArgumentError);
+  EXPECT_THROW((void)ConflictTarget({}, users_.c("id") > 1), ArgumentError);
+  EXPECT_THROW((void)ConflictTarget({"id"}, Expr()), ArgumentError);
+  EXPECT_THROW(
+      (void)insert(users_)
+          .values({{"id", 1}})
+          .on_conflict_do_update(ConflictTarget({"nmae"}, users_.c("id") > 1), {{"name", "x"}}),
+      ArgumentError);
+}
+
+// ---- sequences ------------------------------------------------------------------------------
+
+// A dialect with sequences and the standard NEXT VALUE FOR.
+class SequenceDialect : public DollarDialect {
+ public:
+  SequenceDialect() { features_.supports_sequences = true; }
+  std::string_view name() const noexcept override { return "seqtest"; }
+  const DialectFeatures& features() const noexcept override { return features_; }
+
+ private:
+  DialectFeatures features_{DollarDialect().features()};
+};
+
+TEST_F(CompilerDmlTest, NextValue_StandardWhereThereAreSequencesRefusedElsewhere) {
+  const SequenceDialect seq;
+  const auto stmt = select(next_value(Sequence{.name = "Ids", .schema = "app"}).label("n"));
+  EXPECT_EQ(compile(stmt, seq, ParamStyle::kNumericDollar).sql,
+            "SELECT NEXT VALUE FOR app.\"Ids\" AS n");
+  try {
+    sqlite(stmt);
+    FAIL() << "expected NotSupportedError";
+  } catch (const NotSupportedError& e) {
+    EXPECT_NE(std::string(e.what()).find("'sqlite' has no sequences"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW((void)next_value(Sequence{}), ArgumentError);
+}
+
+TEST_F(CompilerDmlTest, SequenceDefault_UsedWhereThereAreSequencesLeftOutElsewhere) {
+  MetaData md;
+  Table t{"t", md, Column{"id", BigInteger{}, Sequence{"t_id"}, primary_key},
+          Column{"n", Integer{}}};
+  const SequenceDialect seq;
+  const Params n{{"n", 1}};
+  EXPECT_EQ(compile(insert(t), seq, ParamStyle::kNumericDollar, &n).sql,
+            "INSERT INTO t (n, id) VALUES ($1, NEXT VALUE FOR t_id)");
+  EXPECT_EQ(sqlite(insert(t), &n).sql, "INSERT INTO t (n) VALUES (?)");
+  EXPECT_EQ(sqlite(insert(t).values_rows({{{"n", 1}}, {{"n", 2}}})).sql,
+            "INSERT INTO t (n) VALUES (?), (?)");
+  // A value given for the column is bound on both.
+  const Params both{{"id", 5}, {"n", 1}};
+  EXPECT_EQ(sqlite(insert(t), &both).sql, "INSERT INTO t (id, n) VALUES (?, ?)");
+  EXPECT_THROW((Table{"u", md, Column{"id", Integer{}, Sequence{"u_id"}, default_(1)}}),
+               ArgumentError);
+}
+
 // ---- cache keys -----------------------------------------------------------------------------
 
 TEST_F(CompilerDmlTest, CacheKey_EqualForTheSameShapeWithOtherValues) {

@@ -573,3 +573,33 @@ TEST(DdlTest, SqliteProcessorsStoreBooleansDatesUuidsAndJsonAsSqliteHoldsThem) {
   EXPECT_TRUE(d.needs_result_processing(Boolean{}));
   EXPECT_TRUE(d.needs_result_processing(types::Uuid{}));
 }
+
+TEST(DdlSequence, StandardCreateAndDropSequence) {
+  const auto ddl = kStandard.ddl_compiler();
+  EXPECT_EQ(ddl->create_sequence(Sequence{"ids"}), "CREATE SEQUENCE ids");
+  EXPECT_EQ(
+      ddl->create_sequence(Sequence{.name = "Ids", .start = 5, .increment = -1, .schema = "app"}),
+      "CREATE SEQUENCE app.\"Ids\" INCREMENT BY -1 START WITH 5");
+  EXPECT_EQ(ddl->drop_sequence(Sequence{"ids"}), "DROP SEQUENCE ids");
+  EXPECT_THROW((void)ddl->create_sequence(Sequence{}), ArgumentError);
+}
+
+TEST(DdlSequence, StandardDialectCreatesNoTypesApartFromTables) {
+  const auto ddl = kStandard.ddl_compiler();
+  const Enum named({"a", "b"}, "ab");
+  EXPECT_FALSE(ddl->creates_type(named));
+  EXPECT_THROW((void)ddl->create_type(named), NotSupportedError);
+  EXPECT_THROW((void)ddl->drop_type(named), NotSupportedError);
+  EXPECT_FALSE(sqlite_dialect().ddl_compiler()->creates_type(named));
+}
+
+TEST(DdlSequence, MetaDataKeepsOneStandaloneSequencePerName) {
+  MetaData md;
+  md.add_sequence(Sequence{"a"});
+  md.add_sequence(Sequence{.name = "a", .start = 10});
+  md.add_sequence(Sequence{.name = "a", .schema = "s"});
+  ASSERT_EQ(md.sequences().size(), 2u);
+  EXPECT_EQ(md.sequences()[0].start, 10);
+  EXPECT_EQ(md.sequences()[1].fullname(), "s.a");
+  EXPECT_THROW(md.add_sequence(Sequence{}), ArgumentError);
+}

@@ -184,6 +184,14 @@ class Dialect {
                                                   const std::optional<std::string>& schema) const;
   virtual bool has_table(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const;
+  /// Whether the sequence exists (SQLAlchemy's Dialect.has_sequence), for create_all's and
+  /// drop_all's checkfirst on dialects with sequences.
+  virtual bool has_sequence(DbapiConnection& conn, std::string_view sequence,
+                            const std::optional<std::string>& schema) const;
+  /// Whether the named type exists (SQLAlchemy's PGDialect.has_type), for create_all's and
+  /// drop_all's checkfirst on types the DDL compiler creates apart from tables.
+  virtual bool has_type(DbapiConnection& conn, std::string_view type,
+                        const std::optional<std::string>& schema) const;
   virtual std::vector<ReflectedColumn> get_columns(DbapiConnection& conn, std::string_view table,
                                                    const std::optional<std::string>& schema) const;
   virtual ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,

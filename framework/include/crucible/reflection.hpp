@@ -17,6 +17,11 @@ struct ReflectedColumn {
   std::optional<std::string> default_;  ///< the server default's SQL text, or nullopt
   bool autoincrement{false};            ///< an integer primary key the database numbers itself
   std::optional<std::string> comment;
+  /// A column of a named enumerated type (PostgreSQL's CREATE TYPE … AS ENUM): the type's name,
+  /// unquoted, and its labels in order; empty for other columns. Table reflection makes the
+  /// column an Enum(enum_values, enum_name).
+  std::string enum_name;
+  std::vector<std::string> enum_values;
   friend bool operator==(const ReflectedColumn&, const ReflectedColumn&) = default;
 };
 

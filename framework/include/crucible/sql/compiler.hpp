@@ -49,6 +49,11 @@ class IdentifierPreparer {
   char quote_;
 };
 
+/// text as a SQL character string literal: in single quotes, inner quotes doubled (SQL:2016
+/// Part 2 §5.3 <character string literal>). For DDL and display-only literals; values that a
+/// statement executes with travel as bound parameters.
+std::string string_literal(std::string_view text);
+
 /// Generic types to DDL names (SQLAlchemy's GenericTypeCompiler). Standard names by default:
 /// INTEGER, SMALLINT, BIGINT, REAL, DOUBLE PRECISION, NUMERIC(p, s), VARCHAR(n), TEXT, BOOLEAN,
 /// DATE, TIME, TIMESTAMP [WITH TIME ZONE], BLOB, CHAR(32) for Uuid, JSON, VARCHAR(n) for Enum.
@@ -102,6 +107,10 @@ class SQLCompiler {
   virtual void visit_text(const Element& e);
   virtual void visit_star(const Element& e);
   virtual void visit_excluded(const Element& e);
+  /// next_value(seq): the standard NEXT VALUE FOR [schema.]name (SQL:2016 §6.13) where the
+  /// dialect has sequences; throws NotSupportedError naming the dialect and the sequence where
+  /// it has none. Dialects with their own spelling (PostgreSQL's nextval('name')) override.
+  virtual void visit_next_value(const Element& e);
   /// ILIKE: default lower(a) LIKE lower(b); dialects with ILIKE override.
   virtual void visit_ilike(const Element& e, bool negate);
   /// IS [NOT] DISTINCT FROM: the standard form by default.
@@ -129,6 +138,11 @@ class SQLCompiler {
   /// The ON CONFLICT / ON DUPLICATE KEY / MERGE part, by the dialect's upsert_style; throws
   /// NotSupportedError naming the dialect for UpsertStyle::kNone.
   virtual void visit_upsert(const InsertNode& insert);
+  /// The conflict target after ON CONFLICT (UpsertStyle::kOnConflict): " (cols…) [WHERE
+  /// index_where]", or nothing for a do-nothing without columns. A target named by constraint
+  /// (ConflictTarget::constraint) throws NotSupportedError here: ON CONFLICT ON CONSTRAINT is
+  /// PostgreSQL's, whose compiler overrides this.
+  virtual void on_conflict_target(const InsertNode& insert);
   /// RETURNING cols; throws NotSupportedError when the dialect has none.
   virtual void returning_clause(const std::vector<ElementPtr>& columns);
 
@@ -148,6 +162,10 @@ class SQLCompiler {
   /// Writes one placeholder for a bind node (taking its value from key's index or from params
   /// by name) in the paramstyle.
   void emit_bind(const Element& bind);
+  /// Writes the binary element e as "left op right", each operand in parentheses where the
+  /// standard precedence rules (SQLAlchemy's operators._PRECEDENCE) need them; for overrides
+  /// that spell an operator their own way (PostgreSQL's native ILIKE).
+  void binary_operator(const Element& e, std::string_view op);
   /// Quoted identifier through the dialect's preparer.
   std::string quote(std::string_view name) const;
   /// The name a FROM item is referred to by in column references ("users", "u", "anon_1").
@@ -189,6 +207,19 @@ class DDLCompiler {
   /// ("status IN ('draft', 'published')"), "" for other columns. A dialect whose type compiler
   /// names a native ENUM returns "".
   virtual std::string enum_check(const TableData& table, const ColumnData& column) const;
+
+  /// CREATE SEQUENCE [schema.]name [INCREMENT BY n] [START WITH n] (SQL:2016 Part 2 §11.62).
+  virtual std::string create_sequence(const Sequence& sequence) const;
+  /// DROP SEQUENCE [schema.]name (SQL:2016 Part 2 §11.64).
+  virtual std::string drop_sequence(const Sequence& sequence) const;
+  /// Whether a column of this type needs the type created apart from the table, before it
+  /// (SQLAlchemy's SchemaType events; PostgreSQL's CREATE TYPE … AS ENUM for a named Enum).
+  /// The type is known by SqlType::enum_name(). Default: false, nothing is created.
+  virtual bool creates_type(const SqlType& type) const;
+  /// The CREATE and DROP statements of a type for which creates_type is true. Default: throw
+  /// NotSupportedError naming the dialect (it creates no types).
+  virtual std::string create_type(const SqlType& type) const;
+  virtual std::string drop_type(const SqlType& type) const;
 
  protected:
   /// The table's name, schema-qualified, each part quoted as needed.

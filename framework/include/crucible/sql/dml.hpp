@@ -10,9 +10,11 @@
 //   delete_(users).where(users.c("name").like("A%"))
 //   insert(t).values(…).on_conflict_do_update({"id"}, {{"n", excluded(t, "n")}})
 //   insert(t).values(…).on_conflict_do_nothing({"id"})
+//   insert(t).values(…).on_conflict_do_update(ConflictTarget::constraint("uq_t_n"), {…})
 //
 // The upsert compiles per dialect (DESIGN.md "One portable upsert"): ON CONFLICT … DO UPDATE
 // with excluded.col, ON DUPLICATE KEY UPDATE with VALUES(col), MERGE, or NotSupportedError.
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -30,6 +32,38 @@ using Assignments = std::vector<std::pair<std::string, Expr>>;
 
 enum class UpsertAction : std::uint8_t { kNone, kDoNothing, kDoUpdate };
 
+/// What an upsert's conflict is on (the conflict target of SQLAlchemy's
+/// on_conflict_do_update/do_nothing: index_elements, index_where, constraint):
+///
+///   {"id"}                                      a unique index's (or the primary key's) columns
+///   ConflictTarget({"sku"}, t.c("active") == true)   a partial unique index: its columns and
+///                                               predicate (ON CONFLICT (sku) WHERE active = …)
+///   ConflictTarget::constraint("uq_users_email")     a unique or exclusion constraint by name
+///                                               (ON CONFLICT ON CONSTRAINT; PostgreSQL only:
+///                                               other dialects throw NotSupportedError)
+///   {}                                          none (on_conflict_do_nothing: any conflict)
+class ConflictTarget {
+ public:
+  ConflictTarget() = default;
+  /// The columns of the unique index, optionally with the predicate of a partial index.
+  ConflictTarget(std::vector<std::string> index_elements,  // NOLINT(google-explicit-constructor)
+                 std::optional<Expr> index_where = std::nullopt);
+  ConflictTarget(std::initializer_list<std::string> index_elements)  // NOLINT
+      : ConflictTarget(std::vector<std::string>(index_elements)) {}
+  /// The unique (or exclusion) constraint called name. Throws ArgumentError for "".
+  static ConflictTarget constraint(std::string name);
+
+  const std::vector<std::string>& index_elements() const noexcept { return index_elements_; }
+  const std::optional<Expr>& index_where() const noexcept { return index_where_; }
+  const std::string& constraint_name() const noexcept { return constraint_; }
+  bool empty() const noexcept { return index_elements_.empty() && constraint_.empty(); }
+
+ private:
+  std::vector<std::string> index_elements_;
+  std::optional<Expr> index_where_;
+  std::string constraint_;
+};
+
 /// INSERT's parts. Built only through Insert; read by compilers.
 struct InsertNode {
   FromPtr table;
@@ -39,6 +73,8 @@ struct InsertNode {
   std::vector<ElementPtr> returning;
   UpsertAction upsert{UpsertAction::kNone};
   std::vector<std::string> conflict_columns;  ///< the unique index's columns
+  ElementPtr conflict_where;                  ///< a partial unique index's predicate, or null
+  std::string conflict_constraint;            ///< the constraint named as target, or ""
   std::vector<std::pair<std::string, ElementPtr>> upsert_set;
   ElementPtr upsert_where;
   /// Client-side column defaults (Column default_), as binds typed as their column: each is
@@ -76,12 +112,15 @@ class Insert final : public Executable {
   Insert from_select(std::vector<std::string> columns, const Select& select) const;
   /// RETURNING cols (NotSupportedError where the dialect has no RETURNING).
   Insert returning(std::vector<Expr> columns) const;
-  /// The portable upsert: on a conflict on index_columns' unique index, set the listed columns
-  /// (optionally only where `where` holds). See excluded() for the proposed row's values.
-  Insert on_conflict_do_update(std::vector<std::string> index_columns, const Assignments& set,
+  /// The portable upsert: on a conflict on target (a unique index's columns, possibly with a
+  /// partial index's predicate, or a constraint's name), set the listed columns (optionally
+  /// only where `where` holds). See excluded() for the proposed row's values. Throws
+  /// ArgumentError for an empty target, an empty set, or a column the table does not have.
+  Insert on_conflict_do_update(ConflictTarget target, const Assignments& set,
                                std::optional<Expr> where = std::nullopt) const;
-  /// On a conflict, leave the existing row alone.
-  Insert on_conflict_do_nothing(std::vector<std::string> index_columns = {}) const;
+  /// On a conflict on target (any conflict when it is empty), leave the existing row alone.
+  /// Throws ArgumentError for a column the table does not have.
+  Insert on_conflict_do_nothing(ConflictTarget target = {}) const;
 
   const std::shared_ptr<const InsertNode>& node() const noexcept { return node_; }
   bool gather(CacheKey& key, const Params* params) const override;
@@ -146,6 +185,7 @@ Expr excluded(const FromClause& table, std::string_view column);
 
 namespace crucible {
 using sql::Assignments;
+using sql::ConflictTarget;
 using sql::delete_;
 using sql::excluded;
 using sql::insert;

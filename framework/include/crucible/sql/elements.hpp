@@ -57,7 +57,8 @@ enum class ElementKind : std::uint8_t {
   kTuple,         ///< ( children… ): an IN list
   kText,          ///< literal SQL text: literal_column("x"), text fragments
   kStar,          ///< * (from == null) or from.*
-  kExcluded,  ///< in an upsert's SET: the proposed value of column `text` (excluded.x / VALUES(x))
+  kExcluded,   ///< in an upsert's SET: the proposed value of column `text` (excluded.x / VALUES(x))
+  kNextValue,  ///< the next value of the sequence `text` in schema `value` (a string, or null)
 };
 
 /// Bits of Element::flags; their meaning depends on the kind.

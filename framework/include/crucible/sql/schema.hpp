@@ -13,6 +13,7 @@
 //   metadata.create_all(engine);
 //
 // A Table is a handle: copies share one definition, which the MetaData also holds.
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -75,6 +76,33 @@ struct Comment {
   std::string text;
 };
 
+/// A named sequence generator (SQLAlchemy's sqlalchemy.schema.Sequence; SQL:2016 Part 2 §11.62
+/// <sequence generator definition>): CREATE SEQUENCE [schema.]name [INCREMENT BY increment]
+/// [START WITH start]. Unset start and increment leave the database's defaults (1 and 1).
+///
+/// As a column option (Column{"id", Integer{}, Sequence{"order_id_seq"}, primary_key}) it is
+/// the column's default: an INSERT that leaves the column out takes next_value(seq) for it,
+/// and create_all/drop_all (and Table::create/drop) create it before and drop it after the
+/// table. A standalone one is added with MetaData::add_sequence. Dialects without sequences
+/// (DialectFeatures::supports_sequences false, e.g. SQLite) ignore a Sequence used as a default
+/// or in DDL, as SQLAlchemy does, so the column numbers itself as it would without one; an
+/// explicit next_value() on them throws NotSupportedError when compiled.
+struct Sequence {
+  std::string name;
+  std::optional<std::int64_t> start;
+  std::optional<std::int64_t> increment;
+  std::optional<std::string> schema;
+
+  /// "schema.name" or "name".
+  std::string fullname() const { return schema ? *schema + "." + name : name; }
+  friend bool operator==(const Sequence&, const Sequence&) = default;
+};
+
+/// The sequence's next value (SQLAlchemy's Sequence.next_value(); SQL:2016 §6.13 <next value
+/// expression>), typed BigInteger: nextval('name') on PostgreSQL. Compiling it for a dialect
+/// without sequences throws NotSupportedError. Throws ArgumentError for an empty name.
+Expr next_value(const Sequence& sequence);
+
 /// A column's definition.
 struct ColumnData {
   std::string name;
@@ -88,12 +116,13 @@ struct ColumnData {
   std::optional<bool> autoincrement;  ///< unset: "auto" (a lone integer primary key)
   std::optional<ForeignKey> foreign_key;
   std::optional<std::string> comment;
+  std::optional<Sequence> sequence;  ///< a Sequence option: the column's default on INSERT
 
   bool is_nullable() const noexcept { return nullable.value_or(!primary_key); }
 };
 
 /// Column{"name", Type{}, options…}: options are primary_key, unique, indexed, nullable(b),
-/// default_(v), server_default(sql), autoincrement(b), ForeignKey{…}, Comment{…}.
+/// default_(v), server_default(sql), autoincrement(b), ForeignKey{…}, Comment{…}, Sequence{…}.
 class Column {
  public:
   template <class... Options>
@@ -114,6 +143,7 @@ class Column {
   void apply(Autoincrement a) { data_.autoincrement = a.value; }
   void apply(const ForeignKey& fk) { data_.foreign_key = fk; }
   void apply(const Comment& c) { data_.comment = c.text; }
+  void apply(const Sequence& s) { data_.sequence = s; }
   ColumnData data_;
 };
 
@@ -197,7 +227,9 @@ class Table : public FromClause {
   explicit Table(FromPtr node) noexcept : FromClause(std::move(node)) {}
 
   const TableData& data() const noexcept;
-  /// CREATE TABLE / DROP TABLE for this one table.
+  /// CREATE TABLE for this one table, after the types it needs (that do not exist yet) and
+  /// its columns' sequences; DROP TABLE, then its columns' sequences (its types stay: other
+  /// tables may use them; MetaData::drop_all drops them).
   void create(const Engine& engine, bool checkfirst = true) const;
   void drop(const Engine& engine, bool checkfirst = true) const;
 
@@ -227,11 +259,19 @@ class MetaData {
   /// Tables in dependency order: every table after the tables its foreign keys refer to.
   /// Throws ArgumentError naming the tables of a cycle.
   std::vector<Table> sorted_tables() const;
-  /// CREATE TABLE (and its indexes) for every table, in dependency order, in one transaction;
-  /// with checkfirst, tables that exist are skipped.
+  /// In one transaction, as SQLAlchemy's create_all: the types the dialect creates apart from
+  /// tables (DDLCompiler::creates_type, e.g. PostgreSQL's named enums), then, where the dialect
+  /// has sequences, this MetaData's sequences and the columns' ones, then CREATE TABLE (and its
+  /// indexes) for every table in dependency order. With checkfirst, what exists is skipped.
   void create_all(const Engine& engine, bool checkfirst = true) const;
-  /// DROP TABLE in reverse dependency order.
+  /// The reverse: DROP TABLE in reverse dependency order, then the sequences, then the types.
+  /// With checkfirst, what does not exist is skipped.
   void drop_all(const Engine& engine, bool checkfirst = true) const;
+  /// Adds a standalone sequence that create_all/drop_all create and drop (SQLAlchemy's
+  /// Sequence(…, metadata=m)); one already held under its fullname is replaced.
+  void add_sequence(Sequence sequence);
+  /// The standalone sequences, in the order added.
+  const std::vector<Sequence>& sequences() const noexcept;
   /// Reflects every table of the database (or schema) into this MetaData.
   void reflect(const Engine& engine, const std::optional<std::string>& schema = std::nullopt);
 
@@ -255,10 +295,12 @@ using sql::ForeignKeyConstraint;
 using sql::Index;
 using sql::indexed;
 using sql::MetaData;
+using sql::next_value;
 using sql::nullable;
 using sql::primary_key;
 using sql::PrimaryKeyConstraint;
 using sql::Schema;
+using sql::Sequence;
 using sql::server_default;
 using sql::Table;
 using sql::unique;

@@ -131,6 +131,9 @@ std::string Dialect::rollback_to_savepoint_sql(std::string_view name) const {
   return "ROLLBACK TO SAVEPOINT " + quote_identifier(name);
 }
 
+std::vector<std::string> Dialect::get_schema_names(DbapiConnection&) const {
+  no_reflection(*this, "get_schema_names");
+}
 std::vector<std::string> Dialect::get_table_names(DbapiConnection&,
                                                   const std::optional<std::string>&) const {
   no_reflection(*this, "get_table_names");

@@ -14,6 +14,11 @@ auto Inspector::with_connection(F&& fn) const {
   return fn(conn.dialect(), conn.dbapi_connection());
 }
 
+std::vector<std::string> Inspector::get_schema_names() const {
+  return with_connection(
+      [&](const Dialect& d, DbapiConnection& c) { return d.get_schema_names(c); });
+}
+
 std::vector<std::string>
 Inspector::get_table_names(const std::optional<std::string>& schema) const {
   return with_connection(

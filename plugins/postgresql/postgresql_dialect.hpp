@@ -77,6 +77,7 @@ class PostgresqlDialect final : public Dialect {
   bool is_disconnect(const DBAPIError& error) const noexcept override;
 
   // Reflection (postgresql_reflection.cpp); see Dialect for the contract.
+  std::vector<std::string> get_schema_names(DbapiConnection& conn) const override;
   std::vector<std::string> get_table_names(DbapiConnection& conn,
                                            const std::optional<std::string>& schema) const override;
   std::vector<std::string> get_view_names(DbapiConnection& conn,

@@ -111,6 +111,17 @@ std::optional<std::string> referential_action(const std::string& code) {
 
 }  // namespace
 
+// pg_namespace less the system's own: pg_catalog, pg_toast, the per-session pg_temp_N /
+// pg_toast_temp_N, and information_schema (SQLAlchemy's PGDialect.get_schema_names).
+std::vector<std::string> PostgresqlDialect::get_schema_names(DbapiConnection& conn) const {
+  std::vector<std::string> names;
+  for (const auto& row : query(conn, "SELECT nspname FROM pg_catalog.pg_namespace WHERE nspname "
+                                     "NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' "
+                                     "ORDER BY nspname"))
+    names.push_back(row.front().as<std::string>());
+  return names;
+}
+
 std::vector<std::string>
 PostgresqlDialect::get_table_names(DbapiConnection& conn,
                                    const std::optional<std::string>& schema) const {

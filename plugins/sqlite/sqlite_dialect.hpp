@@ -72,6 +72,7 @@ class SqliteDialect final : public Dialect {
   SqlType reflect_type(std::string_view declared) const override;
 
   // Reflection (sqlite_reflection.cpp); see Dialect for the contract.
+  std::vector<std::string> get_schema_names(DbapiConnection& conn) const override;
   std::vector<std::string> get_table_names(DbapiConnection& conn,
                                            const std::optional<std::string>& schema) const override;
   std::vector<std::string> get_view_names(DbapiConnection& conn,

@@ -146,6 +146,15 @@ std::string SqliteDialect::table_sql(DbapiConnection& conn, std::string_view tab
   return {};
 }
 
+// PRAGMA database_list: main, temp (once used) and every ATTACHed database
+// (https://sqlite.org/pragma.html#pragma_database_list).
+std::vector<std::string> SqliteDialect::get_schema_names(DbapiConnection& conn) const {
+  std::vector<std::string> names;
+  for (const auto& row : query(conn, "SELECT name FROM pragma_database_list ORDER BY name"))
+    names.push_back(text(row.front()));
+  return names;
+}
+
 std::vector<std::string>
 SqliteDialect::get_table_names(DbapiConnection& conn,
                                const std::optional<std::string>& schema) const {

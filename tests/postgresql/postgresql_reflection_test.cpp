@@ -57,6 +57,23 @@ TEST_F(PostgresqlReflectionTest, TableAndViewNamesOfTheCurrentSchema) {
   EXPECT_TRUE(dialect_->get_table_names(*conn_, std::string("crucible_no_such_schema")).empty());
 }
 
+TEST_F(PostgresqlReflectionTest, SchemaNamesListTheUsersSchemasSortedWithoutTheSystems) {
+  const std::string other = "crucible_schema_names_other";  // under the 63-byte name limit
+  exec("CREATE SCHEMA IF NOT EXISTS " + other);
+  const std::vector<std::string> names = dialect_->get_schema_names(*conn_);
+  const auto has = [&](const std::string& n) {
+    return std::find(names.begin(), names.end(), n) != names.end();
+  };
+  EXPECT_TRUE(has("public"));
+  EXPECT_TRUE(has(schema_));
+  EXPECT_TRUE(has(other));
+  EXPECT_FALSE(has("pg_catalog"));
+  EXPECT_FALSE(has("pg_toast"));
+  EXPECT_FALSE(has("information_schema"));
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  exec("DROP SCHEMA " + other);
+}
+
 TEST_F(PostgresqlReflectionTest, HasTableSeesTablesAndViewsOnly) {
   EXPECT_TRUE(dialect_->has_table(*conn_, "album", std::nullopt));
   EXPECT_TRUE(dialect_->has_table(*conn_, "album_titles", std::nullopt));

@@ -54,6 +54,16 @@ TEST_F(SqliteReflectionTest, TableNamesAreSortedWithoutInternalTables) {
             (std::vector<std::string>{"author_names"}));
 }
 
+TEST_F(SqliteReflectionTest, SchemaNamesAreMainAndTheAttachedDatabases) {
+  exec("ATTACH DATABASE ':memory:' AS aux");
+  exec("CREATE TABLE aux.extra (id INTEGER PRIMARY KEY)");
+  const std::vector<std::string> names = dialect_->get_schema_names(*conn_);
+  EXPECT_NE(std::find(names.begin(), names.end(), "main"), names.end());
+  EXPECT_NE(std::find(names.begin(), names.end(), "aux"), names.end());
+  EXPECT_TRUE(std::is_sorted(names.begin(), names.end()));
+  EXPECT_EQ(dialect_->get_table_names(*conn_, "aux"), (std::vector<std::string>{"extra"}));
+}
+
 TEST_F(SqliteReflectionTest, HasTableFindsTablesAndViewsCaseInsensitively) {
   EXPECT_TRUE(dialect_->has_table(*conn_, "book", std::nullopt));
   EXPECT_TRUE(dialect_->has_table(*conn_, "BOOK", std::nullopt));

@@ -178,6 +178,9 @@ class Dialect {
   // exist gives NoSuchTableError from get_columns and get_pk_constraint, and empty results from
   // the other per-table hooks.
 
+  /// The schemas (SQLite: the attached databases) a program can name, sorted, without the
+  /// database's own catalogs (SQLAlchemy's Inspector.get_schema_names).
+  virtual std::vector<std::string> get_schema_names(DbapiConnection& conn) const;
   virtual std::vector<std::string> get_table_names(DbapiConnection& conn,
                                                    const std::optional<std::string>& schema) const;
   virtual std::vector<std::string> get_view_names(DbapiConnection& conn,

@@ -20,6 +20,9 @@ class Inspector {
   /// Inspects through conn, which must outlive the Inspector.
   explicit Inspector(Connection& conn) noexcept;
 
+  /// The schemas of the database, sorted (SQLite: "main", "temp" and attached databases;
+  /// PostgreSQL: the namespaces, less pg_catalog, pg_toast… and information_schema).
+  std::vector<std::string> get_schema_names() const;
   /// Table names of schema (default schema when nullopt), sorted.
   std::vector<std::string> get_table_names(const std::optional<std::string>& schema = {}) const;
   std::vector<std::string> get_view_names(const std::optional<std::string>& schema = {}) const;

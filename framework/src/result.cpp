@@ -35,11 +35,9 @@ std::size_t ResultMetadata::index(std::string_view name) const {
                       "'; its columns are: " + present);
 }
 
-const Value& Row::operator[](std::size_t i) const {
-  if (i >= values_.size())
-    throw ArgumentError("column index " + std::to_string(i) + " is out of range for a row of " +
-                        std::to_string(values_.size()) + " columns");
-  return values_[i];
+void Row::out_of_range(std::size_t i) const {
+  throw ArgumentError("column index " + std::to_string(i) + " is out of range for a row of " +
+                      std::to_string(values_.size()) + " columns");
 }
 
 const Value& Row::operator[](std::string_view name) const {

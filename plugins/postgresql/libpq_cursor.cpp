@@ -273,8 +273,8 @@ bool LibpqCursor::fetch_into(std::vector<Value>& row) {
         if (PQgetisnull(result, row_index_, c) != 0) {
           row[i] = Value();
         } else {
-          row[i] = read_field(PQgetvalue(result, row_index_, c), PQgetlength(result, row_index_, c),
-                              column_types_[i]);
+          read_field_into(PQgetvalue(result, row_index_, c), PQgetlength(result, row_index_, c),
+                          column_types_[i], row[i]);
         }
       }
       ++row_index_;

@@ -230,6 +230,18 @@ Value read_field(const char* text, int length, TypeOid type) {
   return Value(std::string(field));
 }
 
+void read_field_into(const char* text, int length, TypeOid type, Value& out) {
+  switch (type) {
+  case oid::kText:
+  case oid::kVarchar:
+  case oid::kBpchar:
+  case oid::kName:
+    out.assign_string(std::string_view(text, static_cast<std::size_t>(length)));
+    return;
+  default: out = read_field(text, length, type); return;
+  }
+}
+
 std::string type_name(TypeOid type, int typmod) {
   const bool has_mod = typmod >= 0;
   switch (type) {

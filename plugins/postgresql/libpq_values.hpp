@@ -99,6 +99,9 @@ struct EncodedParams {
 
 /// The Value of a non-null field of type `type` whose text-format value is text[0, length).
 Value read_field(const char* text, int length, TypeOid type);
+/// read_field into out, reusing out's string storage for a text field (what fetch_into wants:
+/// a row refilled in place allocates nothing for text that fits).
+void read_field_into(const char* text, int length, TypeOid type, Value& out);
 
 /// format_type()-style name of a result column ("integer", "numeric(10,2)", "character
 /// varying(40)"), "" for a type the driver does not know; typmod is PQfmod's value.

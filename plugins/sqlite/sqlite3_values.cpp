@@ -204,20 +204,25 @@ void bind_value(sqlite3_stmt* statement, int index, const Value& value, std::str
 }
 
 void read_column(sqlite3_stmt* statement, int column, const DeclaredType& type, Value& out) {
-  switch (sqlite3_column_type(statement, column)) {
+  // One sqlite3_column_value, then the sqlite3_value_* readers: the column_* readers would each
+  // enter the connection's mutex again and check for an out-of-memory on the way out. The value
+  // is "unprotected" (https://sqlite.org/c3ref/column_blob.html), which matters only to a
+  // connection shared between threads; ours is used by one thread at a time (opened with
+  // SQLITE_OPEN_NOMUTEX, sqlite3_driver.hpp). Text before bytes, as the page asks.
+  sqlite3_value* value = sqlite3_column_value(statement, column);
+  switch (sqlite3_value_type(value)) {
   case SQLITE_NULL: out = Value(); return;
-  case SQLITE_INTEGER: convert_integer(sqlite3_column_int64(statement, column), type, out); return;
-  case SQLITE_FLOAT: convert_float(sqlite3_column_double(statement, column), type, out); return;
+  case SQLITE_INTEGER: convert_integer(sqlite3_value_int64(value), type, out); return;
+  case SQLITE_FLOAT: convert_float(sqlite3_value_double(value), type, out); return;
   case SQLITE_TEXT: {
-    // sqlite3_column_text, then sqlite3_column_bytes (https://sqlite.org/c3ref/column_blob.html)
-    const auto* text = reinterpret_cast<const char*>(sqlite3_column_text(statement, column));
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+    const auto* text = reinterpret_cast<const char*>(sqlite3_value_text(value));
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(value));
     convert_text(std::string_view(text == nullptr ? "" : text, size), type, out);
     return;
   }
   default: {  // SQLITE_BLOB
-    const void* data = sqlite3_column_blob(statement, column);
-    const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement, column));
+    const void* data = sqlite3_value_blob(value);
+    const auto size = static_cast<std::size_t>(sqlite3_value_bytes(value));
     if (type.kind == DeclaredKind::kUuid && size == 16) {
       Uuid uuid;
       std::memcpy(uuid.bytes.data(), data, 16);

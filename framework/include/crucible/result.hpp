@@ -48,7 +48,10 @@ class Row {
 
   std::size_t size() const noexcept { return values_.size(); }
   /// Throws ArgumentError when i is out of range.
-  const Value& operator[](std::size_t i) const;
+  const Value& operator[](std::size_t i) const {
+    if (i >= values_.size()) out_of_range(i);
+    return values_[i];
+  }
   /// Throws ArgumentError naming the columns when name is not one.
   const Value& operator[](std::string_view name) const;
   /// The value at i (or of column name) as T; see Value::as for conversions and errors.
@@ -67,6 +70,7 @@ class Row {
 
  private:
   friend class Result;  // next() refills a Row in place, reusing its storage
+  [[noreturn]] void out_of_range(std::size_t i) const;
   std::shared_ptr<const ResultMetadata> metadata_;
   std::vector<Value> values_;
 };

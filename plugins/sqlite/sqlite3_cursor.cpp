@@ -54,13 +54,6 @@ void Sqlite3Cursor::bind_all(std::span<const Value> params) {
     bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql(), /*copy=*/true);
 }
 
-void Sqlite3Cursor::bind_all(std::span<const Value* const> params, std::size_t set_index) {
-  check_parameter_count(params.size(), set_index);
-  sqlite3_stmt* raw = statement_->raw();
-  for (std::size_t i = 0; i < params.size(); ++i)
-    bind_value(raw, static_cast<int>(i) + 1, *params[i], statement_->sql(), /*copy=*/false);
-}
-
 // Column names and declared types of the current statement (valid after a step, which may
 // have re-prepared it after a schema change).
 void Sqlite3Cursor::describe() {
@@ -147,19 +140,28 @@ void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_set
                               statement_->sql());
     }
     sqlite3* db = state_->db();
+    const auto wanted = static_cast<std::size_t>(sqlite3_bind_parameter_count(raw));
+    for (std::size_t set = 0; set < param_sets.size(); ++set)
+      if (param_sets[set].size() != wanted) check_parameter_count(param_sets[set].size(), set);
+    // One statement, run again and again: the implicit transaction is begun once, before the
+    // first step. A statement that does not control the transaction cannot end it, so it is
+    // still open for the later sets; one that does (BEGIN, COMMIT…) gets none, as before.
+    if (!param_sets.empty()) state_->begin_if_needed(*statement_);
+    const bool dml = statement_->is_dml();
     std::int64_t total = 0;
     for (std::size_t set = 0; set < param_sets.size(); ++set) {
       // Every parameter is rebound for each set, so a plain reset (no clear_bindings) will do;
       // the sets outlive the loop, so their text and blobs are bound without a copy.
       if (set > 0) sqlite3_reset(raw);
-      bind_all(param_sets[set], set);
-      state_->begin_if_needed(*statement_);
+      const std::span<const Value* const> values = param_sets[set];
+      for (std::size_t i = 0; i < values.size(); ++i)
+        bind_value(raw, static_cast<int>(i) + 1, *values[i], statement_->sql(), /*copy=*/false);
       const int rc = sqlite3_step(raw);
       if (rc != SQLITE_DONE) throw_step_error(db, rc, statement_->sql());
-      if (statement_->is_dml()) total += sqlite3_changes64(db);
-      if (statement_->is_insert()) lastrowid_ = sqlite3_last_insert_rowid(db);
+      if (dml) total += sqlite3_changes64(db);  // this statement's own rows, not its triggers'
     }
-    if (statement_->is_dml()) rowcount_ = total;
+    if (dml) rowcount_ = total;
+    if (statement_->is_insert() && !param_sets.empty()) lastrowid_ = sqlite3_last_insert_rowid(db);
     finish();
   } catch (...) {
     finish();

@@ -60,7 +60,6 @@ class Sqlite3Cursor final : public Cursor {
   void start(std::string_view sql);
   /// Binds every parameter; set_index names the executemany set in errors; copy as bind_value.
   void bind_all(std::span<const Value> params);
-  void bind_all(std::span<const Value* const> params, std::size_t set_index);
   /// Throws ProgrammingError unless `given` is the statement's parameter count.
   void check_parameter_count(std::size_t given, std::optional<std::size_t> set_index) const;
   void describe();

@@ -7,16 +7,20 @@
 // entry point fills a PluginManifest: which dialects and drivers the library provides and how to
 // make them. Bump kPluginAbiVersion whenever a class that crosses the boundary (Dialect, Driver,
 // DbapiConnection, Cursor, Value, the errors, PluginManifest) changes layout or virtual table.
+//
+// History: v1 the first; v2 Cursor::executemany(ParamSets), Dialect::needs_bind_processing,
+// get_schema_names, has_sequence, has_type, is_client_command, the insertmanyvalues fields of
+// DialectFeatures and the compiler hooks of sequences, conflict targets and set operations.
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#define CRUCIBLE_PLUGIN_ABI_VERSION 1
+#define CRUCIBLE_PLUGIN_ABI_VERSION 2
 #define CRUCIBLE_PP_CAT_(a, b) a##b
 #define CRUCIBLE_PP_CAT(a, b) CRUCIBLE_PP_CAT_(a, b)
-/// The entry point's identifier for this ABI version: crucible_plugin_v1.
+/// The entry point's identifier for this ABI version: crucible_plugin_v2.
 #define CRUCIBLE_PLUGIN_ENTRY CRUCIBLE_PP_CAT(crucible_plugin_v, CRUCIBLE_PLUGIN_ABI_VERSION)
 
 namespace crucible {

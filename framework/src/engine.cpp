@@ -348,17 +348,21 @@ struct ValueVector {
 };
 
 // Which result columns need the dialect's result processor; null when none do.
-std::shared_ptr<const detail::ResultProcessing> processing_for(const detail::EngineState& engine,
-                                                               const sql::Compiled& compiled) {
+std::shared_ptr<const detail::ResultProcessing>
+processing_for(const detail::EngineState& engine,
+               const std::shared_ptr<const sql::Compiled>& compiled) {
   std::shared_ptr<detail::ResultProcessing> out;
-  for (std::size_t i = 0; i < compiled.result_types.size(); ++i) {
-    const SqlType& type = compiled.result_types[i];
+  const std::vector<SqlType>& types = compiled->result_types;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const SqlType& type = types[i];
     if (type.kind() == TypeKind::kNull || !engine.dialect->needs_result_processing(type)) continue;
     if (!out) {
       out = std::make_shared<detail::ResultProcessing>();
       out->dialect = engine.dialect;
+      out->compiled = compiled;
+      out->columns.reserve(types.size() - i);
     }
-    out->columns.push_back({i, type, natural_value_kind(type.kind())});
+    out->columns.push_back({i, natural_value_kind(type.kind())});
   }
   return out;
 }
@@ -372,7 +376,7 @@ Result Connection::execute(const sql::Executable& stmt, const Params& params) {
   values.values.reserve(p.compiled->bind_names.size());
   collect_binds(p, params, *st.engine->dialect, values);
   auto holder = st.run(p.compiled->sql, values.values);
-  holder->processing = processing_for(*st.engine, *p.compiled);
+  holder->processing = processing_for(*st.engine, p.compiled);
   return Result(std::move(holder));
 }
 
@@ -436,7 +440,7 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
     collect_binds(p, params, *st.engine->dialect, sets);
   }
   auto holder = st.run_many(p.compiled->sql, sets);
-  holder->processing = processing_for(*st.engine, *p.compiled);  // rows of … RETURNING
+  holder->processing = processing_for(*st.engine, p.compiled);  // rows of … RETURNING
   return Result(std::move(holder));
 }
 

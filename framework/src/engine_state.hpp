@@ -20,11 +20,11 @@ namespace crucible::detail {
 /// Which result columns the dialect converts (Dialect::process_result), and with which type.
 struct ResultProcessing {
   struct Column {
-    std::size_t index;  ///< in the row
-    SqlType type;       ///< the column's type, for Dialect::process_result
-    ValueKind natural;  ///< the Value kind of `type`: a value of this kind is left as it is
+    std::size_t index;  ///< in the row, and in compiled->result_types (the type to process to)
+    ValueKind natural;  ///< the Value kind of that type: a value of this kind is left as it is
   };
   registry::DialectPtr dialect;
+  std::shared_ptr<const sql::Compiled> compiled;  ///< holds the result types
   std::vector<Column> columns;
 };
 

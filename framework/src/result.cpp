@@ -122,7 +122,8 @@ bool Result::next(Row& row) {
       if (column.index >= values.size()) continue;
       Value& value = values[column.index];
       if (value.is_null() || value.kind() == column.natural) continue;  // already the type's
-      value = processing->dialect->process_result(column.type, std::move(value));
+      value = processing->dialect->process_result(processing->compiled->result_types[column.index],
+                                                  std::move(value));
     }
   }
   if (row.metadata_ != metadata_) row.metadata_ = metadata_;

@@ -333,9 +333,9 @@ void SQLCompiler::on_conflict_target(const InsertNode& insert) {
   if (!insert.conflict_constraint.empty())
     not_supported(dialect_label(dialect_) +
                   " cannot name an upsert's conflict target by "
-                  "constraint (ON CONFLICT ON CONSTRAINT \"" +
+                  "constraint (it has no ON CONFLICT ON CONSTRAINT \"" +
                   insert.conflict_constraint +
-                  "\" is PostgreSQL's): name the unique index's columns instead, "
+                  "\"): name the unique index's columns instead, "
                   "on_conflict_do_update({\"col\", …}, …) on '" +
                   insert.table->name + "'");
   if (insert.conflict_columns.empty()) return;

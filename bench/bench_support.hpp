@@ -10,15 +10,40 @@
 //                                      {{"insert/raw", insert_raw}, …},
 //                                      {{"insert 100000 rows", "insert/crucible", "insert/raw",
 //                                        1.10}, …});
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include <benchmark/benchmark.h>
 
 namespace crucible::bench {
+
+/// Sums over the rows one side wrote or read (ids, quantities, the text's bytes, the count):
+/// equal checksums mean both sides did the same work, and the sums keep the compiler from
+/// dropping the reads.
+struct Checksum {
+  std::int64_t ids{0};
+  std::int64_t quantities{0};
+  std::int64_t text_bytes{0};
+  std::int64_t rows{0};
+  friend bool operator==(const Checksum&, const Checksum&) = default;
+  void add(std::int64_t id, std::string_view name, std::string_view description,
+           std::int64_t quantity) {
+    ids += id;
+    quantities += quantity;
+    text_bytes += static_cast<std::int64_t>(name.size() + description.size());
+    ++rows;
+  }
+  /// "N rows, ids …, quantities …, text bytes …", for messages.
+  std::string to_string() const {
+    return std::to_string(rows) + " rows, ids " + std::to_string(ids) + ", quantities " +
+           std::to_string(quantities) + ", text bytes " + std::to_string(text_bytes);
+  }
+};
 
 /// Runs body, turning an exception into SkipWithError(what()) so that one failing workload is
 /// reported (and counted as a failure at the end) instead of ending the program.

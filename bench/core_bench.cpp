@@ -51,22 +51,7 @@ struct Customer {
   std::int64_t quantity{};
 };
 
-/// Sum of the ids and quantities and of the strings' lengths: proves both sides read the same
-/// rows and keeps the compiler from dropping the reads.
-struct Checksum {
-  std::int64_t ids{0};
-  std::int64_t quantities{0};
-  std::int64_t text_bytes{0};
-  std::int64_t rows{0};
-  friend bool operator==(const Checksum&, const Checksum&) = default;
-  void add(std::int64_t id, const std::string& name, const std::string& description,
-           std::int64_t quantity) {
-    ids += id;
-    quantities += quantity;
-    text_bytes += static_cast<std::int64_t>(name.size() + description.size());
-    ++rows;
-  }
-};
+using crucible::bench::Checksum;
 
 void check(int rc, int wanted, sqlite3* db, std::string_view what) {
   if (rc != wanted)

@@ -64,25 +64,7 @@ struct Customer {
   std::int64_t quantity{};
 };
 
-/// Sums over what one side wrote or read; equal checksums mean the same rows.
-struct Checksum {
-  std::int64_t ids{0};
-  std::int64_t quantities{0};
-  std::int64_t text_bytes{0};
-  std::int64_t rows{0};
-  friend bool operator==(const Checksum&, const Checksum&) = default;
-  void add(std::int64_t id, std::string_view name, std::string_view description,
-           std::int64_t quantity) {
-    ids += id;
-    quantities += quantity;
-    text_bytes += static_cast<std::int64_t>(name.size() + description.size());
-    ++rows;
-  }
-  std::string to_string() const {
-    return std::to_string(rows) + " rows, ids " + std::to_string(ids) + ", quantities " +
-           std::to_string(quantities) + ", text bytes " + std::to_string(text_bytes);
-  }
-};
+using crucible::bench::Checksum;
 
 // ---- the raw side: what a C programmer writes with libpq --------------------------------------
 

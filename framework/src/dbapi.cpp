@@ -20,7 +20,7 @@ std::string_view paramstyle_name(ParamStyle style) noexcept {
   return "unknown";
 }
 
-ParamSets::ParamSets(std::span<const std::vector<Value>> sets) {
+ParamSets::ParamSets(const std::vector<std::vector<Value>>& sets) {
   std::size_t cells = 0;
   for (const auto& set : sets) cells += set.size();
   cells_.reserve(cells);
@@ -37,15 +37,6 @@ void ParamSets::reserve(std::size_t sets, std::size_t width) {
 }
 
 void ParamSets::add_owned(Value value) { cells_.push_back(&owned_.emplace_back(std::move(value))); }
-
-void Cursor::executemany(std::string_view sql, const ParamSets& param_sets) {
-  std::vector<std::vector<Value>> sets(param_sets.size());
-  for (std::size_t i = 0; i < sets.size(); ++i) {
-    sets[i].reserve(param_sets[i].size());
-    for (const Value* value : param_sets[i]) sets[i].push_back(*value);
-  }
-  executemany(sql, std::span<const std::vector<Value>>(sets));
-}
 
 std::optional<std::vector<Value>> Cursor::fetchone() {
   std::vector<Value> row;

@@ -129,8 +129,7 @@ void LibpqCursor::execute(std::string_view sql, std::span<const Value> params) {
   take_result(run_statement(sql), sql);
 }
 
-void LibpqCursor::executemany(std::string_view sql,
-                              std::span<const std::vector<Value>> param_sets) {
+void LibpqCursor::executemany(std::string_view sql, const ParamSets& param_sets) {
   check_open();
   reset();
   if (param_sets.empty()) return;
@@ -154,7 +153,7 @@ void LibpqCursor::executemany(std::string_view sql,
 
 #ifdef LIBPQ_HAS_PIPELINING
 
-void LibpqCursor::run_pipeline(std::string_view sql, std::span<const std::vector<Value>> param_sets,
+void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets,
                                std::span<const TypeOid> types, const std::string& name) {
   PGconn* conn = state_->conn();
   if (PQenterPipelineMode(conn) != 1) throw_result_error(conn, nullptr, sql);
@@ -171,8 +170,8 @@ void LibpqCursor::run_pipeline(std::string_view sql, std::span<const std::vector
   std::optional<ErrorInfo> failure;
   std::size_t sent = 0;
   try {
-    for (const auto& set : param_sets) {
-      encoded_.encode(set, types, sql);
+    for (std::size_t set = 0; set < param_sets.size(); ++set) {
+      encoded_.encode(param_sets[set], types, sql);
       if (PQsendQueryPrepared(conn, name.c_str(), encoded_.count(), encoded_.values.data(),
                               encoded_.lengths.data(), encoded_.formats.data(), 0) != 1) {
         send_failure = error_info(conn, nullptr, sql);
@@ -234,13 +233,13 @@ void LibpqCursor::run_pipeline(std::string_view sql, std::span<const std::vector
 
 #else  // libpq before 14: one prepared execution per set
 
-void LibpqCursor::run_pipeline(std::string_view sql, std::span<const std::vector<Value>> param_sets,
+void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets,
                                std::span<const TypeOid> types, const std::string& name) {
   PGconn* conn = state_->conn();
   std::int64_t total = 0;
   bool counted = false;
-  for (const auto& set : param_sets) {
-    encoded_.encode(set, types, sql);
+  for (std::size_t set = 0; set < param_sets.size(); ++set) {
+    encoded_.encode(param_sets[set], types, sql);
     PgResult result(PQexecPrepared(conn, name.c_str(), encoded_.count(), encoded_.values.data(),
                                    encoded_.lengths.data(), encoded_.formats.data(), 0));
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;

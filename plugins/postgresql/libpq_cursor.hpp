@@ -42,7 +42,7 @@ class LibpqCursor final : public Cursor {
   void execute(std::string_view sql, std::span<const Value> params) override;
   /// Runs sql once per parameter set in one pipeline (see the file comment); rowcount() is the
   /// total.
-  void executemany(std::string_view sql, std::span<const std::vector<Value>> param_sets) override;
+  void executemany(std::string_view sql, const ParamSets& param_sets) override;
   bool fetch_into(std::vector<Value>& row) override;
   /// Names from PQfname; type_name format_type()'s spelling for the built-in types the driver
   /// knows ("integer", "numeric(10,2)"), else ""; precision and scale of numeric(p,s).
@@ -66,7 +66,7 @@ class LibpqCursor final : public Cursor {
   PgResult run_statement(std::string_view sql);
   void take_result(PgResult result, std::string_view sql);
   void describe(const pg_result* result);
-  void run_pipeline(std::string_view sql, std::span<const std::vector<Value>> param_sets,
+  void run_pipeline(std::string_view sql, const ParamSets& param_sets,
                     std::span<const TypeOid> types, const std::string& name);
 };
 

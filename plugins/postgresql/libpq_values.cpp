@@ -97,16 +97,17 @@ TypeOid parameter_type(const Value& value) noexcept {
   return oid::kUnknown;
 }
 
-std::vector<TypeOid> unify_parameter_types(std::span<const std::vector<Value>> sets) {
+std::vector<TypeOid> unify_parameter_types(const ParamSets& sets) {
   std::size_t width = 0;
-  for (const auto& set : sets) width = std::max(width, set.size());
+  for (std::size_t s = 0; s < sets.size(); ++s) width = std::max(width, sets[s].size());
   std::vector<TypeOid> types(width, oid::kUnknown);
   std::vector<bool> seen(width, false);
   std::vector<bool> mixed(width, false);
-  for (const auto& set : sets) {
+  for (std::size_t s = 0; s < sets.size(); ++s) {
+    const std::span<const Value* const> set = sets[s];
     for (std::size_t i = 0; i < set.size(); ++i) {
-      if (set[i].is_null() || mixed[i]) continue;
-      const TypeOid type = parameter_type(set[i]);
+      if (set[i]->is_null() || mixed[i]) continue;
+      const TypeOid type = parameter_type(*set[i]);
       if (!seen[i]) {
         types[i] = type;
         seen[i] = true;
@@ -127,10 +128,22 @@ std::vector<TypeOid> unify_parameter_types(std::span<const std::vector<Value>> s
 
 void EncodedParams::encode(std::span<const Value> params, std::span<const TypeOid> param_types,
                            std::string_view sql) {
-  const std::size_t n = params.size();
+  encode_each(
+      params.size(), [&](std::size_t i) -> const Value& { return params[i]; }, param_types, sql);
+}
+
+void EncodedParams::encode(std::span<const Value* const> params,
+                           std::span<const TypeOid> param_types, std::string_view sql) {
+  encode_each(
+      params.size(), [&](std::size_t i) -> const Value& { return *params[i]; }, param_types, sql);
+}
+
+template <class At>
+void EncodedParams::encode_each(std::size_t n, At at, std::span<const TypeOid> param_types,
+                                std::string_view sql) {
   if (param_types.empty()) {
     types.resize(n);
-    for (std::size_t i = 0; i < n; ++i) types[i] = parameter_type(params[i]);
+    for (std::size_t i = 0; i < n; ++i) types[i] = parameter_type(at(i));
   } else {
     types.assign(param_types.begin(), param_types.end());
     types.resize(n, oid::kUnknown);
@@ -146,7 +159,7 @@ void EncodedParams::encode(std::span<const Value> params, std::span<const TypeOi
     text_.push_back(std::move(text));
   };
   for (std::size_t i = 0; i < n; ++i) {
-    const Value& value = params[i];
+    const Value& value = at(i);
     std::visit(
         [&](const auto& v) {
           using T = std::decay_t<decltype(v)>;

@@ -35,6 +35,7 @@
 #include <string_view>
 #include <vector>
 
+#include "crucible/param_sets.hpp"
 #include "crucible/value.hpp"
 
 namespace crucible::postgresql {
@@ -76,7 +77,7 @@ TypeOid parameter_type(const Value& value) noexcept;
 /// One OID per position for several parameter sets sent to one prepared statement: the kind's
 /// OID where every non-null value at that position agrees (int4 widened to int8 when some value
 /// needs it), else unknown (0), under which every kind is sent as text.
-std::vector<TypeOid> unify_parameter_types(std::span<const std::vector<Value>> sets);
+std::vector<TypeOid> unify_parameter_types(const ParamSets& sets);
 
 /// Parameters in the arrays PQexecParams takes. The pointers point into this object (and into
 /// the Values' Bytes), so it must outlive the call and the Values must not change meanwhile.
@@ -92,8 +93,16 @@ struct EncodedParams {
   /// string or JSON parameter holding a NUL character; sql is quoted in that error.
   void encode(std::span<const Value> params, std::span<const TypeOid> param_types,
               std::string_view sql);
+  /// The same for one set of an executemany (ParamSets), read in place.
+  void encode(std::span<const Value* const> params, std::span<const TypeOid> param_types,
+              std::string_view sql);
 
  private:
+  // Both encode()s: n parameters, the i-th being at(i).
+  template <class At>
+  void encode_each(std::size_t n, At at, std::span<const TypeOid> param_types,
+                   std::string_view sql);
+
   std::vector<std::string> text_;  // the text forms the value pointers point into
 };
 

@@ -119,11 +119,6 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
   }
 }
 
-void Sqlite3Cursor::executemany(std::string_view sql,
-                                std::span<const std::vector<Value>> param_sets) {
-  executemany(sql, ParamSets(param_sets));
-}
-
 void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_sets) {
   start(sql);
   try {

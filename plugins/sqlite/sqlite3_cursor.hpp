@@ -37,8 +37,6 @@ class Sqlite3Cursor final : public Cursor {
   /// Refuses (ProgrammingError) a statement that returns rows, whose rows would be lost.
   /// The values are bound in place (SQLITE_STATIC): ParamSets keeps them alive and unmoved.
   void executemany(std::string_view sql, const ParamSets& param_sets) override;
-  /// The same for sets held as vectors (points a ParamSets at them).
-  void executemany(std::string_view sql, std::span<const std::vector<Value>> param_sets) override;
   bool fetch_into(std::vector<Value>& row) override;
   /// Names from sqlite3_column_name, type_name from sqlite3_column_decltype ("" for an
   /// expression), precision/scale from a DECIMAL/NUMERIC(p,s) declaration.

@@ -32,9 +32,12 @@ class FakeCursor final : public crucible::Cursor, Counted {
     check_open();
     pending_ = true;
   }
-  void executemany(std::string_view sql,
-                   std::span<const std::vector<crucible::Value>> param_sets) override {
-    for (const auto& params : param_sets) execute(sql, params);
+  void executemany(std::string_view sql, const crucible::ParamSets& param_sets) override {
+    for (std::size_t i = 0; i < param_sets.size(); ++i) {
+      std::vector<crucible::Value> params;
+      for (const crucible::Value* value : param_sets[i]) params.push_back(*value);
+      execute(sql, params);
+    }
     pending_ = false;
   }
   bool fetch_into(std::vector<crucible::Value>& row) override {

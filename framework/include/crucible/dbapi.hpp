@@ -70,12 +70,7 @@ class Cursor {
   /// The sets' values are read in place (see ParamSets) and stay valid until this returns.
   /// Throws as execute() does; a set with the wrong number of values is a ProgrammingError
   /// naming the set.
-  /// The default copies the sets into vectors and calls the overload below; drivers override
-  /// this one to read the values in place.
-  virtual void executemany(std::string_view sql, const ParamSets& param_sets);
-  /// The same with the sets as vectors of values.
-  virtual void executemany(std::string_view sql,
-                           std::span<const std::vector<Value>> param_sets) = 0;
+  virtual void executemany(std::string_view sql, const ParamSets& param_sets) = 0;
 
   /// Reads the next row into row (resized to the column count, storage reused between calls).
   /// Returns false, leaving row unspecified, when no row is left or the statement returns none.

@@ -25,9 +25,10 @@ namespace crucible {
 class ParamSets {
  public:
   ParamSets() = default;
-  /// Points at every value of every set of `sets`, which must outlive this object (convenient
-  /// for drivers' own tests and programs that already hold rows of Values).
-  explicit ParamSets(std::span<const std::vector<Value>> sets);
+  /// Points at every value of every set of `sets`, which must outlive this object. Implicit so
+  /// that `cursor->executemany(sql, rows)` takes a vector of rows as it is; a ParamSets kept
+  /// past the full expression must not be made from a temporary vector.
+  ParamSets(const std::vector<std::vector<Value>>& sets);  // NOLINT(google-explicit-constructor)
   ParamSets(ParamSets&&) noexcept = default;
   ParamSets& operator=(ParamSets&&) noexcept = default;
   ParamSets(const ParamSets&) = delete;

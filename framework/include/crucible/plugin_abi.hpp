@@ -8,9 +8,10 @@
 // make them. Bump kPluginAbiVersion whenever a class that crosses the boundary (Dialect, Driver,
 // DbapiConnection, Cursor, Value, the errors, PluginManifest) changes layout or virtual table.
 //
-// History: v1 the first; v2 Cursor::executemany(ParamSets), Dialect::needs_bind_processing,
-// get_schema_names, has_sequence, has_type, is_client_command, the insertmanyvalues fields of
-// DialectFeatures and the compiler hooks of sequences, conflict targets and set operations.
+// History: v1 the first; v2 Cursor::executemany(ParamSets) instead of vectors of values,
+// Dialect::needs_bind_processing, get_schema_names, has_sequence, has_type, is_client_command, the
+// insertmanyvalues fields of DialectFeatures and the compiler hooks of sequences, conflict targets
+// and set operations.
 #include <functional>
 #include <memory>
 #include <string>

@@ -276,7 +276,7 @@ void MysqlDialect::initialize(DbapiConnection& conn) {
   const std::string text = conn.server_version();
   const ServerVersion found = ServerVersion::parse(text);
   if (mariadb_url_ && !found.mariadb)
-    throw InvalidRequestError("the \"mariadb\" dialect wants a MariaDB server, but the server's "
+    throw ArgumentError("the \"mariadb\" dialect wants a MariaDB server, but the server's "
                               "version is \"" +
                               text +
                               "\", which is not MariaDB: use a mysql:// URL (the \"mysql\" "

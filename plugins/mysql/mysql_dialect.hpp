@@ -7,7 +7,7 @@
 // its first connection, before any statement) reads conn.server_version() and settles:
 //  * MariaDB or MySQL: a "mysql" URL against a MariaDB server behaves as "mariadb" (SQLAlchemy
 //    does the same); a "mariadb" URL against a server that is not MariaDB is refused with
-//    InvalidRequestError naming the version found.
+//    ArgumentError naming the version found.
 //  * RETURNING: INSERT … RETURNING on MariaDB >= 10.5, DELETE … RETURNING on MariaDB >= 10.0
 //    (https://mariadb.com/kb/en/insertreturning/, /deletereturning/); never UPDATE … RETURNING
 //    and never on MySQL. features().supports_returning says INSERT … RETURNING.
@@ -72,9 +72,9 @@ class MysqlDialect : public Dialect {
   /// The preparer with MySQL's and MariaDB's reserved words, quoting with '`'.
   const sql::IdentifierPreparer& identifier_preparer() const override { return preparer_; }
 
-  /// Reads conn.server_version() and settles what the file comment lists. Throws
-  /// InvalidRequestError for a "mariadb" dialect on a server that is not MariaDB, and
-  /// ArgumentError for a version text that is not one.
+  /// Reads conn.server_version() and settles what the file comment lists. Throws ArgumentError
+  /// for a "mariadb" dialect on a server that is not MariaDB, and for a version text that is
+  /// not one; the dialect is then unchanged.
   void initialize(DbapiConnection& conn) override;
 
   /// Whether the server is MariaDB (after initialize; before it, whether the URL said so).

@@ -82,10 +82,6 @@ std::string text(const Value& value) {
   if (value.is_null()) return {};
   return value.to_string();
 }
-std::optional<std::string> optional_text(const Value& value) {
-  if (value.is_null()) return std::nullopt;
-  return text(value);
-}
 
 // The schema parameter: NULL means DATABASE().
 Value schema_param(const std::optional<std::string>& schema) {

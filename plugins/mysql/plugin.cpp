@@ -1,0 +1,22 @@
+// libcrucible-mysql.so's entry point: the manifest naming the "mariadbconnector" driver over
+// MariaDB Connector/C (and, once the dialect side lands, the "mysql" and "mariadb" dialects).
+#include <mysql.h>
+
+#include <string>
+
+#include "crucible/sdk/plugin.hpp"
+#include "mariadb_driver.hpp"
+
+namespace {
+
+void describe(crucible::PluginManifest& manifest) {
+  manifest.plugin_name = "mysql";
+  // The plugin's version, with the Connector/C it runs on: "0.1.0 (MariaDB Connector/C 3.3.20)".
+  manifest.plugin_version =
+      std::string("0.1.0 (MariaDB Connector/C ") + mysql_get_client_info() + ")";
+  crucible::sdk::add_driver<crucible::mysql::MariadbDriver>(manifest, "mariadbconnector");
+}
+
+}  // namespace
+
+CRUCIBLE_PLUGIN(describe)

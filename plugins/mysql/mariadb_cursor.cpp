@@ -1,0 +1,249 @@
+// The mariadbconnector driver's cursor (mariadb_cursor.hpp).
+#include "mariadb_cursor.hpp"
+
+#include <utility>
+
+#include "crucible/errors.hpp"
+#include "mariadb_errors.hpp"
+
+namespace crucible::mysql {
+
+namespace {
+
+const std::vector<ColumnDescription> kNoDescription;
+
+[[noreturn]] void wrong_count(std::size_t want, std::size_t found, std::string_view what,
+                              std::string_view sql) {
+  throw_programming_error("the statement has " + std::to_string(want) +
+                              " parameter marker(s) '?' but " + std::string(what) + " has " +
+                              std::to_string(found) + " value(s)",
+                          sql);
+}
+
+}  // namespace
+
+MariadbCursor::MariadbCursor(std::shared_ptr<ConnectionState> state) noexcept
+    : state_(std::move(state)) {}
+
+MariadbCursor::~MariadbCursor() { close(); }
+
+void MariadbCursor::check_open() const {
+  if (!state_) throw_closed_cursor();
+  if (!state_->is_open()) throw_closed_connection();
+}
+
+void MariadbCursor::reset() noexcept {
+  if (statement_) {
+    StatementCache::release(*statement_);
+    statement_.reset();
+  }
+  has_rows_ = false;
+  if (text_result_ != nullptr) {
+    mysql_free_result(text_result_);
+    text_result_ = nullptr;
+  }
+  kept_rows_.clear();
+  kept_index_ = 0;
+  own_description_.clear();
+  text_kinds_.clear();
+  use_own_description_ = false;
+  rowcount_ = -1;
+  lastrowid_.reset();
+}
+
+std::shared_ptr<PreparedStatement> MariadbCursor::acquire(std::string_view sql,
+                                                          std::size_t params) {
+  auto statement = state_->statements().acquire(state_->conn(), sql);
+  if (statement->param_count() != params) {
+    StatementCache::release(*statement);
+    wrong_count(statement->param_count(), params, "the parameter list", sql);
+  }
+  return statement;
+}
+
+void MariadbCursor::after_execute(PreparedStatement& statement) {
+  if (statement.store_result()) {
+    has_rows_ = true;
+    rowcount_ = statement.num_rows();
+  } else {
+    rowcount_ = statement.affected_rows();
+    if (const std::int64_t id = statement.insert_id(); id != 0) lastrowid_ = id;
+  }
+}
+
+void MariadbCursor::execute(std::string_view sql, std::span<const Value> params) {
+  check_open();
+  reset();
+  try {
+    statement_ = acquire(sql, params.size());
+  } catch (const NotSupportedError& e) {
+    if (e.driver_code() != code::kUnsupportedPs || !params.empty()) throw;
+    run_text(sql);
+    return;
+  } catch (const DBAPIError& e) {
+    state_->on_error(e.info());
+    throw;
+  }
+  try {
+    statement_->execute(params);
+    after_execute(*statement_);
+  } catch (const DBAPIError& e) {
+    reset();
+    state_->on_error(e.info());
+    throw;
+  }
+}
+
+// The text protocol for what the binary one cannot prepare: rows are read as text and
+// converted by field type.
+void MariadbCursor::run_text(std::string_view sql) {
+  MYSQL* c = state_->conn();
+  if (mysql_real_query(c, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    ErrorInfo info = connection_error(c, sql);
+    state_->on_error(info);
+    throw_error(std::move(info));
+  }
+  if (mysql_field_count(c) == 0) {
+    rowcount_ = static_cast<std::int64_t>(mysql_affected_rows(c));
+    if (const auto id = mysql_insert_id(c); id != 0) lastrowid_ = static_cast<std::int64_t>(id);
+  } else {
+    text_result_ = mysql_store_result(c);
+    if (text_result_ == nullptr) throw_connection_error(c, sql);
+    const unsigned int count = mysql_num_fields(text_result_);
+    const MYSQL_FIELD* fields = mysql_fetch_fields(text_result_);
+    for (unsigned int i = 0; i < count; ++i) {
+      own_description_.push_back(describe_field(fields[i]));
+      text_kinds_.push_back(field_kind(fields[i]));
+    }
+    use_own_description_ = true;
+    rowcount_ = static_cast<std::int64_t>(mysql_num_rows(text_result_));
+  }
+  while (mysql_more_results(c) && mysql_next_result(c) == 0) {  // a CALL's further results
+    if (MYSQL_RES* more = mysql_store_result(c)) mysql_free_result(more);
+  }
+}
+
+void MariadbCursor::executemany(std::string_view sql, const ParamSets& param_sets) {
+  check_open();
+  reset();
+  if (param_sets.empty()) return;
+  try {
+    statement_ = acquire(sql, param_sets[0].size());
+  } catch (const DBAPIError& e) {
+    state_->on_error(e.info());
+    throw;
+  }
+  for (std::size_t i = 0; i < param_sets.size(); ++i) {
+    if (param_sets[i].size() != statement_->param_count()) {
+      const std::size_t want = statement_->param_count();
+      reset();
+      wrong_count(want, param_sets[i].size(), "parameter set " + std::to_string(i), sql);
+    }
+  }
+  try {
+    const bool returns_rows = mysql_stmt_field_count(statement_->get()) > 0;
+    if (!returns_rows && state_->supports_bulk() &&
+        BulkBinds::can_bind(param_sets, statement_->param_count())) {
+      run_bulk(param_sets);
+    } else {
+      run_each(param_sets);
+    }
+  } catch (const DBAPIError& e) {
+    reset();
+    state_->on_error(e.info());
+    throw;
+  }
+}
+
+void MariadbCursor::run_bulk(const ParamSets& param_sets) {
+  const std::size_t limit = state_->bulk_packet_limit();
+  std::int64_t total = 0;
+  std::size_t first = 0;
+  while (first < param_sets.size()) {
+    std::size_t bytes = 0;
+    std::size_t end = first;
+    while (end < param_sets.size()) {
+      const std::size_t size = BulkBinds::wire_size(param_sets[end]);
+      if (end > first && bytes + size > limit) break;
+      bytes += size;
+      ++end;
+    }
+    statement_->execute_bulk(param_sets, first, end - first);
+    if (const std::int64_t n = statement_->affected_rows(); n > 0) total += n;
+    if (const std::int64_t id = statement_->insert_id(); id != 0) lastrowid_ = id;
+    first = end;
+  }
+  rowcount_ = total;
+}
+
+void MariadbCursor::run_each(const ParamSets& param_sets) {
+  std::int64_t total = 0;
+  std::vector<Value> row;
+  for (std::size_t s = 0; s < param_sets.size(); ++s) {
+    statement_->execute(param_sets[s]);
+    if (statement_->store_result()) {  // … RETURNING: keep the rows, in order
+      if (s == 0) own_description_ = statement_->description();
+      while (statement_->fetch(row)) {
+        kept_rows_.push_back(row);
+        ++total;
+      }
+      statement_->free_result();
+    } else {
+      if (const std::int64_t n = statement_->affected_rows(); n > 0) total += n;
+      if (const std::int64_t id = statement_->insert_id(); id != 0) lastrowid_ = id;
+    }
+  }
+  use_own_description_ = !kept_rows_.empty() || !own_description_.empty();
+  rowcount_ = total;
+}
+
+bool MariadbCursor::fetch_into(std::vector<Value>& row) {
+  check_open();
+  if (has_rows_) {
+    bool got = false;
+    try {
+      got = statement_->fetch(row);
+    } catch (const DBAPIError& e) {
+      has_rows_ = false;
+      state_->on_error(e.info());
+      throw;
+    }
+    if (got) return true;
+    has_rows_ = false;
+    StatementCache::release(*statement_);  // the statement may serve others; its description stays
+    return false;
+  }
+  if (text_result_ != nullptr) {
+    MYSQL_ROW data = mysql_fetch_row(text_result_);
+    if (data == nullptr) return false;
+    const unsigned long* lengths = mysql_fetch_lengths(text_result_);
+    const MYSQL_FIELD* fields = mysql_fetch_fields(text_result_);
+    row.resize(text_kinds_.size());
+    for (std::size_t i = 0; i < text_kinds_.size(); ++i) {
+      if (data[i] == nullptr) {
+        row[i] = Value();
+      } else {
+        read_text_field(data[i], lengths[i], fields[i], text_kinds_[i], row[i]);
+      }
+    }
+    return true;
+  }
+  if (kept_index_ < kept_rows_.size()) {
+    row = std::move(kept_rows_[kept_index_++]);
+    return true;
+  }
+  return false;
+}
+
+const std::vector<ColumnDescription>& MariadbCursor::description() const {
+  if (use_own_description_) return own_description_;
+  if (statement_) return statement_->description();
+  return kNoDescription;
+}
+
+void MariadbCursor::close() noexcept {
+  reset();
+  state_.reset();
+}
+
+}  // namespace crucible::mysql

@@ -1,0 +1,276 @@
+// The "mariadbconnector" driver and its connections (mariadb_driver.hpp).
+#include "mariadb_driver.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <map>
+#include <utility>
+
+#include "crucible/errors.hpp"
+#include "crucible/url.hpp"
+#include "mariadb_cursor.hpp"
+#include "mariadb_errors.hpp"
+
+namespace crucible::mysql {
+
+namespace {
+
+constexpr std::size_t kDefaultBulkLimit = 4u << 20;  // when max_allowed_packet cannot be read
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+// ---- connect arguments ---------------------------------------------------------------------
+
+constexpr std::string_view kKnownKeys =
+    "unix_socket, connect_timeout, read_timeout, write_timeout, ssl, ssl_ca, ssl_capath, "
+    "ssl_cert, ssl_key, ssl_cipher, ssl_crl, ssl_crlpath, ssl_verify_cert, charset";
+
+// The MYSQL_OPT_SSL_* file options by key.
+const std::map<std::string, mysql_option, std::less<>>& ssl_file_options() {
+  static const std::map<std::string, mysql_option, std::less<>> kOptions{
+      {"ssl_ca", MYSQL_OPT_SSL_CA},          {"ssl_capath", MYSQL_OPT_SSL_CAPATH},
+      {"ssl_cert", MYSQL_OPT_SSL_CERT},      {"ssl_key", MYSQL_OPT_SSL_KEY},
+      {"ssl_cipher", MYSQL_OPT_SSL_CIPHER},  {"ssl_crl", MYSQL_OPT_SSL_CRL},
+      {"ssl_crlpath", MYSQL_OPT_SSL_CRLPATH}};
+  return kOptions;
+}
+
+unsigned int parse_seconds(std::string_view key, std::string_view text) {
+  unsigned int value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size()) {
+    throw ArgumentError("the mariadbconnector connect argument '" + std::string(key) +
+                        "' wants a whole number of seconds >= 0, found '" + std::string(text) +
+                        "'");
+  }
+  return value;
+}
+
+bool parse_flag(std::string_view key, std::string_view text) {
+  const std::string v = upper(text);
+  if (v == "1" || v == "TRUE" || v == "YES" || v == "ON") return true;
+  if (v == "0" || v == "FALSE" || v == "NO" || v == "OFF") return false;
+  throw ArgumentError("the mariadbconnector connect argument '" + std::string(key) +
+                      "' wants true or false, found '" + std::string(text) + "'");
+}
+
+struct HandleCloser {
+  void operator()(MYSQL* conn) const noexcept { mysql_close(conn); }
+};
+using Handle = std::unique_ptr<MYSQL, HandleCloser>;
+
+void set_option(MYSQL* conn, mysql_option option, const void* value, std::string_view key) {
+  if (mysql_optionsv(conn, option, value) != 0) {
+    throw ArgumentError("MariaDB Connector/C refused the connect argument '" + std::string(key) +
+                        "': " + mysql_error(conn));
+  }
+}
+
+// Applies one connect argument to conn; unix_socket is returned through socket.
+void apply_key(MYSQL* conn, const std::string& key, const std::string& value,
+               std::string_view where, std::string& socket) {
+  if (key == "unix_socket") {
+    socket = value;
+  } else if (key == "connect_timeout") {
+    const unsigned int s = parse_seconds(key, value);
+    set_option(conn, MYSQL_OPT_CONNECT_TIMEOUT, &s, key);
+  } else if (key == "read_timeout") {
+    const unsigned int s = parse_seconds(key, value);
+    set_option(conn, MYSQL_OPT_READ_TIMEOUT, &s, key);
+  } else if (key == "write_timeout") {
+    const unsigned int s = parse_seconds(key, value);
+    set_option(conn, MYSQL_OPT_WRITE_TIMEOUT, &s, key);
+  } else if (key == "ssl") {
+    const my_bool on = parse_flag(key, value) ? 1 : 0;
+    set_option(conn, MYSQL_OPT_SSL_ENFORCE, &on, key);
+  } else if (key == "ssl_verify_cert") {
+    const my_bool on = parse_flag(key, value) ? 1 : 0;
+    set_option(conn, MYSQL_OPT_SSL_VERIFY_SERVER_CERT, &on, key);
+  } else if (const auto it = ssl_file_options().find(key); it != ssl_file_options().end()) {
+    set_option(conn, it->second, value.c_str(), key);
+  } else if (key == "charset") {
+    const std::string cs = upper(value);
+    if (cs != "UTF8MB4" && cs != "UTF8" && cs != "UTF8MB3") {
+      throw ArgumentError("the mariadbconnector driver always talks utf8mb4 (crucible's strings "
+                          "are UTF-8); charset '" +
+                          value + "' is not accepted (leave it out, or give utf8mb4)");
+    }
+  } else {
+    throw ArgumentError("the mariadbconnector driver does not know the connect argument '" + key +
+                        "' (from " + std::string(where) +
+                        "); the known ones are: " + std::string(kKnownKeys));
+  }
+}
+
+}  // namespace
+
+// ---- ConnectionState ---------------------------------------------------------------------
+
+ConnectionState::~ConnectionState() { close(); }
+
+MYSQL* ConnectionState::conn() const {
+  if (conn_ == nullptr) throw_closed_connection();
+  return conn_;
+}
+
+bool ConnectionState::in_transaction() const noexcept {
+  return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_IN_TRANS) != 0;
+}
+
+bool ConnectionState::supports_bulk() const noexcept {
+  if (conn_ == nullptr) return false;
+  unsigned long long extended = 0;  // MariaDB's capabilities beyond the 32 MySQL has
+  if (mariadb_get_infov(conn_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended) != 0) {
+    return false;
+  }
+  return (conn_->server_capabilities & CLIENT_MYSQL) == 0 &&
+         (extended & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
+}
+
+std::size_t ConnectionState::bulk_packet_limit() {
+  if (bulk_limit_ != 0) return bulk_limit_;
+  bulk_limit_ = kDefaultBulkLimit;
+  MYSQL* c = conn();
+  static constexpr std::string_view kSql = "SELECT @@max_allowed_packet";
+  if (mysql_real_query(c, kSql.data(), kSql.size()) != 0) throw_connection_error(c, kSql);
+  if (MYSQL_RES* result = mysql_store_result(c)) {
+    if (MYSQL_ROW row = mysql_fetch_row(result); row != nullptr && row[0] != nullptr) {
+      std::size_t bytes = 0;
+      const std::string_view text(row[0]);
+      std::from_chars(text.data(), text.data() + text.size(), bytes);
+      if (bytes > 2 * 1024) bulk_limit_ = bytes / 2;
+    }
+    mysql_free_result(result);
+  }
+  return bulk_limit_;
+}
+
+void ConnectionState::run(std::string_view sql) {
+  MYSQL* c = conn();
+  if (mysql_real_query(c, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
+    ErrorInfo info = connection_error(c, sql);
+    on_error(info);
+    throw_error(std::move(info));
+  }
+  do {
+    if (MYSQL_RES* result = mysql_store_result(c)) mysql_free_result(result);
+  } while (mysql_next_result(c) == 0);
+}
+
+void ConnectionState::on_error(const ErrorInfo& info) noexcept {
+  if (info.driver_code == code::kServerGone || info.driver_code == code::kServerLost) {
+    statements_.clear();
+  }
+}
+
+void ConnectionState::close() noexcept {
+  if (conn_ == nullptr) return;
+  statements_
+      .clear();  // COM_STMT_CLOSE for those no cursor holds; mysql_close invalidates the rest
+  mysql_close(conn_);
+  conn_ = nullptr;
+}
+
+// ---- MariadbConnection -------------------------------------------------------------------
+
+MariadbConnection::MariadbConnection(MYSQL* conn)
+    : state_(std::make_shared<ConnectionState>(conn)) {}
+
+MariadbConnection::~MariadbConnection() { close(); }
+
+std::unique_ptr<Cursor> MariadbConnection::cursor() {
+  state_->conn();  // throws when closed
+  return std::make_unique<MariadbCursor>(state_);
+}
+
+void MariadbConnection::commit() {
+  MYSQL* c = state_->conn();
+  if (mysql_commit(c) != 0) throw_connection_error(c, "COMMIT");
+}
+
+void MariadbConnection::rollback() {
+  MYSQL* c = state_->conn();
+  if (mysql_rollback(c) != 0) throw_connection_error(c, "ROLLBACK");
+}
+
+void MariadbConnection::close() noexcept { state_->close(); }
+
+bool MariadbConnection::ping() noexcept {
+  if (!state_->is_open()) return false;
+  try {
+    return mysql_ping(state_->conn()) == 0;
+  } catch (...) {
+    return false;
+  }
+}
+
+void MariadbConnection::set_autocommit(bool on) {
+  MYSQL* c = state_->conn();
+  if (mysql_autocommit(c, on ? 1 : 0) != 0) {
+    throw_connection_error(c, on ? "SET autocommit=1" : "SET autocommit=0");
+  }
+  autocommit_ = on;
+}
+
+void MariadbConnection::set_isolation_level(std::string_view level) {
+  state_->conn();
+  std::string name = upper(level);
+  std::replace(name.begin(), name.end(), '_', ' ');
+  static constexpr std::string_view kLevels[] = {"SERIALIZABLE", "REPEATABLE READ",
+                                                 "READ COMMITTED", "READ UNCOMMITTED"};
+  if (std::find(std::begin(kLevels), std::end(kLevels), name) == std::end(kLevels)) {
+    throw ArgumentError("MySQL and MariaDB have no isolation level '" + std::string(level) +
+                        "'; the mariadbconnector driver accepts SERIALIZABLE, REPEATABLE READ, "
+                        "READ COMMITTED and READ UNCOMMITTED");
+  }
+  state_->run("SET SESSION TRANSACTION ISOLATION LEVEL " + name);
+}
+
+bool MariadbConnection::in_transaction() const noexcept { return state_->in_transaction(); }
+
+std::string MariadbConnection::server_version() const {
+  const char* info = mysql_get_server_info(state_->conn());
+  return info == nullptr ? std::string() : std::string(info);
+}
+
+// ---- MariadbDriver -----------------------------------------------------------------------
+
+std::unique_ptr<DbapiConnection> MariadbDriver::connect(const URL& url,
+                                                        const ConnectOptions& options) {
+  Handle conn(mysql_init(nullptr));
+  if (!conn) throw std::bad_alloc();
+  std::string socket;
+  for (const auto& [key, value] : url.query())
+    apply_key(conn.get(), key, value, "the URL query", socket);
+  for (const auto& [key, value] : options.args)
+    apply_key(conn.get(), key, value, "connect_args", socket);
+  set_option(conn.get(), MYSQL_SET_CHARSET_NAME, "utf8mb4", "charset");
+  const unsigned int no_local_infile = 0;
+  set_option(conn.get(), MYSQL_OPT_LOCAL_INFILE, &no_local_infile, "local_infile");
+
+  const std::string host = url.host().empty() ? "localhost" : url.host();
+  const std::optional<std::string>& password = url.password();
+  if (mysql_real_connect(
+          conn.get(), host.c_str(), url.username().empty() ? nullptr : url.username().c_str(),
+          password ? password->c_str() : nullptr,
+          url.database().empty() ? nullptr : url.database().c_str(), url.port().value_or(0),
+          socket.empty() ? nullptr : socket.c_str(), CLIENT_FOUND_ROWS) == nullptr) {
+    ErrorInfo info = connection_error(conn.get(), "");
+    info.driver_message += " (connecting to " + url.render(/*hide_password=*/true) + ")";
+    if (info.driver_code < 2000) {
+      // A refusal by the server (access denied, unknown database) is still a failure to connect.
+      throw OperationalError(std::move(info));
+    }
+    throw_error(std::move(info));
+  }
+  if (mysql_autocommit(conn.get(), 0) != 0) throw_connection_error(conn.get(), "SET autocommit=0");
+  return std::make_unique<MariadbConnection>(conn.release());
+}
+
+}  // namespace crucible::mysql

@@ -1,0 +1,124 @@
+#pragma once
+// The "mariadbconnector" driver: PEP 249 connections to MariaDB and MySQL through MariaDB
+// Connector/C (https://mariadb.com/docs/connectors/mariadb-connector-c), shaped after MariaDB
+// Connector/Python as SQLAlchemy's mysql+mariadbconnector dialect uses it
+// (sqlalchemy/dialects/mysql/mariadbconnector.py).
+//
+//   connect(url, options): mysql_real_connect with host, port, user, password and database from
+//   the URL (an empty host is "localhost", which Connector/C reaches through the default Unix
+//   socket), CLIENT_FOUND_ROWS (rowcount counts the rows an UPDATE matched, not only those it
+//   changed, as SQLAlchemy's mysql dialects expect), then these keys of the URL query or of
+//   options.args (which win):
+//     unix_socket       path of the server's Unix socket
+//     connect_timeout   seconds (MYSQL_OPT_CONNECT_TIMEOUT)
+//     read_timeout      seconds (MYSQL_OPT_READ_TIMEOUT)
+//     write_timeout     seconds (MYSQL_OPT_WRITE_TIMEOUT)
+//     ssl               "true" to require TLS (MYSQL_OPT_SSL_ENFORCE)
+//     ssl_ca, ssl_capath, ssl_cert, ssl_key, ssl_cipher, ssl_crl, ssl_crlpath
+//                       files for TLS (MYSQL_OPT_SSL_*)
+//     ssl_verify_cert   "true" to verify the server's certificate
+//     charset           only utf8mb4 (or utf8, taken as utf8mb4) is accepted
+//   Any other key is an ArgumentError naming the known ones. The character set is always
+//   utf8mb4 (MYSQL_SET_CHARSET_NAME), so Values' UTF-8 travels unchanged, 4-byte characters
+//   included; LOAD DATA LOCAL INFILE is always off (MYSQL_OPT_LOCAL_INFILE 0); multi-statements
+//   are off and the client never reconnects by itself. A refused connection is an
+//   OperationalError whose message names the URL with its password hidden.
+//
+// Transactions follow PEP 249: a connection opens with the server's autocommit off
+// (mysql_autocommit), so the server starts a transaction by itself at the first statement and
+// commit()/rollback() end it; in_transaction() reads SERVER_STATUS_IN_TRANS from the status the
+// server sent with its last reply. set_autocommit(true) switches the server's autocommit on,
+// which (MySQL's rule) commits a transaction that is open.
+//
+// Threading: a connection and its cursors belong to one thread at a time (a MYSQL handle is
+// not shared); the Driver itself is stateless and thread-safe (mysql_init calls
+// mysql_library_init once, which the plugin does at load).
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "crucible/dbapi.hpp"
+#include "crucible/errors.hpp"
+#include "mariadb_statement.hpp"
+
+namespace crucible::mysql {
+
+/// What a connection and its cursors share: the MYSQL handle and the prepared statements.
+/// Cursors hold it by shared_ptr, so a cursor that outlives its connection object sees a closed
+/// connection instead of a dangling pointer.
+class ConnectionState {
+ public:
+  explicit ConnectionState(MYSQL* conn) noexcept : conn_(conn) {}
+  ~ConnectionState();
+  ConnectionState(const ConnectionState&) = delete;
+  ConnectionState& operator=(const ConnectionState&) = delete;
+
+  bool is_open() const noexcept { return conn_ != nullptr; }
+  /// The handle; throws InterfaceError "connection already closed" when closed.
+  MYSQL* conn() const;
+  StatementCache& statements() noexcept { return statements_; }
+
+  /// True while the server reports an open transaction (SERVER_STATUS_IN_TRANS).
+  bool in_transaction() const noexcept;
+  /// Whether the server takes array binding (MariaDB 10.2+, not MySQL).
+  bool supports_bulk() const noexcept;
+  /// Bytes a bulk packet may hold: half the server's max_allowed_packet (asked once).
+  std::size_t bulk_packet_limit();
+  /// Runs one statement through the text protocol, no parameters, discarding any result.
+  /// Throws the mapped error.
+  void run(std::string_view sql);
+  /// Forgets the prepared statements after an error that lost the connection (2006, 2013).
+  void on_error(const ErrorInfo& info) noexcept;
+  /// Closes the connection (the server rolls back an open transaction). Idempotent.
+  void close() noexcept;
+
+ private:
+  MYSQL* conn_;
+  StatementCache statements_;
+  std::size_t bulk_limit_{0};
+};
+
+/// A connection of the mariadbconnector driver (see the file comment). Closed on destruction.
+class MariadbConnection final : public DbapiConnection {
+ public:
+  explicit MariadbConnection(MYSQL* conn);
+  ~MariadbConnection() override;
+
+  std::unique_ptr<Cursor> cursor() override;
+  /// COMMIT (mysql_commit). A no-op on the server when no transaction is open.
+  void commit() override;
+  /// ROLLBACK (mysql_rollback).
+  void rollback() override;
+  void close() noexcept override;
+  /// mysql_ping: a round trip. False when closed or the server does not answer; never
+  /// reconnects.
+  bool ping() noexcept override;
+  /// mysql_autocommit(on); turning it on commits an open transaction (see the file comment).
+  void set_autocommit(bool on) override;
+  bool autocommit() const noexcept override { return autocommit_; }
+  /// SET SESSION TRANSACTION ISOLATION LEVEL level: the level of the transactions that start
+  /// after it. Accepts SERIALIZABLE, REPEATABLE READ, READ COMMITTED, READ UNCOMMITTED
+  /// (case-insensitive, blanks or underscores between words); ArgumentError otherwise.
+  void set_isolation_level(std::string_view level) override;
+  bool in_transaction() const noexcept override;
+  /// mysql_get_server_info, e.g. "10.11.19-MariaDB-0+deb12u1" or "8.0.36".
+  std::string server_version() const override;
+  /// qmark: the driver's paramstyle.
+  ParamStyle paramstyle() const noexcept { return ParamStyle::kQmark; }
+
+ private:
+  std::shared_ptr<ConnectionState> state_;
+  bool autocommit_{false};
+};
+
+/// The "mariadbconnector" driver: paramstyle qmark (?).
+class MariadbDriver final : public Driver {
+ public:
+  std::string_view name() const noexcept override { return "mariadbconnector"; }
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
+  /// Connects as the file comment says. Throws ArgumentError for an unknown key or a bad value,
+  /// OperationalError when the server cannot be reached or refuses.
+  std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override;
+};
+
+}  // namespace crucible::mysql

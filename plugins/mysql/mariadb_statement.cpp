@@ -1,0 +1,158 @@
+// Prepared statements of a MariaDB connection and their cache (mariadb_statement.hpp).
+#include "mariadb_statement.hpp"
+
+#include <utility>
+
+#include "mariadb_errors.hpp"
+
+namespace crucible::mysql {
+
+// ---- PreparedStatement -------------------------------------------------------------------
+
+PreparedStatement::PreparedStatement(MYSQL* conn, std::string_view sql) : sql_(sql) {
+  stmt_ = mysql_stmt_init(conn);
+  if (stmt_ == nullptr) throw_connection_error(conn, sql);
+  if (mysql_stmt_prepare(stmt_, sql_.data(), static_cast<unsigned long>(sql_.size())) != 0) {
+    ErrorInfo info = statement_error(stmt_, sql);
+    mysql_stmt_close(stmt_);
+    stmt_ = nullptr;
+    throw_error(std::move(info));
+  }
+  param_count_ = mysql_stmt_param_count(stmt_);
+}
+
+PreparedStatement::~PreparedStatement() {
+  if (stmt_ != nullptr) mysql_stmt_close(stmt_);
+}
+
+void PreparedStatement::check(int rc) {
+  if (rc != 0) throw_statement_error(stmt_, sql_);
+}
+
+void PreparedStatement::execute(std::span<const Value> params) {
+  if (param_count_ > 0) {
+    params_.bind(params, sql_);
+    check(mysql_stmt_bind_param(stmt_, params_.data()));
+  }
+  check(mysql_stmt_execute(stmt_));
+}
+
+void PreparedStatement::execute(std::span<const Value* const> params) {
+  if (param_count_ > 0) {
+    params_.bind(params, sql_);
+    check(mysql_stmt_bind_param(stmt_, params_.data()));
+  }
+  check(mysql_stmt_execute(stmt_));
+}
+
+void PreparedStatement::execute_bulk(const ParamSets& sets, std::size_t first, std::size_t count) {
+  bulk_.bind(sets, first, count, sql_);
+  auto size = static_cast<unsigned int>(count);
+  check(mysql_stmt_attr_set(stmt_, STMT_ATTR_ARRAY_SIZE, &size));
+  struct SingleAgain {  // the cached statement's next execute() binds one set again
+    MYSQL_STMT* stmt;
+    ~SingleAgain() {
+      unsigned int none = 0;
+      mysql_stmt_attr_set(stmt, STMT_ATTR_ARRAY_SIZE, &none);
+    }
+  } single_again{stmt_};
+  check(mysql_stmt_bind_param(stmt_, bulk_.data()));
+  check(mysql_stmt_execute(stmt_));
+}
+
+void PreparedStatement::describe() {
+  const unsigned int count = mysql_stmt_field_count(stmt_);
+  const MYSQL_FIELD* fields = mariadb_stmt_fetch_fields(stmt_);
+  if (fields == described_fields_ && count == described_count_ && fields != nullptr) {
+    // The same metadata as the last execution: only bind the buffers again.
+    results_.setup(stmt_, fields, count);
+    return;
+  }
+  description_.clear();
+  description_.reserve(count);
+  for (unsigned int i = 0; i < count; ++i) description_.push_back(describe_field(fields[i]));
+  results_.setup(stmt_, fields, count);
+  described_fields_ = fields;
+  described_count_ = count;
+}
+
+bool PreparedStatement::store_result() {
+  if (mysql_stmt_field_count(stmt_) == 0) {
+    description_.clear();
+    described_fields_ = nullptr;
+    described_count_ = 0;
+    return false;
+  }
+  check(mysql_stmt_store_result(stmt_));
+  describe();
+  return true;
+}
+
+bool PreparedStatement::fetch(std::vector<Value>& row) {
+  const int rc = mysql_stmt_fetch(stmt_);
+  if (rc == MYSQL_NO_DATA) return false;
+  if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) throw_statement_error(stmt_, sql_);
+  results_.read_row(stmt_, row, sql_);
+  return true;
+}
+
+void PreparedStatement::free_result() noexcept {
+  mysql_stmt_free_result(stmt_);
+  while (mysql_stmt_more_results(stmt_)) {  // a CALL's further results, then its status
+    if (mysql_stmt_next_result(stmt_) != 0) break;
+    mysql_stmt_free_result(stmt_);
+  }
+}
+
+std::int64_t PreparedStatement::num_rows() const noexcept {
+  return static_cast<std::int64_t>(mysql_stmt_num_rows(stmt_));
+}
+
+std::int64_t PreparedStatement::affected_rows() const noexcept {
+  const my_ulonglong n = mysql_stmt_affected_rows(stmt_);
+  return n == static_cast<my_ulonglong>(-1) ? -1 : static_cast<std::int64_t>(n);
+}
+
+std::int64_t PreparedStatement::insert_id() const noexcept {
+  return static_cast<std::int64_t>(mysql_stmt_insert_id(stmt_));
+}
+
+// ---- StatementCache ----------------------------------------------------------------------
+
+std::shared_ptr<PreparedStatement> StatementCache::acquire(MYSQL* conn, std::string_view sql) {
+  std::string key(sql);
+  auto it = entries_.find(key);
+  if (it != entries_.end()) {
+    lru_.splice(lru_.begin(), lru_, it->second.lru);
+    std::shared_ptr<PreparedStatement>& cached = it->second.statement;
+    if (!cached->in_use) {
+      cached->in_use = true;
+      return cached;
+    }
+    auto own = std::make_shared<PreparedStatement>(conn, sql);  // not cached: closed after use
+    own->in_use = true;
+    return own;
+  }
+  auto statement = std::make_shared<PreparedStatement>(conn, sql);
+  statement->in_use = true;
+  if (entries_.size() >= kMaxEntries) {
+    entries_.erase(lru_.back());  // closed now, or when the cursor holding it lets go
+    lru_.pop_back();
+  }
+  lru_.push_front(key);
+  entries_.emplace(std::move(key), Entry{statement, lru_.begin()});
+  return statement;
+}
+
+void StatementCache::release(PreparedStatement& statement) noexcept {
+  if (!statement.in_use) return;
+  statement.free_result();
+  statement.in_use = false;
+}
+
+void StatementCache::clear() noexcept {
+  entries_.clear();
+  lru_.clear();
+}
+
+}  // namespace crucible::mysql

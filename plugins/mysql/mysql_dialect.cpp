@@ -295,6 +295,12 @@ std::vector<std::string> MysqlDialect::split_script(std::string_view script) con
   return ScriptSplitter(script).split();
 }
 
+void MysqlDialect::on_connect(DbapiConnection& conn) const {
+  conn.cursor()->execute("SET SESSION sql_mode = CONCAT_WS(',', NULLIF(@@SESSION.sql_mode, ''), "
+                         "'NO_AUTO_VALUE_ON_ZERO')",
+                         {});
+}
+
 std::vector<std::string> MysqlDialect::isolation_levels() const {
   return {"READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE", "AUTOCOMMIT"};
 }

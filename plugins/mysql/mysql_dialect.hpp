@@ -31,8 +31,11 @@
 //
 // Identifiers are quoted with '`' when they are one of MySQL 8.0's or MariaDB's reserved words,
 // not all lower case, or not a plain identifier. The server keeps its default sql_mode (no
-// ANSI_QUOTES, so "…" is a string there): on_connect does nothing, and the character set
-// (utf8mb4) is the driver's job.
+// ANSI_QUOTES, so "…" is a string there; strict, so bad values raise) with one addition made
+// by on_connect, NO_AUTO_VALUE_ON_ZERO, so that an explicit 0 in an AUTO_INCREMENT column is
+// stored as 0 rather than replaced by the next number (mysqldump sets the same); the column
+// still numbers itself when the INSERT leaves it out. The character set (utf8mb4) is the
+// driver's job.
 //
 // Thread-safety: const methods are thread-safe; initialize() is not, and runs before them.
 #include <memory>
@@ -118,6 +121,10 @@ class MysqlDialect : public Dialect {
   /// statements holding only blanks and comments. Throws ArgumentError naming the line where an
   /// unterminated string, identifier or comment starts.
   std::vector<std::string> split_script(std::string_view script) const override;
+
+  /// Adds NO_AUTO_VALUE_ON_ZERO to the session's sql_mode (see the file comment). Throws what
+  /// the connection throws.
+  void on_connect(DbapiConnection& conn) const override;
 
   /// READ UNCOMMITTED, READ COMMITTED, REPEATABLE READ, SERIALIZABLE and AUTOCOMMIT.
   std::vector<std::string> isolation_levels() const override;

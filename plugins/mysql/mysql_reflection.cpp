@@ -165,6 +165,7 @@ std::vector<std::string> MysqlDialect::get_schema_names(DbapiConnection& conn) c
                    "('information_schema', 'mysql', 'performance_schema', 'sys') "
                    "ORDER BY SCHEMA_NAME"))
     names.push_back(text(row.front()));
+  std::sort(names.begin(), names.end());  // by bytes, whatever the server's collation
   return names;
 }
 
@@ -178,6 +179,7 @@ MysqlDialect::get_table_names(DbapiConnection& conn,
                           "ORDER BY TABLE_NAME";
   for (const auto& row : query(conn, sql, {schema_param(schema)}))
     names.push_back(text(row.front()));
+  std::sort(names.begin(), names.end());  // by bytes, whatever the server's collation
   return names;
 }
 
@@ -189,6 +191,7 @@ MysqlDialect::get_view_names(DbapiConnection& conn,
                           std::string(kSchema) + " AND TABLE_TYPE = 'VIEW' ORDER BY TABLE_NAME";
   for (const auto& row : query(conn, sql, {schema_param(schema)}))
     names.push_back(text(row.front()));
+  std::sort(names.begin(), names.end());  // by bytes, whatever the server's collation
   return names;
 }
 

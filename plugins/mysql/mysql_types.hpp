@@ -13,6 +13,8 @@
 //
 // Values, by the dialect's processors (MysqlDialect::process_bind/process_result):
 //  * Boolean is bound as 0/1 and a 0/1 result is read back as bool.
+//  * Numeric() (DECIMAL(65, 30)) comes back without the trailing zeros of its 30 places
+//    ("1.5", not "1.500000000000000000000000000000"); Numeric(p, s) keeps its scale ("10.00").
 //  * Uuid: bound as 32 hex digits for CHAR(32), as the canonical 36-character text for the
 //    native UUID; either text is read back as a Uuid.
 //  * JSON is bound as its text; the text a JSON (or LONGTEXT) column returns is read as Json.

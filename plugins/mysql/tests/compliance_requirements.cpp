@@ -50,9 +50,16 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   r.repeatable_read_snapshot = true;
   r.read_committed_visibility = true;
   // An error rolls back only the statement; the transaction goes on (manual 15.21.5 "InnoDB
-  // Error Handling"). Errors carry SQLSTATEs (mysql_sqlstate()).
+  // Error Handling").
   r.error_aborts_transaction = false;
-  r.sqlstate = true;
+  // Errors carry SQLSTATEs (mysql_sqlstate()), but only the standard's classes: every integrity
+  // violation is 23000 (a duplicate key is error 1062, SQLSTATE 23000), never PostgreSQL's
+  // 23505 the sqlstate case checks for (MySQL 8.0 Error Reference, ER_DUP_ENTRY).
+  r.sqlstate = false;
+  // A do-nothing upsert is ON DUPLICATE KEY UPDATE k = k: with CLIENT_FOUND_ROWS (which the
+  // driver sets, so that an UPDATE's rowcount counts the rows it matched, as PEP 249 and
+  // SQLAlchemy expect) the server counts the existing row as 1 (manual 13.2.7.2).
+  r.upsert_do_nothing_rowcount_zero = false;
   // A second connection ends the victim's session with KILL CONNECTION <id> (manual 13.7.8.4
   // "KILL Statement"); the victim's next statement meets a closed connection (2006/2013, or
   // MariaDB's 1927). The id is the server's integer, written as a literal (KILL takes none as

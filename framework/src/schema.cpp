@@ -104,6 +104,28 @@ const ColumnData* TableData::find(std::string_view column) const noexcept {
 
 std::string TableData::fullname() const { return schema ? *schema + "." + name : name; }
 
+const ColumnData* TableData::autoincrement_column() const noexcept {
+  const auto is_integer = [](TypeKind kind) {
+    return kind == TypeKind::kInteger || kind == TypeKind::kSmallInteger ||
+           kind == TypeKind::kBigInteger;
+  };
+  const auto refers_elsewhere = [this](const std::string& column) {
+    return std::any_of(foreign_keys.begin(), foreign_keys.end(), [&](const ForeignKeyData& fk) {
+      return std::find(fk.columns.begin(), fk.columns.end(), column) != fk.columns.end();
+    });
+  };
+  for (const ColumnData& column : columns) {
+    if (!column.primary_key || !is_integer(column.type.kind())) continue;
+    if (column.server_default || column.default_ || column.sequence) continue;
+    if (column.autoincrement) {
+      if (*column.autoincrement) return &column;
+      continue;
+    }
+    if (primary_key.size() == 1 && !refers_elsewhere(column.name)) return &column;
+  }
+  return nullptr;
+}
+
 // ---- Table: definition ------------------------------------------------------------------------
 
 void Table::add(TableData& t, const Column& c) {

@@ -13,18 +13,6 @@ namespace crucible::postgresql {
 
 namespace {
 
-bool is_integer_kind(TypeKind kind) noexcept {
-  return kind == TypeKind::kInteger || kind == TypeKind::kSmallInteger ||
-         kind == TypeKind::kBigInteger;
-}
-
-bool refers_elsewhere(const sql::TableData& table, const std::string& column) noexcept {
-  return std::any_of(
-      table.foreign_keys.begin(), table.foreign_keys.end(), [&](const sql::ForeignKeyData& fk) {
-        return std::find(fk.columns.begin(), fk.columns.end(), column) != fk.columns.end();
-      });
-}
-
 [[noreturn]] void not_an_enum(const Dialect& dialect, const SqlType& type) {
   throw NotSupportedError(
       ErrorInfo{.driver_message = "the dialect '" + std::string(dialect.name()) +
@@ -35,10 +23,8 @@ bool refers_elsewhere(const sql::TableData& table, const std::string& column) no
 }  // namespace
 
 bool is_identity_column(const sql::TableData& table, const sql::ColumnData& column) noexcept {
-  if (!column.primary_key || !is_integer_kind(column.type.kind())) return false;
-  if (column.server_default || column.default_ || column.sequence) return false;
-  if (column.autoincrement) return *column.autoincrement;
-  return table.primary_key.size() == 1 && !refers_elsewhere(table, column.name);
+  const sql::ColumnData* identity = table.autoincrement_column();
+  return identity != nullptr && identity->name == column.name;
 }
 
 std::string PostgresqlDDLCompiler::column_specification(const sql::TableData& table,

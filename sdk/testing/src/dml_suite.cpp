@@ -176,7 +176,7 @@ TEST_F(ComplianceDml, MultiRowInsertReturning_GivesRowsInInputOrder) {
 }
 
 TEST_F(ComplianceDml, UpdateReturning_GivesTheNewValues) {
-  CRUCIBLE_REQUIRE(returning);
+  CRUCIBLE_REQUIRE(update_returning);
   seed();
   std::vector<std::pair<std::int64_t, std::int64_t>> got;
   for (const Row& r : conn().execute(update(items_)
@@ -189,7 +189,7 @@ TEST_F(ComplianceDml, UpdateReturning_GivesTheNewValues) {
 }
 
 TEST_F(ComplianceDml, DeleteReturning_GivesTheDeletedRows) {
-  CRUCIBLE_REQUIRE(returning);
+  CRUCIBLE_REQUIRE(delete_returning);
   seed();
   auto names =
       conn()

@@ -7,6 +7,8 @@ Requirements Requirements::from_dialect(const Dialect& dialect) {
   const DialectFeatures& f = dialect.features();
   Requirements r;
   r.returning = f.supports_returning;
+  r.update_returning = f.supports_returning;
+  r.delete_returning = f.supports_returning;
   r.savepoints = f.supports_savepoints;
   r.native_uuid = f.supports_native_uuid;
   r.native_boolean = f.supports_native_boolean;

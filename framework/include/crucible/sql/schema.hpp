@@ -205,6 +205,13 @@ struct TableData {
   const ColumnData* find(std::string_view name) const noexcept;
   /// "schema.name" or "name".
   std::string fullname() const;
+  /// The column the database numbers itself (SQLAlchemy's Table.autoincrement_column): the
+  /// integer primary key column (Integer, SmallInteger, BigInteger) that has autoincrement(true),
+  /// or, with autoincrement left unset, the lone integer column of the primary key that refers
+  /// to no other table; in either case one with no server_default, default_ or Sequence (those
+  /// fill it instead). nullptr when there is none. Dialects make it an identity column
+  /// (PostgreSQL), AUTO_INCREMENT (MySQL) or the rowid alias (SQLite).
+  const ColumnData* autoincrement_column() const noexcept;
 };
 
 class MetaData;

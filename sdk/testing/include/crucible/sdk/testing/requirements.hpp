@@ -25,8 +25,12 @@ namespace crucible::sdk::testing {
 /// Feature flags of the database under test. Each is true when the suite may test it.
 struct Requirements {
   // ---- from DialectFeatures ----------------------------------------------------------------
-  /// INSERT/UPDATE/DELETE … RETURNING (DialectFeatures::supports_returning).
+  /// INSERT … RETURNING (DialectFeatures::supports_returning).
   bool returning{false};
+  /// UPDATE … RETURNING and DELETE … RETURNING (SQLAlchemy's update_returning and
+  /// delete_returning); by default as returning. MariaDB has DELETE's without UPDATE's.
+  bool update_returning{false};
+  bool delete_returning{false};
   /// SAVEPOINT / ROLLBACK TO / RELEASE (DialectFeatures::supports_savepoints).
   bool savepoints{false};
   /// A native UUID column type (DialectFeatures::supports_native_uuid); Uuid round trips are

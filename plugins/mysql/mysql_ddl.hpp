@@ -1,0 +1,39 @@
+#pragma once
+// MySQL's and MariaDB's DDL (SQLAlchemy's dialects/mysql/base.py MySQLDDLCompiler), for MySQL 8.0
+// and MariaDB 10.11 (MySQL manual 13.1.20 "CREATE TABLE Statement"):
+//
+//  * The table's autoincrement column (TableData::autoincrement_column(): the lone integer
+//    primary key column, or the one with autoincrement(true)) is declared AUTO_INCREMENT; the
+//    driver reports the number it got as Result::lastrowid().
+//  * Every table ends in ENGINE=InnoDB DEFAULT CHARSET=utf8mb4: InnoDB for transactions,
+//    savepoints and enforced foreign keys whatever default_storage_engine says, and utf8mb4
+//    (all of Unicode; MySQL's "utf8" is the 3-byte subset) whatever the database's character
+//    set is. The collation is left to utf8mb4's default on the server (utf8mb4_general_ci on
+//    MariaDB, utf8mb4_0900_ai_ci on MySQL 8), as SQLAlchemy leaves it: strings compare and
+//    sort case-insensitively, which is what MySQL's users expect from their databases; a
+//    case-sensitive column is a server_default-free choice a program makes in its own DDL.
+//  * A column comment is written inline, COMMENT '…'.
+//  * Enums are native ENUM('a', …) columns (mysql_types.hpp), so they get no CHECK.
+//  * Indexes, unique constraints, CHECK constraints (enforced from MySQL 8.0.16 and MariaDB
+//    10.2) and foreign keys are the standard forms of the base; a server_default is written as
+//    given (MySQL wants an expression default of a TEXT, BLOB or JSON column in parentheses).
+#include <string>
+
+#include "crucible/sql/compiler.hpp"
+
+namespace crucible::mysql {
+
+/// The DDL compiler of the mysql and mariadb dialects; see the file comment. Stateless.
+class MysqlDDLCompiler final : public sql::DDLCompiler {
+ public:
+  using DDLCompiler::DDLCompiler;
+  /// The base's CREATE TABLE followed by " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4".
+  std::string create_table(const sql::TableData& table) const override;
+  /// name TYPE [DEFAULT …] [NOT NULL] [AUTO_INCREMENT] [COMMENT '…'].
+  std::string column_specification(const sql::TableData& table,
+                                   const sql::ColumnData& column) const override;
+  /// "": MySQL's ENUM is native.
+  std::string enum_check(const sql::TableData& table, const sql::ColumnData& column) const override;
+};
+
+}  // namespace crucible::mysql

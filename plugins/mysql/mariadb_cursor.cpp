@@ -141,13 +141,7 @@ void MariadbCursor::executemany(std::string_view sql, const ParamSets& param_set
     }
   }
   try {
-    const bool returns_rows = mysql_stmt_field_count(statement_->get()) > 0;
-    if (!returns_rows && state_->supports_bulk() &&
-        BulkBinds::can_bind(param_sets, statement_->param_count())) {
-      run_bulk(param_sets);
-    } else {
-      run_each(param_sets);
-    }
+    run_many(param_sets);
   } catch (const DBAPIError& e) {
     reset();
     state_->on_error(e.info());
@@ -155,10 +149,39 @@ void MariadbCursor::executemany(std::string_view sql, const ParamSets& param_set
   }
 }
 
-void MariadbCursor::run_bulk(const ParamSets& param_sets) {
+// The first set runs alone: whether the statement returns rows (INSERT … RETURNING) shows only
+// once it has run, as MariaDB prepares such a statement with no result columns.
+void MariadbCursor::run_many(const ParamSets& param_sets) {
+  std::int64_t total = 0;
+  std::vector<Value> row;
+  const auto run_set = [&](std::size_t s) {
+    statement_->execute(param_sets[s]);
+    if (statement_->store_result()) {  // … RETURNING: keep the rows, in order
+      if (s == 0) own_description_ = statement_->description();
+      while (statement_->fetch(row)) {
+        kept_rows_.push_back(row);
+        ++total;
+      }
+      statement_->free_result();
+      use_own_description_ = true;
+    } else {
+      if (const std::int64_t n = statement_->affected_rows(); n > 0) total += n;
+      if (const std::int64_t id = statement_->insert_id(); id != 0) lastrowid_ = id;
+    }
+  };
+  run_set(0);
+  if (!use_own_description_ && param_sets.size() > 1 && state_->supports_bulk() &&
+      BulkBinds::can_bind(param_sets, 1, statement_->param_count())) {
+    total += run_bulk(param_sets, 1);
+  } else {
+    for (std::size_t s = 1; s < param_sets.size(); ++s) run_set(s);
+  }
+  rowcount_ = total;
+}
+
+std::int64_t MariadbCursor::run_bulk(const ParamSets& param_sets, std::size_t first) {
   const std::size_t limit = state_->bulk_packet_limit();
   std::int64_t total = 0;
-  std::size_t first = 0;
   while (first < param_sets.size()) {
     std::size_t bytes = 0;
     std::size_t end = first;
@@ -173,28 +196,7 @@ void MariadbCursor::run_bulk(const ParamSets& param_sets) {
     if (const std::int64_t id = statement_->insert_id(); id != 0) lastrowid_ = id;
     first = end;
   }
-  rowcount_ = total;
-}
-
-void MariadbCursor::run_each(const ParamSets& param_sets) {
-  std::int64_t total = 0;
-  std::vector<Value> row;
-  for (std::size_t s = 0; s < param_sets.size(); ++s) {
-    statement_->execute(param_sets[s]);
-    if (statement_->store_result()) {  // … RETURNING: keep the rows, in order
-      if (s == 0) own_description_ = statement_->description();
-      while (statement_->fetch(row)) {
-        kept_rows_.push_back(row);
-        ++total;
-      }
-      statement_->free_result();
-    } else {
-      if (const std::int64_t n = statement_->affected_rows(); n > 0) total += n;
-      if (const std::int64_t id = statement_->insert_id(); id != 0) lastrowid_ = id;
-    }
-  }
-  use_own_description_ = !kept_rows_.empty() || !own_description_.empty();
-  rowcount_ = total;
+  return total;
 }
 
 bool MariadbCursor::fetch_into(std::vector<Value>& row) {

@@ -8,9 +8,9 @@
 // A statement the binary protocol cannot prepare (error 1295, ER_UNSUPPORTED_PS) runs through
 // the text protocol (mysql_real_query) when it has no parameters.
 //
-// executemany() prepares the statement once, then:
-//  * on MariaDB (10.2+), when every parameter position holds one kind of value across the sets
-//    and the statement returns no rows, sends the sets with array binding, one
+// executemany() prepares the statement once and executes it with the first set, then:
+//  * on MariaDB (10.2+), when the statement returned no rows and every parameter position holds
+//    one kind of value across the other sets, sends those with array binding, one
 //    COM_STMT_BULK_EXECUTE per chunk of up to half the server's max_allowed_packet;
 //  * otherwise executes it once per set (MySQL, mixed kinds, INSERT … RETURNING, whose rows are
 //    kept in the order of the sets for the fetch calls).
@@ -58,8 +58,8 @@ class MariadbCursor final : public Cursor {
   std::shared_ptr<PreparedStatement> acquire(std::string_view sql, std::size_t params);
   void after_execute(PreparedStatement& statement);
   void run_text(std::string_view sql);
-  void run_each(const ParamSets& param_sets);
-  void run_bulk(const ParamSets& param_sets);
+  void run_many(const ParamSets& param_sets);
+  std::int64_t run_bulk(const ParamSets& param_sets, std::size_t first);
 
   std::shared_ptr<ConnectionState> state_;        // null once the cursor is closed
   std::shared_ptr<PreparedStatement> statement_;  // the statement whose result is read

@@ -104,7 +104,7 @@ class MariadbConnection final : public DbapiConnection {
   /// mysql_get_server_info, e.g. "10.11.19-MariaDB-0+deb12u1" or "8.0.36".
   std::string server_version() const override;
   /// qmark: the driver's paramstyle.
-  ParamStyle paramstyle() const noexcept { return ParamStyle::kQmark; }
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
 
  private:
   std::shared_ptr<ConnectionState> state_;

@@ -1,11 +1,16 @@
 // Prepared statements of a MariaDB connection and their cache (mariadb_statement.hpp).
 #include "mariadb_statement.hpp"
 
+#include <cctype>
 #include <utility>
 
 #include "mariadb_errors.hpp"
 
 namespace crucible::mysql {
+
+namespace {
+constexpr unsigned int kNewMetadata = 2057;  // CR_NEW_STMT_METADATA
+}  // namespace
 
 // ---- PreparedStatement -------------------------------------------------------------------
 
@@ -29,21 +34,54 @@ void PreparedStatement::check(int rc) {
   if (rc != 0) throw_statement_error(stmt_, sql_);
 }
 
-void PreparedStatement::execute(std::span<const Value> params) {
-  if (param_count_ > 0) {
-    params_.bind(params, sql_);
-    check(mysql_stmt_bind_param(stmt_, params_.data()));
+namespace {
+
+// Whether sql only reads, so that running it a second time changes nothing.
+bool reads_only(std::string_view sql) noexcept {
+  std::size_t i = 0;
+  while (i < sql.size() &&
+         (std::isspace(static_cast<unsigned char>(sql[i])) != 0 || sql[i] == '(')) {
+    ++i;
   }
-  check(mysql_stmt_execute(stmt_));
+  std::size_t end = i;
+  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end])) != 0) ++end;
+  std::string word(sql.substr(i, end - i));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "SELECT" || word == "WITH" || word == "SHOW" || word == "VALUES" ||
+         word == "TABLE" || word == "DESC" || word == "DESCRIBE" || word == "EXPLAIN";
 }
 
-void PreparedStatement::execute(std::span<const Value* const> params) {
-  if (param_count_ > 0) {
-    params_.bind(params, sql_);
-    check(mysql_stmt_bind_param(stmt_, params_.data()));
+}  // namespace
+
+template <class Params>
+void PreparedStatement::run(Params params) {
+  for (int attempt = 0;; ++attempt) {
+    if (param_count_ > 0) {
+      params_.bind(params, sql_);
+      check(mysql_stmt_bind_param(stmt_, params_.data()));
+    }
+    if (mysql_stmt_execute(stmt_) == 0) return;
+    if (mysql_stmt_errno(stmt_) != kNewMetadata) throw_statement_error(stmt_, sql_);
+    // A table the statement reads changed its columns since the statement was prepared: the
+    // server ran it, but its rows no longer fit the buffers bound for them. Discard them, prepare
+    // afresh on the same handle, and run a reading statement again.
+    ErrorInfo info = statement_error(stmt_, sql_);
+    mysql_stmt_reset(stmt_);
+    check(mysql_stmt_prepare(stmt_, sql_.data(), static_cast<unsigned long>(sql_.size())));
+    param_count_ = mysql_stmt_param_count(stmt_);
+    described_fields_ = nullptr;
+    described_count_ = 0;
+    if (attempt > 0 || !reads_only(sql_)) {
+      info.driver_message += " (the statement ran, but the table it returns rows from changed "
+                             "its columns since it was prepared; it is prepared afresh now)";
+      throw_error(std::move(info));
+    }
   }
-  check(mysql_stmt_execute(stmt_));
 }
+
+void PreparedStatement::execute(std::span<const Value> params) { run(params); }
+
+void PreparedStatement::execute(std::span<const Value* const> params) { run(params); }
 
 void PreparedStatement::execute_bulk(const ParamSets& sets, std::size_t first, std::size_t count) {
   bulk_.bind(sets, first, count, sql_);

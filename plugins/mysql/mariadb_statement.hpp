@@ -44,7 +44,9 @@ class PreparedStatement {
   /// The number of '?' placeholders.
   unsigned long param_count() const noexcept { return param_count_; }
 
-  /// Binds params (count already checked) and executes. Throws the mapped error.
+  /// Binds params (count already checked) and executes. A reading statement whose table changed
+  /// its columns since it was prepared (CR_NEW_STMT_METADATA) is prepared afresh and run again;
+  /// any other statement then throws (it ran, its rows are lost). Throws the mapped error.
   void execute(std::span<const Value> params);
   /// The same for one set of an executemany.
   void execute(std::span<const Value* const> params);
@@ -76,6 +78,8 @@ class PreparedStatement {
  private:
   void check(int rc);
   void describe();
+  template <class Params>
+  void run(Params params);
 
   MYSQL_STMT* stmt_{nullptr};
   std::string sql_;

@@ -52,10 +52,13 @@ void set_uuid_text(const Uuid& uuid, std::array<char, 36>& out) noexcept {
   }
 }
 
+// Where an empty value points: Connector/C takes a null buffer for NULL.
+char kEmpty[1] = {'\0'};
+
 // Points b at text [data, data + size) of type type (no copy).
 void bind_text(MYSQL_BIND& b, enum_field_types type, const char* data, std::size_t size) noexcept {
   b.buffer_type = type;
-  b.buffer = const_cast<char*>(data);  // Connector/C only reads parameter buffers
+  b.buffer = size == 0 ? kEmpty : const_cast<char*>(data);  // Connector/C only reads them
   b.buffer_length = static_cast<unsigned long>(size);
   b.length = nullptr;  // parameters: buffer_length is the length
 }
@@ -295,10 +298,18 @@ void ParamBinds::bind(std::span<const Value* const> params, std::string_view sql
 
 // ---- bulk parameters -------------------------------------------------------------------------
 
-bool BulkBinds::can_bind(const ParamSets& sets, std::size_t width) noexcept {
+bool BulkBinds::can_bind(const ParamSets& sets, std::size_t first, std::size_t width) {
   if (width == 0) return false;  // the bulk protocol wants parameters
-  std::vector<ValueKind> kinds(width, ValueKind::kNull);
-  for (std::size_t s = 0; s < sets.size(); ++s) {
+  std::array<ValueKind, 64> small{};
+  std::vector<ValueKind> large;
+  ValueKind* kinds = small.data();
+  if (width > small.size()) {
+    large.assign(width, ValueKind::kNull);
+    kinds = large.data();
+  } else {
+    small.fill(ValueKind::kNull);
+  }
+  for (std::size_t s = first; s < sets.size(); ++s) {
     const auto set = sets[s];
     if (set.size() != width) return false;
     for (std::size_t i = 0; i < width; ++i) {
@@ -364,7 +375,7 @@ void BulkBinds::bind(const ParamSets& sets, std::size_t first, std::size_t count
       b.length = col.lengths.data();
       fill(col.pointers, [&](const Value& value, std::size_t r) {
         const std::string_view text = text_of(value, r);
-        col.pointers[r] = const_cast<char*>(text.data());  // only read
+        col.pointers[r] = text.empty() ? kEmpty : const_cast<char*>(text.data());  // only read
         col.lengths[r] = static_cast<unsigned long>(text.size());
       });
     };

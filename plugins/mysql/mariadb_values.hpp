@@ -83,9 +83,10 @@ class ParamBinds {
 /// connector-c). NULL travels as the STMT_INDICATOR_NULL indicator.
 class BulkBinds {
  public:
-  /// Whether sets can be sent in bulk: every position holds one kind of value across the sets
-  /// (nulls aside; the protocol sends one type per column), and every set has `width` values.
-  static bool can_bind(const ParamSets& sets, std::size_t width) noexcept;
+  /// Whether sets [first, end) can be sent in bulk: every position holds one kind of value
+  /// across them (nulls aside; the protocol sends one type per column), and every set has
+  /// `width` values.
+  static bool can_bind(const ParamSets& sets, std::size_t first, std::size_t width);
   /// Bytes that set takes in the bulk packet (an estimate from above), for chunking below the
   /// server's max_allowed_packet.
   static std::size_t wire_size(std::span<const Value* const> set) noexcept;

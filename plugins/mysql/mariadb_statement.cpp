@@ -69,8 +69,7 @@ void PreparedStatement::run(Params params) {
     mysql_stmt_reset(stmt_);
     check(mysql_stmt_prepare(stmt_, sql_.data(), static_cast<unsigned long>(sql_.size())));
     param_count_ = mysql_stmt_param_count(stmt_);
-    described_fields_ = nullptr;
-    described_count_ = 0;
+    shapes_.clear();
     if (attempt > 0 || !reads_only(sql_)) {
       info.driver_message += " (the statement ran, but the table it returns rows from changed "
                              "its columns since it was prepared; it is prepared afresh now)";
@@ -98,27 +97,35 @@ void PreparedStatement::execute_bulk(const ParamSets& sets, std::size_t first, s
   check(mysql_stmt_execute(stmt_));
 }
 
+bool PreparedStatement::FieldShape::operator==(const MYSQL_FIELD& f) const noexcept {
+  return type == f.type && flags == f.flags && charsetnr == f.charsetnr && length == f.length &&
+         decimals == f.decimals;
+}
+
 void PreparedStatement::describe() {
   const unsigned int count = mysql_stmt_field_count(stmt_);
   const MYSQL_FIELD* fields = mariadb_stmt_fetch_fields(stmt_);
-  if (fields == described_fields_ && count == described_count_ && fields != nullptr) {
-    // The same metadata as the last execution: only bind the buffers again.
-    results_.setup(stmt_, fields, count);
-    return;
+  // The description is remade only when the metadata changed (the server re-prepared the
+  // statement after its tables changed): a repeated execution allocates nothing for it.
+  bool same = fields != nullptr && shapes_.size() == count;
+  for (unsigned int i = 0; same && i < count; ++i) same = shapes_[i] == fields[i];
+  if (!same) {
+    description_.clear();
+    description_.reserve(count);
+    shapes_.clear();
+    for (unsigned int i = 0; i < count; ++i) {
+      description_.push_back(describe_field(fields[i]));
+      shapes_.push_back({fields[i].type, fields[i].flags, fields[i].charsetnr, fields[i].length,
+                         fields[i].decimals});
+    }
   }
-  description_.clear();
-  description_.reserve(count);
-  for (unsigned int i = 0; i < count; ++i) description_.push_back(describe_field(fields[i]));
   results_.setup(stmt_, fields, count);
-  described_fields_ = fields;
-  described_count_ = count;
 }
 
 bool PreparedStatement::store_result() {
   if (mysql_stmt_field_count(stmt_) == 0) {
     description_.clear();
-    described_fields_ = nullptr;
-    described_count_ = 0;
+    shapes_.clear();
     return false;
   }
   check(mysql_stmt_store_result(stmt_));

@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "crucible/dbapi.hpp"
+#include "mariadb_results.hpp"
 #include "mariadb_values.hpp"
 
 namespace crucible::mysql {
@@ -88,8 +89,17 @@ class PreparedStatement {
   BulkBinds bulk_;
   ResultBinds results_;
   std::vector<ColumnDescription> description_;
-  const MYSQL_FIELD* described_fields_{nullptr};  // the metadata description_ was made from
-  unsigned int described_count_{0};
+  // What description_ was made from, per column: the attributes Connector/C refreshes when the
+  // server sends new metadata for a re-prepared statement.
+  struct FieldShape {
+    enum_field_types type;
+    unsigned int flags;
+    unsigned int charsetnr;
+    unsigned long length;
+    unsigned int decimals;
+    bool operator==(const MYSQL_FIELD& f) const noexcept;
+  };
+  std::vector<FieldShape> shapes_;
 };
 
 /// The cache of one connection (see the file comment). Not thread-safe (one connection, one

@@ -1,8 +1,8 @@
 #pragma once
-// Values at the MariaDB Connector/C boundary: crucible::Value parameters to MYSQL_BIND for the
-// binary protocol of prepared statements (mysql_stmt_bind_param), and result fields back to
-// Values by the column's field type (https://mariadb.com/docs/connectors/mariadb-connector-c/
-// api-prepared-statement-functions/connector-c-data-structures-and-definitions).
+// Parameters at the MariaDB Connector/C boundary: crucible::Value parameters to MYSQL_BIND for
+// the binary protocol of prepared statements (mysql_stmt_bind_param; https://mariadb.com/docs/
+// connectors/mariadb-connector-c/api-prepared-statement-functions/connector-c-data-structures-
+// and-definitions). Result fields come back through mariadb_results.hpp.
 //
 // Parameters, by kind:
 //   null -> MYSQL_TYPE_NULL           bool -> MYSQL_TYPE_TINY 0/1 (MySQL's BOOLEAN is TINYINT(1))
@@ -22,17 +22,6 @@
 // Values are read in place (strings and bytes point into the Value), so the Values must stay
 // alive and unchanged until the statement has executed.
 //
-// Results are read in the binary protocol by field type:
-//   TINYINT…BIGINT, YEAR -> int64 (TINYINT(1) too: the dialect maps Boolean; a BIGINT UNSIGNED
-//     above INT64_MAX -> Decimal, exact)       FLOAT, DOUBLE -> double
-//   DECIMAL -> Decimal    DATE -> Date    TIME -> Time    DATETIME, TIMESTAMP -> DateTime (naive)
-//   CHAR, VARCHAR, TEXT, ENUM, SET -> string   BINARY, VARBINARY, BLOB (binary collation) -> Bytes
-//   JSON (MySQL's type, or MariaDB's LONGTEXT marked json in the extended metadata) -> Json
-//   BIT(n) -> int64 (its big-endian bits)     GEOMETRY -> Bytes (its WKB)
-// A date or time the Value kinds cannot hold (0000-00-00, a TIME beyond 00:00:00-23:59:59.999999)
-// comes back as the server's text, so nothing is lost and nothing is thrown for it. Long values
-// are fetched whole: a field longer than its column buffer is read on with
-// mysql_stmt_fetch_column, and the buffer grows for the rows after it.
 #include <mysql.h>
 
 #include <array>
@@ -43,7 +32,6 @@
 #include <string_view>
 #include <vector>
 
-#include "crucible/dbapi.hpp"
 #include "crucible/param_sets.hpp"
 #include "crucible/value.hpp"
 
@@ -109,58 +97,6 @@ class BulkBinds {
   };
   std::vector<MYSQL_BIND> binds_;
   std::vector<Column> columns_;
-};
-
-/// What a result field is read as (from its MYSQL_FIELD).
-enum class FieldKind : std::uint8_t {
-  kNull,
-  kInt,
-  kUnsignedInt,
-  kDouble,
-  kDecimal,
-  kDate,
-  kTime,
-  kDateTime,
-  kString,
-  kBytes,
-  kJson,
-  kBit
-};
-
-/// The kind of field (file comment's table).
-FieldKind field_kind(const MYSQL_FIELD& field) noexcept;
-
-/// PEP 249 description of field: its name, the SQL type name ("INT UNSIGNED", "VARCHAR",
-/// "DECIMAL", "JSON"…), nullable from NOT_NULL_FLAG, precision and scale of a DECIMAL.
-ColumnDescription describe_field(const MYSQL_FIELD& field);
-
-/// The Value of a non-null field of a text-protocol row (mysql_real_query + mysql_store_result:
-/// the fallback for statements the binary protocol cannot prepare), by the same table.
-void read_text_field(const char* data, unsigned long length, const MYSQL_FIELD& field,
-                     FieldKind kind, Value& out);
-
-/// Result buffers bound to a prepared statement's columns (mysql_stmt_bind_result) and the
-/// conversion of each fetched field to a Value.
-class ResultBinds {
- public:
-  /// One bind per field of the statement's result metadata; binds them to stmt.
-  void setup(MYSQL_STMT* stmt, const MYSQL_FIELD* fields, unsigned int count);
-  /// Reads the current row (after mysql_stmt_fetch returned 0 or MYSQL_DATA_TRUNCATED) into
-  /// row, fetching long fields whole. Throws the mapped error when a column fetch fails.
-  void read_row(MYSQL_STMT* stmt, std::vector<Value>& row, std::string_view sql);
-  std::size_t size() const noexcept { return kinds_.size(); }
-
- private:
-  void read(std::size_t i, Value& out);
-  void fetch_long(MYSQL_STMT* stmt, std::size_t i, std::string_view sql);
-
-  std::vector<MYSQL_BIND> binds_;
-  std::vector<FieldKind> kinds_;
-  std::vector<std::vector<char>> buffers_;  // per column: its fixed or variable-length storage
-  std::vector<unsigned long> lengths_;
-  std::vector<my_bool> nulls_;
-  std::vector<my_bool> errors_;
-  bool rebind_{false};
 };
 
 }  // namespace crucible::mysql

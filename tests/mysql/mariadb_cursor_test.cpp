@@ -71,6 +71,22 @@ TEST_F(MariadbCursorTest, Executemany_BulkInsertRowcountIsTheTotal) {
   EXPECT_EQ(scalar("SELECT SUM(qty) FROM item WHERE qty < 0"), Value(Decimal{"-3"}));
 }
 
+TEST_F(MariadbCursorTest, Executemany_OnMariadbSendsTheSetsWithArrayBinding) {
+  if (conn_->server_version().find("MariaDB") == std::string::npos)
+    GTEST_SKIP() << "array binding is MariaDB's; this server is " << conn_->server_version();
+  const auto executions = [&] {
+    const auto rows = query("SHOW SESSION STATUS LIKE 'Com_stmt_execute'");
+    return std::stoll(rows.at(0).at(1).as<std::string>());
+  };
+  const long long before = executions();
+  auto cursor = conn_->cursor();
+  cursor->executemany(kInsert, items(1000));
+  EXPECT_EQ(cursor->rowcount(), 1000);
+  // The first set alone, then one bulk execution (and the SHOW STATUS itself), not 1000.
+  EXPECT_LT(executions() - before, 10);
+  EXPECT_EQ(scalar("SELECT COUNT(*) FROM item"), Value(1000));
+}
+
 TEST_F(MariadbCursorTest, Executemany_LargerThanOnePacketIsSentInChunks) {
   exec("CREATE TABLE big (id INT PRIMARY KEY, payload MEDIUMTEXT)");
   const std::int64_t limit = scalar("SELECT @@max_allowed_packet").as<std::int64_t>();

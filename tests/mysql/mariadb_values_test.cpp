@@ -146,10 +146,10 @@ TEST_F(MariadbValuesTest, TimesBeyondADay_ComeBackAsTheServersText) {
 
 TEST_F(MariadbValuesTest, Uuid_RoundTripsThroughANativeUuidColumn) {
   const Uuid uuid = Uuid::parse("123e4567-e89b-12d3-a456-426614174000");
-  const Value back = round_trip("UUID", uuid);
-  EXPECT_EQ(back.as<std::string>().empty() ? Value() : Value(Uuid::parse(back.as<std::string>())),
-            Value(uuid));
-  EXPECT_EQ(round_trip("CHAR(36)", uuid), Value("123e4567-e89b-12d3-a456-426614174000"));
+  EXPECT_EQ(round_trip("UUID", uuid), Value(uuid));
+  exec("CREATE TABLE chars (v CHAR(36))");
+  exec("INSERT INTO chars VALUES (?)", {uuid});
+  EXPECT_EQ(scalar("SELECT v FROM chars"), Value("123e4567-e89b-12d3-a456-426614174000"));
 }
 
 TEST_F(MariadbValuesTest, Json_RoundTripsAndIsMarkedJson) {

@@ -36,7 +36,9 @@ void OdbcCursor::release() noexcept {
 
 Statement& OdbcCursor::prepare(std::string_view sql, std::size_t params) {
   release();
+  if (changes_schema(sql)) state_->statements().free_all();
   statement_ = state_->statements().checkout(state_->dbc(), sql);
+  statement_->params().set_time_type(state_->traits().time_parameter_type);
   const auto expected = statement_->parameter_count();
   if (expected && *expected != params) {
     throw_programming_error("the statement has " + std::to_string(*expected) +

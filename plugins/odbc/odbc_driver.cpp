@@ -67,6 +67,7 @@ DriverTraits ask_traits(SQLHDBC dbc) {
   if (traits.dbms_name.find("MariaDB") != std::string::npos ||
       traits.dbms_name.find("MySQL") != std::string::npos) {
     if (auto version = scalar_text(dbc, "SELECT VERSION()")) traits.dbms_version = *version;
+    traits.time_parameter_type = SQL_VARCHAR;
   }
   return traits;
 }

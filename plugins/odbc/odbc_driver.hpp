@@ -58,6 +58,9 @@ struct DriverTraits {
   bool param_arrays{false};      ///< arrays of parameters (SQL_PARAM_ARRAY_ROW_COUNTS known)
   bool batch_row_counts{false};  ///< a row count per parameter set (SQL_PARC_BATCH)
   bool getdata_any_column{false};  ///< SQL_GD_ANY_COLUMN
+  /// The SQL type of time parameters (ParamBuffers::set_time_type): SQL_VARCHAR for MariaDB
+  /// and MySQL, whose ODBC driver refuses fractional seconds for SQL_TYPE_TIME.
+  SQLSMALLINT time_parameter_type{SQL_TYPE_TIME};
 };
 
 /// What a connection and its cursors share: the handle, the statement cache and the

@@ -3,7 +3,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <limits>
 #include <string>
 #include <variant>
 
@@ -26,6 +25,7 @@ std::string_view text_of(const Value& value, std::string& scratch) {
   if (const auto* j = std::get_if<Json>(&v)) return j->text;
   if (const auto* d = std::get_if<Decimal>(&v)) return d->text;
   if (const auto* t = std::get_if<Time>(&v)) return scratch = t->to_string();
+  if (const auto* d = std::get_if<Date>(&v)) return scratch = d->to_string();
   if (const auto* dt = std::get_if<DateTime>(&v)) return scratch = dt->to_string();
   if (const auto* u = std::get_if<Uuid>(&v)) return scratch = u->to_string();
   return {};
@@ -45,13 +45,6 @@ std::pair<SQLULEN, SQLSMALLINT> decimal_shape(std::string_view text) {
     }
   }
   return {std::max<SQLULEN>(digits, 1), scale};
-}
-
-[[noreturn]] void refuse_year(std::int32_t year, std::string_view sql) {
-  throw DataError(ErrorInfo{"22008", 0,
-                            "the odbc driver cannot send the year " + std::to_string(year) +
-                                ": ODBC's date structures hold years -32768 to 32767",
-                            std::string(sql)});
 }
 
 }  // namespace
@@ -94,9 +87,11 @@ bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows,
       kind = value.kind();
       if (const auto* dt = std::get_if<DateTime>(&value.storage())) {
         offset_datetime = offset_datetime || dt->utc_offset_seconds.has_value();
-      } else if (const auto* b = std::get_if<Bytes>(&value.storage())) {
+      }
+      if (const auto* b = std::get_if<Bytes>(&value.storage())) {
         longest = std::max(longest, b->size());
-      } else {
+      } else if (value.kind() != ValueKind::kBool && value.kind() != ValueKind::kInt &&
+                 value.kind() != ValueKind::kDouble) {
         const std::string_view text = text_of(value, scratch);
         longest = std::max(longest, text.size());
         if (*kind == ValueKind::kDecimal) {
@@ -139,20 +134,21 @@ bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows,
       column.column_size = std::max<SQLULEN>(longest, 1);
       break;
     case ValueKind::kDate:
-      column = {SQL_C_TYPE_DATE, SQL_TYPE_DATE, 10, 0, sizeof(SQL_DATE_STRUCT),
-                std::move(column.data), std::move(column.indicator)};
+      text_column(SQL_TYPE_DATE);
+      column.column_size = 10;
       break;
     case ValueKind::kTime:
-      text_column(SQL_TYPE_TIME);
-      column.column_size = 15;
-      column.decimal_digits = 6;
+      text_column(time_type_);
+      if (time_type_ == SQL_TYPE_TIME) {
+        column.column_size = 15;
+        column.decimal_digits = 6;
+      }
       break;
     case ValueKind::kDateTime:
-      if (offset_datetime) {
-        text_column(SQL_VARCHAR);
-      } else {
-        column = {SQL_C_TYPE_TIMESTAMP, SQL_TYPE_TIMESTAMP, 26, 6, sizeof(SQL_TIMESTAMP_STRUCT),
-                  std::move(column.data), std::move(column.indicator)};
+      text_column(offset_datetime ? SQL_VARCHAR : SQL_TYPE_TIMESTAMP);
+      if (!offset_datetime) {
+        column.column_size = 26;
+        column.decimal_digits = 6;
       }
       break;
     case ValueKind::kDecimal:
@@ -203,34 +199,6 @@ bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows,
         const Bytes& b = std::get<Bytes>(value.storage());
         if (!b.empty()) std::memcpy(at, b.data(), b.size());
         indicator = static_cast<SQLLEN>(b.size());
-        break;
-      }
-      case SQL_C_TYPE_DATE: {
-        const Date& d = std::get<Date>(value.storage());
-        if (d.year < std::numeric_limits<SQLSMALLINT>::min() ||
-            d.year > std::numeric_limits<SQLSMALLINT>::max()) {
-          refuse_year(d.year, sql);
-        }
-        const SQL_DATE_STRUCT s{static_cast<SQLSMALLINT>(d.year), d.month, d.day};
-        std::memcpy(at, &s, sizeof s);
-        indicator = sizeof s;
-        break;
-      }
-      case SQL_C_TYPE_TIMESTAMP: {
-        const DateTime& dt = std::get<DateTime>(value.storage());
-        if (dt.date.year < std::numeric_limits<SQLSMALLINT>::min() ||
-            dt.date.year > std::numeric_limits<SQLSMALLINT>::max()) {
-          refuse_year(dt.date.year, sql);
-        }
-        const SQL_TIMESTAMP_STRUCT s{static_cast<SQLSMALLINT>(dt.date.year),
-                                     dt.date.month,
-                                     dt.date.day,
-                                     dt.time.hour,
-                                     dt.time.minute,
-                                     dt.time.second,
-                                     dt.time.microsecond * 1000U};
-        std::memcpy(at, &s, sizeof s);
-        indicator = sizeof s;
         break;
       }
       default: {  // SQL_C_CHAR

@@ -11,11 +11,13 @@
 //   string    SQL_C_CHAR (UTF-8)    SQL_VARCHAR, SQL_LONGVARCHAR beyond 4000 bytes
 //   json      SQL_C_CHAR (UTF-8)    SQL_LONGVARCHAR
 //   bytes     SQL_C_BINARY          SQL_VARBINARY, SQL_LONGVARBINARY beyond 8000 bytes
-//   date      SQL_C_TYPE_DATE       SQL_TYPE_DATE
-//   time      SQL_C_CHAR "HH:MM:SS.ffffff" SQL_TYPE_TIME, 6 fractional digits (SQL_TIME_STRUCT
-//             has no fraction)
-//   datetime  SQL_C_TYPE_TIMESTAMP  SQL_TYPE_TIMESTAMP, 6 fractional digits; one with a UTC
-//             offset as SQL_C_CHAR ISO text, SQL_VARCHAR (ODBC has no zoned timestamp struct)
+//   date      SQL_C_CHAR "YYYY-MM-DD"                 SQL_TYPE_DATE
+//   time      SQL_C_CHAR "HH:MM:SS.ffffff"            SQL_TYPE_TIME, 6 fractional digits
+//   datetime  SQL_C_CHAR "YYYY-MM-DD HH:MM:SS.ffffff" SQL_TYPE_TIMESTAMP, 6 fractional digits;
+//             with a UTC offset, its ISO text as SQL_VARCHAR (ODBC has no zoned timestamp)
+//   (the temporal kinds travel as ISO text rather than SQL_DATE_STRUCT/SQL_TIMESTAMP_STRUCT:
+//   SQL_TIME_STRUCT has no fraction, and SQLite ODBC cuts a timestamp struct to milliseconds;
+//   every driver converts the text to the SQL type given)
 //   decimal   SQL_C_CHAR text       SQL_DECIMAL, precision and scale from the text
 //   uuid      SQL_C_CHAR dashed     SQL_GUID
 //   null      SQL_C_CHAR, the parameter's SQL type as SQLDescribeParam reports it where the
@@ -48,14 +50,18 @@ class ParamBuffers {
   /// Binds `count` sets starting at sets[first], `width` values each, to stmt, column-wise,
   /// and sets SQL_ATTR_PARAMSET_SIZE to count (with the status and processed pointers).
   /// Returns false, binding nothing, when a column mixes kinds. Throws the driver's error from
-  /// SQLBindParameter (e.g. HYC00 for a type the driver cannot bind) and DataError for a value
-  /// ODBC cannot carry (a year outside SQL_DATE_STRUCT's range).
+  /// SQLBindParameter (e.g. HYC00 for a type the driver cannot bind).
   bool bind(SQLHSTMT stmt, const ParamSets& sets, std::size_t first, std::size_t count,
             std::size_t width, const Describe& describe, std::string_view sql);
 
   /// Binds one set (execute()); one value of a kind never mixes, so it always binds.
   void bind(SQLHSTMT stmt, std::span<const Value> values, const Describe& describe,
             std::string_view sql);
+
+  /// The SQL type time values are sent as: SQL_TYPE_TIME (the default), or SQL_VARCHAR for a
+  /// driver that refuses fractional seconds for SQL_TYPE_TIME as the ODBC standard lets it
+  /// (MariaDB Connector/ODBC answers 22008), leaving the conversion to the server.
+  void set_time_type(SQLSMALLINT type) noexcept { time_type_ = type; }
 
   /// Per-set status after an array execution (SQL_ATTR_PARAM_STATUS_PTR), count entries.
   const std::vector<SQLUSMALLINT>& status() const noexcept { return status_; }
@@ -81,7 +87,8 @@ class ParamBuffers {
   std::vector<Column> columns_;
   std::vector<SQLUSMALLINT> status_;
   SQLULEN processed_{0};
-  bool array_bound_{false};  // the handle has SQL_ATTR_PARAMSET_SIZE > 1 set
+  bool array_bound_{false};
+  SQLSMALLINT time_type_{SQL_TYPE_TIME};  // the handle has SQL_ATTR_PARAMSET_SIZE > 1 set
 };
 
 }  // namespace crucible::odbc

@@ -3,9 +3,35 @@
 
 #include <sqlext.h>
 
+#include <cctype>
+
 #include "odbc_errors.hpp"
 
 namespace crucible::odbc {
+
+bool changes_schema(std::string_view sql) noexcept {
+  std::size_t i = 0;
+  while (i < sql.size()) {
+    if (std::isspace(static_cast<unsigned char>(sql[i])) != 0) {
+      ++i;
+    } else if (sql.substr(i, 2) == "--") {
+      i = sql.find('\n', i);
+      if (i == std::string_view::npos) return false;
+    } else if (sql.substr(i, 2) == "/*") {
+      i = sql.find("*/", i + 2);
+      if (i == std::string_view::npos) return false;
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  std::size_t end = i;
+  while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end])) != 0) ++end;
+  std::string word(sql.substr(i, end - i));
+  for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word == "CREATE" || word == "ALTER" || word == "DROP" || word == "RENAME" ||
+         word == "TRUNCATE";
+}
 
 std::optional<std::size_t> Statement::parameter_count() noexcept {
   if (!parameter_count_) {

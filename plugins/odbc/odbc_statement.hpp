@@ -7,7 +7,11 @@
 // statements are kept, the least recently used freed first.
 //
 // A statement whose execution failed is freed rather than returned (a plan made stale by DDL is
-// then prepared afresh next time). When the connection closes, SQLDisconnect frees every
+// then prepared afresh next time), and a schema change on the connection (a statement starting
+// with CREATE, ALTER, DROP, RENAME or TRUNCATE) frees every idle statement first: what a driver
+// learnt at prepare time (parameter types from SQLDescribeParam, a server-side plan) may no
+// longer hold. Schema changes made by other connections are met as errors, as by the libpq
+// driver's cache. When the connection closes, SQLDisconnect frees every
 // statement handle with it (ODBC reference, SQLDisconnect), so the cache then only forgets them.
 #include <cstddef>
 #include <list>
@@ -56,6 +60,10 @@ class Statement {
   std::optional<std::optional<std::size_t>> parameter_count_;
   std::vector<SQLSMALLINT> parameter_types_;  // 0: not asked yet
 };
+
+/// True when sql's first keyword is CREATE, ALTER, DROP, RENAME or TRUNCATE (case-insensitive,
+/// after blanks and comments).
+bool changes_schema(std::string_view sql) noexcept;
 
 /// The statements of one connection (see the file comment). Not thread-safe.
 class StatementCache {

@@ -91,6 +91,8 @@ std::vector<std::string> Dialect::split_script(std::string_view script) const {
 
 PoolClass Dialect::default_pool_class(const URL& /*url*/) const { return PoolClass::kQueuePool; }
 
+void Dialect::initialize(DbapiConnection& /*conn*/) {}
+
 void Dialect::on_connect(DbapiConnection& /*conn*/) const {}
 
 std::vector<std::string> Dialect::isolation_levels() const {

@@ -8,6 +8,8 @@
 #include <Poco/PatternFormatter.h>
 
 #include <algorithm>
+#include <memory>
+#include <mutex>
 
 #include "crucible/errors.hpp"
 #include "crucible/sql/executable.hpp"
@@ -66,8 +68,12 @@ Poco::Logger* echo_logger() {
 std::shared_ptr<Pool> EngineState::make_pool() const {
   PoolHooks hooks;
   // The hooks hold the dialect and driver, so the pool's connections never outlive their plugin.
-  hooks.create = [dialect = dialect, driver = driver, url = url, options = options] {
+  // initialize() runs once per Engine, on its first connection; call_once lets a connect whose
+  // initialize threw leave it for the next connect.
+  auto initialized = std::make_shared<std::once_flag>();
+  hooks.create = [dialect = dialect, driver = driver, url = url, options = options, initialized] {
     std::unique_ptr<DbapiConnection> conn = driver->connect(url, options.connect_args);
+    std::call_once(*initialized, [&] { dialect->initialize(*conn); });
     dialect->on_connect(*conn);
     if (!options.isolation_level.empty())
       dialect->set_isolation_level(*conn, options.isolation_level);

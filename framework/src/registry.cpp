@@ -85,7 +85,7 @@ Table& table() {
 /// What differs between looking up a dialect and a driver.
 struct DialectKind {
   using Entry = DialectEntry;
-  using Product = const Dialect;
+  using Product = Dialect;
   static constexpr std::string_view kNoun = "dialect";
   static constexpr std::string_view kHintNoun = "driver";
   static auto& slots(Table& t) { return t.dialects; }

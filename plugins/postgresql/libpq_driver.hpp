@@ -105,6 +105,8 @@ class LibpqConnection final : public DbapiConnection {
   bool in_transaction() const noexcept override;
   /// The server's version as it reports it, e.g. "15.18".
   std::string server_version() const override;
+  /// numeric_dollar ($1), as LibpqDriver::paramstyle().
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kNumericDollar; }
 
  private:
   std::shared_ptr<ConnectionState> state_;

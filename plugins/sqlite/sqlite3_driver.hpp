@@ -94,6 +94,8 @@ class Sqlite3Connection final : public DbapiConnection {
   bool in_transaction() const noexcept override;
   /// sqlite3_libversion(), e.g. "3.40.1".
   std::string server_version() const override;
+  /// qmark, as Sqlite3Driver::paramstyle().
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
 
  private:
   std::shared_ptr<ConnectionState> state_;

@@ -75,6 +75,7 @@ class FakeConnection final : public crucible::DbapiConnection, Counted {
   void set_isolation_level(std::string_view /*level*/) override {}
   bool in_transaction() const noexcept override { return false; }
   std::string server_version() const override { return "fakedb 1.0"; }
+  crucible::ParamStyle paramstyle() const noexcept override { return crucible::ParamStyle::kQmark; }
 
  private:
   bool autocommit_{false};

@@ -22,12 +22,13 @@
 #include <string>
 #include <vector>
 
+#include "../chinook/chinook_answers.hpp"
 #include "../sqlite/cli_process.hpp"
-#include "chinook_queries.hpp"
 #include "crucible/crucible.hpp"
 #include "pg_fixture.hpp"
 
 using namespace crucible;
+using crucible::testing::ChinookDatabase;
 using crucible::testing::ProcessResult;
 using crucible::testing::run_process;
 using crucible::testing::TempDir;
@@ -97,24 +98,8 @@ class ChinookOnPostgresql : public ::testing::Test {
   void SetUp() override {
     if (base_url_.empty()) FAIL() << crucible::testing::kNoServerMessage;
     ASSERT_EQ(load_.exit_code, 0) << "crucible sql --file failed to load Chinook:\n" << load_.err;
-    pg_.emplace(create_engine(pg_url_));
-    sqlite_.emplace(create_engine(sqlite_url_));
-    pg_meta_.reflect(*pg_);
-    sqlite_meta_.reflect(*sqlite_);
-  }
-
-  /// Every row of stmt built for each database, as text cells made by cell().
-  template <class Build, class Cell>
-  std::pair<std::vector<std::string>, std::vector<std::string>> both(Build&& build, Cell&& cell) {
-    const chinook::ChinookNames pg_names(pg_meta_);
-    const chinook::ChinookNames sqlite_names(sqlite_meta_);
-    auto read = [&](const Engine& engine, const chinook::ChinookNames& names) {
-      std::vector<std::string> lines;
-      auto conn = engine.connect();
-      for (const Row& row : conn.execute(build(names))) lines.push_back(cell(row));
-      return lines;
-    };
-    return {read(*pg_, pg_names), read(*sqlite_, sqlite_names)};
+    pg_.emplace(pg_url_);
+    sqlite_.emplace(sqlite_url_);
   }
 
   static inline std::string base_url_;
@@ -125,18 +110,9 @@ class ChinookOnPostgresql : public ::testing::Test {
   static inline std::unique_ptr<TempDir> dir_;
   static inline ProcessResult load_;
 
-  std::optional<Engine> pg_;
-  std::optional<Engine> sqlite_;
-  MetaData pg_meta_;
-  MetaData sqlite_meta_;
+  std::optional<ChinookDatabase> pg_;
+  std::optional<ChinookDatabase> sqlite_;
 };
-
-/// "%.2f" of a number however it arrived (Decimal on PostgreSQL, double on SQLite).
-std::string two_decimals(const Value& v) {
-  char text[48];
-  std::snprintf(text, sizeof text, "%.2f", v.as<double>());
-  return text;
-}
 
 }  // namespace
 
@@ -147,57 +123,38 @@ TEST_F(ChinookOnPostgresql, CliLoadsTheScriptSkippingOnlyThePsqlMetaCommandWithA
   EXPECT_EQ(load_.err.find("skipped", load_.err.find("skipped") + 1), std::string::npos)
       << "only one line is a meta-command:\n"
       << load_.err;
-  auto conn = pg_->connect();
+  auto conn = pg_->engine.connect();
   EXPECT_EQ(conn.exec_driver_sql("SELECT current_database()").scalar_one().as<std::string>(),
             database_);
 }
 
 TEST_F(ChinookOnPostgresql, EveryTableHoldsAsManyRowsAsOnSqlite) {
-  const chinook::ChinookNames pg_names(pg_meta_);
-  const chinook::ChinookNames sqlite_names(sqlite_meta_);
-  auto pg_conn = pg_->connect();
-  auto sqlite_conn = sqlite_->connect();
-  for (const char* name : {"Artist", "Album", "Track", "Genre", "MediaType", "Playlist",
-                           "PlaylistTrack", "Employee", "Customer", "Invoice", "InvoiceLine"}) {
-    const auto count = [](Connection& conn, const Table& table) {
-      return conn.execute(select(func::count()).select_from(table)).scalar_one().as<std::int64_t>();
-    };
-    const std::int64_t on_pg = count(pg_conn, pg_names.table(name));
-    EXPECT_EQ(on_pg, count(sqlite_conn, sqlite_names.table(name))) << name;
-    EXPECT_GT(on_pg, 0) << name;
-  }
+  const std::vector<std::string> on_pg = chinook_row_counts(*pg_);
+  EXPECT_EQ(on_pg, chinook_row_counts(*sqlite_));
+  EXPECT_EQ(on_pg.front(), "Artist: 275");
 }
 
 TEST_F(ChinookOnPostgresql, TopFiveArtistsByTracksAreTheSameAsOnSqlite) {
-  const auto [pg, sqlite] = both(chinook::top_artists, [](const Row& row) {
-    return row.get<std::string>(0) + ": " + std::to_string(row.get<std::int64_t>(1));
-  });
-  EXPECT_EQ(pg, sqlite);
+  const std::vector<std::string> pg = chinook_top_artists(*pg_);
+  EXPECT_EQ(pg, chinook_top_artists(*sqlite_));
   ASSERT_EQ(pg.size(), 5u);
   EXPECT_EQ(pg.front(), "Iron Maiden: 213");
 }
 
 TEST_F(ChinookOnPostgresql, RevenueByBillingCountryIsTheSameAsOnSqliteAndExact) {
-  const auto [pg, sqlite] = both(chinook::revenue_by_country, [](const Row& row) {
-    return row.get<std::string>(0) + ": " + two_decimals(row[1]);
-  });
-  EXPECT_EQ(pg, sqlite);
+  const std::vector<std::string> pg = chinook_revenue_by_country(*pg_);
+  EXPECT_EQ(pg, chinook_revenue_by_country(*sqlite_));
   EXPECT_EQ(pg.size(), 24u);
 
   // PostgreSQL's sum of a NUMERIC(10,2) is exact: it arrives as a Decimal, not a double.
-  auto conn = pg_->connect();
-  const Row first =
-      conn.execute(chinook::revenue_by_country(chinook::ChinookNames(pg_meta_))).first().value();
+  const Row first = chinook_top_revenue_row(*pg_);
   EXPECT_EQ(first[1].kind(), ValueKind::kDecimal);
   EXPECT_EQ(first[0].as<std::string>() + " " + first[1].to_string(), "USA 523.06");
 }
 
 TEST_F(ChinookOnPostgresql, RecursiveReportingChainIsTheSameAsOnSqlite) {
-  const auto [pg, sqlite] = both(chinook::reporting_chain, [](const Row& row) {
-    return std::string(static_cast<std::size_t>(2 * row.get<std::int64_t>(2)), ' ') +
-           row.get<std::string>(0) + ", " + row.get<std::optional<std::string>>(1).value_or("");
-  });
-  EXPECT_EQ(pg, sqlite);
+  const std::vector<std::string> pg = chinook_reporting_chain(*pg_);
+  EXPECT_EQ(pg, chinook_reporting_chain(*sqlite_));
   ASSERT_EQ(pg.size(), 8u);
   EXPECT_EQ(pg.front(), "Andrew Adams, General Manager");
 }

@@ -36,6 +36,7 @@ class CountingConnection final : public DbapiConnection {
   void set_isolation_level(std::string_view) override {}
   bool in_transaction() const noexcept override { return false; }
   std::string server_version() const override { return "0"; }
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
 
  private:
   Counters& c_;

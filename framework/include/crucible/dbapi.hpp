@@ -125,8 +125,13 @@ class DbapiConnection {
   virtual void set_isolation_level(std::string_view level) = 0;
   /// True while a transaction is open on the server side.
   virtual bool in_transaction() const noexcept = 0;
-  /// The server's (or embedded library's) version, e.g. "3.40.1".
+  /// The server's (or embedded library's) version, e.g. "3.40.1", as the client reports it
+  /// (MariaDB: "10.11.19-MariaDB-0+deb12u1"); a dialect's initialize() reads it.
   virtual std::string server_version() const = 0;
+  /// How the driver that made this connection marks bind parameters (its Driver::paramstyle()),
+  /// so that SQL a dialect writes itself, such as its reflection queries, places parameters
+  /// for whichever driver serves it ("$1" under one driver, "?" under another).
+  virtual ParamStyle paramstyle() const noexcept = 0;
 };
 
 /// A database driver (PEP 249's module object): makes connections.

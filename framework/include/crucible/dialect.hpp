@@ -3,8 +3,9 @@
 // it (SQLAlchemy's Dialect interface, with DefaultDialect's shared defaults folded in: a plugin
 // overrides only what its database does differently).
 //
-// A Dialect is immutable once made and shared by every connection of an Engine, so its const
-// methods must be thread-safe. Methods that talk to the database take the DbapiConnection to
+// A Dialect is made for one Engine and shared by every connection of it. Its one mutating call,
+// initialize(), runs once, on the Engine's first connection, before any statement of the Engine
+// runs; after it the dialect is immutable, so its const methods must be thread-safe. Methods that talk to the database take the DbapiConnection to
 // use; they run on the caller's thread.
 #include <cstdint>
 #include <memory>
@@ -142,6 +143,15 @@ class Dialect {
 
   /// The pool an Engine for url uses unless the program chooses one.
   virtual PoolClass default_pool_class(const URL& url) const;
+
+  /// Learns what it needs of the server from the Engine's first connection (SQLAlchemy's
+  /// Dialect.initialize): e.g. the server's version from conn.server_version(), to choose
+  /// between spellings and features that depend on it. The Engine calls it exactly once, before
+  /// on_connect and before that connection is handed out; while it runs, no other thread uses
+  /// this dialect through that Engine. If it throws, the connect fails with that error and the
+  /// next connect calls it again. Throws what the connection throws, or ArgumentError /
+  /// NotSupportedError when the URL's dialect cannot serve this server. Default: nothing.
+  virtual void initialize(DbapiConnection& conn);
 
   /// Runs once on every new DBAPI connection before the pool hands it out (SQLAlchemy's
   /// Dialect.on_connect), e.g. to switch on foreign keys. Default: nothing.

@@ -32,8 +32,10 @@ class Driver;
 
 namespace registry {
 
-/// A dialect or driver made by the registry; holding it keeps its plugin library loaded.
-using DialectPtr = std::shared_ptr<const Dialect>;
+/// A dialect or driver made by the registry; holding it keeps its plugin library loaded. Each
+/// load makes a new object, so an Engine owns its dialect (whose initialize() may then adapt
+/// it to that Engine's server).
+using DialectPtr = std::shared_ptr<Dialect>;
 using DriverPtr = std::shared_ptr<Driver>;
 
 /// Adds a dialect made by factory under entry.name, for programs and tests that link their own

@@ -127,7 +127,7 @@ class OdbcConnection final : public DbapiConnection {
   bool in_transaction() const noexcept override;
   std::string server_version() const override;
   /// qmark: ODBC's only parameter marker.
-  ParamStyle paramstyle() const noexcept { return ParamStyle::kQmark; }
+  ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
 
  private:
   std::shared_ptr<ConnectionState> state_;

@@ -15,8 +15,8 @@
 // (pg_get_keywords() categories R and T), not all lower case, or not a plain identifier.
 //
 // Reflection (postgresql_reflection.cpp) reads pg_catalog through the DbapiConnection it is
-// given, with $n parameters; schema nullopt means current_schema(), the first existing schema of
-// the search_path.
+// given, with $n parameters (rewritten to ? for a qmark driver such as odbc); schema nullopt
+// means current_schema(), the first existing schema of the search_path.
 //
 // Immutable and thread-safe, as every Dialect.
 #include <memory>

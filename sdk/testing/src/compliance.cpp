@@ -93,6 +93,7 @@ void ComplianceTest::SetUp() {
   std::call_once(requirements_once(), [this] {
     auto r = std::make_unique<Requirements>(Requirements::from_dialect(engine_->dialect()));
     configure_requirements(*r, engine_->dialect());
+    configure_driver_requirements(*r, engine_->dialect());
     requirements_slot() = std::move(r);
   });
 }

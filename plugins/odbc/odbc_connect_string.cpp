@@ -24,7 +24,7 @@ struct Spelling {
 
 Spelling spelling_for(std::string_view backend) {
   if (backend == "postgresql") {
-    return {"SERVER", "PORT", "DATABASE", "UID", "PWD", {{"BoolsAsChar", "0"}}};
+    return {"SERVER", "PORT", "DATABASE", "UID", "PWD", {{"BoolsAsChar", "0"}, {"Protocol", "7.4-0"}}};
   }
   if (backend == "mysql" || backend == "mariadb") {
     return {"SERVER", "PORT", "DATABASE", "UID", "PWD", {{"CHARSET", "utf8mb4"}}};

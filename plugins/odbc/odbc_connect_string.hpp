@@ -16,7 +16,9 @@
 // driver settings the dialects rely on are chosen by it:
 //   postgresql  psqlODBC: SERVER, PORT, DATABASE, UID, PWD (its aliases of Servername, Port,
 //               Database, Username, Password); BoolsAsChar=0 so that boolean columns come back
-//               as SQL_BIT, not as the text '1'/'0'.
+//               as SQL_BIT, not as the text '1'/'0'; Protocol=7.4-0 so that a failed statement
+//               leaves the transaction to PostgreSQL (aborted until ROLLBACK, as with libpq)
+//               instead of psqlODBC's default of a SAVEPOINT before every statement.
 //   mysql, mariadb  MariaDB Connector/ODBC: SERVER, PORT, DATABASE, UID, PWD; CHARSET=utf8mb4.
 //   sqlite      SQLite ODBC (Christian Werner's sqliteodbc): Database=<file> (":memory:" when
 //               the URL has none), no server, user or password.

@@ -27,6 +27,7 @@ void OdbcCursor::release() noexcept {
   buffered_.clear();
   reading_ = false;
   rowcount_ = -1;
+  lastrowid_.reset();
   if (!statement_) return;
   if (state_ && state_->is_open()) {
     state_->statements().checkin(std::move(statement_));
@@ -95,6 +96,28 @@ void OdbcCursor::after_execute(SQLRETURN rc, std::string_view sql) {
     if (SQL_SUCCEEDED(SQLRowCount(stmt, &count))) rowcount_ = count;
   } else {
     rowcount_ = rc == SQL_NO_DATA ? 0 : affected_rows(false);
+    if (rowcount_ > 0 && !state_->traits().last_insert_id_query.empty()) {
+      const std::string word = first_keyword(sql);
+      if (word == "INSERT" || word == "REPLACE") ask_lastrowid();
+    }
+  }
+}
+
+// Runs the database's last-insert-id query on a cached statement of its own.
+void OdbcCursor::ask_lastrowid() {
+  const std::string& sql = state_->traits().last_insert_id_query;
+  std::unique_ptr<Statement> ask = state_->statements().checkout(state_->dbc(), sql);
+  SQLHSTMT stmt = ask->handle();
+  std::int64_t id = 0;
+  SQLLEN indicator = 0;
+  SQLRETURN rc = SQLExecute(stmt);
+  if (SQL_SUCCEEDED(rc)) rc = SQLFetch(stmt);
+  if (SQL_SUCCEEDED(rc)) rc = SQLGetData(stmt, 1, SQL_C_SBIGINT, &id, sizeof id, &indicator);
+  if (SQL_SUCCEEDED(rc) && indicator != SQL_NULL_DATA && id != 0) lastrowid_ = id;
+  if (SQL_SUCCEEDED(rc)) {
+    state_->statements().checkin(std::move(ask));
+  } else {
+    ask->free();
   }
 }
 

@@ -16,8 +16,11 @@
 // statements that return rows (INSERT … RETURNING, whose rows are then kept in set order for
 // the fetch calls) run once per set instead.
 //
-// lastrowid() is always nullopt: ODBC has no portable way to ask for it (SQLAlchemy's pyodbc
-// connector has none either); the dialects use RETURNING or their own query.
+// lastrowid() after an INSERT or REPLACE run by execute() is the database's own answer where the
+// driver knows how to ask (DriverTraits::last_insert_id_query: LAST_INSERT_ID() on MariaDB and
+// MySQL, as SQLAlchemy's mysql+pyodbc does, last_insert_rowid() on SQLite; one more cached
+// statement per INSERT); ODBC itself has no portable way, so elsewhere (PostgreSQL) and after
+// other statements it is nullopt and the dialects use RETURNING.
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -55,7 +58,7 @@ class OdbcCursor final : public Cursor {
     return reader_.description();
   }
   std::int64_t rowcount() const override { return rowcount_; }
-  std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
+  std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
   void close() noexcept override;
 
  private:
@@ -65,12 +68,14 @@ class OdbcCursor final : public Cursor {
   bool reading_{false};                        // statement_ has an open result
   std::deque<std::vector<Value>> buffered_;  // rows kept by a row-returning executemany
   std::int64_t rowcount_{-1};
+  std::optional<std::int64_t> lastrowid_;
 
   void check_open() const;
   void release() noexcept;
   Statement& prepare(std::string_view sql, std::size_t params);
   SQLRETURN run(std::string_view sql);
   void after_execute(SQLRETURN rc, std::string_view sql);
+  void ask_lastrowid();
   [[noreturn]] void fail(SQLRETURN rc, std::string_view sql);
   std::int64_t affected_rows(bool all_sets);
   void run_array(std::string_view sql, std::size_t first, std::size_t count,

@@ -68,6 +68,9 @@ DriverTraits ask_traits(SQLHDBC dbc) {
       traits.dbms_name.find("MySQL") != std::string::npos) {
     if (auto version = scalar_text(dbc, "SELECT VERSION()")) traits.dbms_version = *version;
     traits.time_parameter_type = SQL_VARCHAR;
+    traits.last_insert_id_query = "SELECT LAST_INSERT_ID()";
+  } else if (traits.dbms_name.find("SQLite") != std::string::npos) {
+    traits.last_insert_id_query = "SELECT last_insert_rowid()";
   }
   return traits;
 }

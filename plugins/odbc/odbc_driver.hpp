@@ -61,6 +61,10 @@ struct DriverTraits {
   /// The SQL type of time parameters (ParamBuffers::set_time_type): SQL_VARCHAR for MariaDB
   /// and MySQL, whose ODBC driver refuses fractional seconds for SQL_TYPE_TIME.
   SQLSMALLINT time_parameter_type{SQL_TYPE_TIME};
+  /// The query that answers the row id of the connection's last INSERT, "" when the database
+  /// has none the driver knows: SELECT LAST_INSERT_ID() for MariaDB and MySQL (as SQLAlchemy's
+  /// mysql+pyodbc asks), SELECT last_insert_rowid() for SQLite.
+  std::string last_insert_id_query;
 };
 
 /// What a connection and its cursors share: the handle, the statement cache and the

@@ -9,17 +9,17 @@
 
 namespace crucible::odbc {
 
-bool changes_schema(std::string_view sql) noexcept {
+std::string first_keyword(std::string_view sql) {
   std::size_t i = 0;
   while (i < sql.size()) {
     if (std::isspace(static_cast<unsigned char>(sql[i])) != 0) {
       ++i;
     } else if (sql.substr(i, 2) == "--") {
       i = sql.find('\n', i);
-      if (i == std::string_view::npos) return false;
+      if (i == std::string_view::npos) return {};
     } else if (sql.substr(i, 2) == "/*") {
       i = sql.find("*/", i + 2);
-      if (i == std::string_view::npos) return false;
+      if (i == std::string_view::npos) return {};
       i += 2;
     } else {
       break;
@@ -29,6 +29,11 @@ bool changes_schema(std::string_view sql) noexcept {
   while (end < sql.size() && std::isalpha(static_cast<unsigned char>(sql[end])) != 0) ++end;
   std::string word(sql.substr(i, end - i));
   for (char& c : word) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return word;
+}
+
+bool changes_schema(std::string_view sql) {
+  const std::string word = first_keyword(sql);
   return word == "CREATE" || word == "ALTER" || word == "DROP" || word == "RENAME" ||
          word == "TRUNCATE";
 }

@@ -61,9 +61,11 @@ class Statement {
   std::vector<SQLSMALLINT> parameter_types_;  // 0: not asked yet
 };
 
-/// True when sql's first keyword is CREATE, ALTER, DROP, RENAME or TRUNCATE (case-insensitive,
-/// after blanks and comments).
-bool changes_schema(std::string_view sql) noexcept;
+/// The first keyword of sql in upper case, after blanks and comments ("" when none).
+std::string first_keyword(std::string_view sql);
+
+/// True when sql's first keyword is CREATE, ALTER, DROP, RENAME or TRUNCATE.
+bool changes_schema(std::string_view sql);
 
 /// The statements of one connection (see the file comment). Not thread-safe.
 class StatementCache {

@@ -20,7 +20,7 @@ std::string text_of(std::string_view url, ConnectOptions options = {}) {
 TEST(OdbcConnectString, HostForm_PostgresqlSpellsServerPortDatabaseUidPwdAndBooleansAsBits) {
   EXPECT_EQ(text_of("postgresql+odbc://scott:tiger@db.example:5433/shop?driver=PostgreSQL+Unicode"),
             "DRIVER={PostgreSQL Unicode};SERVER=db.example;PORT=5433;DATABASE=shop;UID=scott;"
-            "PWD=tiger;BoolsAsChar=0");
+            "PWD=tiger;BoolsAsChar=0;Protocol=7.4-0");
 }
 
 TEST(OdbcConnectString, HostForm_MysqlAsksForUtf8mb4) {
@@ -44,7 +44,7 @@ TEST(OdbcConnectString, SqliteForm_RefusesAServer) {
 
 TEST(OdbcConnectString, DsnForm_HostWithoutDatabaseIsTheDataSourceName) {
   EXPECT_EQ(text_of("postgresql+odbc://scott:tiger@my_dsn"),
-            "DSN=my_dsn;UID=scott;PWD=tiger;BoolsAsChar=0");
+            "DSN=my_dsn;UID=scott;PWD=tiger;BoolsAsChar=0;Protocol=7.4-0");
   EXPECT_EQ(text_of("mysql+odbc://@my_dsn"), "DSN=my_dsn;CHARSET=utf8mb4");
 }
 
@@ -67,7 +67,7 @@ TEST(OdbcConnectString, OtherQueryKeysAndConnectArgsBecomeAttributesAndMayOverri
   ConnectOptions options;
   options.args["ConnSettings"] = "SET search_path TO a;SET x TO 1";
   EXPECT_EQ(text_of("postgresql+odbc://u@h/db?driver=D&sslmode=require&boolsaschar=1", options),
-            "DRIVER={D};SERVER=h;DATABASE=db;UID=u;BoolsAsChar=1;sslmode=require;"
+            "DRIVER={D};SERVER=h;DATABASE=db;UID=u;BoolsAsChar=1;Protocol=7.4-0;sslmode=require;"
             "ConnSettings={SET search_path TO a;SET x TO 1}");
 }
 
@@ -77,7 +77,7 @@ TEST(OdbcConnectString, ValuesWithSeparatorsOrBracesAreBraced) {
   EXPECT_EQ(quote_value("x}y{"), "{x}}y{}");
   EXPECT_EQ(quote_value(" padded "), "{ padded }");
   EXPECT_EQ(text_of("postgresql+odbc://u:p%3Bw%7D@h/db?driver=D"),
-            "DRIVER={D};SERVER=h;DATABASE=db;UID=u;PWD={p;w}}};BoolsAsChar=0");
+            "DRIVER={D};SERVER=h;DATABASE=db;UID=u;PWD={p;w}}};BoolsAsChar=0;Protocol=7.4-0");
 }
 
 TEST(OdbcConnectString, NoDriverNoDsnIsRefusedSayingWhatToGive) {

@@ -173,6 +173,26 @@ TEST_P(OdbcCursorTest, TwoCursors_RunningTheSameStatementReadTheirOwnRows) {
   EXPECT_EQ(a->fetchall().size(), 3u);
 }
 
+TEST_P(OdbcCursorTest, Lastrowid_IsTheGeneratedKeyWhereTheDatabaseCanSay) {
+  if (is(Target::kPostgresql)) {
+    create_table("odbc_ids", "id SERIAL PRIMARY KEY, v INTEGER");
+  } else if (is(Target::kMysql)) {
+    create_table("odbc_ids", "id INTEGER AUTO_INCREMENT PRIMARY KEY, v INTEGER");
+  } else {
+    create_table("odbc_ids", "id INTEGER PRIMARY KEY, v INTEGER");
+  }
+  const auto cursor = conn_->cursor();
+  cursor->execute("INSERT INTO odbc_ids (v) VALUES (?)", {Value(10)});
+  cursor->execute("INSERT INTO odbc_ids (v) VALUES (?)", {Value(20)});
+  if (is(Target::kPostgresql)) {
+    EXPECT_FALSE(cursor->lastrowid().has_value());  // psqlODBC has no way: use RETURNING
+  } else {
+    EXPECT_EQ(cursor->lastrowid(), scalar("SELECT MAX(id) FROM odbc_ids").as<std::int64_t>());
+  }
+  cursor->execute("UPDATE odbc_ids SET v = ? WHERE id > ?", {Value(0), Value(0)});
+  EXPECT_FALSE(cursor->lastrowid().has_value());
+}
+
 INSTANTIATE_TEST_SUITE_P(Odbc, OdbcCursorTest,
                          ::testing::Values(Target::kPostgresql, Target::kMysql, Target::kSqlite),
                          crucible::testing::target_param_name);

@@ -24,7 +24,8 @@ struct Spelling {
 
 Spelling spelling_for(std::string_view backend) {
   if (backend == "postgresql") {
-    return {"SERVER", "PORT", "DATABASE", "UID", "PWD", {{"BoolsAsChar", "0"}, {"Protocol", "7.4-0"}}};
+    return {"SERVER", "PORT", "DATABASE",
+            "UID",    "PWD",  {{"BoolsAsChar", "0"}, {"Protocol", "7.4-0"}}};
   }
   if (backend == "mysql" || backend == "mariadb") {
     return {"SERVER", "PORT", "DATABASE", "UID", "PWD", {{"CHARSET", "utf8mb4"}}};
@@ -66,8 +67,8 @@ class Attributes {
     std::string out;
     for (const auto& [key, value] : items_) {
       if (!out.empty()) out += ';';
-      out += key + '=' + (iequals(key, "DRIVER") ? "{" + escape_braces(value) + "}"
-                                                 : quote_value(value));
+      out += key + '=' +
+             (iequals(key, "DRIVER") ? "{" + escape_braces(value) + "}" : quote_value(value));
     }
     return out;
   }
@@ -116,9 +117,8 @@ ConnectionString build_connection_string(const URL& url, const ConnectOptions& o
     // The raw string's PWD is what to hide in messages.
     for (std::size_t at = 0; at < raw->size();) {
       const std::size_t end = raw->find(';', at);
-      const std::string_view item =
-          std::string_view(*raw).substr(at, end == std::string::npos ? std::string::npos
-                                                                     : end - at);
+      const std::string_view item = std::string_view(*raw).substr(
+          at, end == std::string::npos ? std::string::npos : end - at);
       const std::size_t eq = item.find('=');
       if (eq != std::string_view::npos && iequals(item.substr(0, eq), "PWD")) {
         result.password = std::string(item.substr(eq + 1));
@@ -152,8 +152,8 @@ ConnectionString build_connection_string(const URL& url, const ConnectOptions& o
                    url.database().empty() ? std::string(":memory:") : url.database());
   } else {
     // pyodbc's rule: a host without database or port (and no driver) is a data source name.
-    const bool dsn_form = dsn || (!url.host().empty() && url.database().empty() &&
-                                  !url.port() && !driver);
+    const bool dsn_form =
+        dsn || (!url.host().empty() && url.database().empty() && !url.port() && !driver);
     if (dsn_form) {
       attributes.set("DSN", dsn ? *dsn : url.host());
       if (dsn && !url.host().empty()) attributes.set(std::string(spelling.server), url.host());

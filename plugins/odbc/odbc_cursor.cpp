@@ -125,13 +125,13 @@ void OdbcCursor::execute(std::string_view sql, std::span<const Value> params) {
   check_open();
   Statement& statement = prepare(sql, params.size());
   statement.params().bind(
-      statement.handle(), params, [&statement](std::size_t i) { return statement.parameter_type(i); },
-      sql);
+      statement.handle(), params,
+      [&statement](std::size_t i) { return statement.parameter_type(i); }, sql);
   after_execute(run(sql), sql);
 }
 
-void OdbcCursor::run_array(std::string_view sql, std::size_t first,
-                           std::size_t count, std::int64_t& total) {
+void OdbcCursor::run_array(std::string_view sql, std::size_t first, std::size_t count,
+                           std::int64_t& total) {
   Statement& statement = *statement_;
   const SQLRETURN rc = run(sql);
   const auto& status = statement.params().status();

@@ -65,7 +65,7 @@ class OdbcCursor final : public Cursor {
   std::shared_ptr<ConnectionState> state_;  // null once the cursor is closed
   std::unique_ptr<Statement> statement_;    // checked out while its result is read
   ResultReader reader_;
-  bool reading_{false};                        // statement_ has an open result
+  bool reading_{false};                      // statement_ has an open result
   std::deque<std::vector<Value>> buffered_;  // rows kept by a row-returning executemany
   std::int64_t rowcount_{-1};
   std::optional<std::int64_t> lastrowid_;
@@ -78,8 +78,7 @@ class OdbcCursor final : public Cursor {
   void ask_lastrowid();
   [[noreturn]] void fail(SQLRETURN rc, std::string_view sql);
   std::int64_t affected_rows(bool all_sets);
-  void run_array(std::string_view sql, std::size_t first, std::size_t count,
-                 std::int64_t& total);
+  void run_array(std::string_view sql, std::size_t first, std::size_t count, std::int64_t& total);
 };
 
 }  // namespace crucible::odbc

@@ -142,10 +142,9 @@ SQLHDBC ConnectionState::dbc() const {
 
 void ConnectionState::set_autocommit(bool on) {
   SQLHDBC c = dbc();
-  const SQLRETURN rc =
-      SQLSetConnectAttr(c, SQL_ATTR_AUTOCOMMIT,
-                        reinterpret_cast<SQLPOINTER>(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF),
-                        SQL_IS_UINTEGER);
+  const SQLRETURN rc = SQLSetConnectAttr(
+      c, SQL_ATTR_AUTOCOMMIT,
+      reinterpret_cast<SQLPOINTER>(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF), SQL_IS_UINTEGER);
   check(rc, SQL_HANDLE_DBC, c, "", c);
   autocommit_ = on;
   if (on) in_transaction_ = false;  // switching on commits the open transaction
@@ -267,10 +266,9 @@ std::unique_ptr<DbapiConnection> OdbcDriver::connect(const URL& url,
   } guard{dbc};
   std::string text = target.text;
   SQLSMALLINT out_length = 0;
-  const SQLRETURN rc =
-      SQLDriverConnect(dbc, nullptr, reinterpret_cast<SQLCHAR*>(text.data()),
-                       static_cast<SQLSMALLINT>(text.size()), nullptr, 0, &out_length,
-                       SQL_DRIVER_NOPROMPT);
+  const SQLRETURN rc = SQLDriverConnect(dbc, nullptr, reinterpret_cast<SQLCHAR*>(text.data()),
+                                        static_cast<SQLSMALLINT>(text.size()), nullptr, 0,
+                                        &out_length, SQL_DRIVER_NOPROMPT);
   if (!SQL_SUCCEEDED(rc)) {
     ErrorInfo info = diagnostics(SQL_HANDLE_DBC, dbc, rc, "");
     info.driver_message = redact(std::move(info.driver_message), target.password) +

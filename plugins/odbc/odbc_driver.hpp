@@ -52,11 +52,11 @@ class Environment {
 
 /// What the ODBC driver behind a connection can do, asked once at connect (SQLGetInfo).
 struct DriverTraits {
-  std::string dbms_name;         ///< SQL_DBMS_NAME ("PostgreSQL", "MariaDB", "SQLite")
-  std::string dbms_version;      ///< SQL_DBMS_VER as reported
-  std::string driver_name;       ///< SQL_DRIVER_NAME ("psqlodbcw.so")
-  bool param_arrays{false};      ///< arrays of parameters (SQL_PARAM_ARRAY_ROW_COUNTS known)
-  bool batch_row_counts{false};  ///< a row count per parameter set (SQL_PARC_BATCH)
+  std::string dbms_name;           ///< SQL_DBMS_NAME ("PostgreSQL", "MariaDB", "SQLite")
+  std::string dbms_version;        ///< SQL_DBMS_VER as reported
+  std::string driver_name;         ///< SQL_DRIVER_NAME ("psqlodbcw.so")
+  bool param_arrays{false};        ///< arrays of parameters (SQL_PARAM_ARRAY_ROW_COUNTS known)
+  bool batch_row_counts{false};    ///< a row count per parameter set (SQL_PARC_BATCH)
   bool getdata_any_column{false};  ///< SQL_GD_ANY_COLUMN
   /// The SQL type of time parameters (ParamBuffers::set_time_type): SQL_VARCHAR for MariaDB
   /// and MySQL, whose ODBC driver refuses fractional seconds for SQL_TYPE_TIME.

@@ -57,9 +57,8 @@ void ParamBuffers::bind(SQLHSTMT stmt, std::span<const Value> values, const Desc
       values.size(), describe, sql);
 }
 
-bool ParamBuffers::bind(SQLHSTMT stmt, const ParamSets& sets, std::size_t first,
-                        std::size_t count, std::size_t width, const Describe& describe,
-                        std::string_view sql) {
+bool ParamBuffers::bind(SQLHSTMT stmt, const ParamSets& sets, std::size_t first, std::size_t count,
+                        std::size_t width, const Describe& describe, std::string_view sql) {
   return bind_cells(
       stmt,
       [&sets, first](std::size_t row, std::size_t column) -> const Value& {
@@ -68,8 +67,8 @@ bool ParamBuffers::bind(SQLHSTMT stmt, const ParamSets& sets, std::size_t first,
       count, width, describe, sql);
 }
 
-bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows,
-                              std::size_t width, const Describe& describe, std::string_view sql) {
+bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows, std::size_t width,
+                              const Describe& describe, std::string_view sql) {
   columns_.resize(width);
   std::string scratch;
   // Plan every column first: nothing is bound when one of them mixes kinds.
@@ -111,21 +110,21 @@ bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows,
       column.column_size = std::max<SQLULEN>(longest, 1);
     };
     switch (kind.value_or(ValueKind::kNull)) {
-    case ValueKind::kNull:
-      text_column(describe(c));
-      break;
+    case ValueKind::kNull: text_column(describe(c)); break;
     case ValueKind::kBool:
       column = {SQL_C_BIT, SQL_BIT, 1, 0, 1, std::move(column.data), std::move(column.indicator)};
       break;
     case ValueKind::kInt:
-      column = {SQL_C_SBIGINT, SQL_BIGINT, 19, 0, 8, std::move(column.data),
-                std::move(column.indicator)};
+      column = {
+          SQL_C_SBIGINT, SQL_BIGINT, 19, 0, 8, std::move(column.data), std::move(column.indicator)};
       break;
     case ValueKind::kDouble:
-      column = {SQL_C_DOUBLE, SQL_DOUBLE, 15, 0, 8, std::move(column.data),
-                std::move(column.indicator)};
+      column = {
+          SQL_C_DOUBLE, SQL_DOUBLE, 15, 0, 8, std::move(column.data), std::move(column.indicator)};
       break;
-    case ValueKind::kString: text_column(longest > kMaxVarchar ? SQL_LONGVARCHAR : SQL_VARCHAR); break;
+    case ValueKind::kString:
+      text_column(longest > kMaxVarchar ? SQL_LONGVARCHAR : SQL_VARCHAR);
+      break;
     case ValueKind::kJson: text_column(SQL_LONGVARCHAR); break;
     case ValueKind::kBytes:
       column.c_type = SQL_C_BINARY;
@@ -231,10 +230,10 @@ bool ParamBuffers::bind_cells(SQLHSTMT stmt, const Cell& cell, std::size_t rows,
   }
   for (std::size_t c = 0; c < width; ++c) {
     Column& column = columns_[c];
-    const SQLRETURN rc = SQLBindParameter(
-        stmt, static_cast<SQLUSMALLINT>(c + 1), SQL_PARAM_INPUT, column.c_type, column.sql_type,
-        column.column_size, column.decimal_digits, column.data.data(), column.width,
-        column.indicator.data());
+    const SQLRETURN rc =
+        SQLBindParameter(stmt, static_cast<SQLUSMALLINT>(c + 1), SQL_PARAM_INPUT, column.c_type,
+                         column.sql_type, column.column_size, column.decimal_digits,
+                         column.data.data(), column.width, column.indicator.data());
     check(rc, SQL_HANDLE_STMT, stmt, sql);
   }
   return true;

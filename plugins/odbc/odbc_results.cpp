@@ -50,8 +50,8 @@ void ResultReader::describe(SQLHSTMT stmt, SQLSMALLINT count, bool any_column,
     SQLULEN size = 0;
     SQLSMALLINT digits = 0;
     SQLSMALLINT nullable = SQL_NULLABLE_UNKNOWN;
-    check(SQLDescribeCol(stmt, number, reinterpret_cast<SQLCHAR*>(name), sizeof name,
-                         &name_length, &type, &size, &digits, &nullable),
+    check(SQLDescribeCol(stmt, number, reinterpret_cast<SQLCHAR*>(name), sizeof name, &name_length,
+                         &type, &size, &digits, &nullable),
           SQL_HANDLE_STMT, stmt, sql);
     ColumnDescription column{name, type_name_of(stmt, number), std::nullopt, std::nullopt,
                              std::nullopt};
@@ -151,7 +151,9 @@ void ResultReader::read_variable(SQLHSTMT stmt, std::size_t index, Value& out,
       out = Value();
       return;
     }
-    if (rc == SQL_SUCCESS) {
+    if (rc == SQL_SUCCESS ||
+        (indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) + terminator <= room)) {
+      // All of it is in (a warning other than 01004 truncation may come with it).
       got += static_cast<std::size_t>(indicator);
       break;
     }

@@ -49,8 +49,18 @@ class ResultReader {
   void clear() noexcept;
 
  private:
-  enum class Read : std::uint8_t { kBit, kInt, kDouble, kDecimal, kDate, kTime, kTimestamp,
-                                   kUuid, kBinary, kText };
+  enum class Read : std::uint8_t {
+    kBit,
+    kInt,
+    kDouble,
+    kDecimal,
+    kDate,
+    kTime,
+    kTimestamp,
+    kUuid,
+    kBinary,
+    kText
+  };
   struct Column {
     Read read{Read::kText};
     bool bound{false};

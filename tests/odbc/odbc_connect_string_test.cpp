@@ -32,7 +32,8 @@ TEST(OdbcConnectString, HostForm_MysqlAsksForUtf8mb4) {
 }
 
 TEST(OdbcConnectString, SqliteForm_NamesTheFileAsDatabase) {
-  EXPECT_EQ(text_of("sqlite+odbc:///rel/app.db?driver=SQLite3"), "DRIVER={SQLite3};Database=rel/app.db");
+  EXPECT_EQ(text_of("sqlite+odbc:///rel/app.db?driver=SQLite3"),
+            "DRIVER={SQLite3};Database=rel/app.db");
   EXPECT_EQ(text_of("sqlite+odbc:////abs/app.db?driver=SQLite3"),
             "DRIVER={SQLite3};Database=/abs/app.db");
   EXPECT_EQ(text_of("sqlite+odbc://?driver=SQLite3"), "DRIVER={SQLite3};Database=:memory:");

@@ -44,8 +44,8 @@ TEST_F(OdbcConnectTest, OdbcConnect_ConnectsWithTheRawConnectionString) {
   if (!url) FAIL() << missing("CRUCIBLE_POSTGRESQL_ODBC_URL");
   const URL parsed = make_url(*url);
   const std::string raw = "DRIVER={" + parsed.query_value("driver").value_or("") +
-                          "};SERVER=" + parsed.host() + ";PORT=" +
-                          std::to_string(parsed.port().value_or(5432)) +
+                          "};SERVER=" + parsed.host() +
+                          ";PORT=" + std::to_string(parsed.port().value_or(5432)) +
                           ";DATABASE=" + parsed.database() + ";UID=" + parsed.username();
   std::string encoded;
   Poco::URI::encode(raw, "=;{}+&/?:@ ", encoded);
@@ -59,7 +59,8 @@ TEST_F(OdbcConnectTest, SqliteForm_CreatesAndOpensTheFile) {
   const std::string file = ::testing::TempDir() + "crucible_odbc_connect_form.db";
   std::remove(file.c_str());
   {
-    const auto conn = driver_->connect(make_url("sqlite+odbc:///" + file + "?driver=" + *driver), {});
+    const auto conn =
+        driver_->connect(make_url("sqlite+odbc:///" + file + "?driver=" + *driver), {});
     EXPECT_EQ(select_one(*conn).as<std::int64_t>(), 1);
   }
   EXPECT_EQ(std::remove(file.c_str()), 0) << "the database file was not created";

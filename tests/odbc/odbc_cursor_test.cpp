@@ -17,8 +17,8 @@ TEST_P(OdbcCursorTest, Executemany_InsertsEverySetAndCountsThemAll) {
   create_table("odbc_many", "id INTEGER PRIMARY KEY, name VARCHAR(40), score DOUBLE PRECISION");
   std::vector<std::vector<Value>> sets;
   for (int i = 0; i < 2500; ++i) {  // three arrays: 1000, 1000 and 500 sets
-    sets.push_back({Value(i), i % 7 == 0 ? Value() : Value("name " + std::to_string(i)),
-                    Value(i * 0.5)});
+    sets.push_back(
+        {Value(i), i % 7 == 0 ? Value() : Value("name " + std::to_string(i)), Value(i * 0.5)});
   }
   const auto cursor = conn_->cursor();
   cursor->executemany("INSERT INTO odbc_many (id, name, score) VALUES (?, ?, ?)", sets);
@@ -28,8 +28,7 @@ TEST_P(OdbcCursorTest, Executemany_InsertsEverySetAndCountsThemAll) {
   EXPECT_EQ(rows.at(0).at(0).as<std::int64_t>(), 2500);
   EXPECT_EQ(rows.at(0).at(1).as<std::int64_t>(), 2500 - 358);  // 0, 7, … 2499: 358 nulls
   EXPECT_EQ(rows.at(0).at(2).as<std::int64_t>(), 2500 * 2499 / 2);
-  EXPECT_EQ(scalar("SELECT name FROM odbc_many WHERE id = ?", {Value(1234)}),
-            Value("name 1234"));
+  EXPECT_EQ(scalar("SELECT name FROM odbc_many WHERE id = ?", {Value(1234)}), Value("name 1234"));
 }
 
 TEST_P(OdbcCursorTest, Executemany_UpdateRowcountIsTheSumOverTheSets) {
@@ -58,10 +57,10 @@ TEST_P(OdbcCursorTest, Executemany_WithMixedKindsInOneColumnStillInsertsEverySet
 TEST_P(OdbcCursorTest, Executemany_FailingSetRaisesIntegrityErrorAndTheRestIsNotCommitted) {
   create_table("odbc_many_dup", "id INTEGER PRIMARY KEY");
   const auto cursor = conn_->cursor();
-  EXPECT_THROW(cursor->executemany("INSERT INTO odbc_many_dup (id) VALUES (?)",
-                                   std::vector<std::vector<Value>>{{Value(1)}, {Value(2)},
-                                                                   {Value(1)}}),
-               IntegrityError);
+  EXPECT_THROW(
+      cursor->executemany("INSERT INTO odbc_many_dup (id) VALUES (?)",
+                          std::vector<std::vector<Value>>{{Value(1)}, {Value(2)}, {Value(1)}}),
+      IntegrityError);
   conn_->rollback();
   EXPECT_EQ(scalar("SELECT COUNT(*) FROM odbc_many_dup").as<std::int64_t>(), 0);
 }
@@ -70,7 +69,10 @@ TEST_P(OdbcCursorTest, LongData_TextAndBytesOfAMegabyteRoundTrip) {
   const bool pg = is(Target::kPostgresql);
   const bool my = is(Target::kMysql);
   create_table("odbc_long", std::string("id INTEGER PRIMARY KEY, t ") + (my ? "LONGTEXT" : "TEXT") +
-                                ", b " + (pg ? "BYTEA" : my ? "LONGBLOB" : "BLOB"));
+                                ", b " +
+                                (pg   ? "BYTEA"
+                                 : my ? "LONGBLOB"
+                                      : "BLOB"));
   std::string text;
   for (int i = 0; text.size() < 1'000'000; ++i) text += "line " + std::to_string(i) + " \xC3\xA9\n";
   Bytes bytes(1'000'003);

@@ -24,7 +24,8 @@ struct Observed {
 // Runs the workload on engine with a table of its own name and returns what it saw.
 Observed run_workload(Engine& engine) {
   MetaData metadata;
-  Table items{"odbc_engine_items", metadata,
+  Table items{"odbc_engine_items",
+              metadata,
               Column{"id", Integer{}, primary_key},
               Column{"name", String{40}, nullable(false)},
               Column{"grp", Integer{}},

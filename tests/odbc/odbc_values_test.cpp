@@ -4,9 +4,9 @@
 // BOOLEAN is TINYINT(1), its UUID here CHAR(36); SQLite's NUMERIC is a REAL), the value read
 // back is compared after Value::as<kind>, which is what the dialects' result processing does.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
-#include <cstdint>
 #include <limits>
 
 #include "odbc_fixture.hpp"
@@ -55,9 +55,9 @@ TEST_P(OdbcValuesTest, Bool_RoundTripsThroughTheBooleanColumn) {
 }
 
 TEST_P(OdbcValuesTest, Int64_RoundTripsAtBothEndsOfItsRange) {
-  for (const std::int64_t v : {std::numeric_limits<std::int64_t>::max(),
-                               std::numeric_limits<std::int64_t>::min(), std::int64_t{0},
-                               std::int64_t{-1}}) {
+  for (const std::int64_t v :
+       {std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::min(),
+        std::int64_t{0}, std::int64_t{-1}}) {
     const Value back = round_trip("int", Value(v));
     EXPECT_EQ(back.kind(), ValueKind::kInt);
     EXPECT_EQ(back.as<std::int64_t>(), v);

@@ -38,7 +38,7 @@ void OdbcCursor::release() noexcept {
 Statement& OdbcCursor::prepare(std::string_view sql, std::size_t params) {
   release();
   if (changes_schema(sql)) state_->statements().free_all();
-  statement_ = state_->statements().checkout(state_->dbc(), sql);
+  statement_ = state_->statements().checkout(state_->dbc(), sql, state_->traits().native_codes);
   statement_->params().set_time_type(state_->traits().time_parameter_type);
   const auto expected = statement_->parameter_count();
   if (expected && *expected != params) {
@@ -57,7 +57,7 @@ void OdbcCursor::fail(SQLRETURN rc, std::string_view sql) {
   statement_->free();
   statement_.reset();
   const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(dbc);
-  throw_error(std::move(info), dead);
+  throw_error(std::move(info), dead, state_->traits().native_codes);
 }
 
 SQLRETURN OdbcCursor::run(std::string_view sql) {
@@ -90,7 +90,8 @@ void OdbcCursor::after_execute(SQLRETURN rc, std::string_view sql) {
   SQLSMALLINT columns = 0;
   if (rc != SQL_NO_DATA) check(SQLNumResultCols(stmt, &columns), SQL_HANDLE_STMT, stmt, sql);
   if (columns > 0) {
-    reader_.describe(stmt, columns, state_->traits().getdata_any_column, sql);
+    reader_.describe(stmt, columns, state_->traits().getdata_any_column,
+                     state_->traits().native_codes, sql);
     reading_ = true;
     SQLLEN count = -1;
     if (SQL_SUCCEEDED(SQLRowCount(stmt, &count))) rowcount_ = count;
@@ -141,7 +142,7 @@ void OdbcCursor::run_array(std::string_view sql, std::size_t first, std::size_t 
       info.driver_message += " (parameter set " + std::to_string(first + i) + ")";
       statement_->free();
       statement_.reset();
-      throw_error(std::move(info), connection_dead(state_->dbc()));
+      throw_error(std::move(info), connection_dead(state_->dbc()), state_->traits().native_codes);
     }
   }
   const std::int64_t count_here = rc == SQL_NO_DATA ? 0 : affected_rows(true);
@@ -188,7 +189,8 @@ void OdbcCursor::executemany(std::string_view sql, const ParamSets& param_sets) 
     SQLSMALLINT columns = 0;
     if (rc != SQL_NO_DATA) check(SQLNumResultCols(stmt, &columns), SQL_HANDLE_STMT, stmt, sql);
     if (columns > 0) {
-      reader_.describe(stmt, columns, state_->traits().getdata_any_column, sql);
+      reader_.describe(stmt, columns, state_->traits().getdata_any_column,
+                       state_->traits().native_codes, sql);
       while (reader_.fetch(stmt, row, sql)) buffered_.push_back(row);
     }
     const std::int64_t count = rc == SQL_NO_DATA ? 0 : affected_rows(false);

@@ -71,6 +71,9 @@ DriverTraits ask_traits(SQLHDBC dbc) {
     traits.last_insert_id_query = "SELECT LAST_INSERT_ID()";
   } else if (traits.dbms_name.find("SQLite") != std::string::npos) {
     traits.last_insert_id_query = "SELECT last_insert_rowid()";
+    traits.native_codes = NativeCodes::kSqlite;
+    // SQL_DBMS_VER is the SQLite that SQLite ODBC was built with; the library in use may differ.
+    if (auto version = scalar_text(dbc, "SELECT sqlite_version()")) traits.dbms_version = *version;
   }
   return traits;
 }
@@ -158,7 +161,7 @@ void ConnectionState::end_transaction(bool commit) {
     ErrorInfo info = diagnostics(SQL_HANDLE_DBC, c, rc, commit ? "COMMIT" : "ROLLBACK");
     const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(c);
     if (dead || !commit) in_transaction_ = false;
-    throw_error(std::move(info), dead);
+    throw_error(std::move(info), dead, traits_.native_codes);
   }
   in_transaction_ = false;
 }
@@ -273,7 +276,11 @@ std::unique_ptr<DbapiConnection> OdbcDriver::connect(const URL& url,
     ErrorInfo info = diagnostics(SQL_HANDLE_DBC, dbc, rc, "");
     info.driver_message = redact(std::move(info.driver_message), target.password) +
                           " (connecting to " + url.render(/*hide_password=*/true) + ")";
-    if (info.sqlstate.rfind("IM", 0) == 0) throw_error(std::move(info));
+    // The driver manager could not find or load the ODBC driver (IM…, or unixODBC's 01000
+    // "Can't open lib" alone): a setup problem of this side, not a refusal of the database.
+    if (info.sqlstate.rfind("IM", 0) == 0 || info.sqlstate.rfind("01", 0) == 0) {
+      throw InterfaceError(std::move(info));
+    }
     throw OperationalError(std::move(info));
   }
   guard.connected = true;

@@ -32,6 +32,7 @@
 #include <sql.h>
 
 #include "crucible/dbapi.hpp"
+#include "odbc_errors.hpp"
 #include "odbc_statement.hpp"
 
 namespace crucible::odbc {
@@ -65,6 +66,8 @@ struct DriverTraits {
   /// has none the driver knows: SELECT LAST_INSERT_ID() for MariaDB and MySQL (as SQLAlchemy's
   /// mysql+pyodbc asks), SELECT last_insert_rowid() for SQLite.
   std::string last_insert_id_query;
+  /// What the driver's native error codes mean (SQLite ODBC: SQLite's result codes).
+  NativeCodes native_codes{NativeCodes::kStandard};
 };
 
 /// What a connection and its cursors share: the handle, the statement cache and the

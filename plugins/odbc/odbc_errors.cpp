@@ -59,6 +59,38 @@ std::string_view strip_vendor_tags(std::string_view message) noexcept {
   return message;
 }
 
+// SQLite's primary result code (sqlite3.h) as CPython's sqlite3 module classifies it.
+ErrorClass classify_sqlite(std::int64_t code) noexcept {
+  switch (code & 0xff) {
+  case 2:   // SQLITE_INTERNAL
+  case 12:  // SQLITE_NOTFOUND
+    return ErrorClass::kInternal;
+  case 18:  // SQLITE_TOOBIG
+    return ErrorClass::kData;
+  case 19:  // SQLITE_CONSTRAINT
+  case 20:  // SQLITE_MISMATCH
+    return ErrorClass::kIntegrity;
+  case 21:  // SQLITE_MISUSE
+  case 25:  // SQLITE_RANGE
+    return ErrorClass::kInterface;
+  case 1:  // SQLITE_ERROR
+  case 3:
+  case 4:
+  case 5:
+  case 6:
+  case 7:
+  case 8:
+  case 9:
+  case 10:
+  case 13:
+  case 14:
+  case 15:
+  case 16:
+  case 17: return ErrorClass::kOperational;
+  default: return ErrorClass::kDatabase;
+  }
+}
+
 }  // namespace
 
 ErrorInfo diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, SQLRETURN rc,
@@ -82,8 +114,11 @@ ErrorInfo diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, SQLRETURN rc,
     if (!SQL_SUCCEEDED(got)) break;
     message.resize(std::min<std::size_t>(static_cast<std::size_t>(length), message.size()));
     const std::string_view text = strip_vendor_tags(message);
-    if (record == 1) {
-      info.sqlstate = reinterpret_cast<const char*>(state);
+    // The first record that is not a warning (class 01) names the error; unixODBC may put a
+    // warning first (01000 "Can't open lib …" before IM003 "driver could not be loaded").
+    const std::string_view this_state = reinterpret_cast<const char*>(state);
+    if (record == 1 || (info.sqlstate.rfind("01", 0) == 0 && this_state.rfind("01", 0) != 0)) {
+      info.sqlstate = std::string(this_state);
       info.driver_code = native;
     }
     if (!text.empty()) {
@@ -100,12 +135,14 @@ ErrorInfo diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, SQLRETURN rc,
   return info;
 }
 
-void throw_error(ErrorInfo info, bool connection_dead) {
+void throw_error(ErrorInfo info, bool connection_dead, NativeCodes codes) {
   if (connection_dead) {
     if (info.sqlstate.rfind("08", 0) != 0) info.sqlstate = "08S01";
     throw OperationalError(std::move(info));
   }
-  switch (classify(info.sqlstate)) {
+  const bool by_code = codes == NativeCodes::kSqlite &&
+                       (info.sqlstate == "HY000" || info.sqlstate.empty()) && info.driver_code != 0;
+  switch (by_code ? classify_sqlite(info.driver_code) : classify(info.sqlstate)) {
   case ErrorClass::kInterface: throw InterfaceError(std::move(info));
   case ErrorClass::kData: throw DataError(std::move(info));
   case ErrorClass::kOperational: throw OperationalError(std::move(info));
@@ -126,11 +163,11 @@ bool connection_dead(SQLHDBC dbc) noexcept {
 }
 
 void check(SQLRETURN rc, SQLSMALLINT handle_type, SQLHANDLE handle, std::string_view sql,
-           SQLHDBC dbc) {
+           SQLHDBC dbc, NativeCodes codes) {
   if (SQL_SUCCEEDED(rc) || rc == SQL_NO_DATA) return;
   ErrorInfo info = diagnostics(handle_type, handle, rc, sql);
   const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(dbc);
-  throw_error(std::move(info), dead);
+  throw_error(std::move(info), dead, codes);
 }
 
 void throw_closed_connection() {

@@ -20,6 +20,12 @@
 //   (HY000 "general error" excepted)                 -> InterfaceError
 //   XX internal error                                -> InternalError
 //   anything else, HY000 included                    -> DatabaseError
+// SQLite ODBC reports nearly every error as HY000 (general error) with SQLite's result code as
+// the native code; for it (NativeCodes::kSqlite) an HY000 is classified by the primary result
+// code as CPython's sqlite3 module does (and the sqlite3 driver): 19 CONSTRAINT and 20 MISMATCH
+// IntegrityError, 18 TOOBIG DataError, 2 INTERNAL and 12 NOTFOUND InternalError, 21 MISUSE and
+// 25 RANGE InterfaceError, 1 ERROR, 3-10, 13-17 OperationalError.
+//
 // A failure after which the connection is dead (SQL_ATTR_CONNECTION_DEAD) is an
 // OperationalError whatever its SQLSTATE, and its SQLSTATE is made 08S01 (communication link
 // failure) when it was not of class 08 already, so a dialect's is_disconnect can rely on it.
@@ -47,14 +53,21 @@ inline constexpr std::string_view kClosedCursorMessage = "the cursor is already 
 ErrorInfo diagnostics(SQLSMALLINT handle_type, SQLHANDLE handle, SQLRETURN rc,
                       std::string_view sql);
 
-/// Throws the PEP 249 class of info.sqlstate (table above); connection_dead forces
-/// OperationalError with SQLSTATE class 08.
-[[noreturn]] void throw_error(ErrorInfo info, bool connection_dead = false);
+/// What the native error codes of an ODBC driver mean, where its SQLSTATEs say too little.
+enum class NativeCodes : std::uint8_t {
+  kStandard,  ///< the SQLSTATE decides
+  kSqlite,    ///< SQLite ODBC: HY000 with SQLite's result code
+};
+
+/// Throws the PEP 249 class of info.sqlstate (table above; by native code under codes where the
+/// SQLSTATE is HY000); connection_dead forces OperationalError with SQLSTATE class 08.
+[[noreturn]] void throw_error(ErrorInfo info, bool connection_dead = false,
+                              NativeCodes codes = NativeCodes::kStandard);
 
 /// Throws the diagnostics of handle after rc when rc is neither SQL_SUCCESS,
 /// SQL_SUCCESS_WITH_INFO nor SQL_NO_DATA. dbc, when given, is asked whether the connection died.
 void check(SQLRETURN rc, SQLSMALLINT handle_type, SQLHANDLE handle, std::string_view sql,
-           SQLHDBC dbc = nullptr);
+           SQLHDBC dbc = nullptr, NativeCodes codes = NativeCodes::kStandard);
 
 /// True when the driver reports dbc dead (SQL_ATTR_CONNECTION_DEAD == SQL_CD_TRUE). Never
 /// throws; false when the driver cannot tell.

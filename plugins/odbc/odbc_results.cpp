@@ -36,9 +36,10 @@ void ResultReader::clear() noexcept {
   columns_.clear();
 }
 
-void ResultReader::describe(SQLHSTMT stmt, SQLSMALLINT count, bool any_column,
+void ResultReader::describe(SQLHSTMT stmt, SQLSMALLINT count, bool any_column, NativeCodes codes,
                             std::string_view sql) {
   clear();
+  codes_ = codes;
   description_.reserve(static_cast<std::size_t>(count));
   columns_.resize(static_cast<std::size_t>(count));
   bool variable_seen = false;
@@ -101,7 +102,7 @@ void ResultReader::describe(SQLHSTMT stmt, SQLSMALLINT count, bool any_column,
 bool ResultReader::fetch(SQLHSTMT stmt, std::vector<Value>& row, std::string_view sql) {
   const SQLRETURN rc = SQLFetch(stmt);
   if (rc == SQL_NO_DATA) return false;
-  check(rc, SQL_HANDLE_STMT, stmt, sql);
+  check(rc, SQL_HANDLE_STMT, stmt, sql, nullptr, codes_);
   row.resize(columns_.size());
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     if (is_fixed(static_cast<std::uint8_t>(columns_[i].read))) {
@@ -146,7 +147,7 @@ void ResultReader::read_variable(SQLHSTMT stmt, std::size_t index, Value& out,
     const SQLRETURN rc = SQLGetData(stmt, static_cast<SQLUSMALLINT>(index + 1), c_type,
                                     text_.data() + got, static_cast<SQLLEN>(room), &indicator);
     if (rc == SQL_NO_DATA) break;  // every chunk read
-    check(rc, SQL_HANDLE_STMT, stmt, sql);
+    check(rc, SQL_HANDLE_STMT, stmt, sql, nullptr, codes_);
     if (indicator == SQL_NULL_DATA) {
       out = Value();
       return;

@@ -32,6 +32,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/value.hpp"
+#include "odbc_errors.hpp"
 
 namespace crucible::odbc {
 
@@ -39,8 +40,10 @@ namespace crucible::odbc {
 class ResultReader {
  public:
   /// Describes the result set open on stmt (columns > 0) and binds its fixed-size columns;
-  /// any_column: the driver reports SQL_GD_ANY_COLUMN. Throws the driver's error.
-  void describe(SQLHSTMT stmt, SQLSMALLINT columns, bool any_column, std::string_view sql);
+  /// any_column: the driver reports SQL_GD_ANY_COLUMN; codes: how the driver's errors read
+  /// (odbc_errors.hpp). Throws the driver's error.
+  void describe(SQLHSTMT stmt, SQLSMALLINT columns, bool any_column, NativeCodes codes,
+                std::string_view sql);
   /// Fetches the next row into row; false when none is left. Throws the driver's error (e.g.
   /// 22003 when a value does not fit its C type).
   bool fetch(SQLHSTMT stmt, std::vector<Value>& row, std::string_view sql);
@@ -77,6 +80,7 @@ class ResultReader {
   std::vector<ColumnDescription> description_;
   std::vector<Column> columns_;
   std::string text_;  // SQLGetData's buffer, reused
+  NativeCodes codes_{NativeCodes::kStandard};
 };
 
 }  // namespace crucible::odbc

@@ -84,7 +84,8 @@ void Statement::free() noexcept {
   handle_ = nullptr;
 }
 
-std::unique_ptr<Statement> StatementCache::checkout(SQLHDBC dbc, std::string_view sql) {
+std::unique_ptr<Statement> StatementCache::checkout(SQLHDBC dbc, std::string_view sql,
+                                                    NativeCodes codes) {
   const std::string key(sql);
   if (const auto it = index_.find(key); it != index_.end()) {
     std::unique_ptr<Statement> statement = std::move(*it->second);
@@ -101,7 +102,7 @@ std::unique_ptr<Statement> StatementCache::checkout(SQLHDBC dbc, std::string_vie
     ErrorInfo info = diagnostics(SQL_HANDLE_STMT, handle, rc, sql);
     statement->free();
     const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(dbc);
-    throw_error(std::move(info), dead);
+    throw_error(std::move(info), dead, codes);
   }
   return statement;
 }

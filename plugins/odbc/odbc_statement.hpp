@@ -24,6 +24,7 @@
 
 #include <sql.h>
 
+#include "odbc_errors.hpp"
 #include "odbc_params.hpp"
 
 namespace crucible::odbc {
@@ -74,7 +75,8 @@ class StatementCache {
 
   /// An idle prepared statement for sql, or a new one (SQLAllocHandle + SQLPrepare). Throws the
   /// driver's error for a statement it refuses to prepare.
-  std::unique_ptr<Statement> checkout(SQLHDBC dbc, std::string_view sql);
+  std::unique_ptr<Statement> checkout(SQLHDBC dbc, std::string_view sql,
+                                      NativeCodes codes = NativeCodes::kStandard);
   /// Returns statement for reuse (reset first). Never throws.
   void checkin(std::unique_ptr<Statement> statement) noexcept;
   /// Frees every idle statement's handle (the connection is still open).

@@ -73,7 +73,7 @@ TEST_F(OdbcConnectTest, UnknownOdbcDriver_IsInterfaceErrorNamingIt) {
     FAIL() << "an unknown ODBC driver connected";
   } catch (const InterfaceError& e) {
     const std::string message = e.what();
-    EXPECT_EQ(e.sqlstate().substr(0, 2), "IM") << message;
+    EXPECT_NE(message.find("NoSuchDriver"), std::string::npos) << message;
     EXPECT_EQ(message.find("topsecret"), std::string::npos) << message;
     EXPECT_NE(message.find("postgresql+odbc://u:***@127.0.0.1:1/db"), std::string::npos) << message;
   }

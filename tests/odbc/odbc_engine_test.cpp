@@ -31,8 +31,8 @@ Observed run_workload(Engine& engine) {
               Column{"grp", Integer{}},
               Column{"price", Numeric{12, 2}},
               Column{"active", Boolean{}},
-              Column{"seen", DateTime{}},
-              Column{"tag", Uuid{}},
+              Column{"seen", types::DateTime{}},
+              Column{"tag", types::Uuid{}},
               Column{"doc", JSON{}},
               Column{"blob", LargeBinary{}}};
   metadata.drop_all(engine);

@@ -253,8 +253,14 @@ std::vector<std::string> PostgresqlDialect::isolation_levels() const {
 }
 
 bool PostgresqlDialect::is_disconnect(const DBAPIError& error) const noexcept {
-  if (error.driver_code() == kConnectionBadCode) return true;
   const std::string& state = error.sqlstate();
+  // The libpq driver's code for CONNECTION_BAD; another driver's code 1 means something else
+  // (psqlODBC gives every server error the native code 1), and those drivers report a lost
+  // connection by SQLSTATE class 08, so the code counts only beside a connection-class state.
+  if (error.driver_code() == kConnectionBadCode &&
+      (state.empty() || state.rfind("08", 0) == 0 || state.rfind("57P0", 0) == 0)) {
+    return true;
+  }
   if (state.size() != 5) return false;
   if (state.rfind("08", 0) == 0) return state != "08P01";
   return state == "57P01" || state == "57P02" || state == "57P03";

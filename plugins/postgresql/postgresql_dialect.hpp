@@ -15,8 +15,8 @@
 // (pg_get_keywords() categories R and T), not all lower case, or not a plain identifier.
 //
 // Reflection (postgresql_reflection.cpp) reads pg_catalog through the DbapiConnection it is
-// given, with $n parameters; schema nullopt means current_schema(), the first existing schema of
-// the search_path.
+// given, with $n parameters (rewritten to ? for a qmark driver such as odbc); schema nullopt
+// means current_schema(), the first existing schema of the search_path.
 //
 // Immutable and thread-safe, as every Dialect.
 #include <memory>
@@ -70,7 +70,8 @@ class PostgresqlDialect final : public Dialect {
   std::vector<std::string> isolation_levels() const override;
 
   /// True when the driver recorded that the connection is gone (the libpq driver's driver_code
-  /// kConnectionBadCode, i.e. PQstatus() == CONNECTION_BAD after the failure), or the server
+  /// kConnectionBadCode, i.e. PQstatus() == CONNECTION_BAD after the failure, with no SQLSTATE
+  /// or one of the classes below: psqlODBC gives every error the native code 1), or the server
   /// said so by SQLSTATE: class 08 (connection exception, except 08P01, which the libpq driver
   /// uses for a bad parameter count on a live connection) or 57P01-57P03 (admin shutdown, crash
   /// shutdown, cannot connect now). Never the message text.

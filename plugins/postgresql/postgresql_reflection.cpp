@@ -5,12 +5,13 @@
 //
 // A table is found by name in its schema (nullopt: current_schema()) among ordinary and
 // partitioned tables, views, materialized views and foreign tables; the per-table queries then
-// go by its oid. Parameters travel as $n binds.
+// go by its oid. Parameters travel as $n binds, or as ? for a qmark driver (odbc).
 #include <algorithm>
 #include <map>
 #include <memory>
 #include <span>
 #include <tuple>
+#include <utility>
 #include <variant>
 
 #include "crucible/dbapi.hpp"
@@ -23,9 +24,52 @@ namespace {
 
 using Rows = std::vector<std::vector<Value>>;
 
+// sql, written with $n markers, for a driver whose paramstyle is qmark (the odbc driver): each
+// $n becomes ? and params are laid out in the order the markers appear, repeating a value whose
+// marker repeats. The catalog queries hold no '$' inside literals or identifiers.
+std::pair<std::string, std::vector<Value>> to_qmark(std::string_view sql,
+                                                    const std::vector<Value>& params) {
+  std::string out;
+  std::vector<Value> placed;
+  for (std::size_t i = 0; i < sql.size(); ++i) {
+    if (sql[i] != '$' || i + 1 >= sql.size() || sql[i + 1] < '1' || sql[i + 1] > '9') {
+      out += sql[i];
+      continue;
+    }
+    std::size_t end = i + 1;
+    std::size_t number = 0;
+    while (end < sql.size() && sql[end] >= '0' && sql[end] <= '9') {
+      number = number * 10 + static_cast<std::size_t>(sql[end] - '0');
+      ++end;
+    }
+    if (number > params.size()) {
+      throw ArgumentError("catalog query marker $" + std::to_string(number) + " has no value (" +
+                          std::to_string(params.size()) + " given)");
+    }
+    out += '?';
+    placed.push_back(params[number - 1]);
+    i = end - 1;
+  }
+  return {std::move(out), std::move(placed)};
+}
+
 Rows query(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
   const std::unique_ptr<Cursor> cursor = conn.cursor();
-  cursor->execute(sql, params);
+  switch (conn.paramstyle()) {
+  case ParamStyle::kNumericDollar: cursor->execute(sql, params); break;
+  case ParamStyle::kQmark: {
+    const auto [text, placed] = to_qmark(sql, params);
+    cursor->execute(text, placed);
+    break;
+  }
+  default:
+    throw NotSupportedError(ErrorInfo{
+        "0A000", 0,
+        "PostgreSQL reflection runs its catalog queries with $n or ? parameters; the driver's "
+        "paramstyle is " +
+            std::string(paramstyle_name(conn.paramstyle())),
+        std::string(sql)});
+  }
   return cursor->fetchall();
 }
 

@@ -1,6 +1,7 @@
 # crucible_add_compliance_suite(NAME <name>
 #                               URL <url> | URL_FROM_ENV <variable>
 #                               [REQUIREMENTS <file.cpp>]
+#                               [DRIVER_REQUIREMENTS <file.cpp>]
 #                               [DEPENDS <targets>...]
 #                               [PLUGIN_DIRS <dirs>...]
 #                               [RESOURCE_LOCK <lock>])
@@ -10,6 +11,11 @@
 # (the one definition of crucible::sdk::testing::configure_requirements; the dialect's
 # DialectFeatures unchanged when omitted) and registers every case with ctest as
 # compliance.<name>.<Suite>.<Case> under the label `compliance`.
+#
+# DRIVER_REQUIREMENTS: for a driver that serves another plugin's dialect (the odbc driver under
+# postgresql): a file defining crucible::sdk::testing::configure_driver_requirements, which the
+# suite runs after the dialect's configure_requirements (REQUIREMENTS, the dialect's own file
+# given as it is) to turn off what the driver cannot do. Nothing is taken away when omitted.
 #
 # The database: URL is written into the tests' environment as CRUCIBLE_COMPLIANCE_URL
 # ("sqlite:////abs/path.db"); URL_FROM_ENV names a variable read when the tests run (e.g.
@@ -21,7 +27,7 @@
 # (ctest RESOURCE_LOCK), for a database that allows one writer, such as an SQLite file.
 include(GoogleTest)
 function(crucible_add_compliance_suite)
-  cmake_parse_arguments(ARG "" "NAME;URL;URL_FROM_ENV;REQUIREMENTS;RESOURCE_LOCK"
+  cmake_parse_arguments(ARG "" "NAME;URL;URL_FROM_ENV;REQUIREMENTS;DRIVER_REQUIREMENTS;RESOURCE_LOCK"
                         "DEPENDS;PLUGIN_DIRS" ${ARGN})
   if(NOT ARG_NAME)
     message(FATAL_ERROR "crucible_add_compliance_suite: NAME is required")
@@ -37,11 +43,14 @@ function(crucible_add_compliance_suite)
   if(NOT ARG_REQUIREMENTS)
     set(ARG_REQUIREMENTS ${CRUCIBLE_COMPLIANCE_DEFAULT_REQUIREMENTS})
   endif()
+  if(NOT ARG_DRIVER_REQUIREMENTS)
+    set(ARG_DRIVER_REQUIREMENTS ${CRUCIBLE_COMPLIANCE_DEFAULT_DRIVER_REQUIREMENTS})
+  endif()
 
   # GoogleTest's imported targets are seen only in the directory that found them.
   find_package(GTest REQUIRED)
   set(target crucible_compliance_${ARG_NAME})
-  add_executable(${target} ${ARG_REQUIREMENTS})
+  add_executable(${target} ${ARG_REQUIREMENTS} ${ARG_DRIVER_REQUIREMENTS})
   target_link_libraries(${target} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,crucible_compliance>"
                         GTest::gtest_main)
   if(TARGET crucible_warnings)

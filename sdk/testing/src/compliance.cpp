@@ -96,6 +96,7 @@ void ComplianceTest::SetUp() {
     engine_->connect().close();
     auto r = std::make_unique<Requirements>(Requirements::from_dialect(engine_->dialect()));
     configure_requirements(*r, engine_->dialect());
+    configure_driver_requirements(*r, engine_->dialect());
     requirements_slot() = std::move(r);
   });
 }

@@ -12,7 +12,9 @@
 //   void crucible::sdk::testing::configure_requirements(Requirements& r, const Dialect& d);
 //
 // defined in the file given as REQUIREMENTS to crucible_add_compliance_suite() (see
-// sdk/cmake/crucible_add_compliance_suite.cmake). A requirement turned off there is a
+// sdk/cmake/crucible_add_compliance_suite.cmake). A driver serving another plugin's dialect
+// (odbc) reuses that dialect's file and adds its own limits in a DRIVER_REQUIREMENTS file
+// (configure_driver_requirements, run after it). A requirement turned off there is a
 // statement about the DATABASE; a crucible bug is never hidden behind one.
 #include <functional>
 #include <string>
@@ -98,5 +100,12 @@ struct Requirements {
 /// crucible_add_compliance_suite; sdk/testing/default_requirements.cpp when none is given).
 /// requirements arrives holding Requirements::from_dialect(dialect).
 void configure_requirements(Requirements& requirements, const Dialect& dialect);
+
+/// What the pair's DRIVER cannot do beyond the dialect's own limits, for a driver that serves
+/// dialects of other plugins (crucible_add_compliance_suite's DRIVER_REQUIREMENTS file, e.g. the
+/// odbc driver's file for postgresql+odbc): called after configure_requirements, so the
+/// dialect's requirements file is used as it is and the driver only turns requirements off.
+/// sdk/testing/default_driver_requirements.cpp (changes nothing) when none is given.
+void configure_driver_requirements(Requirements& requirements, const Dialect& dialect);
 
 }  // namespace crucible::sdk::testing

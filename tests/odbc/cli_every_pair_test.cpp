@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <map>
 #include <optional>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -37,7 +38,8 @@ struct Pair {
   std::string env;   ///< the variable holding its URL, or "" for the SQLite file of the test
 };
 
-std::string PrintTo(const Pair& pair) { return pair.name; }
+/// How GoogleTest prints a pair in its messages.
+[[maybe_unused]] void PrintTo(const Pair& pair, std::ostream* os) { *os << pair.name; }
 
 const TempDir& temp_dir() {
   static const TempDir dir;

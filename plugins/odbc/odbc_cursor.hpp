@@ -7,6 +7,10 @@
 // SQLRowCount as rowcount(), and SQL_NO_DATA (a searched UPDATE or DELETE that matched no row)
 // counts 0.
 //
+// For PostgreSQL (DriverTraits::typed_markers) the SQL handed to psqlODBC carries a cast after
+// each marker whose value's type the libpq driver would name (odbc_markers.hpp); errors still
+// name the SQL as given.
+//
 // executemany() binds the parameter sets as column-wise arrays (SQL_ATTR_PARAMSET_SIZE, up to
 // kMaxArrayRows sets per execution) where the ODBC driver supports arrays of parameters
 // (SQLGetInfo SQL_PARAM_ARRAY_ROW_COUNTS), so n sets cost one execution per batch instead of n;
@@ -71,6 +75,7 @@ class OdbcCursor final : public Cursor {
   std::optional<std::int64_t> lastrowid_;
 
   void check_open() const;
+  void refuse_returning(std::string_view sql);
   void release() noexcept;
   Statement& prepare(std::string_view sql, std::size_t params);
   SQLRETURN run(std::string_view sql);

@@ -198,7 +198,7 @@ void OdbcCursor::executemany(std::string_view sql, const ParamSets& param_sets) 
   const bool returns_rows = statement.result_columns() > 0;
   std::int64_t total = -1;
   std::size_t set = 0;
-  if (state_->traits().param_arrays && !returns_rows && param_sets.size() > 1) {
+  if (state_->traits().param_arrays && !returns_rows && width > 0 && param_sets.size() > 1) {
     while (set < param_sets.size()) {
       const std::size_t count = std::min(kMaxArrayRows, param_sets.size() - set);
       if (!statement.params().bind(statement.handle(), param_sets, set, count, width, describe,

@@ -16,9 +16,10 @@
 // (SQLGetInfo SQL_PARAM_ARRAY_ROW_COUNTS), so n sets cost one execution per batch instead of n;
 // rowcount() is the total (per-set counts summed over SQLMoreResults where the driver reports
 // SQL_PARC_BATCH). A per-set status of SQL_PARAM_ERROR makes the whole call throw the driver's
-// error. Sets whose values in one position are of different kinds, drivers without arrays, and
-// statements that return rows (INSERT … RETURNING, whose rows are then kept in set order for
-// the fetch calls) run once per set instead.
+// error. Sets whose values in one position are of different kinds, drivers without arrays
+// (SQLite ODBC reports none), statements without parameters, and statements that return rows
+// (INSERT … RETURNING, whose rows are then kept in set order for the fetch calls) run once per
+// set instead.
 //
 // lastrowid() after an INSERT or REPLACE run by execute() is the database's own answer where the
 // driver knows how to ask (DriverTraits::last_insert_id_query: LAST_INSERT_ID() on MariaDB and

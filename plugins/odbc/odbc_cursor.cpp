@@ -3,11 +3,13 @@
 
 #include <sqlext.h>
 
+#include <cctype>
 #include <string>
 #include <utility>
 
 #include "crucible/errors.hpp"
 #include "odbc_errors.hpp"
+#include "odbc_markers.hpp"
 
 namespace crucible::odbc {
 
@@ -37,6 +39,8 @@ void OdbcCursor::release() noexcept {
 
 Statement& OdbcCursor::prepare(std::string_view sql, std::size_t params) {
   release();
+  if (state_->traits().drops_returning_rows) refuse_returning(sql);
+  if (!state_->in_transaction()) state_->statements().free_retired();
   if (changes_schema(sql)) state_->statements().free_all();
   statement_ = state_->statements().checkout(state_->dbc(), sql, state_->traits().native_codes);
   statement_->params().set_time_type(state_->traits().time_parameter_type);
@@ -50,12 +54,26 @@ Statement& OdbcCursor::prepare(std::string_view sql, std::size_t params) {
   return *statement_;
 }
 
-// Frees the statement (a failed one is not reused) and throws its diagnostics.
+// NotSupportedError for DML with RETURNING on a driver that would drop its rows.
+void OdbcCursor::refuse_returning(std::string_view sql) {
+  const std::string word = first_keyword(sql);
+  if (word != "INSERT" && word != "UPDATE" && word != "DELETE" && word != "REPLACE") return;
+  std::string upper(sql);
+  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  if (upper.find(" RETURNING ") == std::string::npos) return;
+  throw NotSupportedError(ErrorInfo{
+      "0A000", 0,
+      "the ODBC driver (" + state_->traits().driver_name +
+          ") runs INSERT/UPDATE/DELETE … RETURNING without handing back its rows; run a SELECT "
+          "afterwards, or use the dialect's native driver",
+      std::string(sql)});
+}
+
+// Gives the statement up (a failed one is not reused) and throws its diagnostics.
 void OdbcCursor::fail(SQLRETURN rc, std::string_view sql) {
   ErrorInfo info = diagnostics(SQL_HANDLE_STMT, statement_->handle(), rc, sql);
   SQLHDBC dbc = state_->dbc();
-  statement_->free();
-  statement_.reset();
+  state_->statements().retire(std::move(statement_));
   const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(dbc);
   throw_error(std::move(info), dead, state_->traits().native_codes);
 }
@@ -118,13 +136,19 @@ void OdbcCursor::ask_lastrowid() {
   if (SQL_SUCCEEDED(rc)) {
     state_->statements().checkin(std::move(ask));
   } else {
-    ask->free();
+    state_->statements().retire(std::move(ask));
   }
 }
 
 void OdbcCursor::execute(std::string_view sql, std::span<const Value> params) {
   check_open();
-  Statement& statement = prepare(sql, params.size());
+  std::string typed;
+  if (state_->traits().typed_markers) {
+    std::vector<std::string_view> casts(params.size());
+    for (std::size_t i = 0; i < params.size(); ++i) casts[i] = postgresql_cast(params[i]);
+    typed = cast_markers(sql, casts);
+  }
+  Statement& statement = prepare(typed.empty() ? sql : std::string_view(typed), params.size());
   statement.params().bind(
       statement.handle(), params,
       [&statement](std::size_t i) { return statement.parameter_type(i); }, sql);
@@ -140,8 +164,7 @@ void OdbcCursor::run_array(std::string_view sql, std::size_t first, std::size_t 
     if (status[i] == SQL_PARAM_ERROR) {
       ErrorInfo info = diagnostics(SQL_HANDLE_STMT, statement.handle(), rc, sql);
       info.driver_message += " (parameter set " + std::to_string(first + i) + ")";
-      statement_->free();
-      statement_.reset();
+      state_->statements().retire(std::move(statement_));
       throw_error(std::move(info), connection_dead(state_->dbc()), state_->traits().native_codes);
     }
   }
@@ -164,12 +187,18 @@ void OdbcCursor::executemany(std::string_view sql, const ParamSets& param_sets) 
                               sql);
     }
   }
-  Statement& statement = prepare(sql, width);
+  std::string typed;
+  if (state_->traits().typed_markers) {
+    std::vector<std::string_view> casts(width);
+    for (std::size_t i = 0; i < width; ++i) casts[i] = postgresql_cast(param_sets, i);
+    typed = cast_markers(sql, casts);
+  }
+  Statement& statement = prepare(typed.empty() ? sql : std::string_view(typed), width);
   const auto describe = [&statement](std::size_t i) { return statement.parameter_type(i); };
   const bool returns_rows = statement.result_columns() > 0;
   std::int64_t total = -1;
   std::size_t set = 0;
-  if (state_->traits().param_arrays && !returns_rows && param_sets.size() > 1) {
+  if (state_->traits().param_arrays && !returns_rows && width > 0 && param_sets.size() > 1) {
     while (set < param_sets.size()) {
       const std::size_t count = std::min(kMaxArrayRows, param_sets.size() - set);
       if (!statement.params().bind(statement.handle(), param_sets, set, count, width, describe,

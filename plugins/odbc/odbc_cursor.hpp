@@ -7,14 +7,19 @@
 // SQLRowCount as rowcount(), and SQL_NO_DATA (a searched UPDATE or DELETE that matched no row)
 // counts 0.
 //
+// For PostgreSQL (DriverTraits::typed_markers) the SQL handed to psqlODBC carries a cast after
+// each marker whose value's type the libpq driver would name (odbc_markers.hpp); errors still
+// name the SQL as given.
+//
 // executemany() binds the parameter sets as column-wise arrays (SQL_ATTR_PARAMSET_SIZE, up to
 // kMaxArrayRows sets per execution) where the ODBC driver supports arrays of parameters
 // (SQLGetInfo SQL_PARAM_ARRAY_ROW_COUNTS), so n sets cost one execution per batch instead of n;
 // rowcount() is the total (per-set counts summed over SQLMoreResults where the driver reports
 // SQL_PARC_BATCH). A per-set status of SQL_PARAM_ERROR makes the whole call throw the driver's
-// error. Sets whose values in one position are of different kinds, drivers without arrays, and
-// statements that return rows (INSERT … RETURNING, whose rows are then kept in set order for
-// the fetch calls) run once per set instead.
+// error. Sets whose values in one position are of different kinds, drivers without arrays
+// (SQLite ODBC reports none), statements without parameters, and statements that return rows
+// (INSERT … RETURNING, whose rows are then kept in set order for the fetch calls) run once per
+// set instead.
 //
 // lastrowid() after an INSERT or REPLACE run by execute() is the database's own answer where the
 // driver knows how to ask (DriverTraits::last_insert_id_query: LAST_INSERT_ID() on MariaDB and
@@ -71,6 +76,7 @@ class OdbcCursor final : public Cursor {
   std::optional<std::int64_t> lastrowid_;
 
   void check_open() const;
+  void refuse_returning(std::string_view sql);
   void release() noexcept;
   Statement& prepare(std::string_view sql, std::size_t params);
   SQLRETURN run(std::string_view sql);

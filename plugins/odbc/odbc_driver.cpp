@@ -64,6 +64,7 @@ DriverTraits ask_traits(SQLHDBC dbc) {
   }
   // MariaDB Connector/ODBC reports "10.11.19" for SQL_DBMS_VER; the MySQL dialects tell MariaDB
   // from MySQL by the server's own string ("10.11.19-MariaDB-0+deb12u1"), which VERSION() gives.
+  traits.typed_markers = traits.dbms_name == "PostgreSQL";
   if (traits.dbms_name.find("MariaDB") != std::string::npos ||
       traits.dbms_name.find("MySQL") != std::string::npos) {
     if (auto version = scalar_text(dbc, "SELECT VERSION()")) traits.dbms_version = *version;
@@ -72,6 +73,7 @@ DriverTraits ask_traits(SQLHDBC dbc) {
   } else if (traits.dbms_name.find("SQLite") != std::string::npos) {
     traits.last_insert_id_query = "SELECT last_insert_rowid()";
     traits.native_codes = NativeCodes::kSqlite;
+    traits.drops_returning_rows = true;
     // SQL_DBMS_VER is the SQLite that SQLite ODBC was built with; the library in use may differ.
     if (auto version = scalar_text(dbc, "SELECT sqlite_version()")) traits.dbms_version = *version;
   }
@@ -150,13 +152,17 @@ void ConnectionState::set_autocommit(bool on) {
       reinterpret_cast<SQLPOINTER>(on ? SQL_AUTOCOMMIT_ON : SQL_AUTOCOMMIT_OFF), SQL_IS_UINTEGER);
   check(rc, SQL_HANDLE_DBC, c, "", c);
   autocommit_ = on;
-  if (on) in_transaction_ = false;  // switching on commits the open transaction
+  if (on) {
+    in_transaction_ = false;  // switching on commits the open transaction
+    statements_.free_retired();
+  }
 }
 
 void ConnectionState::end_transaction(bool commit) {
   SQLHDBC c = dbc();
   if (!in_transaction_) return;
   const SQLRETURN rc = SQLEndTran(SQL_HANDLE_DBC, c, commit ? SQL_COMMIT : SQL_ROLLBACK);
+  if (SQL_SUCCEEDED(rc)) statements_.free_retired();
   if (!SQL_SUCCEEDED(rc)) {
     ErrorInfo info = diagnostics(SQL_HANDLE_DBC, c, rc, commit ? "COMMIT" : "ROLLBACK");
     const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(c);
@@ -168,8 +174,9 @@ void ConnectionState::end_transaction(bool commit) {
 
 void ConnectionState::close() noexcept {
   if (dbc_ == nullptr) return;
-  statements_.free_all();
   if (in_transaction_) SQLEndTran(SQL_HANDLE_DBC, dbc_, SQL_ROLLBACK);
+  statements_.free_all();
+  statements_.free_retired();
   SQLDisconnect(dbc_);
   SQLFreeHandle(SQL_HANDLE_DBC, dbc_);
   dbc_ = nullptr;

@@ -66,6 +66,13 @@ struct DriverTraits {
   /// has none the driver knows: SELECT LAST_INSERT_ID() for MariaDB and MySQL (as SQLAlchemy's
   /// mysql+pyodbc asks), SELECT last_insert_rowid() for SQLite.
   std::string last_insert_id_query;
+  /// Write PostgreSQL casts after the markers by the values' kinds (odbc_markers.hpp): psqlODBC
+  /// sends parameters untyped.
+  bool typed_markers{false};
+  /// The ODBC driver runs INSERT/UPDATE/DELETE … RETURNING but hands back no rows (SQLite ODBC
+  /// treats every statement not starting with SELECT as one without a result set): such a
+  /// statement is refused before it runs rather than losing its rows.
+  bool drops_returning_rows{false};
   /// What the driver's native error codes mean (SQLite ODBC: SQLite's result codes).
   NativeCodes native_codes{NativeCodes::kStandard};
 };

@@ -62,6 +62,8 @@ std::string_view strip_vendor_tags(std::string_view message) noexcept {
 // SQLite's primary result code (sqlite3.h) as CPython's sqlite3 module classifies it.
 ErrorClass classify_sqlite(std::int64_t code) noexcept {
   switch (code & 0xff) {
+  case 1:  // SQLITE_ERROR: bad SQL (see the header)
+    return ErrorClass::kProgramming;
   case 2:   // SQLITE_INTERNAL
   case 12:  // SQLITE_NOTFOUND
     return ErrorClass::kInternal;
@@ -73,7 +75,6 @@ ErrorClass classify_sqlite(std::int64_t code) noexcept {
   case 21:  // SQLITE_MISUSE
   case 25:  // SQLITE_RANGE
     return ErrorClass::kInterface;
-  case 1:  // SQLITE_ERROR
   case 3:
   case 4:
   case 5:

@@ -24,7 +24,12 @@
 // the native code; for it (NativeCodes::kSqlite) an HY000 is classified by the primary result
 // code as CPython's sqlite3 module does (and the sqlite3 driver): 19 CONSTRAINT and 20 MISMATCH
 // IntegrityError, 18 TOOBIG DataError, 2 INTERNAL and 12 NOTFOUND InternalError, 21 MISUSE and
-// 25 RANGE InterfaceError, 1 ERROR, 3-10, 13-17 OperationalError.
+// 25 RANGE InterfaceError, 3-10, 13-17 OperationalError; and 1 SQLITE_ERROR ProgrammingError:
+// it is what SQLite says for bad SQL (no such table or column, a syntax error, a table that
+// already exists), which the sqlite3 driver, like PEP 249, files as ProgrammingError when
+// sqlite3_prepare fails. SQLite ODBC prepares statements other than SELECT only when they run,
+// so the driver cannot tell a failed prepare from a failed step the way the sqlite3 driver
+// does; a rare runtime SQLITE_ERROR is then a ProgrammingError too.
 //
 // A failure after which the connection is dead (SQL_ATTR_CONNECTION_DEAD) is an
 // OperationalError whatever its SQLSTATE, and its SQLSTATE is made 08S01 (communication link

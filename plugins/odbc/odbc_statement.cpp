@@ -100,7 +100,7 @@ std::unique_ptr<Statement> StatementCache::checkout(SQLHDBC dbc, std::string_vie
                                   static_cast<SQLINTEGER>(key.size()));
   if (!SQL_SUCCEEDED(rc)) {
     ErrorInfo info = diagnostics(SQL_HANDLE_STMT, handle, rc, sql);
-    statement->free();
+    retire(std::move(statement));
     const bool dead = info.sqlstate.rfind("08", 0) == 0 || connection_dead(dbc);
     throw_error(std::move(info), dead, codes);
   }
@@ -113,9 +113,9 @@ void StatementCache::checkin(std::unique_ptr<Statement> statement) noexcept {
   try {
     lru_.push_front(std::move(statement));
     index_.emplace(lru_.front()->sql(), lru_.begin());
-  } catch (...) {  // out of memory: free it instead of keeping it
+  } catch (...) {  // out of memory: give it up instead of keeping it
     if (!lru_.empty() && lru_.front()) {
-      lru_.front()->free();
+      retire(std::move(lru_.front()));
       lru_.pop_front();
     }
     return;
@@ -129,19 +129,35 @@ void StatementCache::checkin(std::unique_ptr<Statement> statement) noexcept {
         break;
       }
     }
-    (*last)->free();
+    retire(std::move(*last));
     lru_.erase(last);
   }
 }
 
 void StatementCache::free_all() noexcept {
-  for (auto& statement : lru_) statement->free();
-  forget_all();
+  for (auto& statement : lru_) retire(std::move(statement));
+  index_.clear();
+  lru_.clear();
+}
+
+void StatementCache::retire(std::unique_ptr<Statement> statement) noexcept {
+  if (!statement || statement->handle() == nullptr) return;
+  try {
+    retired_.push_back(std::move(statement));
+  } catch (...) {  // out of memory: free it now
+    statement->free();
+  }
+}
+
+void StatementCache::free_retired() noexcept {
+  for (auto& statement : retired_) statement->free();
+  retired_.clear();
 }
 
 void StatementCache::forget_all() noexcept {
   index_.clear();
   lru_.clear();
+  retired_.clear();
 }
 
 }  // namespace crucible::odbc

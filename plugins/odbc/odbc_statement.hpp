@@ -6,13 +6,20 @@
 // (SQLFreeStmt SQL_CLOSE, SQL_RESET_PARAMS) when it moves on. At most kMaxEntries idle
 // statements are kept, the least recently used freed first.
 //
-// A statement whose execution failed is freed rather than returned (a plan made stale by DDL is
+// A statement whose execution failed is given up rather than returned (a plan made stale by DDL is
 // then prepared afresh next time), and a schema change on the connection (a statement starting
 // with CREATE, ALTER, DROP, RENAME or TRUNCATE) frees every idle statement first: what a driver
 // learnt at prepare time (parameter types from SQLDescribeParam, a server-side plan) may no
 // longer hold. Schema changes made by other connections are met as errors, as by the libpq
-// driver's cache. When the connection closes, SQLDisconnect frees every
-// statement handle with it (ODBC reference, SQLDisconnect), so the cache then only forgets them.
+// driver's cache. When the connection closes, SQLDisconnect frees every statement handle with it
+// (ODBC reference, SQLDisconnect), so the cache then only forgets them.
+//
+// Handles are not freed while a transaction may be open: they are retired and freed once it has
+// ended (free_retired). psqlODBC names a statement's server-side plan after the handle's address
+// and deallocates it when the handle is freed; inside a failed PostgreSQL transaction that
+// DEALLOCATE fails unseen, and a new handle at the same address then meets "prepared statement
+// … already exists" (42P05). Keeping the old handle alive until the transaction is over keeps
+// its address from being reused meanwhile.
 #include <cstddef>
 #include <list>
 #include <memory>
@@ -79,15 +86,20 @@ class StatementCache {
                                       NativeCodes codes = NativeCodes::kStandard);
   /// Returns statement for reuse (reset first). Never throws.
   void checkin(std::unique_ptr<Statement> statement) noexcept;
-  /// Frees every idle statement's handle (the connection is still open).
+  /// Retires every idle statement (the connection is still open).
   void free_all() noexcept;
-  /// Forgets every idle statement without freeing it (the connection is gone).
+  /// Keeps statement to be freed by free_retired (see the file comment). Never throws.
+  void retire(std::unique_ptr<Statement> statement) noexcept;
+  /// Frees the retired statements' handles; call when no transaction is open.
+  void free_retired() noexcept;
+  /// Forgets every statement without freeing it (the connection is gone).
   void forget_all() noexcept;
   std::size_t size() const noexcept { return lru_.size(); }
 
  private:
   std::list<std::unique_ptr<Statement>> lru_;  // most recently used first
   std::unordered_multimap<std::string, std::list<std::unique_ptr<Statement>>::iterator> index_;
+  std::vector<std::unique_ptr<Statement>> retired_;
 };
 
 }  // namespace crucible::odbc

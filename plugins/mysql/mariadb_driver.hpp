@@ -62,7 +62,8 @@ class ConnectionState {
   bool in_transaction() const noexcept;
   /// Whether the server takes array binding (MariaDB 10.2+, not MySQL).
   bool supports_bulk() const noexcept;
-  /// Bytes a bulk packet may hold: half the server's max_allowed_packet (asked once).
+  /// Bytes a bulk packet should hold: 1 MiB, or half the server's max_allowed_packet when that
+  /// is less (asked once).
   std::size_t bulk_packet_limit();
   /// Runs one statement through the text protocol, no parameters, discarding any result.
   /// Throws the mapped error.

@@ -127,6 +127,10 @@ bool ConnectionState::in_transaction() const noexcept {
   return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_IN_TRANS) != 0;
 }
 
+bool ConnectionState::autocommit() const noexcept {
+  return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_AUTOCOMMIT) != 0;
+}
+
 bool ConnectionState::supports_bulk() const noexcept {
   if (conn_ == nullptr) return false;
   unsigned long long extended = 0;  // MariaDB's capabilities beyond the 32 MySQL has
@@ -219,8 +223,9 @@ void MariadbConnection::set_autocommit(bool on) {
   if (mysql_autocommit(c, on ? 1 : 0) != 0) {
     throw_connection_error(c, on ? "SET autocommit=1" : "SET autocommit=0");
   }
-  autocommit_ = on;
 }
+
+bool MariadbConnection::autocommit() const noexcept { return state_->autocommit(); }
 
 void MariadbConnection::set_isolation_level(std::string_view level) {
   state_->conn();
@@ -244,6 +249,11 @@ std::string MariadbConnection::server_version() const {
 }
 
 // ---- MariadbDriver -----------------------------------------------------------------------
+
+MariadbDriver::MariadbDriver() {
+  static const int initialized = mysql_library_init(0, nullptr, nullptr);  // once, thread-safe
+  static_cast<void>(initialized);
+}
 
 std::unique_ptr<DbapiConnection> MariadbDriver::connect(const URL& url,
                                                         const ConnectOptions& options) {

@@ -157,6 +157,11 @@ class ScriptSplitter {
   }
 
   void step() {
+    step_once();
+    if (!has_code_) start_ = i_;  // blanks and comments before a statement are not part of it
+  }
+
+  void step_once() {
     const char c = s_[i_];
     if (is_blank(c)) {
       ++i_;

@@ -39,8 +39,10 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   r.nulls_ordering = true;
   r.window_functions = true;
   r.recursive_cte = true;
-  // DateTime(timezone=true) is stored as UTC and read back at +00:00 (mysql_types.hpp).
-  r.timezone_aware_datetimes = true;
+  // MySQL has no timezone-aware type: DATETIME keeps no offset (DateTime(timezone=true) is
+  // stored at UTC and read back as a naive UTC wall time, mysql_types.hpp), and TIMESTAMP
+  // converts through the session's time_zone without keeping one either.
+  r.timezone_aware_datetimes = false;
   // DECIMAL is exact to 65 digits; strict sql_mode (the default of MySQL 5.7+ and MariaDB
   // 10.2.4+) refuses a string longer than its VARCHAR(n).
   r.precision_numerics_many_significant_digits = true;

@@ -103,6 +103,13 @@ TEST_F(MysqlCompilerTest, StringConcatenation_IsConcatNotOr) {
             "(concat(users.name, ?, users.email)) = ?");
 }
 
+TEST_F(MysqlCompilerTest, IntegerDivision_IsDiv) {
+  MetaData md;
+  Table t{"t", md, Column{"id", Integer{}, primary_key}, Column{"price", Numeric{10, 2}}};
+  EXPECT_EQ(sql(select(t.c("id") / 4)), "SELECT t.id DIV ? \nFROM t");
+  EXPECT_EQ(sql(select(t.c("price") / 4)), "SELECT t.price / ? \nFROM t");
+}
+
 TEST_F(MysqlCompilerTest, IsDistinctFrom_IsTheNullSafeEquality) {
   EXPECT_EQ(where(users_.c("email").is_distinct_from(users_.c("name"))),
             "NOT (users.email <=> users.name)");
@@ -284,6 +291,11 @@ TEST_F(MysqlCompilerTest, Uuid_IsNativeOnlyWhereTheServerHasIt) {
   EXPECT_EQ(type_name(types::Uuid{}, *mariadb_), "UUID");
   EXPECT_EQ(type_name(types::Uuid{}, *dialect_for("mariadb", "10.6.16-MariaDB")), "CHAR(32)");
   EXPECT_EQ(type_name(types::Uuid{}, *mysql8_), "CHAR(32)");
+  // The value bound for it: the canonical text for UUID, 32 hex digits for CHAR(32).
+  const Value u(Uuid::parse("0f8fad5b-d9cb-469f-a165-70867728950e"));
+  EXPECT_EQ(mariadb_->process_bind(types::Uuid{}, u), Value("0f8fad5b-d9cb-469f-a165-70867728950e"));
+  EXPECT_EQ(mysql8_->process_bind(types::Uuid{}, u), Value("0f8fad5bd9cb469fa16570867728950e"));
+  EXPECT_EQ(mysql8_->process_result(types::Uuid{}, Value("0f8fad5bd9cb469fa16570867728950e")), u);
 }
 
 TEST_F(MysqlCompilerTest, CreateTable_HasAutoIncrementInnodbAndUtf8mb4) {

@@ -85,7 +85,9 @@ class MysqlDialect : public Dialect {
   /// The server's version after initialize, the assumed one before it (see the file comment).
   const ServerVersion& server_version() const noexcept { return version_; }
   /// Whether an upsert is spelled with the row alias (MySQL >= 8.0.20), not VALUES().
-  bool upsert_row_alias() const noexcept { return !version_.mariadb && version_.at_least(8, 0, 20); }
+  bool upsert_row_alias() const noexcept {
+    return !version_.mariadb && version_.at_least(8, 0, 20);
+  }
   /// Whether DELETE … RETURNING is available (MariaDB >= 10.0).
   bool delete_returning() const noexcept { return version_.mariadb; }
   /// Whether INTERSECT and EXCEPT are (MariaDB >= 10.3, MySQL >= 8.0.31).

@@ -163,8 +163,7 @@ bool MysqlDialect::needs_bind_processing(const SqlType& type, ValueKind kind) co
   case TypeKind::kUuid:
   case TypeKind::kJson: return kind != ValueKind::kNull;
   case TypeKind::kDateTime:
-    return type.timezone() ? kind != ValueKind::kNull
-                           : Dialect::needs_bind_processing(type, kind);
+    return type.timezone() ? kind != ValueKind::kNull : Dialect::needs_bind_processing(type, kind);
   default: return Dialect::needs_bind_processing(type, kind);
   }
 }

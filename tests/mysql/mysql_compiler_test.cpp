@@ -231,7 +231,8 @@ TEST_F(MysqlCompilerTest, Upsert_UsesTheRowAliasOnMysql8020AndLater) {
 
 TEST_F(MysqlCompilerTest, UpsertDoNothing_IsANoOpUpdateNotInsertIgnore) {
   const auto stmt = insert(users_).values({{"id", 1}, {"name", "a"}}).on_conflict_do_nothing();
-  EXPECT_EQ(sql(stmt), "INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id");
+  EXPECT_EQ(sql(stmt),
+            "INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id");
   EXPECT_EQ(sql(stmt, *mysql8_),
             "INSERT INTO users (id, name) VALUES (?, ?) ON DUPLICATE KEY UPDATE id = id");
 }
@@ -248,12 +249,12 @@ TEST_F(MysqlCompilerTest, UpsertTargetsMysqlCannotName_AreRefused) {
 }
 
 TEST_F(MysqlCompilerTest, UpsertWhere_IsAnIfPerAssignmentWithTheConditionsColumnsLast) {
-  const auto stmt = insert(users_)
-                        .values({{"id", 1}, {"name", "a"}, {"email", "e"}})
-                        .on_conflict_do_update({"id"},
-                                               {{"name", excluded(users_, "name")},
-                                                {"email", excluded(users_, "email")}},
-                                               users_.c("name") != excluded(users_, "name"));
+  const auto stmt =
+      insert(users_)
+          .values({{"id", 1}, {"name", "a"}, {"email", "e"}})
+          .on_conflict_do_update(
+              {"id"}, {{"name", excluded(users_, "name")}, {"email", excluded(users_, "email")}},
+              users_.c("name") != excluded(users_, "name"));
   // name, which the condition reads, is set last, so both IF()s see the old name.
   EXPECT_EQ(sql(stmt),
             "INSERT INTO users (id, name, email) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
@@ -293,16 +294,20 @@ TEST_F(MysqlCompilerTest, Uuid_IsNativeOnlyWhereTheServerHasIt) {
   EXPECT_EQ(type_name(types::Uuid{}, *mysql8_), "CHAR(32)");
   // The value bound for it: the canonical text for UUID, 32 hex digits for CHAR(32).
   const Value u(Uuid::parse("0f8fad5b-d9cb-469f-a165-70867728950e"));
-  EXPECT_EQ(mariadb_->process_bind(types::Uuid{}, u), Value("0f8fad5b-d9cb-469f-a165-70867728950e"));
+  EXPECT_EQ(mariadb_->process_bind(types::Uuid{}, u),
+            Value("0f8fad5b-d9cb-469f-a165-70867728950e"));
   EXPECT_EQ(mysql8_->process_bind(types::Uuid{}, u), Value("0f8fad5bd9cb469fa16570867728950e"));
   EXPECT_EQ(mysql8_->process_result(types::Uuid{}, Value("0f8fad5bd9cb469fa16570867728950e")), u);
 }
 
 TEST_F(MysqlCompilerTest, CreateTable_HasAutoIncrementInnodbAndUtf8mb4) {
   MetaData md;
-  Table t{"posts", md, Column{"id", Integer{}, primary_key},
+  Table t{"posts",
+          md,
+          Column{"id", Integer{}, primary_key},
           Column{"user_id", Integer{}, ForeignKey{"users.id", {.ondelete = "CASCADE"}}},
-          Column{"state", Enum({"draft", "done"})}, Column{"note", Text{}, sql::Comment{"free text"}}};
+          Column{"state", Enum({"draft", "done"})},
+          Column{"note", Text{}, sql::Comment{"free text"}}};
   EXPECT_EQ(mariadb_->ddl_compiler()->create_table(t.data()),
             "CREATE TABLE posts (\n\tid INTEGER NOT NULL AUTO_INCREMENT,\n\tuser_id INTEGER,\n\t"
             "state ENUM('draft', 'done'),\n\tnote LONGTEXT COMMENT 'free text',\n\t"

@@ -83,8 +83,8 @@ TEST_F(MysqlDialectTest, Initialize_TakesAMariadbServerAsMariadb) {
 }
 
 TEST_F(MysqlDialectTest, IsolationLevels_AreSetOnTheSession) {
-  for (const std::string level : {"READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ",
-                                  "SERIALIZABLE"}) {
+  for (const std::string level :
+       {"READ UNCOMMITTED", "READ COMMITTED", "REPEATABLE READ", "SERIALIZABLE"}) {
     Engine e = create_engine(url().render(false), {.isolation_level = level});
     Connection c = e.connect();
     std::string got = c.execute(text("SELECT @@tx_isolation")).scalar_one().as<std::string>();
@@ -114,18 +114,16 @@ TEST_F(MysqlDialectTest, SplitScript_RunsChinookLikeSqlite) {
   }
   c.commit();
   EXPECT_GT(run, 11u);  // at least the tables
-  Engine sqlite = create_engine("sqlite:///" +
-                                (std::filesystem::path(CRUCIBLE_CHINOOK_DIR) /
-                                 "Chinook_Sqlite.sqlite")
-                                    .string());
+  Engine sqlite = create_engine(
+      "sqlite:///" +
+      (std::filesystem::path(CRUCIBLE_CHINOOK_DIR) / "Chinook_Sqlite.sqlite").string());
   Connection lite = sqlite.connect();
   const Strings tables = Inspector(lite).get_table_names();
   ASSERT_FALSE(tables.empty());
   EXPECT_EQ(Inspector(c).get_table_names(), tables);
   for (const std::string& table : tables) {
     const std::string count = "SELECT COUNT(*) FROM " + table;
-    EXPECT_EQ(c.execute(text(count)).scalar_one(), lite.execute(text(count)).scalar_one())
-        << table;
+    EXPECT_EQ(c.execute(text(count)).scalar_one(), lite.execute(text(count)).scalar_one()) << table;
   }
   // Non-ASCII text arrives as SQLite has it (utf8mb4 on the way in and out).
   const std::string composer = "SELECT Composer FROM Track WHERE TrackId = 3485";

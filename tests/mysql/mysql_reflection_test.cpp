@@ -135,10 +135,17 @@ TEST_F(MysqlReflectionTest, Indexes_LeaveOutUniqueKeysAndForeignKeyIndexes) {
 
 TEST_F(MysqlReflectionTest, CreatedTable_ReflectsToTheSameDefinition) {
   MetaData md;
-  Table t{"made", md, Column{"id", Integer{}, primary_key}, Column{"name", String{30}},
-          Column{"flag", Boolean{}}, Column{"amount", Numeric{12, 3}},
-          Column{"state", Enum({"on", "off"})}, Column{"at", types::DateTime{}},
-          Column{"data", JSON{}}, Column{"blob", LargeBinary{}}, Column{"u", types::Uuid{}},
+  Table t{"made",
+          md,
+          Column{"id", Integer{}, primary_key},
+          Column{"name", String{30}},
+          Column{"flag", Boolean{}},
+          Column{"amount", Numeric{12, 3}},
+          Column{"state", Enum({"on", "off"})},
+          Column{"at", types::DateTime{}},
+          Column{"data", JSON{}},
+          Column{"blob", LargeBinary{}},
+          Column{"u", types::Uuid{}},
           Index{"ix_made_name", {"name"}}};
   md.create_all(engine());
   MetaData reflected;

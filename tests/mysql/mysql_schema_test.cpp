@@ -78,9 +78,13 @@ TEST_F(MysqlSchemaTest, EveryGenericType_RoundTripsExactly) {
   };
   const auto col = [&](std::size_t i) { return Column{samples.at(i).column, samples[i].type}; };
   MetaData md;
-  Table t{"samples", md,     Column{"id", Integer{}, primary_key},
-          col(0),    col(1), col(2),  col(3),  col(4),  col(5),  col(6),  col(7),  col(8),
-          col(9),    col(10), col(11), col(12), col(13), col(14), col(15), col(16), col(17)};
+  Table t{"samples", md,      Column{"id", Integer{}, primary_key},
+          col(0),    col(1),  col(2),
+          col(3),    col(4),  col(5),
+          col(6),    col(7),  col(8),
+          col(9),    col(10), col(11),
+          col(12),   col(13), col(14),
+          col(15),   col(16), col(17)};
   ASSERT_EQ(samples.size(), 18u);
   md.create_all(engine());
   Connection c = engine().connect();
@@ -97,8 +101,7 @@ TEST_F(MysqlSchemaTest, EveryGenericType_RoundTripsExactly) {
 
 TEST_F(MysqlSchemaTest, TimezoneAwareDateTime_IsStoredAtUtc) {
   MetaData md;
-  Table t{"events", md, Column{"id", Integer{}, primary_key},
-          Column{"at", types::DateTime(true)}};
+  Table t{"events", md, Column{"id", Integer{}, primary_key}, Column{"at", types::DateTime(true)}};
   md.create_all(engine());
   Connection c = engine().connect();
   // 2024-03-01 01:30 at +02:00 is 2024-02-29 23:30 UTC; DATETIME keeps the wall time only.
@@ -115,8 +118,10 @@ TEST_F(MysqlSchemaTest, Strings_CompareAndSortByCodePoint) {
   Table t{"names", md, Column{"id", Integer{}, primary_key}, Column{"name", String{20}}};
   md.create_all(engine());
   Connection c = engine().connect();
-  c.execute(insert(t), {{{"id", 1}, {"name", "bob"}}, {{"id", 2}, {"name", "Dave"}},
-                        {{"id", 3}, {"name", "alice"}}, {{"id", 4}, {"name", "\xC3\x89mile"}}});
+  c.execute(insert(t), {{{"id", 1}, {"name", "bob"}},
+                        {{"id", 2}, {"name", "Dave"}},
+                        {{"id", 3}, {"name", "alice"}},
+                        {{"id", 4}, {"name", "\xC3\x89mile"}}});
   EXPECT_EQ(c.execute(select(t.c("name")).order_by({t.c("name")})).scalars().all_as<std::string>(),
             (std::vector<std::string>{"Dave", "alice", "bob", "\xC3\x89mile"}));
   EXPECT_EQ(c.execute(select(func::count()).select_from(t).where(t.c("name") == "BOB")).scalar(),

@@ -33,8 +33,9 @@ class MysqlUpsertTest : public crucible::testing::MysqlEngineFixture {
 
   // The row with id 1 as (sku, name, qty, note).
   std::vector<Value> row1() {
-    return c().execute(select(items_.c("sku"), items_.c("name"), items_.c("qty"), items_.c("note"))
-                           .where(items_.c("id") == 1))
+    return c()
+        .execute(select(items_.c("sku"), items_.c("name"), items_.c("qty"), items_.c("note"))
+                     .where(items_.c("id") == 1))
         .one()
         .values();
   }
@@ -94,9 +95,8 @@ TEST_F(MysqlUpsertTest, UpsertDoNothing_LeavesTheRow) {
   c().execute(
       insert(items_).values({{"id", 9}, {"sku", "A-1"}, {"qty", 1}}).on_conflict_do_nothing());
   EXPECT_EQ(count(), Value(1));
-  c().execute(insert(items_)
-                  .values({{"id", 2}, {"sku", "B-2"}, {"qty", 1}})
-                  .on_conflict_do_nothing());
+  c().execute(
+      insert(items_).values({{"id", 2}, {"sku", "B-2"}, {"qty", 1}}).on_conflict_do_nothing());
   EXPECT_EQ(count(), Value(2));
 }
 
@@ -107,11 +107,11 @@ TEST_F(MysqlUpsertTest, UpsertDoNothing_StillRaisesUnrelatedErrors) {
                                .on_conflict_do_nothing()),
                IntegrityError);  // 1048: column 'sku' cannot be null
   c().rollback();
-  EXPECT_THROW(c().execute(insert(items_)
-                               .values({{"id", 3}, {"sku", "C-3"}, {"name", "far too long"},
-                                        {"qty", 1}})
-                               .on_conflict_do_nothing()),
-               DataError);  // 1406: data too long for column 'name'
+  EXPECT_THROW(
+      c().execute(insert(items_)
+                      .values({{"id", 3}, {"sku", "C-3"}, {"name", "far too long"}, {"qty", 1}})
+                      .on_conflict_do_nothing()),
+      DataError);  // 1406: data too long for column 'name'
   c().rollback();
   EXPECT_EQ(count(), Value(1));
 }
@@ -137,7 +137,7 @@ TEST_F(MysqlUpsertTest, Insert_GivesTheAutoIncrementKeyAsLastrowid) {
   ASSERT_TRUE(first.lastrowid().has_value());
   ASSERT_TRUE(second.lastrowid().has_value());
   EXPECT_LT(*first.lastrowid(), *second.lastrowid());
-  EXPECT_EQ(c().execute(select(notes.c("body")).where(notes.c("id") == *second.lastrowid()))
-                .scalar_one(),
-            Value("b"));
+  EXPECT_EQ(
+      c().execute(select(notes.c("body")).where(notes.c("id") == *second.lastrowid())).scalar_one(),
+      Value("b"));
 }

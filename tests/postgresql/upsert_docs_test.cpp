@@ -17,9 +17,9 @@
 #include <string>
 #include <vector>
 
+#include "../upsert_docs.hpp"
 #include "crucible/crucible.hpp"
 #include "crucible/registry.hpp"
-#include "../upsert_docs.hpp"
 #include "pg_fixture.hpp"
 
 using namespace crucible;

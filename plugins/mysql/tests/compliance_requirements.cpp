@@ -27,11 +27,9 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   Table probe{"probe", metadata, Column{"id", Integer{}, primary_key}};
   // MariaDB has DELETE … RETURNING (10.0+) but no UPDATE … RETURNING; MySQL has neither.
   r.update_returning = false;
-  r.delete_returning =
-      compiles(delete_(probe).returning({probe.c("id")}), dialect);
+  r.delete_returning = compiles(delete_(probe).returning({probe.c("id")}), dialect);
   // INTERSECT / EXCEPT: MariaDB 10.3+, MySQL 8.0.31+.
-  r.intersect_except =
-      compiles(intersect({select(probe.c("id")), select(probe.c("id"))}), dialect);
+  r.intersect_except = compiles(intersect({select(probe.c("id")), select(probe.c("id"))}), dialect);
   // MySQL joins only INNER, LEFT and RIGHT (MySQL 8.0 manual 13.2.13.2 "JOIN Clause").
   r.full_outer_join = false;
   // The dialect writes NULLS FIRST/LAST as an IS NULL sort term (mysql_compiler.hpp);

@@ -1,8 +1,10 @@
 // MySQL's statement compiler (mysql_compiler.hpp).
 #include "mysql_compiler.hpp"
 
+#include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "crucible/errors.hpp"
 #include "mysql_dialect.hpp"
@@ -13,9 +15,8 @@ namespace crucible::mysql {
 namespace {
 
 [[noreturn]] void not_supported(const MysqlDialect& dialect, std::string message) {
-  throw NotSupportedError(ErrorInfo{.driver_message = "the dialect '" +
-                                                      std::string(dialect.name()) + "' " +
-                                                      std::move(message)});
+  throw NotSupportedError(ErrorInfo{
+      .driver_message = "the dialect '" + std::string(dialect.name()) + "' " + std::move(message)});
 }
 
 std::string server_label(const MysqlDialect& dialect) {
@@ -35,6 +36,20 @@ bool compound_operand(const sql::Element& e) {
   case sql::ElementKind::kLabel: return !e.children.empty() && compound_operand(*e.children[0]);
   default: return false;
   }
+}
+
+// The names of the columns e refers to (column references of any table: the upsert's WHERE
+// can only name the target table's, or the proposed row's through excluded()).
+void columns_read(const sql::Element& e, std::vector<std::string>& out) {
+  if (e.kind == sql::ElementKind::kColumn) out.push_back(e.text);
+  for (const sql::ElementPtr& child : e.children) columns_read(*child, out);
+}
+
+// Whether e has an integer type (Integer, SmallInteger, BigInteger).
+bool is_integer(const sql::Element& e) noexcept {
+  const TypeKind kind = e.type.kind();
+  return kind == TypeKind::kInteger || kind == TypeKind::kSmallInteger ||
+         kind == TypeKind::kBigInteger;
 }
 
 // The operands of a chain of ||, left to right.
@@ -65,6 +80,8 @@ MysqlCompiler::MysqlCompiler(const MysqlDialect& dialect, ParamStyle style,
 // ---- expressions ------------------------------------------------------------------------------
 
 void MysqlCompiler::visit_binary(const sql::Element& e) {
+  if (e.text == "/" && is_integer(*e.children.at(0)) && is_integer(*e.children.at(1)))
+    return binary_operator(e, "DIV");
   if (e.text != "||") return SQLCompiler::visit_binary(e);
   std::vector<const sql::Element*> operands;
   concat_operands(e, operands);
@@ -190,7 +207,8 @@ void MysqlCompiler::visit_delete(const sql::DeleteNode& del) {
 }
 
 void MysqlCompiler::returning_clause(const std::vector<sql::ElementPtr>& columns) {
-  const bool available = in_delete_ ? mysql_.delete_returning() : mysql_.features().supports_returning;
+  const bool available =
+      in_delete_ ? mysql_.delete_returning() : mysql_.features().supports_returning;
   if (!available)
     not_supported(mysql_, std::string("has no ") + (in_delete_ ? "DELETE" : "INSERT") +
                               " … RETURNING on " + server_label(mysql_) +
@@ -208,8 +226,48 @@ void MysqlCompiler::visit_upsert(const sql::InsertNode& insert) {
   row_alias_ = mysql_.upsert_row_alias() && !insert.from_select &&
                insert.upsert == sql::UpsertAction::kDoUpdate;
   if (row_alias_) out_ += " AS new";
-  SQLCompiler::visit_upsert(insert);
+  if (insert.upsert == sql::UpsertAction::kDoUpdate && insert.upsert_where) {
+    conditional_update(insert);
+  } else {
+    SQLCompiler::visit_upsert(insert);
+  }
   row_alias_ = false;
+}
+
+// ON DUPLICATE KEY UPDATE has no WHERE: each assignment becomes c = IF(where, value, c), which
+// leaves the row as it was where the condition fails. MySQL runs the assignments left to right
+// and each sees the columns the earlier ones set (manual 13.2.7.2), so the condition must not
+// read a column an earlier assignment changes: the assignments to columns the condition reads
+// go last, and at most one may do so.
+void MysqlCompiler::conditional_update(const sql::InsertNode& insert) {
+  if (insert.conflict_where || !insert.conflict_constraint.empty())
+    return SQLCompiler::visit_upsert(insert);  // the base refuses these targets
+  std::vector<std::string> read;
+  columns_read(*insert.upsert_where, read);
+  std::vector<const std::pair<std::string, sql::ElementPtr>*> order;
+  for (const auto& assignment : insert.upsert_set)
+    if (std::find(read.begin(), read.end(), assignment.first) == read.end())
+      order.push_back(&assignment);
+  const std::size_t unread = order.size();
+  for (const auto& assignment : insert.upsert_set)
+    if (std::find(read.begin(), read.end(), assignment.first) != read.end())
+      order.push_back(&assignment);
+  if (order.size() - unread > 1)
+    not_supported(mysql_, "cannot apply the where criterion of on_conflict_do_update() on '" +
+                              insert.table->name +
+                              "': it reads more than one of the columns the update sets, and "
+                              "ON DUPLICATE KEY UPDATE sets them one after the other, so the "
+                              "criterion would see some of them already changed");
+  out_ += " ON DUPLICATE KEY UPDATE ";
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const std::string column = quote(order[i]->first);
+    if (i != 0) out_ += ", ";
+    out_ += column + " = IF(";
+    visit(*insert.upsert_where);
+    out_ += ", ";
+    visit(*order[i]->second);
+    out_ += ", " + column + ")";
+  }
 }
 
 void MysqlCompiler::visit_excluded(const sql::Element& e) {
@@ -220,8 +278,8 @@ void MysqlCompiler::visit_excluded(const sql::Element& e) {
   SQLCompiler::visit_excluded(e);
 }
 
-std::unique_ptr<sql::SQLCompiler> MysqlDialect::statement_compiler(ParamStyle style,
-                                                                   sql::CompileOptions options) const {
+std::unique_ptr<sql::SQLCompiler>
+MysqlDialect::statement_compiler(ParamStyle style, sql::CompileOptions options) const {
   return std::make_unique<MysqlCompiler>(*this, style, options);
 }
 

@@ -3,7 +3,9 @@
 // the framework's standard SQL with what MySQL 8.0 and MariaDB 10.11 spell their own way.
 //
 //  * `||` is OR in MySQL's default sql_mode (no PIPES_AS_CONCAT): string concatenation is
-//    CONCAT(a, b, …), a chain of || flattened into one call (manual 12.8 "String Functions").
+//    concat(a, b, …), a chain of || flattened into one call (manual 12.8 "String Functions").
+//  * `/` of two integer expressions is DIV, the integer division the other dialects do
+//    (MySQL's `/` gives a DECIMAL: 45 / 4 = 11.2500, 45 DIV 4 = 11).
 //  * IS [NOT] DISTINCT FROM is the null-safe equality: NOT (a <=> b) / a <=> b.
 //  * TRUE and FALSE are written as such (MySQL's aliases for 1 and 0).
 //  * CAST(x AS t) with the names CAST accepts (SIGNED, CHAR(n), DECIMAL(p, s), DOUBLE, DATE,
@@ -21,10 +23,13 @@
 //    and INSERT … VALUES (…) AS new ON DUPLICATE KEY UPDATE c = new.c on MySQL >= 8.0.20, where
 //    VALUES() is deprecated (an INSERT … SELECT keeps VALUES(), since the row alias belongs to
 //    VALUES). MySQL checks every unique key of the table, so a conflict target of columns is
-//    accepted and ignored; a target with an index predicate or a constraint name, and a WHERE
-//    on the update, are refused with NotSupportedError. on_conflict_do_nothing is ON DUPLICATE
-//    KEY UPDATE k = k (k the first conflict column, else the first primary key column): a no-op
-//    update, NOT INSERT IGNORE, which would also turn unrelated errors (a NULL in a NOT NULL
+//    accepted and ignored; a target with an index predicate or a constraint name is refused
+//    with NotSupportedError. A WHERE on the update makes each assignment c = IF(where, value,
+//    c) (the row stays as it was where the condition fails); as MySQL sets the columns one
+//    after the other, the assignments to columns the condition reads go last, and a condition
+//    reading more than one of the assigned columns is refused. on_conflict_do_nothing is ON
+//    DUPLICATE KEY UPDATE k = k (k the first conflict column, else the first primary key column): a
+//    no-op update, NOT INSERT IGNORE, which would also turn unrelated errors (a NULL in a NOT NULL
 //    column, a truncated value, a foreign key) into warnings and insert something else.
 //  * Literals rendered for display (literal_binds): strings with backslashes doubled as well as
 //    quotes (MySQL reads \ as an escape in '…' unless sql_mode has NO_BACKSLASH_ESCAPES).
@@ -77,6 +82,8 @@ class MysqlCompiler final : public sql::SQLCompiler {
   void visit_upsert(const sql::InsertNode& insert) override;
   /// new.c under the row alias, VALUES(c) otherwise.
   void visit_excluded(const sql::Element& e) override;
+  /// ON DUPLICATE KEY UPDATE c = IF(where, value, c), … for an update with a WHERE.
+  void conditional_update(const sql::InsertNode& insert);
   /// RETURNING for the statements the server has it for (see the file comment).
   void returning_clause(const std::vector<sql::ElementPtr>& columns) override;
   /// Strings with MySQL's escapes; the base's for the rest.

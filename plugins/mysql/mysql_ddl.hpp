@@ -5,13 +5,15 @@
 //  * The table's autoincrement column (TableData::autoincrement_column(): the lone integer
 //    primary key column, or the one with autoincrement(true)) is declared AUTO_INCREMENT; the
 //    driver reports the number it got as Result::lastrowid().
-//  * Every table ends in ENGINE=InnoDB DEFAULT CHARSET=utf8mb4: InnoDB for transactions,
-//    savepoints and enforced foreign keys whatever default_storage_engine says, and utf8mb4
-//    (all of Unicode; MySQL's "utf8" is the 3-byte subset) whatever the database's character
-//    set is. The collation is left to utf8mb4's default on the server (utf8mb4_general_ci on
-//    MariaDB, utf8mb4_0900_ai_ci on MySQL 8), as SQLAlchemy leaves it: strings compare and
-//    sort case-insensitively, which is what MySQL's users expect from their databases; a
-//    case-sensitive column is a server_default-free choice a program makes in its own DDL.
+//  * Every table ends in ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin: InnoDB for
+//    transactions, savepoints and enforced foreign keys whatever default_storage_engine says;
+//    utf8mb4 (all of Unicode; MySQL's "utf8" is the 3-byte subset) whatever the database's
+//    character set is; and the binary collation, so that strings compare and sort by code point
+//    as they do on SQLite and PostgreSQL (C collation) and the same query gives the same rows
+//    in the same order on all three ('a' = 'A' is false, 'Dave' sorts before 'bob'). The
+//    server's default collations (utf8mb4_general_ci on MariaDB, utf8mb4_0900_ai_ci on MySQL 8)
+//    compare case- and accent-insensitively, which SQLAlchemy leaves to the user; a program that
+//    wants that declares its own tables, or uses ilike() (lower(x) LIKE lower(y)).
 //  * A column comment is written inline, COMMENT '…'.
 //  * Enums are native ENUM('a', …) columns (mysql_types.hpp), so they get no CHECK.
 //  * Indexes, unique constraints, CHECK constraints (enforced from MySQL 8.0.16 and MariaDB
@@ -27,7 +29,8 @@ namespace crucible::mysql {
 class MysqlDDLCompiler final : public sql::DDLCompiler {
  public:
   using DDLCompiler::DDLCompiler;
-  /// The base's CREATE TABLE followed by " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4".
+  /// The base's CREATE TABLE followed by " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4
+  /// COLLATE=utf8mb4_bin".
   std::string create_table(const sql::TableData& table) const override;
   /// name TYPE [DEFAULT …] [NOT NULL] [AUTO_INCREMENT] [COMMENT '…'].
   std::string column_specification(const sql::TableData& table,

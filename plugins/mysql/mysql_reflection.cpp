@@ -145,12 +145,12 @@ constraint_columns(DbapiConnection& conn, std::string_view table,
       "JOIN information_schema.KEY_COLUMN_USAGE kcu ON kcu.CONSTRAINT_SCHEMA = "
       "tc.CONSTRAINT_SCHEMA AND kcu.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND kcu.TABLE_NAME = "
       "tc.TABLE_NAME WHERE tc.TABLE_SCHEMA = " +
-      std::string(kSchema) + " AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = ? "
-                             "ORDER BY tc.CONSTRAINT_NAME, kcu.ORDINAL_POSITION";
+      std::string(kSchema) +
+      " AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = ? "
+      "ORDER BY tc.CONSTRAINT_NAME, kcu.ORDINAL_POSITION";
   std::map<std::string, std::vector<std::string>> out;
-  for (const auto& row : query(conn, sql,
-                               {schema_param(schema), Value(std::string(table)),
-                                Value(std::string(type))}))
+  for (const auto& row : query(
+           conn, sql, {schema_param(schema), Value(std::string(table)), Value(std::string(type))}))
     out[text(row[0])].push_back(text(row[1]));
   return out;
 }
@@ -165,6 +165,7 @@ std::vector<std::string> MysqlDialect::get_schema_names(DbapiConnection& conn) c
                    "('information_schema', 'mysql', 'performance_schema', 'sys') "
                    "ORDER BY SCHEMA_NAME"))
     names.push_back(text(row.front()));
+  std::sort(names.begin(), names.end());  // by bytes, whatever the server's collation
   return names;
 }
 
@@ -178,6 +179,7 @@ MysqlDialect::get_table_names(DbapiConnection& conn,
                           "ORDER BY TABLE_NAME";
   for (const auto& row : query(conn, sql, {schema_param(schema)}))
     names.push_back(text(row.front()));
+  std::sort(names.begin(), names.end());  // by bytes, whatever the server's collation
   return names;
 }
 
@@ -189,13 +191,15 @@ MysqlDialect::get_view_names(DbapiConnection& conn,
                           std::string(kSchema) + " AND TABLE_TYPE = 'VIEW' ORDER BY TABLE_NAME";
   for (const auto& row : query(conn, sql, {schema_param(schema)}))
     names.push_back(text(row.front()));
+  std::sort(names.begin(), names.end());  // by bytes, whatever the server's collation
   return names;
 }
 
 bool MysqlDialect::has_table(DbapiConnection& conn, std::string_view table,
                              const std::optional<std::string>& schema) const {
-  const std::string sql = "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                          std::string(kSchema) + " AND TABLE_NAME = ?";
+  const std::string sql =
+      "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + std::string(kSchema) +
+      " AND TABLE_NAME = ?";
   return !query(conn, sql, {schema_param(schema), Value(std::string(table))}).empty();
 }
 
@@ -243,8 +247,9 @@ MysqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
   return columns;
 }
 
-ReflectedPrimaryKey MysqlDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
-                                                    const std::optional<std::string>& schema) const {
+ReflectedPrimaryKey
+MysqlDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
+                                const std::optional<std::string>& schema) const {
   ReflectedPrimaryKey pk;
   auto keys = constraint_columns(conn, table, schema, "PRIMARY KEY");
   if (keys.empty()) {
@@ -287,9 +292,9 @@ MysqlDialect::get_foreign_keys(DbapiConnection& conn, std::string_view table,
   return fks;
 }
 
-std::vector<ReflectedIndex> MysqlDialect::get_indexes(DbapiConnection& conn,
-                                                      std::string_view table,
-                                                      const std::optional<std::string>& schema) const {
+std::vector<ReflectedIndex>
+MysqlDialect::get_indexes(DbapiConnection& conn, std::string_view table,
+                          const std::optional<std::string>& schema) const {
   const std::string sql =
       "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE FROM information_schema.STATISTICS "
       "WHERE TABLE_SCHEMA = " +

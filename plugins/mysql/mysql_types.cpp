@@ -163,27 +163,9 @@ bool MysqlDialect::needs_bind_processing(const SqlType& type, ValueKind kind) co
   case TypeKind::kUuid:
   case TypeKind::kJson: return kind != ValueKind::kNull;
   case TypeKind::kDateTime:
-    return type.timezone() ? kind != ValueKind::kNull
-                           : Dialect::needs_bind_processing(type, kind);
+    return type.timezone() ? kind != ValueKind::kNull : Dialect::needs_bind_processing(type, kind);
   default: return Dialect::needs_bind_processing(type, kind);
   }
-}
-
-bool MysqlDialect::needs_result_processing(const SqlType& type) const {
-  return Dialect::needs_result_processing(type);
-}
-
-Value MysqlDialect::process_result(const SqlType& type, Value value) const {
-  if (type.kind() == TypeKind::kDateTime && type.timezone() && !value.is_null()) {
-    value = Dialect::process_result(type, std::move(value));
-    if (auto* dt = std::get_if<DateTime>(&value.storage()); dt && !dt->utc_offset_seconds) {
-      DateTime at_utc = *dt;
-      at_utc.utc_offset_seconds = 0;
-      return Value(at_utc);
-    }
-    return value;
-  }
-  return Dialect::process_result(type, std::move(value));
 }
 
 // ---- reflected type names ---------------------------------------------------------------------

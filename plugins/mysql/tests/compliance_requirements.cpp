@@ -27,11 +27,9 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   Table probe{"probe", metadata, Column{"id", Integer{}, primary_key}};
   // MariaDB has DELETE … RETURNING (10.0+) but no UPDATE … RETURNING; MySQL has neither.
   r.update_returning = false;
-  r.delete_returning =
-      compiles(delete_(probe).returning({probe.c("id")}), dialect);
+  r.delete_returning = compiles(delete_(probe).returning({probe.c("id")}), dialect);
   // INTERSECT / EXCEPT: MariaDB 10.3+, MySQL 8.0.31+.
-  r.intersect_except =
-      compiles(intersect({select(probe.c("id")), select(probe.c("id"))}), dialect);
+  r.intersect_except = compiles(intersect({select(probe.c("id")), select(probe.c("id"))}), dialect);
   // MySQL joins only INNER, LEFT and RIGHT (MySQL 8.0 manual 13.2.13.2 "JOIN Clause").
   r.full_outer_join = false;
   // The dialect writes NULLS FIRST/LAST as an IS NULL sort term (mysql_compiler.hpp);
@@ -39,8 +37,10 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   r.nulls_ordering = true;
   r.window_functions = true;
   r.recursive_cte = true;
-  // DateTime(timezone=true) is stored as UTC and read back at +00:00 (mysql_types.hpp).
-  r.timezone_aware_datetimes = true;
+  // MySQL has no timezone-aware type: DATETIME keeps no offset (DateTime(timezone=true) is
+  // stored at UTC and read back as a naive UTC wall time, mysql_types.hpp), and TIMESTAMP
+  // converts through the session's time_zone without keeping one either.
+  r.timezone_aware_datetimes = false;
   // DECIMAL is exact to 65 digits; strict sql_mode (the default of MySQL 5.7+ and MariaDB
   // 10.2.4+) refuses a string longer than its VARCHAR(n).
   r.precision_numerics_many_significant_digits = true;
@@ -50,9 +50,16 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   r.repeatable_read_snapshot = true;
   r.read_committed_visibility = true;
   // An error rolls back only the statement; the transaction goes on (manual 15.21.5 "InnoDB
-  // Error Handling"). Errors carry SQLSTATEs (mysql_sqlstate()).
+  // Error Handling").
   r.error_aborts_transaction = false;
-  r.sqlstate = true;
+  // Errors carry SQLSTATEs (mysql_sqlstate()), but only the standard's classes: every integrity
+  // violation is 23000 (a duplicate key is error 1062, SQLSTATE 23000), never PostgreSQL's
+  // 23505 the sqlstate case checks for (MySQL 8.0 Error Reference, ER_DUP_ENTRY).
+  r.sqlstate = false;
+  // A do-nothing upsert is ON DUPLICATE KEY UPDATE k = k: with CLIENT_FOUND_ROWS (which the
+  // driver sets, so that an UPDATE's rowcount counts the rows it matched, as PEP 249 and
+  // SQLAlchemy expect) the server counts the existing row as 1 (manual 13.2.7.2).
+  r.upsert_do_nothing_rowcount_zero = false;
   // A second connection ends the victim's session with KILL CONNECTION <id> (manual 13.7.8.4
   // "KILL Statement"); the victim's next statement meets a closed connection (2006/2013, or
   // MariaDB's 1927). The id is the server's integer, written as a literal (KILL takes none as

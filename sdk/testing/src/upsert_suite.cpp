@@ -86,7 +86,9 @@ TEST_F(ComplianceUpsert, DoNothing_LeavesTheExistingRow) {
   const Result r = conn().execute(insert(items_)
                                       .values({{"id", 1}, {"name", "zzz"}, {"hits", 100}})
                                       .on_conflict_do_nothing({"id"}));
-  EXPECT_EQ(r.rowcount(), 0);
+  if (requirements().upsert_do_nothing_rowcount_zero) {
+    EXPECT_EQ(r.rowcount(), 0);
+  }
   EXPECT_EQ(rows(items_), (Rows{{1, "a", 1}, {2, "b", 2}, {3, "c", 3}}));
 }
 

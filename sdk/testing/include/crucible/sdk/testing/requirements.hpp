@@ -51,6 +51,10 @@ struct Requirements {
   /// ON CONFLICT ON CONSTRAINT name (an upsert naming the constraint, not the columns). No case
   /// uses it yet: the portable upsert has no constraint-name form in the public API so far.
   bool upsert_by_constraint_name{false};
+  /// A do-nothing upsert that meets a conflict reports rowcount 0 (MySQL's ON DUPLICATE KEY
+  /// UPDATE k = k counts the row it found as 1 under CLIENT_FOUND_ROWS). The row itself is
+  /// checked either way.
+  bool upsert_do_nothing_rowcount_zero{true};
   /// Window functions: row_number(), rank() … OVER (PARTITION BY … ORDER BY …).
   bool window_functions{true};
   /// INTERSECT and EXCEPT.

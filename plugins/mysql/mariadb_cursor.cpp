@@ -170,23 +170,26 @@ void MariadbCursor::run_many(const ParamSets& param_sets) {
     }
   };
   run_set(0);
+  std::vector<std::size_t> wire_sizes;
   if (!use_own_description_ && param_sets.size() > 1 && state_->supports_bulk() &&
-      BulkBinds::can_bind(param_sets, 1, statement_->param_count())) {
-    total += run_bulk(param_sets, 1);
+      BulkBinds::plan(param_sets, 1, statement_->param_count(), wire_sizes)) {
+    total += run_bulk(param_sets, 1, wire_sizes);
   } else {
     for (std::size_t s = 1; s < param_sets.size(); ++s) run_set(s);
   }
   rowcount_ = total;
 }
 
-std::int64_t MariadbCursor::run_bulk(const ParamSets& param_sets, std::size_t first) {
+std::int64_t MariadbCursor::run_bulk(const ParamSets& param_sets, std::size_t first,
+                                     const std::vector<std::size_t>& wire_sizes) {
+  const std::size_t base = first;
   const std::size_t limit = state_->bulk_packet_limit();
   std::int64_t total = 0;
   while (first < param_sets.size()) {
     std::size_t bytes = 0;
     std::size_t end = first;
     while (end < param_sets.size()) {
-      const std::size_t size = BulkBinds::wire_size(param_sets[end]);
+      const std::size_t size = wire_sizes[end - base];
       if (end > first && bytes + size > limit) break;
       bytes += size;
       ++end;

@@ -11,7 +11,7 @@
 // executemany() prepares the statement once and executes it with the first set, then:
 //  * on MariaDB (10.2+), when the statement returned no rows and every parameter position holds
 //    one kind of value across the other sets, sends those with array binding, one
-//    COM_STMT_BULK_EXECUTE per chunk of up to half the server's max_allowed_packet;
+//    COM_STMT_BULK_EXECUTE per chunk of about 1 MiB (less when max_allowed_packet is small);
 //  * otherwise executes it once per set (MySQL, mixed kinds, INSERT … RETURNING, whose rows are
 //    kept in the order of the sets for the fetch calls).
 // rowcount() is the total either way; lastrowid() the last execution's insert id. A failing set
@@ -59,7 +59,8 @@ class MariadbCursor final : public Cursor {
   void after_execute(PreparedStatement& statement);
   void run_text(std::string_view sql);
   void run_many(const ParamSets& param_sets);
-  std::int64_t run_bulk(const ParamSets& param_sets, std::size_t first);
+  std::int64_t run_bulk(const ParamSets& param_sets, std::size_t first,
+                        const std::vector<std::size_t>& wire_sizes);
 
   std::shared_ptr<ConnectionState> state_;        // null once the cursor is closed
   std::shared_ptr<PreparedStatement> statement_;  // the statement whose result is read

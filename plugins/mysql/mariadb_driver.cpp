@@ -16,7 +16,11 @@ namespace crucible::mysql {
 
 namespace {
 
-constexpr std::size_t kDefaultBulkLimit = 4u << 20;  // when max_allowed_packet cannot be read
+// Bytes of one bulk packet: Connector/C builds the packet in one buffer grown by doubling, so
+// chunks of about 1 MiB cost one round trip each and no large copies or page faults, where one
+// packet of many megabytes spent more time in realloc than on the wire (measured with
+// bench/mysql_bench.cpp). Smaller when the server's max_allowed_packet is.
+constexpr std::size_t kBulkChunk = 1u << 20;
 
 std::string upper(std::string_view text) {
   std::string out(text);
@@ -123,6 +127,10 @@ bool ConnectionState::in_transaction() const noexcept {
   return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_IN_TRANS) != 0;
 }
 
+bool ConnectionState::autocommit() const noexcept {
+  return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_AUTOCOMMIT) != 0;
+}
+
 bool ConnectionState::supports_bulk() const noexcept {
   if (conn_ == nullptr) return false;
   unsigned long long extended = 0;  // MariaDB's capabilities beyond the 32 MySQL has
@@ -135,7 +143,7 @@ bool ConnectionState::supports_bulk() const noexcept {
 
 std::size_t ConnectionState::bulk_packet_limit() {
   if (bulk_limit_ != 0) return bulk_limit_;
-  bulk_limit_ = kDefaultBulkLimit;
+  bulk_limit_ = kBulkChunk;
   MYSQL* c = conn();
   static constexpr std::string_view kSql = "SELECT @@max_allowed_packet";
   if (mysql_real_query(c, kSql.data(), kSql.size()) != 0) throw_connection_error(c, kSql);
@@ -144,7 +152,7 @@ std::size_t ConnectionState::bulk_packet_limit() {
       std::size_t bytes = 0;
       const std::string_view text(row[0]);
       std::from_chars(text.data(), text.data() + text.size(), bytes);
-      if (bytes > 2 * 1024) bulk_limit_ = bytes / 2;
+      if (bytes > 2 * 1024) bulk_limit_ = std::min(kBulkChunk, bytes / 2);
     }
     mysql_free_result(result);
   }
@@ -215,8 +223,9 @@ void MariadbConnection::set_autocommit(bool on) {
   if (mysql_autocommit(c, on ? 1 : 0) != 0) {
     throw_connection_error(c, on ? "SET autocommit=1" : "SET autocommit=0");
   }
-  autocommit_ = on;
 }
+
+bool MariadbConnection::autocommit() const noexcept { return state_->autocommit(); }
 
 void MariadbConnection::set_isolation_level(std::string_view level) {
   state_->conn();
@@ -240,6 +249,11 @@ std::string MariadbConnection::server_version() const {
 }
 
 // ---- MariadbDriver -----------------------------------------------------------------------
+
+MariadbDriver::MariadbDriver() {
+  static const int initialized = mysql_library_init(0, nullptr, nullptr);  // once, thread-safe
+  static_cast<void>(initialized);
+}
 
 std::unique_ptr<DbapiConnection> MariadbDriver::connect(const URL& url,
                                                         const ConnectOptions& options) {

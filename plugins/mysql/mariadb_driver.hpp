@@ -31,8 +31,8 @@
 // which (MySQL's rule) commits a transaction that is open.
 //
 // Threading: a connection and its cursors belong to one thread at a time (a MYSQL handle is
-// not shared); the Driver itself is stateless and thread-safe (mysql_init calls
-// mysql_library_init once, which the plugin does at load).
+// not shared); the Driver itself is stateless and thread-safe (its constructor initializes
+// Connector/C once per process).
 #include <memory>
 #include <string>
 #include <string_view>
@@ -60,9 +60,12 @@ class ConnectionState {
 
   /// True while the server reports an open transaction (SERVER_STATUS_IN_TRANS).
   bool in_transaction() const noexcept;
+  /// True while the server reports autocommit mode (SERVER_STATUS_AUTOCOMMIT).
+  bool autocommit() const noexcept;
   /// Whether the server takes array binding (MariaDB 10.2+, not MySQL).
   bool supports_bulk() const noexcept;
-  /// Bytes a bulk packet may hold: half the server's max_allowed_packet (asked once).
+  /// Bytes a bulk packet should hold: 1 MiB, or half the server's max_allowed_packet when that
+  /// is less (asked once).
   std::size_t bulk_packet_limit();
   /// Runs one statement through the text protocol, no parameters, discarding any result.
   /// Throws the mapped error.
@@ -95,7 +98,9 @@ class MariadbConnection final : public DbapiConnection {
   bool ping() noexcept override;
   /// mysql_autocommit(on); turning it on commits an open transaction (see the file comment).
   void set_autocommit(bool on) override;
-  bool autocommit() const noexcept override { return autocommit_; }
+  /// The server's autocommit mode as its last reply reported it (SERVER_STATUS_AUTOCOMMIT), so
+  /// a "SET autocommit = 1" run as SQL shows too; false when closed.
+  bool autocommit() const noexcept override;
   /// SET SESSION TRANSACTION ISOLATION LEVEL level: the level of the transactions that start
   /// after it. Accepts SERIALIZABLE, REPEATABLE READ, READ COMMITTED, READ UNCOMMITTED
   /// (case-insensitive, blanks or underscores between words); ArgumentError otherwise.
@@ -108,12 +113,14 @@ class MariadbConnection final : public DbapiConnection {
 
  private:
   std::shared_ptr<ConnectionState> state_;
-  bool autocommit_{false};
 };
 
 /// The "mariadbconnector" driver: paramstyle qmark (?).
 class MariadbDriver final : public Driver {
  public:
+  /// Initializes Connector/C once per process (mysql_library_init, which mysql_init would
+  /// otherwise call unsynchronized from whichever thread connects first).
+  MariadbDriver();
   std::string_view name() const noexcept override { return "mariadbconnector"; }
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
   /// Connects as the file comment says. Throws ArgumentError for an unknown key or a bad value,

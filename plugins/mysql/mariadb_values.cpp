@@ -173,7 +173,29 @@ void ParamBinds::bind(std::span<const Value* const> params, std::string_view sql
 
 // ---- bulk parameters -------------------------------------------------------------------------
 
-bool BulkBinds::can_bind(const ParamSets& sets, std::size_t first, std::size_t width) {
+namespace {
+
+// Bytes value takes in a bulk packet (an estimate from above).
+std::size_t wire_bytes(const Value& value) noexcept {
+  constexpr std::size_t kOverhead = 1 + 9;  // indicator, and a length prefix or a fixed value
+  switch (value.kind()) {
+  case ValueKind::kString: return kOverhead + std::get<std::string>(value.storage()).size();
+  case ValueKind::kBytes: return kOverhead + std::get<Bytes>(value.storage()).size();
+  case ValueKind::kDecimal: return kOverhead + std::get<Decimal>(value.storage()).text.size();
+  case ValueKind::kJson: return kOverhead + std::get<Json>(value.storage()).text.size();
+  case ValueKind::kUuid: return kOverhead + 36;
+  case ValueKind::kDate:
+  case ValueKind::kTime:
+  case ValueKind::kDateTime: return kOverhead + 12;
+  default: return kOverhead;
+  }
+}
+
+}  // namespace
+
+bool BulkBinds::plan(const ParamSets& sets, std::size_t first, std::size_t width,
+                     std::vector<std::size_t>& wire_sizes) {
+  wire_sizes.clear();
   if (width == 0) return false;  // the bulk protocol wants parameters
   std::array<ValueKind, 64> small{};
   std::vector<ValueKind> large;
@@ -184,11 +206,15 @@ bool BulkBinds::can_bind(const ParamSets& sets, std::size_t first, std::size_t w
   } else {
     small.fill(ValueKind::kNull);
   }
+  wire_sizes.reserve(sets.size() - first);
   for (std::size_t s = first; s < sets.size(); ++s) {
     const auto set = sets[s];
     if (set.size() != width) return false;
+    std::size_t bytes = 0;
     for (std::size_t i = 0; i < width; ++i) {
-      const ValueKind kind = set[i]->kind();
+      const Value& value = *set[i];
+      const ValueKind kind = value.kind();
+      bytes += wire_bytes(value);
       if (kind == ValueKind::kNull) continue;
       if (kinds[i] == ValueKind::kNull) {
         kinds[i] = kind;
@@ -196,27 +222,9 @@ bool BulkBinds::can_bind(const ParamSets& sets, std::size_t first, std::size_t w
         return false;
       }
     }
+    wire_sizes.push_back(bytes);
   }
   return true;
-}
-
-std::size_t BulkBinds::wire_size(std::span<const Value* const> set) noexcept {
-  std::size_t size = 0;
-  for (const Value* value : set) {
-    size += 1 + 9;  // indicator, and a length prefix or a fixed-size value
-    switch (value->kind()) {
-    case ValueKind::kString: size += std::get<std::string>(value->storage()).size(); break;
-    case ValueKind::kBytes: size += std::get<Bytes>(value->storage()).size(); break;
-    case ValueKind::kDecimal: size += std::get<Decimal>(value->storage()).text.size(); break;
-    case ValueKind::kJson: size += std::get<Json>(value->storage()).text.size(); break;
-    case ValueKind::kUuid: size += 36; break;
-    case ValueKind::kDate:
-    case ValueKind::kTime:
-    case ValueKind::kDateTime: size += 12; break;
-    default: break;
-    }
-  }
-  return size;
 }
 
 void BulkBinds::bind(const ParamSets& sets, std::size_t first, std::size_t count,

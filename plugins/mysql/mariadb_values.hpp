@@ -73,13 +73,12 @@ class BulkBinds {
  public:
   /// Whether sets [first, end) can be sent in bulk: every position holds one kind of value
   /// across them (nulls aside; the protocol sends one type per column), and every set has
-  /// `width` values.
-  static bool can_bind(const ParamSets& sets, std::size_t first, std::size_t width);
-  /// Bytes that set takes in the bulk packet (an estimate from above), for chunking below the
-  /// server's max_allowed_packet.
-  static std::size_t wire_size(std::span<const Value* const> set) noexcept;
+  /// `width` values. When they can, wire_sizes[k] is then the bytes set first + k takes in the
+  /// bulk packet (an estimate from above), for chunking the sets into packets.
+  static bool plan(const ParamSets& sets, std::size_t first, std::size_t width,
+                   std::vector<std::size_t>& wire_sizes);
 
-  /// Fills the arrays with sets [first, first + count), which can_bind() accepted. Throws
+  /// Fills the arrays with sets [first, first + count), which plan() accepted. Throws
   /// DataError for NaN or an infinite double.
   void bind(const ParamSets& sets, std::size_t first, std::size_t count, std::string_view sql);
   MYSQL_BIND* data() noexcept { return binds_.data(); }

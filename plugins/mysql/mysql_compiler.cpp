@@ -15,9 +15,8 @@ namespace crucible::mysql {
 namespace {
 
 [[noreturn]] void not_supported(const MysqlDialect& dialect, std::string message) {
-  throw NotSupportedError(ErrorInfo{.driver_message = "the dialect '" +
-                                                      std::string(dialect.name()) + "' " +
-                                                      std::move(message)});
+  throw NotSupportedError(ErrorInfo{
+      .driver_message = "the dialect '" + std::string(dialect.name()) + "' " + std::move(message)});
 }
 
 std::string server_label(const MysqlDialect& dialect) {
@@ -208,7 +207,8 @@ void MysqlCompiler::visit_delete(const sql::DeleteNode& del) {
 }
 
 void MysqlCompiler::returning_clause(const std::vector<sql::ElementPtr>& columns) {
-  const bool available = in_delete_ ? mysql_.delete_returning() : mysql_.features().supports_returning;
+  const bool available =
+      in_delete_ ? mysql_.delete_returning() : mysql_.features().supports_returning;
   if (!available)
     not_supported(mysql_, std::string("has no ") + (in_delete_ ? "DELETE" : "INSERT") +
                               " … RETURNING on " + server_label(mysql_) +
@@ -278,8 +278,8 @@ void MysqlCompiler::visit_excluded(const sql::Element& e) {
   SQLCompiler::visit_excluded(e);
 }
 
-std::unique_ptr<sql::SQLCompiler> MysqlDialect::statement_compiler(ParamStyle style,
-                                                                   sql::CompileOptions options) const {
+std::unique_ptr<sql::SQLCompiler>
+MysqlDialect::statement_compiler(ParamStyle style, sql::CompileOptions options) const {
   return std::make_unique<MysqlCompiler>(*this, style, options);
 }
 

@@ -27,9 +27,9 @@
 //    with NotSupportedError. A WHERE on the update makes each assignment c = IF(where, value,
 //    c) (the row stays as it was where the condition fails); as MySQL sets the columns one
 //    after the other, the assignments to columns the condition reads go last, and a condition
-//    reading more than one of the assigned columns is refused. on_conflict_do_nothing is ON DUPLICATE
-//    KEY UPDATE k = k (k the first conflict column, else the first primary key column): a no-op
-//    update, NOT INSERT IGNORE, which would also turn unrelated errors (a NULL in a NOT NULL
+//    reading more than one of the assigned columns is refused. on_conflict_do_nothing is ON
+//    DUPLICATE KEY UPDATE k = k (k the first conflict column, else the first primary key column): a
+//    no-op update, NOT INSERT IGNORE, which would also turn unrelated errors (a NULL in a NOT NULL
 //    column, a truncated value, a foreign key) into warnings and insert something else.
 //  * Literals rendered for display (literal_binds): strings with backslashes doubled as well as
 //    quotes (MySQL reads \ as an escape in '…' unless sql_mode has NO_BACKSLASH_ESCAPES).

@@ -10,7 +10,8 @@
 namespace crucible::mysql {
 
 std::string MysqlDDLCompiler::create_table(const sql::TableData& table) const {
-  return DDLCompiler::create_table(table) + " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
+  return DDLCompiler::create_table(table) +
+         " ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin";
 }
 
 std::string MysqlDDLCompiler::column_specification(const sql::TableData& table,

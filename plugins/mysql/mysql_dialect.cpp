@@ -157,6 +157,11 @@ class ScriptSplitter {
   }
 
   void step() {
+    step_once();
+    if (!has_code_) start_ = i_;  // blanks and comments before a statement are not part of it
+  }
+
+  void step_once() {
     const char c = s_[i_];
     if (is_blank(c)) {
       ++i_;
@@ -277,10 +282,10 @@ void MysqlDialect::initialize(DbapiConnection& conn) {
   const ServerVersion found = ServerVersion::parse(text);
   if (mariadb_url_ && !found.mariadb)
     throw ArgumentError("the \"mariadb\" dialect wants a MariaDB server, but the server's "
-                              "version is \"" +
-                              text +
-                              "\", which is not MariaDB: use a mysql:// URL (the \"mysql\" "
-                              "dialect) for MySQL");
+                        "version is \"" +
+                        text +
+                        "\", which is not MariaDB: use a mysql:// URL (the \"mysql\" "
+                        "dialect) for MySQL");
   version_ = found;
   // A "mysql" URL against MariaDB behaves as MariaDB (SQLAlchemy's MySQLDialect.initialize sets
   // is_mariadb from the version); the dialect keeps its own name.

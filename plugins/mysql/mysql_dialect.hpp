@@ -85,7 +85,9 @@ class MysqlDialect : public Dialect {
   /// The server's version after initialize, the assumed one before it (see the file comment).
   const ServerVersion& server_version() const noexcept { return version_; }
   /// Whether an upsert is spelled with the row alias (MySQL >= 8.0.20), not VALUES().
-  bool upsert_row_alias() const noexcept { return !version_.mariadb && version_.at_least(8, 0, 20); }
+  bool upsert_row_alias() const noexcept {
+    return !version_.mariadb && version_.at_least(8, 0, 20);
+  }
   /// Whether DELETE … RETURNING is available (MariaDB >= 10.0).
   bool delete_returning() const noexcept { return version_.mariadb; }
   /// Whether INTERSECT and EXCEPT are (MariaDB >= 10.3, MySQL >= 8.0.31).
@@ -98,13 +100,11 @@ class MysqlDialect : public Dialect {
   std::unique_ptr<sql::DDLCompiler> ddl_compiler() const override;
   const sql::TypeCompiler& type_compiler() const override { return type_compiler_; }
 
-  // Values (mysql_types.cpp): Boolean travels as 0/1 and comes back as bool; Uuid as CHAR(32)
-  // hex where there is no native UUID; JSON, DateTime and Time as the driver gives them, read
-  // back into their kinds.
+  // Values (mysql_types.cpp): Boolean travels as 0/1, Uuid as hex or canonical text, JSON as
+  // its text, a zoned DateTime for a DateTime(timezone=true) column at UTC. Results need no
+  // processing beyond the base's (0/1 to bool, text to Uuid and Json).
   Value process_bind(const SqlType& type, Value value) const override;
   bool needs_bind_processing(const SqlType& type, ValueKind kind) const override;
-  bool needs_result_processing(const SqlType& type) const override;
-  Value process_result(const SqlType& type, Value value) const override;
   /// MySQL's type names as information_schema.COLUMNS.COLUMN_TYPE prints them: TINYINT(1) is
   /// Boolean, other TINYINT and SMALLINT SmallInteger, MEDIUMINT and INT Integer (an UNSIGNED
   /// INT BigInteger, so that its range fits), BIGINT BigInteger, the TEXT and BLOB families,
@@ -117,8 +117,9 @@ class MysqlDialect : public Dialect {
   /// `…` identifiers, -- comments (a "--" followed by a blank or the line's end), # comments
   /// and /* */ comments (not nested; MySQL's /*! … */ executable comments are kept as text for
   /// the server). A DELIMITER line where a statement starts changes the terminator, as in the
-  /// client (for CREATE PROCEDURE bodies), and is not returned. Drops the terminators and the
-  /// statements holding only blanks and comments. Throws ArgumentError naming the line where an
+  /// client (for CREATE PROCEDURE bodies), and is not returned. Drops the terminators, the
+  /// blanks and comments before each statement, and the statements holding only blanks and
+  /// comments. Throws ArgumentError naming the line where an
   /// unterminated string, identifier or comment starts.
   std::vector<std::string> split_script(std::string_view script) const override;
 

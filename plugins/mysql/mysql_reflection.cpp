@@ -145,12 +145,12 @@ constraint_columns(DbapiConnection& conn, std::string_view table,
       "JOIN information_schema.KEY_COLUMN_USAGE kcu ON kcu.CONSTRAINT_SCHEMA = "
       "tc.CONSTRAINT_SCHEMA AND kcu.CONSTRAINT_NAME = tc.CONSTRAINT_NAME AND kcu.TABLE_NAME = "
       "tc.TABLE_NAME WHERE tc.TABLE_SCHEMA = " +
-      std::string(kSchema) + " AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = ? "
-                             "ORDER BY tc.CONSTRAINT_NAME, kcu.ORDINAL_POSITION";
+      std::string(kSchema) +
+      " AND tc.TABLE_NAME = ? AND tc.CONSTRAINT_TYPE = ? "
+      "ORDER BY tc.CONSTRAINT_NAME, kcu.ORDINAL_POSITION";
   std::map<std::string, std::vector<std::string>> out;
-  for (const auto& row : query(conn, sql,
-                               {schema_param(schema), Value(std::string(table)),
-                                Value(std::string(type))}))
+  for (const auto& row : query(
+           conn, sql, {schema_param(schema), Value(std::string(table)), Value(std::string(type))}))
     out[text(row[0])].push_back(text(row[1]));
   return out;
 }
@@ -197,8 +197,9 @@ MysqlDialect::get_view_names(DbapiConnection& conn,
 
 bool MysqlDialect::has_table(DbapiConnection& conn, std::string_view table,
                              const std::optional<std::string>& schema) const {
-  const std::string sql = "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " +
-                          std::string(kSchema) + " AND TABLE_NAME = ?";
+  const std::string sql =
+      "SELECT 1 FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + std::string(kSchema) +
+      " AND TABLE_NAME = ?";
   return !query(conn, sql, {schema_param(schema), Value(std::string(table))}).empty();
 }
 
@@ -246,8 +247,9 @@ MysqlDialect::get_columns(DbapiConnection& conn, std::string_view table,
   return columns;
 }
 
-ReflectedPrimaryKey MysqlDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
-                                                    const std::optional<std::string>& schema) const {
+ReflectedPrimaryKey
+MysqlDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
+                                const std::optional<std::string>& schema) const {
   ReflectedPrimaryKey pk;
   auto keys = constraint_columns(conn, table, schema, "PRIMARY KEY");
   if (keys.empty()) {
@@ -290,9 +292,9 @@ MysqlDialect::get_foreign_keys(DbapiConnection& conn, std::string_view table,
   return fks;
 }
 
-std::vector<ReflectedIndex> MysqlDialect::get_indexes(DbapiConnection& conn,
-                                                      std::string_view table,
-                                                      const std::optional<std::string>& schema) const {
+std::vector<ReflectedIndex>
+MysqlDialect::get_indexes(DbapiConnection& conn, std::string_view table,
+                          const std::optional<std::string>& schema) const {
   const std::string sql =
       "SELECT INDEX_NAME, COLUMN_NAME, NON_UNIQUE FROM information_schema.STATISTICS "
       "WHERE TABLE_SCHEMA = " +

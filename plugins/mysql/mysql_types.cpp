@@ -66,15 +66,6 @@ DateTime to_utc(const DateTime& dt) {
   return DateTime{civil_from_days(days), time, std::nullopt};
 }
 
-// "1.500" -> "1.5", "2.000" -> "2"; text without a point or with an exponent is kept.
-std::string trim_fraction(std::string text) {
-  if (text.find('.') == std::string::npos || text.find_first_of("eE") != std::string::npos)
-    return text;
-  while (text.back() == '0') text.pop_back();
-  if (text.back() == '.') text.pop_back();
-  return text;
-}
-
 bool native_uuid(const MysqlDialect& dialect) noexcept {
   return dialect.features().supports_native_uuid;
 }
@@ -172,34 +163,9 @@ bool MysqlDialect::needs_bind_processing(const SqlType& type, ValueKind kind) co
   case TypeKind::kUuid:
   case TypeKind::kJson: return kind != ValueKind::kNull;
   case TypeKind::kDateTime:
-    return type.timezone() ? kind != ValueKind::kNull
-                           : Dialect::needs_bind_processing(type, kind);
+    return type.timezone() ? kind != ValueKind::kNull : Dialect::needs_bind_processing(type, kind);
   default: return Dialect::needs_bind_processing(type, kind);
   }
-}
-
-bool MysqlDialect::needs_result_processing(const SqlType& type) const {
-  return Dialect::needs_result_processing(type);
-}
-
-Value MysqlDialect::process_result(const SqlType& type, Value value) const {
-  if (type.kind() == TypeKind::kNumeric && !type.scale() && !value.is_null()) {
-    // Numeric() is DECIMAL(65, 30): its 30 places of zeros are MySQL's, not the value's.
-    value = Dialect::process_result(type, std::move(value));
-    if (const auto* d = std::get_if<Decimal>(&value.storage()))
-      return Value(Decimal{trim_fraction(d->text)});
-    return value;
-  }
-  if (type.kind() == TypeKind::kDateTime && type.timezone() && !value.is_null()) {
-    value = Dialect::process_result(type, std::move(value));
-    if (auto* dt = std::get_if<DateTime>(&value.storage()); dt && !dt->utc_offset_seconds) {
-      DateTime at_utc = *dt;
-      at_utc.utc_offset_seconds = 0;
-      return Value(at_utc);
-    }
-    return value;
-  }
-  return Dialect::process_result(type, std::move(value));
 }
 
 // ---- reflected type names ---------------------------------------------------------------------

@@ -11,17 +11,20 @@
 //   on MariaDB >= 10.7 and CHAR(32) of hex digits elsewhere, JSON JSON (MariaDB makes that
 //   LONGTEXT with a CHECK (JSON_VALID(…))), Enum ENUM('a', 'b') (native, so no CHECK).
 //
-// Values, by the dialect's processors (MysqlDialect::process_bind/process_result):
+// Values, by the dialect's bind processor (MysqlDialect::process_bind) and the base's result
+// processor:
 //  * Boolean is bound as 0/1 and a 0/1 result is read back as bool.
-//  * Numeric() (DECIMAL(65, 30)) comes back without the trailing zeros of its 30 places
-//    ("1.5", not "1.500000000000000000000000000000"); Numeric(p, s) keeps its scale ("10.00").
+//  * Numeric() (DECIMAL(65, 30)) comes back with the 30 places MySQL keeps ("1.500…0", equal
+//    in value); Numeric(p, s) with its scale ("10.00").
 //  * Uuid: bound as 32 hex digits for CHAR(32), as the canonical 36-character text for the
 //    native UUID; either text is read back as a Uuid.
 //  * JSON is bound as its text; the text a JSON (or LONGTEXT) column returns is read as Json.
-//  * DateTime(timezone=true): MySQL's DATETIME keeps no offset and SQLAlchemy ignores the flag
-//    on MySQL. crucible stores the instant instead: a value with an offset is converted to UTC
-//    before it is bound (a value without one is taken to be UTC already), and the column reads
-//    back with offset +00:00. DateTime() (no time zone) is sent as it is.
+//  * DateTime(timezone=true): MySQL's DATETIME keeps no offset, and SQLAlchemy ignores the flag
+//    on MySQL. crucible stores the instant at UTC: a value with an offset is converted to UTC
+//    before it is bound (a value without one is taken to be UTC already). It reads back as that
+//    UTC wall time, without an offset (the driver reads a DATETIME as a naive DateTime, which
+//    the framework hands on as it is), so the compliance suite's timezone_aware_datetimes is
+//    off for MySQL. DateTime() (no time zone) is sent as it is.
 // The rest travels as the driver reads it (integers, doubles, exact DECIMAL text, strings,
 // bytes, Date, Time).
 #include <string>

@@ -168,7 +168,8 @@ TEST_F(MariadbConnectTest, Autocommit_EveryStatementCommitsByItself) {
   conn_->rollback();
   auto other = connect();
   EXPECT_EQ(scalar(*other, "SELECT COUNT(*) FROM t"), Value(1));
-  conn_->set_autocommit(false);
+  exec("SET autocommit = 0");  // as SQL: autocommit() follows the server
+  EXPECT_FALSE(conn_->autocommit());
   exec("INSERT INTO t VALUES (2)");
   EXPECT_TRUE(conn_->in_transaction());
   conn_->rollback();

@@ -1,6 +1,7 @@
 // The "mariadbconnector" cursor: rowcount and lastrowid, executemany (array binding on MariaDB,
 // one execution per set otherwise), cached prepared statements shared by cursors, the text
 // protocol fallback, and the PEP 249 error classes raised by real violations.
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -256,6 +257,16 @@ TEST_F(MariadbCursorTest, SyntaxUnknownTableAndColumn_ProgrammingErrors) {
   EXPECT_EQ(code_of("SELECT no_such_column FROM item"), 1054);
 }
 
+TEST_F(MariadbCursorTest, FeatureTheServerLacks_NotSupportedError) {
+  try {
+    exec("SELECT id FROM item WHERE id IN (SELECT id FROM item ORDER BY id LIMIT 1)");
+    ADD_FAILURE() << "the server took LIMIT in an IN subquery";
+  } catch (const NotSupportedError& e) {
+    EXPECT_EQ(e.driver_code(), 1235);  // ER_NOT_SUPPORTED_YET
+    EXPECT_EQ(e.sqlstate(), "42000");
+  }
+}
+
 TEST_F(MariadbCursorTest, LockWaitTimeout_OperationalError) {
   exec(kInsert, {Value("a"), Value(1), Value()});
   conn_->commit();
@@ -269,6 +280,35 @@ TEST_F(MariadbCursorTest, LockWaitTimeout_OperationalError) {
     EXPECT_EQ(e.driver_code(), 1205);
   }
   conn_->rollback();
+}
+
+TEST_F(MariadbCursorTest, Deadlock_OperationalErrorForTheVictim) {
+  exec(kInsert, {Value("a"), Value(1), Value()});
+  exec(kInsert, {Value("b"), Value(2), Value()});
+  conn_->commit();
+  auto other = connect();
+  exec("UPDATE item SET qty = 10 WHERE name = 'a'");
+  exec(*other, "UPDATE item SET qty = 20 WHERE name = 'b'");
+  std::int64_t codes[2] = {0, 0};
+  // conn_ waits for other's row lock in a thread; other then asks for conn_'s: a cycle, which
+  // InnoDB breaks by rolling one of them back.
+  std::thread waiter([&] {
+    try {
+      exec("UPDATE item SET qty = 11 WHERE name = 'b'");
+    } catch (const OperationalError& e) {
+      codes[0] = e.driver_code();
+    }
+  });
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  try {
+    exec(*other, "UPDATE item SET qty = 21 WHERE name = 'a'");
+  } catch (const OperationalError& e) {
+    codes[1] = e.driver_code();
+  }
+  other->rollback();
+  waiter.join();
+  conn_->rollback();
+  EXPECT_TRUE((codes[0] == 1213) != (codes[1] == 1213)) << codes[0] << " " << codes[1];
 }
 
 TEST_F(MariadbCursorTest, KilledConnection_OperationalErrorAndTheConnectionStaysDead) {

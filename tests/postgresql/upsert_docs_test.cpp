@@ -1,8 +1,6 @@
-// docs/upsert.md is run here. The page marks each example with <!-- example: NAME -->, followed
-// by its C++ and, per dialect, a ```sql block whose first line is "-- sqlite" or
-// "-- postgresql". This test:
-//   * holds the same C++ (below, verbatim: the page's C++ block, blanks aside, must occur in
-//     this file, so the two cannot drift apart),
+// docs/upsert.md is run here on SQLite and PostgreSQL (the page and the C++ of its examples:
+// ../upsert_docs.hpp). This test:
+//   * checks that the page's C++ is the C++ the tests run,
 //   * compiles each example for both dialects in their drivers' paramstyles and compares the
 //     SQL with the page's block for that dialect; an example without a block for SQLite must be
 //     refused there with NotSupportedError,
@@ -19,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "../upsert_docs.hpp"
 #include "crucible/crucible.hpp"
 #include "crucible/registry.hpp"
 #include "pg_fixture.hpp"
@@ -27,110 +26,7 @@ using namespace crucible;
 
 namespace {
 
-// ---- the page -----------------------------------------------------------------------------
-
-struct DocExample {
-  std::string cpp;                         ///< the C++ block
-  std::map<std::string, std::string> sql;  ///< dialect name -> SQL block (without its label)
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot read " + path);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
-
-std::string trim(std::string s) {
-  const auto blank = [](unsigned char c) { return std::isspace(c) != 0; };
-  while (!s.empty() && blank(static_cast<unsigned char>(s.back()))) s.pop_back();
-  std::size_t start = 0;
-  while (start < s.size() && blank(static_cast<unsigned char>(s[start]))) ++start;
-  return s.substr(start);
-}
-
-std::string without_blanks(const std::string& s) {
-  std::string out;
-  for (const char c : s)
-    if (std::isspace(static_cast<unsigned char>(c)) == 0) out += c;
-  return out;
-}
-
-// The examples of the page by name.
-std::map<std::string, DocExample> parse_examples(const std::string& markdown) {
-  std::map<std::string, DocExample> out;
-  std::istringstream in(markdown);
-  std::string line;
-  std::string current;
-  const std::string marker = "<!-- example: ";
-  while (std::getline(in, line)) {
-    if (line.rfind(marker, 0) == 0) {
-      current = trim(line.substr(marker.size(), line.find("-->") - marker.size()));
-      out[current];
-      continue;
-    }
-    if (line.rfind("```", 0) != 0 || line.size() == 3) continue;
-    const std::string lang = line.substr(3);
-    std::string body;
-    while (std::getline(in, line) && line.rfind("```", 0) != 0) body += line + "\n";
-    if (current.empty()) continue;
-    if (lang == "cpp") {
-      out[current].cpp = body;
-    } else if (lang == "sql") {
-      const auto eol = body.find('\n');
-      const std::string label = trim(body.substr(0, eol));
-      if (label.rfind("-- ", 0) == 0) out[current].sql[label.substr(3)] = trim(body.substr(eol));
-    }
-  }
-  return out;
-}
-
-// ---- the same C++ as the page -------------------------------------------------------------
-
-struct Inventory {
-  MetaData metadata;
-  Table items{"items",
-              metadata,
-              Column{"id", Integer{}, primary_key},
-              Column{"sku", String{20}, nullable(false)},
-              Column{"name", String{80}},
-              Column{"qty", Integer{}, nullable(false)},
-              UniqueConstraint{{"sku"}, "uq_items_sku"}};
-};
-
-// The statement of the example called name.
-sql::Insert example(const std::string& name, const Table& items) {
-  if (name == "update") {
-    auto stmt =
-        insert(items)
-            .values({{"sku", "A-1"}, {"name", "Anvil"}, {"qty", 5}})
-            .on_conflict_do_update({"sku"}, {{"name", excluded(items, "name")},
-                                             {"qty", items.c("qty") + excluded(items, "qty")}});
-    return stmt;
-  }
-  if (name == "nothing") {
-    auto stmt = insert(items)
-                    .values({{"sku", "A-1"}, {"name", "Anvil"}, {"qty", 1}})
-                    .on_conflict_do_nothing({"sku"});
-    return stmt;
-  }
-  if (name == "where") {
-    auto stmt = insert(items)
-                    .values({{"sku", "A-1"}, {"name", "Anvil"}, {"qty", 9}})
-                    .on_conflict_do_update({"sku"}, {{"qty", excluded(items, "qty")}},
-                                           excluded(items, "qty") > items.c("qty"));
-    return stmt;
-  }
-  if (name == "constraint") {
-    auto stmt = insert(items)
-                    .values({{"sku", "A-1"}, {"name", "Anvil Mk II"}, {"qty", 1}})
-                    .on_conflict_do_update(ConflictTarget::constraint("uq_items_sku"),
-                                           {{"name", excluded(items, "name")}});
-    return stmt;
-  }
-  throw std::runtime_error("docs/upsert.md has an example '" + name + "' this test does not hold");
-}
+using namespace crucible::testing::upsert_docs;
 
 class UpsertDocsTest : public crucible::testing::PgFixture {
  protected:
@@ -171,8 +67,7 @@ class UpsertDocsTest : public crucible::testing::PgFixture {
 
 TEST_F(UpsertDocsTest, EveryExampleOfThePageIsThisTestsCode) {
   ASSERT_GE(examples_.size(), 5u) << "expected the schema and four examples in docs/upsert.md";
-  const std::string file =
-      std::string(CRUCIBLE_DOCS_DIR) + "/../tests/postgresql/upsert_docs_test.cpp";
+  const std::string file = source_path();
   const std::string source = without_blanks(read_file(file));
   for (const auto& [name, ex] : examples_) {
     SCOPED_TRACE(name);

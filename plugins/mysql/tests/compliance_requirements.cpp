@@ -27,11 +27,9 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   Table probe{"probe", metadata, Column{"id", Integer{}, primary_key}};
   // MariaDB has DELETE … RETURNING (10.0+) but no UPDATE … RETURNING; MySQL has neither.
   r.update_returning = false;
-  r.delete_returning =
-      compiles(delete_(probe).returning({probe.c("id")}), dialect);
+  r.delete_returning = compiles(delete_(probe).returning({probe.c("id")}), dialect);
   // INTERSECT / EXCEPT: MariaDB 10.3+, MySQL 8.0.31+.
-  r.intersect_except =
-      compiles(intersect({select(probe.c("id")), select(probe.c("id"))}), dialect);
+  r.intersect_except = compiles(intersect({select(probe.c("id")), select(probe.c("id"))}), dialect);
   // MySQL joins only INNER, LEFT and RIGHT (MySQL 8.0 manual 13.2.13.2 "JOIN Clause").
   r.full_outer_join = false;
   // The dialect writes NULLS FIRST/LAST as an IS NULL sort term (mysql_compiler.hpp);
@@ -39,8 +37,10 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   r.nulls_ordering = true;
   r.window_functions = true;
   r.recursive_cte = true;
-  // DateTime(timezone=true) is stored as UTC and read back at +00:00 (mysql_types.hpp).
-  r.timezone_aware_datetimes = true;
+  // MySQL has no timezone-aware type: DATETIME keeps no offset (DateTime(timezone=true) is
+  // stored at UTC and read back as a naive UTC wall time, mysql_types.hpp), and TIMESTAMP
+  // converts through the session's time_zone without keeping one either.
+  r.timezone_aware_datetimes = false;
   // DECIMAL is exact to 65 digits; strict sql_mode (the default of MySQL 5.7+ and MariaDB
   // 10.2.4+) refuses a string longer than its VARCHAR(n).
   r.precision_numerics_many_significant_digits = true;

@@ -67,17 +67,23 @@ Select reporting_chain(const ChinookNames& names) {
     return names.c(e, "FirstName").concat(" ").concat(names.c(e, "LastName"));
   };
 
-  // WITH RECURSIVE chain AS (the top of the tree UNION ALL the next level).
+  // WITH RECURSIVE chain AS (the top of the tree UNION ALL the next level). The path grows
+  // with each level, and MySQL/MariaDB give a recursive CTE's columns the types of its first
+  // member ("Data too long for column 'path'" otherwise), so the path is cast to a string long
+  // enough for the deepest chain, as MySQL's manual advises; in both members, because
+  // PostgreSQL wants the two members' types to agree.
   const FromClause top =
       select(names.c(employee, "EmployeeId").label("id"), full_name(employee).label("name"),
-             names.c(employee, "Title").label("title"), full_name(employee).label("path"),
+             names.c(employee, "Title").label("title"),
+             cast(full_name(employee), String{1000}).label("path"),
              Expr(0).label("depth"))
           .where(names.c(employee, "ReportsTo").is_null())
           .cte("chain", /*recursive=*/true);
   const FromClause report = employee.alias("report");
   const FromClause chain = top.union_all(
       select(names.c(report, "EmployeeId"), full_name(report), names.c(report, "Title"),
-             top.c("path").concat(" > ").concat(full_name(report)), top.c("depth") + 1)
+             cast(top.c("path").concat(" > ").concat(full_name(report)), String{1000}),
+             top.c("depth") + 1)
           .select_from(report.join(top, names.c(report, "ReportsTo") == top.c("id"))));
 
   // Ordering by the path ("Andrew Adams > Nancy Edwards > …") lists each manager before the

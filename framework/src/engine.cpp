@@ -75,6 +75,10 @@ std::shared_ptr<Pool> EngineState::make_pool() const {
     std::unique_ptr<DbapiConnection> conn = driver->connect(url, options.connect_args);
     std::call_once(*initialized, [&] { dialect->initialize(*conn); });
     dialect->on_connect(*conn);
+    // What initialize and on_connect ran (SET …, SELECT @@version) may have begun a PEP 249
+    // implicit transaction; the connection starts clean, as SQLAlchemy rolls back after its
+    // first-connect queries, and an isolation level can only change outside a transaction.
+    if (conn->in_transaction()) conn->rollback();
     if (!options.isolation_level.empty())
       dialect->set_isolation_level(*conn, options.isolation_level);
     return conn;

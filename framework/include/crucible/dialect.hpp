@@ -154,7 +154,9 @@ class Dialect {
   virtual void initialize(DbapiConnection& conn);
 
   /// Runs once on every new DBAPI connection before the pool hands it out (SQLAlchemy's
-  /// Dialect.on_connect), e.g. to switch on foreign keys. Default: nothing.
+  /// Dialect.on_connect), e.g. to switch on foreign keys. Default: nothing. A transaction that
+  /// initialize() or on_connect() began implicitly is rolled back by the Engine afterwards, so
+  /// settings made here must be session settings (SET, PRAGMA), not transactional writes.
   virtual void on_connect(DbapiConnection& conn) const;
 
   /// The isolation level names this dialect accepts, upper case; "AUTOCOMMIT" among them when

@@ -16,10 +16,11 @@ constexpr const char* kSecret = "Sup3r-S3cret-Pw";
 
 }  // namespace
 
+// Each test has a user of its own: ctest runs tests in parallel processes on one server.
 TEST_F(MariadbConnectTest, WrongPassword_OperationalErrorWithoutThePassword) {
-  exec(*admin_, "DROP USER IF EXISTS 'crucible_pw'@'%'");
-  exec(*admin_, "CREATE USER 'crucible_pw'@'%' IDENTIFIED BY 'the-right-one'");
-  const URL url = base_url_.with_username("crucible_pw").with_password(kSecret);
+  exec(*admin_, "DROP USER IF EXISTS 'crucible_pw_wrong'@'%'");
+  exec(*admin_, "CREATE USER 'crucible_pw_wrong'@'%' IDENTIFIED BY 'the-right-one'");
+  const URL url = base_url_.with_username("crucible_pw_wrong").with_password(kSecret);
   try {
     driver_->connect(url, {});
     ADD_FAILURE() << "connected with a wrong password";
@@ -27,24 +28,24 @@ TEST_F(MariadbConnectTest, WrongPassword_OperationalErrorWithoutThePassword) {
     EXPECT_EQ(e.driver_code(), 1045);  // ER_ACCESS_DENIED_ERROR
     EXPECT_EQ(e.sqlstate(), "28000");
     EXPECT_EQ(std::string(e.what()).find(kSecret), std::string::npos) << e.what();
-    EXPECT_NE(std::string(e.what()).find("crucible_pw"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("crucible_pw_wrong"), std::string::npos) << e.what();
   }
-  exec(*admin_, "DROP USER 'crucible_pw'@'%'");
+  exec(*admin_, "DROP USER 'crucible_pw_wrong'@'%'");
 }
 
 TEST_F(MariadbConnectTest, RightPassword_Connects) {
   // For every host: a server may have anonymous users for localhost that would match first.
   for (const char* host : {"%", "localhost", "127.0.0.1"}) {
-    exec(*admin_, std::string("DROP USER IF EXISTS 'crucible_pw'@'") + host + "'");
+    exec(*admin_, std::string("DROP USER IF EXISTS 'crucible_pw_right'@'") + host + "'");
     exec(*admin_,
-         std::string("CREATE USER 'crucible_pw'@'") + host + "' IDENTIFIED BY '" + kSecret + "'");
+         std::string("CREATE USER 'crucible_pw_right'@'") + host + "' IDENTIFIED BY '" + kSecret + "'");
   }
   auto conn = driver_->connect(
-      base_url_.with_username("crucible_pw").with_password(kSecret).with_database(""), {});
-  EXPECT_EQ(scalar(*conn, "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)"), Value("crucible_pw"));
+      base_url_.with_username("crucible_pw_right").with_password(kSecret).with_database(""), {});
+  EXPECT_EQ(scalar(*conn, "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)"), Value("crucible_pw_right"));
   conn->close();
   for (const char* host : {"%", "localhost", "127.0.0.1"}) {
-    exec(*admin_, std::string("DROP USER 'crucible_pw'@'") + host + "'");
+    exec(*admin_, std::string("DROP USER 'crucible_pw_right'@'") + host + "'");
   }
 }
 

@@ -39,8 +39,8 @@ using Rows = std::vector<std::vector<Value>>;
 
 /// What a test that needs a server says when there is none.
 inline constexpr const char* kNoMysqlMessage =
-    "CRUCIBLE_MYSQL_URL is not set, so there is no MariaDB/MySQL server to test against: "
-    "skipped. Start the throw-away server with `eval \"$(scripts/mariadb-start)\"` (stop it with "
+    "CRUCIBLE_MYSQL_URL is not set, so there is no MariaDB/MySQL server to test against. "
+    "Start the throw-away server with `eval \"$(scripts/mariadb-start)\"` (stop it with "
     "scripts/mariadb-stop), or run the tests through "
     "`scripts/with-mariadb ctest --test-dir BUILD -L mysql`.";
 
@@ -56,7 +56,7 @@ class MysqlFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     const auto url = mysql_url();
-    if (!url) GTEST_SKIP() << kNoMysqlMessage;
+    if (!url) FAIL() << kNoMysqlMessage;
     base_url_ = make_url(*url);
     driver_ = registry::load_driver("mariadbconnector");
     database_ = database_name();

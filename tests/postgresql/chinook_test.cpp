@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -166,4 +167,22 @@ TEST_F(ChinookOnPostgresql, TheExampleProgramPrintsTheSameOnBothDatabases) {
   ASSERT_EQ(on_sqlite.exit_code, 0) << on_sqlite.err;
   EXPECT_EQ(on_pg.out, on_sqlite.out);
   EXPECT_NE(on_pg.out.find("== Reporting chain"), std::string::npos) << on_pg.out;
+}
+
+TEST_F(ChinookOnPostgresql, OverOdbcTheAnswersAreTheSameAsOverLibpq) {
+  // postgresql+odbc (psqlODBC, registered by scripts/with-odbc): the same dialect compiles the
+  // same queries; only the paramstyle and the wire change, and the answers must not.
+  const char* odbc_url = std::getenv("CRUCIBLE_POSTGRESQL_ODBC_URL");
+  if (odbc_url == nullptr || *odbc_url == '\0')
+    FAIL() << "CRUCIBLE_POSTGRESQL_ODBC_URL is not set: run the tests through scripts/test (or "
+              "scripts/with-pg scripts/with-odbc ctest …)";
+  const ChinookDatabase over_odbc(
+      make_url(odbc_url).with_database(database_).render(/*hide_password=*/false));
+  EXPECT_EQ(chinook_row_counts(over_odbc), chinook_row_counts(*pg_));
+  EXPECT_EQ(chinook_top_artists(over_odbc), chinook_top_artists(*pg_));
+  EXPECT_EQ(chinook_revenue_by_country(over_odbc), chinook_revenue_by_country(*pg_));
+  EXPECT_EQ(chinook_reporting_chain(over_odbc), chinook_reporting_chain(*pg_));
+  const Row first = chinook_top_revenue_row(over_odbc);
+  EXPECT_EQ(first[1].kind(), ValueKind::kDecimal);
+  EXPECT_EQ(first[1].to_string(), "523.06");
 }

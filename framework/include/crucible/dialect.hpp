@@ -147,8 +147,10 @@ class Dialect {
   /// Learns what it needs of the server from the Engine's first connection (SQLAlchemy's
   /// Dialect.initialize): e.g. the server's version from conn.server_version(), to choose
   /// between spellings and features that depend on it. The Engine calls it exactly once, before
-  /// on_connect and before that connection is handed out; while it runs, no other thread uses
-  /// this dialect through that Engine. If it throws, the connect fails with that error and the
+  /// on_connect and before that connection is handed out, so every statement the Engine runs
+  /// is compiled after it. A program that compiles with engine.dialect() before connecting
+  /// (stmt.compile(engine.dialect())) gets the dialect's defaults for an unknown server, and must
+  /// not do so from another thread while the first connect runs. If it throws, the connect fails with that error and the
   /// next connect calls it again. Throws what the connection throws, or ArgumentError /
   /// NotSupportedError when the URL's dialect cannot serve this server. Default: nothing.
   virtual void initialize(DbapiConnection& conn);

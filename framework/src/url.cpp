@@ -16,6 +16,7 @@
 #include <Poco/URI.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -278,6 +279,34 @@ URL URL::with_query(Query query) const {
 // Renders in the grammar above, percent-encoding every character that would end or split its
 // part when parsed back, so that make_url(render(false)) == *this. A host holding ':' (IPv6)
 // goes in brackets. Spaces in query values print as "%20", never '+'.
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+// Whether a query parameter may carry a password, so that render(hide_password) hides its value:
+// a key that names one (password, passwd, pwd, or any key containing "password" or "secret"), or
+// a value that is itself a connection string holding one ("…;PWD=…", "password=…").
+bool secret_query(std::string_view key, std::string_view value) {
+  const std::string k = lower(key);
+  if (k == "pwd" || k == "passwd" || k.find("password") != std::string::npos ||
+      k.find("secret") != std::string::npos)
+    return true;
+  const std::string v = lower(value);
+  for (std::string_view marker : {"pwd=", "password=", "passwd="}) {
+    for (std::size_t at = v.find(marker); at != std::string::npos; at = v.find(marker, at + 1)) {
+      if (at == 0 || !std::isalnum(static_cast<unsigned char>(v[at - 1]))) return true;
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
 std::string URL::render(bool hide_password) const {
   std::string out = drivername_;
   out += kSchemeSeparator;
@@ -300,7 +329,9 @@ std::string URL::render(bool hide_password) const {
     out += i == 0 ? '?' : '&';
     out += encode(query_[i].first, kQueryReserved);
     out += '=';
-    out += encode(query_[i].second, kQueryReserved);
+    out += hide_password && secret_query(query_[i].first, query_[i].second)
+               ? std::string("***")
+               : encode(query_[i].second, kQueryReserved);
   }
   return out;
 }

@@ -54,7 +54,10 @@ class URL {
   URL with_query(Query query) const;
 
   /// The URL as text, each part percent-encoded where needed so that make_url(render(false))
-  /// gives back an equal URL. With hide_password (the default) the password prints as "***".
+  /// gives back an equal URL. With hide_password (the default) the password prints as "***", and
+  /// so does the value of every query parameter that may carry one: a key naming a password
+  /// (password, passwd, pwd, or containing "password" or "secret", any case) or a value that is a
+  /// connection string holding one ("DRIVER=…;PWD=…"), such as a driver's raw connection string.
   std::string render(bool hide_password = true) const;
 
   friend bool operator==(const URL&, const URL&) = default;

@@ -51,6 +51,19 @@ void MariadbCursor::reset() noexcept {
   lastrowid_.reset();
 }
 
+void MariadbCursor::give_back_statement() noexcept {
+  has_rows_ = false;
+  if (!statement_) return;
+  try {
+    own_description_ = statement_->description();
+  } catch (...) {  // out of memory: the description goes with the statement
+    own_description_.clear();
+  }
+  use_own_description_ = true;
+  StatementCache::release(*statement_);
+  statement_.reset();  // the cache may lease it to another cursor now
+}
+
 std::shared_ptr<PreparedStatement> MariadbCursor::acquire(std::string_view sql,
                                                           std::size_t params) {
   auto statement = state_->statements().acquire(state_->conn(), sql);
@@ -99,16 +112,14 @@ void MariadbCursor::execute(std::string_view sql, std::span<const Value> params)
 void MariadbCursor::run_text(std::string_view sql) {
   MYSQL* c = state_->conn();
   if (mysql_real_query(c, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
-    ErrorInfo info = connection_error(c, sql);
-    state_->on_error(info);
-    throw_error(std::move(info));
+    state_->raise_error(sql);
   }
   if (mysql_field_count(c) == 0) {
     rowcount_ = static_cast<std::int64_t>(mysql_affected_rows(c));
     if (const auto id = mysql_insert_id(c); id != 0) lastrowid_ = static_cast<std::int64_t>(id);
   } else {
     text_result_ = mysql_store_result(c);
-    if (text_result_ == nullptr) throw_connection_error(c, sql);
+    if (text_result_ == nullptr) state_->raise_error(sql);
     const unsigned int count = mysql_num_fields(text_result_);
     const MYSQL_FIELD* fields = mysql_fetch_fields(text_result_);
     for (unsigned int i = 0; i < count; ++i) {
@@ -118,8 +129,11 @@ void MariadbCursor::run_text(std::string_view sql) {
     use_own_description_ = true;
     rowcount_ = static_cast<std::int64_t>(mysql_num_rows(text_result_));
   }
-  while (mysql_more_results(c) && mysql_next_result(c) == 0) {  // a CALL's further results
-    if (MYSQL_RES* more = mysql_store_result(c)) mysql_free_result(more);
+  try {
+    state_->discard_more_results(sql);  // a CALL's further results, and the error of one
+  } catch (...) {
+    reset();
+    throw;
   }
 }
 
@@ -208,14 +222,17 @@ bool MariadbCursor::fetch_into(std::vector<Value>& row) {
     bool got = false;
     try {
       got = statement_->fetch(row);
+      if (!got) statement_->end_results();  // a CALL's later error is raised here
     } catch (const DBAPIError& e) {
-      has_rows_ = false;
+      give_back_statement();  // no fetch after a failed one: its binds may be half-updated
       state_->on_error(e.info());
+      throw;
+    } catch (...) {
+      give_back_statement();
       throw;
     }
     if (got) return true;
-    has_rows_ = false;
-    StatementCache::release(*statement_);  // the statement may serve others; its description stays
+    give_back_statement();
     return false;
   }
   if (text_result_ != nullptr) {

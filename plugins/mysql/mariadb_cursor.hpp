@@ -8,6 +8,12 @@
 // A statement the binary protocol cannot prepare (error 1295, ER_UNSUPPORTED_PS) runs through
 // the text protocol (mysql_real_query) when it has no parameters.
 //
+// Once its rows are read the cursor gives the statement back to the cache (keeping a copy of the
+// description), so that another cursor running the same text reuses it. A CALL's further results
+// are read then too (at once, under the text protocol), and an error among them (a SIGNAL after
+// the procedure's first SELECT) is raised as the mapped DBAPIError. Any error while fetching
+// leaves the cursor without rows.
+//
 // executemany() prepares the statement once and executes it with the first set, then:
 //  * on MariaDB (10.2+), when the statement returned no rows and every parameter position holds
 //    one kind of value across the other sets, sends those with array binding, one
@@ -55,6 +61,10 @@ class MariadbCursor final : public Cursor {
  private:
   void check_open() const;
   void reset() noexcept;
+  /// Ends the cursor's lease of statement_ once its rows are read (or unreadable after an error),
+  /// keeping a copy of the description: the cache may hand the statement to another cursor, whose
+  /// execution would replace its rows and description.
+  void give_back_statement() noexcept;
   std::shared_ptr<PreparedStatement> acquire(std::string_view sql, std::size_t params);
   void after_execute(PreparedStatement& statement);
   void run_text(std::string_view sql);
@@ -63,7 +73,7 @@ class MariadbCursor final : public Cursor {
                         const std::vector<std::size_t>& wire_sizes);
 
   std::shared_ptr<ConnectionState> state_;        // null once the cursor is closed
-  std::shared_ptr<PreparedStatement> statement_;  // the statement whose result is read
+  std::shared_ptr<PreparedStatement> statement_;  // leased: the statement whose result is read
   bool has_rows_{false};                          // statement_ holds unread buffered rows
   MYSQL_RES* text_result_{nullptr};               // the text-protocol fallback's result
   std::vector<FieldKind> text_kinds_;

@@ -162,13 +162,34 @@ std::size_t ConnectionState::bulk_packet_limit() {
 void ConnectionState::run(std::string_view sql) {
   MYSQL* c = conn();
   if (mysql_real_query(c, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
-    ErrorInfo info = connection_error(c, sql);
-    on_error(info);
-    throw_error(std::move(info));
+    raise_error(sql);
   }
-  do {
-    if (MYSQL_RES* result = mysql_store_result(c)) mysql_free_result(result);
-  } while (mysql_next_result(c) == 0);
+  if (MYSQL_RES* result = mysql_store_result(c)) {
+    mysql_free_result(result);
+  } else if (mysql_field_count(c) != 0) {  // it has rows, but they could not be read
+    raise_error(sql);
+  }
+  discard_more_results(sql);
+}
+
+void ConnectionState::discard_more_results(std::string_view sql) {
+  MYSQL* c = conn();
+  while (mysql_more_results(c)) {
+    const int status = mysql_next_result(c);  // 0: another result; -1: none; > 0: an error
+    if (status < 0) break;
+    if (status > 0) raise_error(sql);
+    if (MYSQL_RES* result = mysql_store_result(c)) {
+      mysql_free_result(result);
+    } else if (mysql_field_count(c) != 0) {
+      raise_error(sql);
+    }
+  }
+}
+
+void ConnectionState::raise_error(std::string_view sql) {
+  ErrorInfo info = connection_error(conn(), sql);
+  on_error(info);
+  throw_error(std::move(info));
 }
 
 void ConnectionState::on_error(const ErrorInfo& info) noexcept {

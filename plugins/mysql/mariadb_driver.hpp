@@ -68,8 +68,15 @@ class ConnectionState {
   /// is less (asked once).
   std::size_t bulk_packet_limit();
   /// Runs one statement through the text protocol, no parameters, discarding any result.
-  /// Throws the mapped error.
+  /// Throws the mapped error, also one a later result set reports (a CALL's).
   void run(std::string_view sql);
+  /// After a text-protocol statement's first result: reads and frees the further ones (a CALL
+  /// returns one per SELECT it runs, then its status). Throws the mapped error when one of them
+  /// is an error (mysql_next_result > 0; MariaDB Connector/C "mysql_next_result").
+  void discard_more_results(std::string_view sql);
+  /// Throws the connection's last error (mysql_errno) for sql as the mapped DBAPIError, after
+  /// on_error.
+  [[noreturn]] void raise_error(std::string_view sql);
   /// Forgets the prepared statements after an error that lost the connection (2006, 2013).
   void on_error(const ErrorInfo& info) noexcept;
   /// Closes the connection (the server rolls back an open transaction). Idempotent.

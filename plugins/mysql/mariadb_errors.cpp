@@ -177,8 +177,7 @@ void throw_statement_error(st_mysql_stmt* stmt, std::string_view sql) {
 }
 
 void throw_closed_connection() {
-  throw InterfaceError(
-      ErrorInfo{"08003", code::kServerGone, std::string(kClosedConnectionMessage), ""});
+  throw InterfaceError(ErrorInfo{"08003", 0, std::string(kClosedConnectionMessage), ""});
 }
 
 void throw_closed_cursor() {

@@ -61,7 +61,11 @@ ErrorInfo statement_error(st_mysql_stmt* stmt, std::string_view sql);
 /// throw_error(statement_error(stmt, sql)).
 [[noreturn]] void throw_statement_error(st_mysql_stmt* stmt, std::string_view sql);
 
-/// InterfaceError "connection already closed" (driver_code 2006, CR_SERVER_GONE_ERROR).
+/// InterfaceError "connection already closed" for an operation on a connection the program
+/// closed (PEP 249 §Connection.close: "an Error (or subclass) exception will be raised"; as
+/// Connector/Python, InterfaceError). SQLSTATE 08003 (connection does not exist) and driver_code
+/// 0: no server error happened, so MysqlDialect::is_disconnect does not take it for a lost
+/// connection (2006 would make a pool treat the user's own close as the server going away).
 [[noreturn]] void throw_closed_connection();
 /// InterfaceError "the cursor is already closed".
 [[noreturn]] void throw_closed_cursor();

@@ -344,26 +344,40 @@ void ResultBinds::setup(MYSQL_STMT* stmt, const MYSQL_FIELD* fields, unsigned in
     throw_statement_error(stmt, "");
   }
   rebind_ = false;
+  retired_.clear();
 }
 
 void ResultBinds::fetch_long(MYSQL_STMT* stmt, std::size_t i, std::string_view sql) {
-  std::vector<char>& buffer = buffers_[i];
   const unsigned long have = binds_[i].buffer_length;
   const unsigned long total = lengths_[i];
-  buffer.resize(total);
+  // A buffer that takes the whole field, and serves the rows after this one once rebind_grown
+  // has given it to Connector/C. Until then Connector/C's copy of the binds still points at the
+  // old buffer, so that one is kept (retired_) rather than freed, also when something below
+  // throws and the rebind is put off.
+  std::vector<char> grown(total);
+  std::memcpy(grown.data(), buffers_[i].data(), have);
+  retired_.emplace_back();
+  retired_.back().swap(buffers_[i]);
+  buffers_[i] = std::move(grown);
+  binds_[i].buffer = buffers_[i].data();
+  binds_[i].buffer_length = total;
+  rebind_ = true;
   MYSQL_BIND rest{};
   rest.buffer_type = binds_[i].buffer_type;
-  rest.buffer = buffer.data() + have;
+  rest.buffer = buffers_[i].data() + have;
   rest.buffer_length = total - have;
   unsigned long got = 0;
   rest.length = &got;
   if (mysql_stmt_fetch_column(stmt, &rest, static_cast<unsigned int>(i), have) != 0) {
     throw_statement_error(stmt, sql);
   }
-  // The grown buffer serves the rows after this one (rebound before the next fetch).
-  binds_[i].buffer = buffer.data();
-  binds_[i].buffer_length = total;
-  rebind_ = true;
+}
+
+void ResultBinds::rebind_grown(MYSQL_STMT* stmt, std::string_view sql) {
+  if (!rebind_) return;
+  if (mysql_stmt_bind_result(stmt, binds_.data()) != 0) throw_statement_error(stmt, sql);
+  rebind_ = false;
+  retired_.clear();  // Connector/C points at the grown buffers now
 }
 
 void ResultBinds::read(std::size_t i, Value& out) {
@@ -423,10 +437,6 @@ void ResultBinds::read_row(MYSQL_STMT* stmt, std::vector<Value>& row, std::strin
     }
     if (is_variable(kinds_[i]) && lengths_[i] > binds_[i].buffer_length) fetch_long(stmt, i, sql);
     read(i, row[i]);
-  }
-  if (rebind_) {
-    if (mysql_stmt_bind_result(stmt, binds_.data()) != 0) throw_statement_error(stmt, sql);
-    rebind_ = false;
   }
 }
 

@@ -65,8 +65,14 @@ class ResultBinds {
   /// One bind per field of the statement's result metadata; binds them to stmt.
   void setup(MYSQL_STMT* stmt, const MYSQL_FIELD* fields, unsigned int count);
   /// Reads the current row (after mysql_stmt_fetch returned 0 or MYSQL_DATA_TRUNCATED) into
-  /// row, fetching long fields whole. Throws the mapped error when a column fetch fails.
+  /// row, fetching long fields whole (into a grown buffer). Throws the mapped error when a
+  /// column fetch fails.
   void read_row(MYSQL_STMT* stmt, std::vector<Value>& row, std::string_view sql);
+  /// Before each mysql_stmt_fetch: binds the buffers read_row grew for long fields
+  /// (mysql_stmt_bind_result), so the next rows go to them, and frees the ones they replace.
+  /// Not done within read_row: a rebind mid-row would lose Connector/C's place in the row, which
+  /// it keeps in its copy of the binds. Throws the mapped error.
+  void rebind_grown(MYSQL_STMT* stmt, std::string_view sql);
   std::size_t size() const noexcept { return kinds_.size(); }
 
  private:
@@ -79,6 +85,9 @@ class ResultBinds {
   std::vector<unsigned long> lengths_;
   std::vector<my_bool> nulls_;
   std::vector<my_bool> errors_;
+  // Buffers replaced by grown ones that Connector/C's binds may still point at: kept until
+  // rebind_grown (or setup) binds the new ones.
+  std::vector<std::vector<char>> retired_;
   bool rebind_{false};
 };
 

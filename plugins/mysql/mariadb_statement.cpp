@@ -134,11 +134,22 @@ bool PreparedStatement::store_result() {
 }
 
 bool PreparedStatement::fetch(std::vector<Value>& row) {
+  results_.rebind_grown(stmt_, sql_);
   const int rc = mysql_stmt_fetch(stmt_);
   if (rc == MYSQL_NO_DATA) return false;
   if (rc != 0 && rc != MYSQL_DATA_TRUNCATED) throw_statement_error(stmt_, sql_);
   results_.read_row(stmt_, row, sql_);
   return true;
+}
+
+void PreparedStatement::end_results() {
+  mysql_stmt_free_result(stmt_);
+  while (mysql_stmt_more_results(stmt_)) {
+    const int status = mysql_stmt_next_result(stmt_);  // 0: another; -1: none; > 0: an error
+    if (status < 0) break;
+    if (status > 0) throw_statement_error(stmt_, sql_);
+    mysql_stmt_free_result(stmt_);
+  }
 }
 
 void PreparedStatement::free_result() noexcept {

@@ -61,6 +61,10 @@ class PreparedStatement {
   bool store_result();
   /// The next buffered row into row; false when none is left. Throws the mapped error.
   bool fetch(std::vector<Value>& row);
+  /// After the rows are read: frees them and reads the further results (a CALL returns one per
+  /// SELECT it runs, then its status), raising an error one of them reports (a SIGNAL after
+  /// the procedure's first SELECT) as the mapped DBAPIError.
+  void end_results();
   /// Frees the buffered rows and any further result sets (a CALL's), so that the statement
   /// (and the connection) can run the next one. Never throws.
   void free_result() noexcept;

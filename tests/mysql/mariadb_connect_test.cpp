@@ -37,12 +37,13 @@ TEST_F(MariadbConnectTest, RightPassword_Connects) {
   // For every host: a server may have anonymous users for localhost that would match first.
   for (const char* host : {"%", "localhost", "127.0.0.1"}) {
     exec(*admin_, std::string("DROP USER IF EXISTS 'crucible_pw_right'@'") + host + "'");
-    exec(*admin_,
-         std::string("CREATE USER 'crucible_pw_right'@'") + host + "' IDENTIFIED BY '" + kSecret + "'");
+    exec(*admin_, std::string("CREATE USER 'crucible_pw_right'@'") + host + "' IDENTIFIED BY '" +
+                      kSecret + "'");
   }
   auto conn = driver_->connect(
       base_url_.with_username("crucible_pw_right").with_password(kSecret).with_database(""), {});
-  EXPECT_EQ(scalar(*conn, "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)"), Value("crucible_pw_right"));
+  EXPECT_EQ(scalar(*conn, "SELECT SUBSTRING_INDEX(CURRENT_USER(), '@', 1)"),
+            Value("crucible_pw_right"));
   conn->close();
   for (const char* host : {"%", "localhost", "127.0.0.1"}) {
     exec(*admin_, std::string("DROP USER 'crucible_pw_right'@'") + host + "'");
@@ -131,6 +132,29 @@ TEST_F(MariadbConnectTest, Cursor_ClosedCursorAndClosedConnectionAreInterfaceErr
   auto other = conn_->cursor();
   conn_->close();
   EXPECT_THROW(other->execute("SELECT 1", std::vector<Value>{}), InterfaceError);
+}
+
+TEST_F(MariadbConnectTest, ClosedConnection_InterfaceErrorThatIsNoDisconnect) {
+  auto cursor = conn_->cursor();
+  conn_->close();
+  const registry::DialectPtr dialect = registry::load_dialect("mariadb");
+  const auto check = [&](const InterfaceError& e) {
+    EXPECT_EQ(e.driver_code(), 0);  // not 2006: the server did not go away, the program closed it
+    EXPECT_EQ(e.sqlstate(), "08003");
+    EXPECT_FALSE(dialect->is_disconnect(e));
+  };
+  try {
+    cursor->execute("SELECT 1", std::vector<Value>{});
+    ADD_FAILURE() << "ran on a closed connection";
+  } catch (const InterfaceError& e) {
+    check(e);
+  }
+  try {
+    conn_->commit();
+    ADD_FAILURE() << "committed on a closed connection";
+  } catch (const InterfaceError& e) {
+    check(e);
+  }
 }
 
 // ---- transactions ---------------------------------------------------------------------------

@@ -162,6 +162,61 @@ TEST_F(MariadbCursorTest, TwoCursors_ReadTheSameStatementIndependently) {
   EXPECT_EQ(a->fetchall().size(), 2u);
 }
 
+TEST_F(MariadbCursorTest, TwoCursors_OneThatReadItsRowsAndMovesOnLeavesTheOthersRows) {
+  conn_->cursor()->executemany(kInsert, items(5));  // item0 (qty NULL), item1…item4 (qty 1…4)
+  const std::string sql = "SELECT name FROM item WHERE qty IS NULL OR qty >= ? ORDER BY id";
+  const Rows all{
+      {Value("item0")}, {Value("item1")}, {Value("item2")}, {Value("item3")}, {Value("item4")}};
+  auto a = conn_->cursor();
+  auto b = conn_->cursor();
+  auto c = conn_->cursor();
+  a->execute(sql, std::vector<Value>{Value(0)});
+  EXPECT_EQ(a->fetchall(), all);                  // a gives the cached statement back…
+  b->execute(sql, std::vector<Value>{Value(0)});  // …and b gets it
+  EXPECT_EQ(b->fetchone(), std::vector<Value>{Value("item0")});
+  ASSERT_EQ(a->description().size(), 1u);  // a's description outlives its lease
+  EXPECT_EQ(a->description()[0].name, "name");
+  a->execute("SELECT 1", std::vector<Value>{});   // ends a's old lease only, not b's
+  c->execute(sql, std::vector<Value>{Value(4)});  // so c gets a statement of its own
+  EXPECT_EQ(c->fetchall(), (Rows{{Value("item0")}, {Value("item4")}}));
+  EXPECT_EQ(b->fetchall(), Rows(all.begin() + 1, all.end()));
+
+  a->execute(sql, std::vector<Value>{Value(0)});
+  EXPECT_EQ(a->fetchall(), all);
+  b->execute(sql, std::vector<Value>{Value(0)});
+  EXPECT_EQ(b->fetchone(), std::vector<Value>{Value("item0")});
+  a->close();
+  EXPECT_EQ(b->fetchall(), Rows(all.begin() + 1, all.end()));
+}
+
+TEST_F(MariadbCursorTest, CallWhoseErrorFollowsItsRows_RaisesItUnderEitherProtocol) {
+  exec("CREATE PROCEDURE rows_then_error() BEGIN SELECT 1 AS one; "
+       "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'after the rows'; END");
+  const auto expect_the_signal = [](const DBAPIError& e) {
+    EXPECT_EQ(e.driver_code(), 1644) << e.what();  // ER_SIGNAL_EXCEPTION
+    EXPECT_EQ(e.sqlstate(), "45000");
+    EXPECT_EQ(e.driver_message(), "after the rows");
+  };
+  auto cursor = conn_->cursor();
+  cursor->execute("CALL rows_then_error()", std::vector<Value>{});  // binary protocol
+  try {
+    cursor->fetchall();
+    ADD_FAILURE() << "the SIGNAL after the rows was dropped";
+  } catch (const DBAPIError& e) {
+    expect_the_signal(e);
+  }
+  EXPECT_EQ(scalar("SELECT 2"), Value(2));  // the connection is in step again
+  cursor->execute("PREPARE crucible_call FROM 'CALL rows_then_error()'", std::vector<Value>{});
+  try {
+    cursor->execute("EXECUTE crucible_call", std::vector<Value>{});  // text protocol (1295)
+    ADD_FAILURE() << "the SIGNAL after the rows was dropped";
+  } catch (const DBAPIError& e) {
+    expect_the_signal(e);
+  }
+  EXPECT_EQ(cursor->fetchone(), std::nullopt);
+  EXPECT_EQ(scalar("SELECT 3"), Value(3));
+}
+
 TEST_F(MariadbCursorTest, StatementsThePreparedProtocolCannotRun_UseTheTextProtocol) {
   auto cursor = conn_->cursor();
   cursor->execute("PREPARE crucible_s FROM 'SELECT 40 + 2 AS answer, ''x'' AS letter'", {});

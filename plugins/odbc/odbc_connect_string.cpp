@@ -103,7 +103,15 @@ std::vector<std::pair<std::string, std::string>> parse_connection_string(std::st
       at = semi + 1;
       continue;
     }
-    std::string key(text.substr(at, eq - at));
+    // Blanks around a keyword are not part of it ("UID=u; PWD=x").
+    std::string_view name = text.substr(at, eq - at);
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) {
+      name.remove_prefix(1);
+    }
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) {
+      name.remove_suffix(1);
+    }
+    std::string key(name);
     at = eq + 1;
     std::string value;
     if (at < text.size() && text[at] == '{') {

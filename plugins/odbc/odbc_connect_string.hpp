@@ -51,7 +51,8 @@ struct ConnectionString {
   std::string redact(std::string text) const;
 };
 
-/// The attributes of an ODBC connection string in order, keys as written, values with their
+/// The attributes of an ODBC connection string in order, keys as written less surrounding
+/// blanks, values with their
 /// braces taken off and "}}" read as '}' (SQLDriverConnect, "Comments": a value in braces may
 /// hold ';'). An item without '=' is skipped; an unclosed brace runs to the end of text.
 std::vector<std::pair<std::string, std::string>> parse_connection_string(std::string_view text);

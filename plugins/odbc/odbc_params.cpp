@@ -66,15 +66,15 @@ std::size_t ParamBuffers::batch_rows(const ParamSets& sets, std::size_t first, s
   std::size_t rows = 0;
   while (rows < max_rows && first + rows < sets.size()) {
     // Each column's element is as wide as its longest value (+ terminator), with an indicator.
+    const auto& set = sets[first + rows];
+    const auto widened = [&](std::size_t c) {
+      const Value& value = *set[c];
+      return value.is_null() ? longest[c] : std::max(longest[c], element_bytes(value));
+    };
     std::size_t row_bytes = 0;
-    std::vector<std::size_t> next = longest;
-    for (std::size_t c = 0; c < width; ++c) {
-      const Value& value = *sets[first + rows][c];
-      if (!value.is_null()) next[c] = std::max(next[c], element_bytes(value));
-      row_bytes += next[c] + 1 + sizeof(SQLLEN);
-    }
+    for (std::size_t c = 0; c < width; ++c) row_bytes += widened(c) + 1 + sizeof(SQLLEN);
     if (rows > 0 && row_bytes > max_bytes / (rows + 1)) break;  // (rows + 1) * row_bytes
-    longest = std::move(next);
+    for (std::size_t c = 0; c < width; ++c) longest[c] = widened(c);
     ++rows;
   }
   return std::max<std::size_t>(rows, 1);

@@ -60,7 +60,7 @@ TEST(OdbcConnectString, OdbcConnect_IsUsedAsItIs) {
 
 TEST(OdbcConnectString, ParseConnectionString_ReadsBracedValuesWithSeparatorsAndDoubledBraces) {
   const auto items =
-      crucible::odbc::parse_connection_string("DRIVER={A B};pwd={a;b}}c};UID=u;junk;Server=h");
+      crucible::odbc::parse_connection_string("DRIVER={A B}; pwd ={a;b}}c};UID=u;junk;Server=h");
   ASSERT_EQ(items.size(), 4u);
   EXPECT_EQ(items[0], (std::pair<std::string, std::string>{"DRIVER", "A B"}));
   EXPECT_EQ(items[1], (std::pair<std::string, std::string>{"pwd", "a;b}c"}));

@@ -41,6 +41,10 @@ bool iequals(std::string_view a, std::string_view b) noexcept {
   });
 }
 
+bool is_password_key(std::string_view key) noexcept {
+  return iequals(key, "PWD") || iequals(key, "Password");
+}
+
 void check_key(std::string_view key, std::string_view where) {
   constexpr std::string_view kForbidden = "[]{}(),;?*=!@";
   if (key.empty() || key.find_first_of(kForbidden) != std::string_view::npos) {
@@ -87,6 +91,92 @@ class Attributes {
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::string>> parse_connection_string(std::string_view text) {
+  std::vector<std::pair<std::string, std::string>> out;
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const std::size_t eq = text.find('=', at);
+    const std::size_t semi = text.find(';', at);
+    if (eq == std::string_view::npos || (semi != std::string_view::npos && semi < eq)) {
+      // An item without '=': no attribute; skip it.
+      if (semi == std::string_view::npos) break;
+      at = semi + 1;
+      continue;
+    }
+    // Blanks around a keyword are not part of it ("UID=u; PWD=x").
+    std::string_view name = text.substr(at, eq - at);
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.front()))) {
+      name.remove_prefix(1);
+    }
+    while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) {
+      name.remove_suffix(1);
+    }
+    std::string key(name);
+    at = eq + 1;
+    std::string value;
+    if (at < text.size() && text[at] == '{') {
+      // A braced value runs to the first '}' not doubled; "}}" inside stands for '}'.
+      ++at;
+      while (at < text.size()) {
+        if (text[at] == '}') {
+          if (at + 1 < text.size() && text[at + 1] == '}') {
+            value += '}';
+            at += 2;
+            continue;
+          }
+          ++at;
+          break;
+        }
+        value += text[at++];
+      }
+      const std::size_t end = text.find(';', at);
+      at = end == std::string_view::npos ? text.size() : end + 1;
+    } else {
+      const std::size_t end = text.find(';', at);
+      value = std::string(text.substr(at, end == std::string_view::npos ? end : end - at));
+      at = end == std::string_view::npos ? text.size() : end + 1;
+    }
+    out.emplace_back(std::move(key), std::move(value));
+  }
+  return out;
+}
+
+void ConnectionString::add_secret(std::string_view secret) {
+  if (secret.empty()) return;
+  // As written inside braces in a connection string too, with each '}' doubled.
+  std::string doubled;
+  for (const char c : secret) {
+    doubled += c;
+    if (c == '}') doubled += '}';
+  }
+  for (std::string form : {std::string(secret), std::move(doubled)}) {
+    if (std::find(secrets.begin(), secrets.end(), form) == secrets.end()) {
+      secrets.push_back(std::move(form));
+    }
+  }
+  // Longest first, so that a braced form is masked whole before its inner text.
+  std::stable_sort(secrets.begin(), secrets.end(),
+                   [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+}
+
+std::string ConnectionString::redact(std::string text) const {
+  for (const std::string& secret : secrets) {
+    for (std::size_t at = text.find(secret); at != std::string::npos;
+         at = text.find(secret, at + 3)) {
+      text.replace(at, secret.size(), "***");
+    }
+  }
+  return text;
+}
+
+std::string safe_render(const URL& url) {
+  URL::Query query = url.query();
+  for (auto& [key, value] : query) {
+    if (is_password_key(key) || key == "odbc_connect") value = "***";
+  }
+  return url.with_query(std::move(query)).render(/*hide_password=*/true);
+}
+
 std::string quote_value(std::string_view value) {
   const bool needs = value.find_first_of(";{}") != std::string_view::npos ||
                      (!value.empty() && (std::isspace(static_cast<unsigned char>(value.front())) ||
@@ -103,28 +193,21 @@ std::string quote_value(std::string_view value) {
 ConnectionString build_connection_string(const URL& url, const ConnectOptions& options) {
   const std::string backend = url.get_backend_name();
   ConnectionString result;
-  result.password = url.password().value_or("");
+  if (url.password()) result.add_secret(*url.password());
+  for (const auto& [key, value] : url.query()) {
+    if (is_password_key(key) || key == "odbc_connect") result.add_secret(value);
+  }
 
   if (const auto raw = url.query_value("odbc_connect")) {
     if (!url.host().empty() || !url.username().empty() || url.password() || url.port() ||
         !url.database().empty() || url.query().size() > 1 || !options.args.empty()) {
       throw ArgumentError("?odbc_connect= is the whole ODBC connection string and is used as it "
                           "is; found it beside other parts of the URL " +
-                          url.render(/*hide_password=*/true) +
-                          " (write them into the connection string instead)");
+                          safe_render(url) + " (write them into the connection string instead)");
     }
     result.text = *raw;
-    // The raw string's PWD is what to hide in messages.
-    for (std::size_t at = 0; at < raw->size();) {
-      const std::size_t end = raw->find(';', at);
-      const std::string_view item = std::string_view(*raw).substr(
-          at, end == std::string::npos ? std::string::npos : end - at);
-      const std::size_t eq = item.find('=');
-      if (eq != std::string_view::npos && iequals(item.substr(0, eq), "PWD")) {
-        result.password = std::string(item.substr(eq + 1));
-      }
-      if (end == std::string::npos) break;
-      at = end + 1;
+    for (const auto& [key, value] : parse_connection_string(*raw)) {
+      if (is_password_key(key)) result.add_secret(value);
     }
     return result;
   }
@@ -137,7 +220,7 @@ ConnectionString build_connection_string(const URL& url, const ConnectOptions& o
     if (!url.host().empty() || url.port() || !url.username().empty() || url.password()) {
       throw ArgumentError("an sqlite+odbc URL names a file, not a server: wanted "
                           "sqlite+odbc:///file.db?driver=NAME, found " +
-                          url.render(/*hide_password=*/true));
+                          safe_render(url));
     }
     if (driver) {
       attributes.set("DRIVER", *driver);
@@ -146,7 +229,7 @@ ConnectionString build_connection_string(const URL& url, const ConnectOptions& o
     } else {
       throw ArgumentError("an sqlite+odbc URL needs ?driver=NAME (the odbcinst.ini section of "
                           "SQLite ODBC, e.g. SQLite3) or ?dsn=NAME; found " +
-                          url.render(/*hide_password=*/true));
+                          safe_render(url));
     }
     attributes.set(std::string(spelling.database),
                    url.database().empty() ? std::string(":memory:") : url.database());
@@ -164,7 +247,7 @@ ConnectionString build_connection_string(const URL& url, const ConnectOptions& o
       throw ArgumentError("the odbc driver needs ?driver=NAME (an odbcinst.ini section, e.g. "
                           "\"PostgreSQL Unicode\"), a data source name as the host "
                           "(dialect+odbc://user@DSN) or ?odbc_connect=…; found " +
-                          url.render(/*hide_password=*/true));
+                          safe_render(url));
     }
     if (url.port()) attributes.set(std::string(spelling.port), std::to_string(*url.port()));
     if (!url.database().empty()) attributes.set(std::string(spelling.database), url.database());
@@ -180,7 +263,7 @@ ConnectionString build_connection_string(const URL& url, const ConnectOptions& o
   for (const auto& [key, value] : options.args) {
     check_key(key, "connect_args");
     attributes.set(key, value);
-    if (iequals(key, "PWD") || iequals(key, "Password")) result.password = value;
+    if (is_password_key(key)) result.add_secret(value);
   }
   result.text = attributes.render();
   return result;

@@ -28,17 +28,38 @@
 // driver setting can be passed: `?driver=…&sslmode=require`.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "crucible/dbapi.hpp"
 #include "crucible/url.hpp"
 
 namespace crucible::odbc {
 
-/// A connection string and the password in it (to keep it out of messages).
+/// A connection string and the secrets in it, to keep out of messages: the URL's password, the
+/// values of PWD and Password (case-insensitive) from the URL query, from connect_args and from
+/// inside ?odbc_connect=, and the whole odbc_connect text.
 struct ConnectionString {
   std::string text;
-  std::string password;
+  /// Each secret as given and as written in braces ('}' doubled), longest first; never empty
+  /// strings.
+  std::vector<std::string> secrets;
+
+  /// Adds secret (nothing when empty).
+  void add_secret(std::string_view secret);
+  /// text with every occurrence of every secret replaced by "***".
+  std::string redact(std::string text) const;
 };
+
+/// The attributes of an ODBC connection string in order, keys as written less surrounding
+/// blanks, values with their
+/// braces taken off and "}}" read as '}' (SQLDriverConnect, "Comments": a value in braces may
+/// hold ';'). An item without '=' is skipped; an unclosed brace runs to the end of text.
+std::vector<std::pair<std::string, std::string>> parse_connection_string(std::string_view text);
+
+/// url.render() fit for a message: the password, and the values of the query keys odbc_connect,
+/// PWD and Password (case-insensitive), print as "***".
+std::string safe_render(const URL& url);
 
 /// The connection string for url and options (file comment). Throws ArgumentError naming what
 /// is wrong: neither ?driver= nor a DSN nor ?odbc_connect=, odbc_connect beside other parts of

@@ -54,13 +54,36 @@ Statement& OdbcCursor::prepare(std::string_view sql, std::size_t params) {
   return *statement_;
 }
 
+namespace {
+
+bool is_word_char(char c) noexcept {
+  return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '$';
+}
+
+}  // namespace
+
+// Whether sql holds the word RETURNING (any case, not inside a longer name) anywhere; a
+// literal or quoted name holding it also counts, which errs on the safe side.
+bool OdbcCursor::mentions_returning(std::string_view sql) noexcept {
+  constexpr std::string_view kWord = "RETURNING";
+  for (std::size_t at = 0; at + kWord.size() <= sql.size(); ++at) {
+    if (at > 0 && is_word_char(sql[at - 1])) continue;
+    const std::size_t end = at + kWord.size();
+    if (end < sql.size() && is_word_char(sql[end])) continue;
+    bool same = true;
+    for (std::size_t i = 0; i < kWord.size() && same; ++i) {
+      same = std::toupper(static_cast<unsigned char>(sql[at + i])) == kWord[i];
+    }
+    if (same) return true;
+  }
+  return false;
+}
+
 // NotSupportedError for DML with RETURNING on a driver that would drop its rows.
 void OdbcCursor::refuse_returning(std::string_view sql) {
   const std::string word = first_keyword(sql);
   if (word != "INSERT" && word != "UPDATE" && word != "DELETE" && word != "REPLACE") return;
-  std::string upper(sql);
-  for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  if (upper.find(" RETURNING ") == std::string::npos) return;
+  if (!mentions_returning(sql)) return;
   throw NotSupportedError(ErrorInfo{
       "0A000", 0,
       "the ODBC driver (" + state_->traits().driver_name +
@@ -195,12 +218,16 @@ void OdbcCursor::executemany(std::string_view sql, const ParamSets& param_sets) 
   }
   Statement& statement = prepare(typed.empty() ? sql : std::string_view(typed), width);
   const auto describe = [&statement](std::size_t i) { return statement.parameter_type(i); };
-  const bool returns_rows = statement.result_columns() > 0;
+  // A statement with RETURNING runs set by set even when it shows no result columns after
+  // SQLPrepare: MariaDB prepares INSERT … RETURNING without them, and an array execution would
+  // lose its rows.
+  const bool returns_rows = statement.result_columns() > 0 || mentions_returning(sql);
   std::int64_t total = -1;
   std::size_t set = 0;
   if (state_->traits().param_arrays && !returns_rows && width > 0 && param_sets.size() > 1) {
     while (set < param_sets.size()) {
-      const std::size_t count = std::min(kMaxArrayRows, param_sets.size() - set);
+      const std::size_t count = ParamBuffers::batch_rows(
+          param_sets, set, std::min(kMaxArrayRows, param_sets.size() - set), width, kMaxArrayBytes);
       if (!statement.params().bind(statement.handle(), param_sets, set, count, width, describe,
                                    sql)) {
         break;  // mixed kinds: the rest one by one

@@ -12,14 +12,15 @@
 // name the SQL as given.
 //
 // executemany() binds the parameter sets as column-wise arrays (SQL_ATTR_PARAMSET_SIZE, up to
-// kMaxArrayRows sets per execution) where the ODBC driver supports arrays of parameters
-// (SQLGetInfo SQL_PARAM_ARRAY_ROW_COUNTS), so n sets cost one execution per batch instead of n;
-// rowcount() is the total (per-set counts summed over SQLMoreResults where the driver reports
-// SQL_PARC_BATCH). A per-set status of SQL_PARAM_ERROR makes the whole call throw the driver's
-// error. Sets whose values in one position are of different kinds, drivers without arrays
-// (SQLite ODBC reports none), statements without parameters, and statements that return rows
-// (INSERT … RETURNING, whose rows are then kept in set order for the fetch calls) run once per
-// set instead.
+// kMaxArrayRows sets and about kMaxArrayBytes of parameter buffers per execution) where the ODBC
+// driver supports arrays of parameters (SQLGetInfo SQL_PARAM_ARRAY_ROW_COUNTS), so n sets cost one
+// execution per batch instead of n; rowcount() is the total (per-set counts summed over
+// SQLMoreResults where the driver reports SQL_PARC_BATCH). A per-set status of SQL_PARAM_ERROR
+// makes the whole call throw the driver's error. Sets whose values in one position are of different
+// kinds, drivers without arrays (SQLite ODBC reports none), statements without parameters, and
+// statements that return rows (INSERT … RETURNING, whose rows are then kept in set order for the
+// fetch calls; any statement holding the word RETURNING counts, as MariaDB prepares one without
+// result columns) run once per set instead. A set alone is not limited by kMaxArrayBytes.
 //
 // lastrowid() after an INSERT or REPLACE run by execute() is the database's own answer where the
 // driver knows how to ask (DriverTraits::last_insert_id_query: LAST_INSERT_ID() on MariaDB and
@@ -46,6 +47,10 @@ class OdbcCursor final : public Cursor {
  public:
   /// Parameter sets bound per array execution at most.
   static constexpr std::size_t kMaxArrayRows = 1000;
+  /// Bytes of parameter buffers per array execution at most (ParamBuffers::batch_rows): an
+  /// array element is as wide as the longest value of its column, so a few long values end a
+  /// batch early instead of multiplying their length by kMaxArrayRows.
+  static constexpr std::size_t kMaxArrayBytes = std::size_t{16} << 20;
 
   explicit OdbcCursor(std::shared_ptr<ConnectionState> state) noexcept;
   ~OdbcCursor() override;
@@ -76,6 +81,7 @@ class OdbcCursor final : public Cursor {
   std::optional<std::int64_t> lastrowid_;
 
   void check_open() const;
+  static bool mentions_returning(std::string_view sql) noexcept;
   void refuse_returning(std::string_view sql);
   void release() noexcept;
   Statement& prepare(std::string_view sql, std::size_t params);

@@ -281,8 +281,8 @@ std::unique_ptr<DbapiConnection> OdbcDriver::connect(const URL& url,
                                         &out_length, SQL_DRIVER_NOPROMPT);
   if (!SQL_SUCCEEDED(rc)) {
     ErrorInfo info = diagnostics(SQL_HANDLE_DBC, dbc, rc, "");
-    info.driver_message = redact(std::move(info.driver_message), target.password) +
-                          " (connecting to " + url.render(/*hide_password=*/true) + ")";
+    info.driver_message =
+        target.redact(std::move(info.driver_message) + " (connecting to " + safe_render(url) + ")");
     // The driver manager could not find or load the ODBC driver (IM…, or unixODBC's 01000
     // "Can't open lib" alone): a setup problem of this side, not a refusal of the database.
     if (info.sqlstate.rfind("IM", 0) == 0 || info.sqlstate.rfind("01", 0) == 0) {

@@ -183,13 +183,4 @@ void throw_programming_error(std::string message, std::string_view sql, std::str
   throw ProgrammingError(ErrorInfo{std::move(sqlstate), 0, std::move(message), std::string(sql)});
 }
 
-std::string redact(std::string text, std::string_view secret) {
-  if (secret.empty()) return text;
-  for (std::size_t at = text.find(secret); at != std::string::npos;
-       at = text.find(secret, at + 3)) {
-    text.replace(at, secret.size(), "***");
-  }
-  return text;
-}
-
 }  // namespace crucible::odbc

@@ -89,7 +89,4 @@ bool connection_dead(SQLHDBC dbc) noexcept;
 [[noreturn]] void throw_programming_error(std::string message, std::string_view sql,
                                           std::string sqlstate = "07002");
 
-/// Replaces every occurrence of secret (when not empty) in text with "***".
-std::string redact(std::string text, std::string_view secret);
-
 }  // namespace crucible::odbc

@@ -47,7 +47,38 @@ std::pair<SQLULEN, SQLSMALLINT> decimal_shape(std::string_view text) {
   return {std::max<SQLULEN>(digits, 1), scale};
 }
 
+// The bytes value takes in an array element of its column (text and bytes: their length, the
+// terminator aside; other kinds: at most this much).
+std::size_t element_bytes(const Value& value) {
+  const auto& v = value.storage();
+  if (const auto* s = std::get_if<std::string>(&v)) return s->size();
+  if (const auto* b = std::get_if<Bytes>(&v)) return b->size();
+  if (const auto* j = std::get_if<Json>(&v)) return j->text.size();
+  if (const auto* d = std::get_if<Decimal>(&v)) return d->text.size();
+  return 40;  // a number, a temporal's or a uuid's ISO text
+}
+
 }  // namespace
+
+std::size_t ParamBuffers::batch_rows(const ParamSets& sets, std::size_t first, std::size_t max_rows,
+                                     std::size_t width, std::size_t max_bytes) {
+  std::vector<std::size_t> longest(width, 0);
+  std::size_t rows = 0;
+  while (rows < max_rows && first + rows < sets.size()) {
+    // Each column's element is as wide as its longest value (+ terminator), with an indicator.
+    const auto& set = sets[first + rows];
+    const auto widened = [&](std::size_t c) {
+      const Value& value = *set[c];
+      return value.is_null() ? longest[c] : std::max(longest[c], element_bytes(value));
+    };
+    std::size_t row_bytes = 0;
+    for (std::size_t c = 0; c < width; ++c) row_bytes += widened(c) + 1 + sizeof(SQLLEN);
+    if (rows > 0 && row_bytes > max_bytes / (rows + 1)) break;  // (rows + 1) * row_bytes
+    for (std::size_t c = 0; c < width; ++c) longest[c] = widened(c);
+    ++rows;
+  }
+  return std::max<std::size_t>(rows, 1);
+}
 
 void ParamBuffers::bind(SQLHSTMT stmt, std::span<const Value> values, const Describe& describe,
                         std::string_view sql) {

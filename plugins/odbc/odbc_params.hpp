@@ -54,6 +54,13 @@ class ParamBuffers {
   bool bind(SQLHSTMT stmt, const ParamSets& sets, std::size_t first, std::size_t count,
             std::size_t width, const Describe& describe, std::string_view sql);
 
+  /// How many sets from sets[first] (at least 1, at most max_rows) to bind as one array so that
+  /// the buffers stay within about max_bytes: each column's element is as wide as its longest
+  /// value in the batch, so one long value among many short ones would otherwise multiply its
+  /// length by the row count. A set alone may exceed max_bytes (it is sent as it is).
+  static std::size_t batch_rows(const ParamSets& sets, std::size_t first, std::size_t max_rows,
+                                std::size_t width, std::size_t max_bytes);
+
   /// Binds one set (execute()); one value of a kind never mixes, so it always binds.
   void bind(SQLHSTMT stmt, std::span<const Value> values, const Describe& describe,
             std::string_view sql);

@@ -1,6 +1,7 @@
 // Result rows of the "odbc" driver (odbc_results.hpp).
 #include "odbc_results.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "crucible/errors.hpp"
@@ -152,18 +153,26 @@ void ResultReader::read_variable(SQLHSTMT stmt, std::size_t index, Value& out,
       out = Value();
       return;
     }
-    if (rc == SQL_SUCCESS ||
-        (indicator != SQL_NO_TOTAL && static_cast<std::size_t>(indicator) + terminator <= room)) {
-      // All of it is in (a warning other than 01004 truncation may come with it).
-      got += static_cast<std::size_t>(indicator);
+    // A length the driver knows (SQL_NO_TOTAL, or a negative length of a faulty driver, not).
+    const bool known = indicator >= 0;
+    const std::size_t length = known ? static_cast<std::size_t>(indicator) : 0;
+    // The most this call can have written (less the terminator of text).
+    const std::size_t chunk = room - terminator;
+    if (rc == SQL_SUCCESS || (known && length + terminator <= room)) {
+      // All of it is in (a warning other than 01004 truncation may come with it). Never count
+      // more than the buffer holds, whatever the driver says.
+      if (known) {
+        got += std::min(length, chunk);
+      } else {
+        got += binary ? chunk : ::strnlen(text_.data() + got, chunk);
+      }
       break;
     }
-    // SQL_SUCCESS_WITH_INFO: 01004, the buffer is full (less the terminator of text).
-    const std::size_t chunk = room - terminator;
+    // SQL_SUCCESS_WITH_INFO: 01004, the buffer is full (less the terminator of text). The rest
+    // is indicator - chunk, 0 when a driver reports less than it wrote.
     got += chunk;
-    const std::size_t want = indicator == SQL_NO_TOTAL
-                                 ? text_.size() * 2
-                                 : got + (static_cast<std::size_t>(indicator) - chunk) + terminator;
+    const std::size_t rest = length > chunk ? length - chunk : 0;
+    const std::size_t want = known ? got + rest + terminator : text_.size() * 2;
     text_.resize(std::max(want, got + terminator + 1));
   }
   const std::string_view data(text_.data(), got);

@@ -110,16 +110,23 @@ std::unique_ptr<Statement> StatementCache::checkout(SQLHDBC dbc, std::string_vie
 void StatementCache::checkin(std::unique_ptr<Statement> statement) noexcept {
   if (!statement || statement->handle() == nullptr) return;
   statement->reset();
+  // Out of memory: give the statement up instead of keeping it. A failed push_front leaves the
+  // list as it was (and statement with the caller's pointer); a failed emplace takes the new
+  // node off again, so index_ and lru_ always agree.
   try {
-    lru_.push_front(std::move(statement));
-    index_.emplace(lru_.front()->sql(), lru_.begin());
-  } catch (...) {  // out of memory: give it up instead of keeping it
-    if (!lru_.empty() && lru_.front()) {
-      retire(std::move(lru_.front()));
-      lru_.pop_front();
-    }
+    lru_.push_front(nullptr);
+  } catch (...) {
+    retire(std::move(statement));
     return;
   }
+  try {
+    index_.emplace(statement->sql(), lru_.begin());
+  } catch (...) {
+    lru_.pop_front();
+    retire(std::move(statement));
+    return;
+  }
+  lru_.front() = std::move(statement);
   while (lru_.size() > kMaxEntries) {
     auto last = std::prev(lru_.end());
     const auto range = index_.equal_range((*last)->sql());

@@ -52,8 +52,8 @@ std::optional<std::string> url_of(const Pair& pair) {
   if (pair.name == "sqlite+odbc") {
     const auto driver = env("CRUCIBLE_SQLITE_ODBC_DRIVER");
     if (!driver) return std::nullopt;
-    return "sqlite+odbc:///" + (temp_dir().path() / "pairs-odbc.db").string() + "?driver=" +
-           *driver;
+    return "sqlite+odbc:///" + (temp_dir().path() / "pairs-odbc.db").string() +
+           "?driver=" + *driver;
   }
   return env(pair.env.c_str());
 }
@@ -108,16 +108,16 @@ TEST_P(CliEveryPair, SqlRunsAScriptAndABoundQueryOnThePair) {
   EXPECT_EQ(dropped.exit_code, 0) << dropped.err;
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Pairs, CliEveryPair,
-    ::testing::Values(Pair{"sqlite+sqlite3", ""}, Pair{"sqlite+odbc", "CRUCIBLE_SQLITE_ODBC_DRIVER"},
-                      Pair{"postgresql+libpq", "CRUCIBLE_POSTGRESQL_URL"},
-                      Pair{"postgresql+odbc", "CRUCIBLE_POSTGRESQL_ODBC_URL"},
-                      Pair{"mysql+mariadbconnector", "CRUCIBLE_MYSQL_URL"},
-                      Pair{"mariadb+mariadbconnector", "CRUCIBLE_MARIADB_URL"},
-                      Pair{"mysql+odbc", "CRUCIBLE_MYSQL_ODBC_URL"}),
-    [](const auto& info) {
-      std::string name;
-      for (char c : info.param.name) name += (c == '+') ? '_' : c;
-      return name;
-    });
+INSTANTIATE_TEST_SUITE_P(Pairs, CliEveryPair,
+                         ::testing::Values(Pair{"sqlite+sqlite3", ""},
+                                           Pair{"sqlite+odbc", "CRUCIBLE_SQLITE_ODBC_DRIVER"},
+                                           Pair{"postgresql+libpq", "CRUCIBLE_POSTGRESQL_URL"},
+                                           Pair{"postgresql+odbc", "CRUCIBLE_POSTGRESQL_ODBC_URL"},
+                                           Pair{"mysql+mariadbconnector", "CRUCIBLE_MYSQL_URL"},
+                                           Pair{"mariadb+mariadbconnector", "CRUCIBLE_MARIADB_URL"},
+                                           Pair{"mysql+odbc", "CRUCIBLE_MYSQL_ODBC_URL"}),
+                         [](const auto& info) {
+                           std::string name;
+                           for (char c : info.param.name) name += (c == '+') ? '_' : c;
+                           return name;
+                         });

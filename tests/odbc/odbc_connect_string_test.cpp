@@ -53,11 +53,59 @@ TEST(OdbcConnectString, OdbcConnect_IsUsedAsItIs) {
   EXPECT_EQ(text_of("postgresql+odbc:///?odbc_connect=DRIVER%3D%7BPostgreSQL+Unicode%7D%3B"
                     "SERVER%3Dh%3BPWD%3Dsecret"),
             "DRIVER={PostgreSQL Unicode};SERVER=h;PWD=secret");
-  EXPECT_EQ(build_connection_string(make_url("postgresql+odbc:///?odbc_connect=SERVER%3Dh%3BPWD%3D"
-                                             "secret%3BUID%3Du"),
-                                    {})
-                .password,
-            "secret");
+  const auto target = build_connection_string(
+      make_url("postgresql+odbc:///?odbc_connect=SERVER%3Dh%3BPWD%3Dsecret%3BUID%3Du"), {});
+  EXPECT_EQ(target.redact("bad password secret for u"), "bad password *** for u");
+}
+
+TEST(OdbcConnectString, ParseConnectionString_ReadsBracedValuesWithSeparatorsAndDoubledBraces) {
+  const auto items =
+      crucible::odbc::parse_connection_string("DRIVER={A B}; pwd ={a;b}}c};UID=u;junk;Server=h");
+  ASSERT_EQ(items.size(), 4u);
+  EXPECT_EQ(items[0], (std::pair<std::string, std::string>{"DRIVER", "A B"}));
+  EXPECT_EQ(items[1], (std::pair<std::string, std::string>{"pwd", "a;b}c"}));
+  EXPECT_EQ(items[2], (std::pair<std::string, std::string>{"UID", "u"}));
+  EXPECT_EQ(items[3], (std::pair<std::string, std::string>{"Server", "h"}));
+}
+
+TEST(OdbcConnectString, EveryPasswordFormIsRedactedWhole) {
+  // A braced PWD holding ';' and '}' inside ?odbc_connect=, any case of Password.
+  const auto braced = build_connection_string(
+      make_url("postgresql+odbc:///?odbc_connect=SERVER%3Dh%3BpWd%3D%7Bse%3Bcr%7D%7Det%7D"), {});
+  EXPECT_EQ(braced.redact("PWD={se;cr}}et} or se;cr}et"), "PWD={***} or ***");
+  const auto query = build_connection_string(
+      make_url("postgresql+odbc://u@h/db?driver=D&PASSWORD=qsecret&Pwd=q2secret"), {});
+  EXPECT_EQ(query.redact("qsecret q2secret"), "*** ***");
+  const auto args = build_connection_string(make_url("postgresql+odbc://u@h/db?driver=D"),
+                                            {{{"pwd", "asecret"}}});
+  EXPECT_EQ(args.redact("x asecret"), "x ***");
+}
+
+TEST(OdbcConnectString, SafeRender_MasksOdbcConnectAndPasswordQueryValues) {
+  const std::string shown = crucible::odbc::safe_render(
+      make_url("postgresql+odbc://u:usecret@h/db?driver=D&odbc_connect=PWD%3Docsecret&pwd="
+               "qsecret&Password=psecret"));
+  for (const char* secret : {"usecret", "ocsecret", "qsecret", "psecret"}) {
+    EXPECT_EQ(shown.find(secret), std::string::npos) << shown;
+  }
+  EXPECT_NE(shown.find("driver=D"), std::string::npos) << shown;
+}
+
+TEST(OdbcConnectString, ArgumentErrors_NeverCarryAPassword) {
+  for (const char* url :
+       {"postgresql+odbc://u@h/db?odbc_connect=PWD%3Docsecret",           // beside other parts
+        "postgresql+odbc://u@h/db?odbc_connect=PWD%3D%7Boc%3Bsecret%7D",  // braced, beside parts
+        "postgresql+odbc://u@h:5432/db?PWD=ocsecret",                     // no driver
+        "postgresql+odbc://u@h:5432/db?password=ocsecret",                // no driver
+        "sqlite+odbc://h/f.db?PWD=ocsecret"}) {                           // sqlite with a host
+    try {
+      build_connection_string(make_url(url), {});
+      ADD_FAILURE() << url << " was accepted";
+    } catch (const ArgumentError& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+    }
+  }
 }
 
 TEST(OdbcConnectString, OdbcConnect_BesideOtherPartsIsRefused) {

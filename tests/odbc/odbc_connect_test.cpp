@@ -96,4 +96,37 @@ TEST_F(OdbcConnectTest, RefusedConnection_IsOperationalErrorWithoutThePassword) 
   }
 }
 
+TEST_F(OdbcConnectTest, RefusedConnection_NoFormOfPasswordReachesTheMessage) {
+  const auto url = environment("CRUCIBLE_POSTGRESQL_ODBC_URL");
+  if (!url) FAIL() << missing("CRUCIBLE_POSTGRESQL_ODBC_URL");
+  const URL parsed = make_url(*url);
+  const std::string port = std::to_string(parsed.port().value_or(5432) + 1);  // nothing listens
+  const std::string raw =
+      "DRIVER={PostgreSQL Unicode};SERVER=" + parsed.host() + ";PORT=" + port + ";UID=u;";
+  const auto encoded = [](const std::string& text) {
+    std::string out;
+    Poco::URI::encode(text, "=;{}&+ ", out);
+    return out;
+  };
+  const std::string host_form =
+      "postgresql+odbc://u@" + parsed.host() + ":" + port + "/db?driver=PostgreSQL+Unicode";
+  const std::vector<std::pair<std::string, ConnectOptions>> forms = {
+      {"postgresql+odbc:///?odbc_connect=" + encoded(raw + "PWD=topsecret"), {}},
+      {"postgresql+odbc:///?odbc_connect=" + encoded(raw + "Password={top;secret}"), {}},
+      {host_form + "&PWD=topsecret", {}},
+      {host_form + "&password=topsecret", {}},
+      {host_form, ConnectOptions{{{"PWD", "topsecret"}}}},
+  };
+  for (const auto& [form, options] : forms) {
+    try {
+      driver_->connect(make_url(form), options);
+      ADD_FAILURE() << "a connection to a closed port succeeded: " << form;
+    } catch (const Error& e) {
+      const std::string message = e.what();
+      EXPECT_EQ(message.find("secret"), std::string::npos) << message;
+      EXPECT_EQ(message.find("top;"), std::string::npos) << message;
+    }
+  }
+}
+
 }  // namespace

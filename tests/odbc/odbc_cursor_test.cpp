@@ -86,6 +86,47 @@ TEST_P(OdbcCursorTest, LongData_TextAndBytesOfAMegabyteRoundTrip) {
   EXPECT_TRUE(rows[0][1] == Value(bytes));
 }
 
+TEST_P(OdbcCursorTest, Executemany_AFewLongValuesAmongShortOnesAllArrive) {
+  // 6 MB values among 300 short ones: batches are cut by bytes (16 MiB), not 300 x 6 MB.
+  create_table("odbc_many_long", std::string("id INTEGER PRIMARY KEY, t ") +
+                                     (is(Target::kMysql) ? "LONGTEXT" : "TEXT"));
+  const std::string long_text(6'000'000, 'x');
+  std::vector<std::vector<Value>> sets;
+  for (int i = 0; i < 300; ++i) {
+    sets.push_back(
+        {Value(i), i % 100 == 50 ? Value(long_text) : Value("short " + std::to_string(i))});
+  }
+  const auto cursor = conn_->cursor();
+  cursor->executemany("INSERT INTO odbc_many_long (id, t) VALUES (?, ?)", sets);
+  EXPECT_EQ(cursor->rowcount(), 300);
+  conn_->commit();
+  const Rows rows = query("SELECT id, LENGTH(t) FROM odbc_many_long WHERE id IN (49, 50, 150, 250) "
+                          "ORDER BY id");
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0][1].as<std::int64_t>(), 8);  // "short 49"
+  for (std::size_t i = 1; i < 4; ++i) EXPECT_EQ(rows[i][1].as<std::int64_t>(), 6'000'000);
+}
+
+TEST_P(OdbcCursorTest, Returning_AfterANewlineOrTabIsSeenAndItsRowsAreNotLost) {
+  create_table("odbc_ret", "id INTEGER PRIMARY KEY, v INTEGER");
+  const auto cursor = conn_->cursor();
+  const std::string sql = "INSERT INTO odbc_ret (id, v) VALUES (?, ?)\nRETURNING\tid, v";
+  const std::vector<std::vector<Value>> sets = {
+      {Value(1), Value(10)}, {Value(2), Value(20)}, {Value(3), Value(30)}};
+  if (is(Target::kSqlite)) {  // SQLite ODBC drops such rows: refused before it runs
+    EXPECT_THROW(cursor->executemany(sql, sets), NotSupportedError);
+    EXPECT_THROW(cursor->execute("DELETE FROM odbc_ret\nreturning\tid", {}), NotSupportedError);
+    return;
+  }
+  cursor->executemany(sql, sets);
+  const Rows rows = cursor->fetchall();
+  ASSERT_EQ(rows.size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_EQ(rows[i][0].as<std::int64_t>(), static_cast<std::int64_t>(i + 1));
+    EXPECT_EQ(rows[i][1].as<std::int64_t>(), static_cast<std::int64_t>((i + 1) * 10));
+  }
+}
+
 TEST_P(OdbcCursorTest, Rowcount_CountsUpdatedRowsAndZeroWhenNoneMatch) {
   create_table("odbc_count", "id INTEGER PRIMARY KEY, v INTEGER");
   for (int i = 1; i <= 5; ++i) exec("INSERT INTO odbc_count (id, v) VALUES (?, ?)", {i, i % 2});

@@ -45,6 +45,7 @@
 #include <crucible/crucible.hpp>
 
 #include "bench_support.hpp"
+#include "customers.hpp"
 
 using namespace crucible;
 using crucible::bench::guarded;
@@ -57,14 +58,9 @@ constexpr std::size_t kPage = 1000;         // rows per multi-row INSERT (the di
 constexpr std::size_t kArrayRows = 10'000;  // rows per array-bound execution
 
 /// One row of the program's data, as a program would hold it.
-struct Customer {
-  std::int64_t id{};
-  std::string name;
-  std::string description;
-  std::int64_t quantity{};
-};
-
 using crucible::bench::Checksum;
+using crucible::bench::Customer;
+using crucible::bench::Customers;
 
 // ---- the raw side: what a C programmer writes with Connector/C --------------------------------
 
@@ -248,15 +244,6 @@ Checksum raw_by_pk(MYSQL* conn, MYSQL_STMT* stmt, const std::vector<std::int64_t
 
 // ---- the crucible side ------------------------------------------------------------------------
 
-std::vector<Params> to_params(const std::vector<Customer>& rows) {
-  std::vector<Params> out;
-  out.reserve(rows.size());
-  for (const Customer& c : rows)
-    out.push_back(
-        {{"id", c.id}, {"name", c.name}, {"description", c.description}, {"quantity", c.quantity}});
-  return out;
-}
-
 void add_row(const Row& row, Checksum& sum) {
   sum.add(row.get<std::int64_t>(0), row.get<std::string>(1), row.get<std::string>(2),
           row.get<std::int64_t>(3));
@@ -294,23 +281,9 @@ class World {
       throw std::runtime_error("CRUCIBLE_MYSQL_URL is not set: run scripts/bench-mysql, or start "
                                "a server with eval \"$(scripts/mariadb-start)\"");
 
-    data_.reserve(kRows);
-    for (std::size_t i = 0; i < kRows; ++i)
-      data_.push_back({static_cast<std::int64_t>(i + 1), "customer name " + std::to_string(i),
-                       "customer description " + std::to_string(i) + " of the bulk insert test",
-                       static_cast<std::int64_t>(i % 1000)});
-    params_ = to_params(data_);
-    for (std::size_t i = 0; i < kLookups; ++i)  // spread over the table, each id once
-      ids_.push_back(static_cast<std::int64_t>((i * 7919) % kRows + 1));
-    for (const Customer& c : data_) written_.add(c.id, c.name, c.description, c.quantity);
-
     // One definition for every table; the DDL is crucible's. Ids are given by the program.
     for (const char* name : {"bench_crucible", "bench_raw", "bench_read"})
-      tables_.emplace(name, Table{name, metadata_,
-                                  Column{"id", Integer{}, primary_key, autoincrement(false)},
-                                  Column{"name", String{255}, nullable(false)},
-                                  Column{"description", String{255}, nullable(false)},
-                                  Column{"quantity", Integer{}, nullable(false)}});
+      tables_.emplace(name, crucible::bench::customer_table(name, metadata_));
     engine_.emplace(create_engine(url));
     metadata_.drop_all(*engine_);
     metadata_.create_all(*engine_);
@@ -337,7 +310,7 @@ class World {
 
     // The select workloads' rows, loaded once; ANALYZE so both sides get the same plans.
     RawStmt load = prepare(raw(), insert_sql("bench_read", 1));
-    raw_insert_array(raw(), load.get(), data_);
+    raw_insert_array(raw(), load.get(), customers_.data);
     exec(raw(), "ANALYZE TABLE bench_read");
   }
   ~World() {
@@ -365,11 +338,11 @@ class World {
   MYSQL_STMT* insert_rest() const { return insert_rest_.get(); }
   MYSQL_STMT* select_all() const { return select_.get(); }
   MYSQL_STMT* by_pk() const { return by_pk_.get(); }
-  const std::vector<Customer>& data() const { return data_; }
-  const std::vector<Params>& params() const { return params_; }
-  const std::vector<std::int64_t>& ids() const { return ids_; }
+  const std::vector<Customer>& data() const { return customers_.data; }
+  const std::vector<Params>& params() const { return customers_.params; }
+  const std::vector<std::int64_t>& ids() const { return customers_.ids; }
   /// The checksum of data(): what every insert must leave in its table.
-  const Checksum& written() const { return written_; }
+  const Checksum& written() const { return customers_.written; }
 
   /// The checksum of what table holds now, read with raw Connector/C.
   Checksum contents(const std::string& table) const {
@@ -382,10 +355,7 @@ class World {
   }
 
  private:
-  std::vector<Customer> data_;
-  std::vector<Params> params_;
-  std::vector<std::int64_t> ids_;
-  Checksum written_;
+  Customers customers_{kRows, kLookups};
   MetaData metadata_;
   std::map<std::string, Table> tables_;
   std::optional<Engine> engine_;

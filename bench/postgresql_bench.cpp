@@ -47,6 +47,7 @@
 #include <crucible/crucible.hpp>
 
 #include "bench_support.hpp"
+#include "customers.hpp"
 
 using namespace crucible;
 using crucible::bench::guarded;
@@ -57,14 +58,9 @@ constexpr std::size_t kRows = 100'000;
 constexpr std::size_t kLookups = 10'000;
 
 /// One row of the program's data, as a program would hold it.
-struct Customer {
-  std::int64_t id{};
-  std::string name;
-  std::string description;
-  std::int64_t quantity{};
-};
-
 using crucible::bench::Checksum;
+using crucible::bench::Customer;
+using crucible::bench::Customers;
 
 // ---- the raw side: what a C programmer writes with libpq --------------------------------------
 
@@ -226,15 +222,6 @@ Checksum raw_by_pk(PGconn* conn, const std::vector<std::int64_t>& ids) {
 
 // ---- the crucible side ------------------------------------------------------------------------
 
-std::vector<Params> to_params(const std::vector<Customer>& rows) {
-  std::vector<Params> out;
-  out.reserve(rows.size());
-  for (const Customer& c : rows)
-    out.push_back(
-        {{"id", c.id}, {"name", c.name}, {"description", c.description}, {"quantity", c.quantity}});
-  return out;
-}
-
 void crucible_insert(const Engine& engine, const Table& table, const std::vector<Params>& rows) {
   engine.begin([&](Connection& conn) { conn.execute(insert(table), rows); });
 }
@@ -271,23 +258,9 @@ class World {
       throw std::runtime_error("CRUCIBLE_POSTGRESQL_URL is not set: run scripts/bench-postgresql, "
                                "or start a server with eval \"$(scripts/pg-start)\"");
 
-    data_.reserve(kRows);
-    for (std::size_t i = 0; i < kRows; ++i)
-      data_.push_back({static_cast<std::int64_t>(i + 1), "customer name " + std::to_string(i),
-                       "customer description " + std::to_string(i) + " of the bulk insert test",
-                       static_cast<std::int64_t>(i % 1000)});
-    params_ = to_params(data_);
-    for (std::size_t i = 0; i < kLookups; ++i)  // spread over the table, each id once
-      ids_.push_back(static_cast<std::int64_t>((i * 7919) % kRows + 1));
-    for (const Customer& c : data_) written_.add(c.id, c.name, c.description, c.quantity);
-
     // One definition for every table; the DDL is crucible's. Ids are given by the program.
     for (const char* name : {"bench_crucible", "bench_raw", "bench_read"})
-      tables_.emplace(name, Table{name, metadata_,
-                                  Column{"id", Integer{}, primary_key, autoincrement(false)},
-                                  Column{"name", String{255}, nullable(false)},
-                                  Column{"description", String{255}, nullable(false)},
-                                  Column{"quantity", Integer{}, nullable(false)}});
+      tables_.emplace(name, crucible::bench::customer_table(name, metadata_));
     engine_.emplace(create_engine(url));
     metadata_.drop_all(*engine_);
     metadata_.create_all(*engine_);
@@ -315,7 +288,7 @@ class World {
            PGRES_COMMAND_OK, "prepare raw_by_pk");
 
     // The select workloads' rows, loaded once; ANALYZE so both sides get the same plans.
-    raw_insert_copy(conn, "bench_read", data_);
+    raw_insert_copy(conn, "bench_read", customers_.data);
     exec(conn, "ANALYZE bench_read");
   }
   ~World() {
@@ -331,11 +304,11 @@ class World {
   const Table& table(const std::string& name) const { return tables_.at(name); }
   const Engine& engine() const { return *engine_; }
   PGconn* raw() const { return raw_.get(); }
-  const std::vector<Customer>& data() const { return data_; }
-  const std::vector<Params>& params() const { return params_; }
-  const std::vector<std::int64_t>& ids() const { return ids_; }
+  const std::vector<Customer>& data() const { return customers_.data; }
+  const std::vector<Params>& params() const { return customers_.params; }
+  const std::vector<std::int64_t>& ids() const { return customers_.ids; }
   /// The checksum of data(): what every insert must leave in its table.
-  const Checksum& written() const { return written_; }
+  const Checksum& written() const { return customers_.written; }
 
   /// The checksum of what table holds now, read with raw libpq.
   Checksum contents(const std::string& table) const {
@@ -348,10 +321,7 @@ class World {
   }
 
  private:
-  std::vector<Customer> data_;
-  std::vector<Params> params_;
-  std::vector<std::int64_t> ids_;
-  Checksum written_;
+  Customers customers_{kRows, kLookups};
   MetaData metadata_;
   std::map<std::string, Table> tables_;
   std::optional<Engine> engine_;

@@ -29,4 +29,33 @@ Table customer_table(const std::string& name, MetaData& metadata) {
                Column{"quantity", Integer{}, nullable(false)}};
 }
 
+namespace {
+
+void add_row(const Row& row, Checksum& sum) {
+  sum.add(row.get<std::int64_t>(0), row.get<std::string>(1), row.get<std::string>(2),
+          row.get<std::int64_t>(3));
+}
+
+}  // namespace
+
+void crucible_insert(const Engine& engine, const Table& table, const std::vector<Params>& rows) {
+  engine.begin([&](Connection& conn) { conn.execute(insert(table), rows); });
+}
+
+Checksum crucible_select(const Engine& engine, const Table& table) {
+  auto conn = engine.connect();
+  Checksum sum;
+  for (const Row& row : conn.execute(select(table))) add_row(row, sum);
+  return sum;
+}
+
+Checksum crucible_by_pk(const Engine& engine, const Table& table,
+                        const std::vector<std::int64_t>& ids) {
+  auto conn = engine.connect();
+  Checksum sum;
+  for (const std::int64_t id : ids)
+    for (const Row& row : conn.execute(select(table).where(table.c("id") == id))) add_row(row, sum);
+  return sum;
+}
+
 }  // namespace crucible::bench

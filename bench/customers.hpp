@@ -36,4 +36,12 @@ struct Customers {
 /// DDL is crucible's, the same for both sides.
 Table customer_table(const std::string& name, MetaData& metadata);
 
+/// crucible's side of the workloads, the same for every database: an executemany INSERT of rows
+/// in one transaction (engine.begin), a SELECT of the whole table and one SELECT by primary key
+/// per id, each giving the Checksum of the rows read. Throw what the engine throws.
+void crucible_insert(const Engine& engine, const Table& table, const std::vector<Params>& rows);
+Checksum crucible_select(const Engine& engine, const Table& table);
+Checksum crucible_by_pk(const Engine& engine, const Table& table,
+                        const std::vector<std::int64_t>& ids);
+
 }  // namespace crucible::bench

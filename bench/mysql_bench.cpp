@@ -59,6 +59,8 @@ constexpr std::size_t kArrayRows = 10'000;  // rows per array-bound execution
 
 /// One row of the program's data, as a program would hold it.
 using crucible::bench::Checksum;
+using crucible::bench::crucible_by_pk;
+using crucible::bench::crucible_select;
 using crucible::bench::Customer;
 using crucible::bench::Customers;
 
@@ -243,27 +245,6 @@ Checksum raw_by_pk(MYSQL* conn, MYSQL_STMT* stmt, const std::vector<std::int64_t
 }
 
 // ---- the crucible side ------------------------------------------------------------------------
-
-void add_row(const Row& row, Checksum& sum) {
-  sum.add(row.get<std::int64_t>(0), row.get<std::string>(1), row.get<std::string>(2),
-          row.get<std::int64_t>(3));
-}
-
-Checksum crucible_select(const Engine& engine, const Table& table) {
-  auto conn = engine.connect();
-  Checksum sum;
-  for (const Row& row : conn.execute(select(table))) add_row(row, sum);
-  return sum;
-}
-
-Checksum crucible_by_pk(const Engine& engine, const Table& table,
-                        const std::vector<std::int64_t>& ids) {
-  auto conn = engine.connect();
-  Checksum sum;
-  for (const std::int64_t id : ids)
-    for (const Row& row : conn.execute(select(table).where(table.c("id") == id))) add_row(row, sum);
-  return sum;
-}
 
 // ---- the world --------------------------------------------------------------------------------
 

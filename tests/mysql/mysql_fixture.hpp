@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../dbapi_fixture.hpp"
 #include "crucible/dbapi.hpp"
 #include "crucible/engine.hpp"
 #include "crucible/errors.hpp"
@@ -35,8 +36,6 @@ namespace crucible {
 
 namespace crucible::testing {
 
-using Rows = std::vector<std::vector<Value>>;
-
 /// What a test that needs a server says when there is none.
 inline constexpr const char* kNoMysqlMessage =
     "CRUCIBLE_MYSQL_URL is not set, so there is no MariaDB/MySQL server to test against. "
@@ -52,8 +51,9 @@ inline std::optional<std::string> mysql_url() {
 }
 
 /// The mariadbconnector driver and a connection in a database of the test's own.
-class MysqlFixture : public ::testing::Test {
+class MysqlFixture : public DbapiFixture<::testing::Test> {
  protected:
+  DbapiConnection& connection() override { return *conn_; }
   void SetUp() override {
     const auto url = mysql_url();
     if (!url) FAIL() << kNoMysqlMessage;
@@ -100,37 +100,6 @@ class MysqlFixture : public ::testing::Test {
   /// A new DBAPI connection to url().
   std::unique_ptr<DbapiConnection> connect(ConnectOptions options = {}) {
     return driver_->connect(url(), options);
-  }
-
-  static Rows query(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
-    const auto cursor = conn.cursor();
-    cursor->execute(sql, params);
-    return cursor->fetchall();
-  }
-  Rows query(std::string_view sql, std::vector<Value> params = {}) {
-    return query(*conn_, sql, std::move(params));
-  }
-
-  /// Runs sql and returns the cursor's rowcount.
-  static std::int64_t exec(DbapiConnection& conn, std::string_view sql,
-                           std::vector<Value> params = {}) {
-    const auto cursor = conn.cursor();
-    cursor->execute(sql, params);
-    return cursor->rowcount();
-  }
-  std::int64_t exec(std::string_view sql, std::vector<Value> params = {}) {
-    return exec(*conn_, sql, std::move(params));
-  }
-
-  /// The single value of a one-row, one-column query.
-  static Value scalar(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
-    const Rows rows = query(conn, sql, std::move(params));
-    EXPECT_EQ(rows.size(), 1u) << sql;
-    EXPECT_EQ(rows.empty() ? 0u : rows.front().size(), 1u) << sql;
-    return rows.empty() || rows.front().empty() ? Value() : rows.front().front();
-  }
-  Value scalar(std::string_view sql, std::vector<Value> params = {}) {
-    return scalar(*conn_, sql, std::move(params));
   }
 
   URL base_url_{make_url("mysql://")};

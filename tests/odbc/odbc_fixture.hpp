@@ -20,6 +20,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../dbapi_fixture.hpp"
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
 #include "crucible/registry.hpp"
@@ -27,8 +28,6 @@
 #include "crucible/value.hpp"
 
 namespace crucible::testing {
-
-using Rows = std::vector<std::vector<Value>>;
 
 /// One database behind an ODBC driver.
 enum class Target { kPostgresql, kMysql, kSqlite };
@@ -63,8 +62,9 @@ inline std::string missing(const char* variable) {
 }
 
 /// The driver, a connection to the target database, and helpers.
-class OdbcFixture : public ::testing::TestWithParam<Target> {
+class OdbcFixture : public DbapiFixture<::testing::TestWithParam<Target>> {
  protected:
+  DbapiConnection& connection() override { return *conn_; }
   void SetUp() override {
     driver_ = registry::load_driver("odbc");
     const auto url = target_url(GetParam());
@@ -106,33 +106,6 @@ class OdbcFixture : public ::testing::TestWithParam<Target> {
 
   /// A second connection to the same database.
   std::unique_ptr<DbapiConnection> connect_again() { return driver_->connect(make_url(url_), {}); }
-
-  static Rows query(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
-    const auto cursor = conn.cursor();
-    cursor->execute(sql, params);
-    return cursor->fetchall();
-  }
-  Rows query(std::string_view sql, std::vector<Value> params = {}) {
-    return query(*conn_, sql, std::move(params));
-  }
-
-  /// Runs sql and returns the cursor's rowcount.
-  static std::int64_t exec(DbapiConnection& conn, std::string_view sql,
-                           std::vector<Value> params = {}) {
-    const auto cursor = conn.cursor();
-    cursor->execute(sql, params);
-    return cursor->rowcount();
-  }
-  std::int64_t exec(std::string_view sql, std::vector<Value> params = {}) {
-    return exec(*conn_, sql, std::move(params));
-  }
-
-  /// The single value of a one-row, one-column query.
-  Value scalar(std::string_view sql, std::vector<Value> params = {}) {
-    const Rows rows = query(sql, std::move(params));
-    EXPECT_EQ(rows.size(), 1u) << sql;
-    return rows.empty() || rows.front().empty() ? Value() : rows.front().front();
-  }
 
   /// Drops table when it exists and creates it with columns (committed).
   void create_table(std::string_view table, std::string_view columns) {

@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "../dbapi_fixture.hpp"
 #include "crucible/dbapi.hpp"
 #include "crucible/dialect.hpp"
 #include "crucible/engine.hpp"
@@ -27,8 +28,6 @@
 #include "crucible/value.hpp"
 
 namespace crucible::testing {
-
-using Rows = std::vector<std::vector<Value>>;
 
 /// What a test that needs a server says when there is none.
 inline constexpr const char* kNoServerMessage =
@@ -44,8 +43,9 @@ inline std::optional<std::string> postgresql_url() {
 }
 
 /// The plugin's driver and dialect and a connection in a schema of the test's own.
-class PgFixture : public ::testing::Test {
+class PgFixture : public DbapiFixture<::testing::Test> {
  protected:
+  DbapiConnection& connection() override { return *conn_; }
   void SetUp() override {
     const auto url = postgresql_url();
     if (!url) FAIL() << kNoServerMessage;
@@ -99,37 +99,6 @@ class PgFixture : public ::testing::Test {
     auto conn = driver_->connect(make_url(url()), options);
     dialect_->on_connect(*conn);
     return conn;
-  }
-
-  static Rows query(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
-    const auto cursor = conn.cursor();
-    cursor->execute(sql, params);
-    return cursor->fetchall();
-  }
-  Rows query(std::string_view sql, std::vector<Value> params = {}) {
-    return query(*conn_, sql, std::move(params));
-  }
-
-  /// Runs sql and returns the cursor's rowcount.
-  static std::int64_t exec(DbapiConnection& conn, std::string_view sql,
-                           std::vector<Value> params = {}) {
-    const auto cursor = conn.cursor();
-    cursor->execute(sql, params);
-    return cursor->rowcount();
-  }
-  std::int64_t exec(std::string_view sql, std::vector<Value> params = {}) {
-    return exec(*conn_, sql, std::move(params));
-  }
-
-  /// The single value of a one-row, one-column query.
-  static Value scalar(DbapiConnection& conn, std::string_view sql, std::vector<Value> params = {}) {
-    const Rows rows = query(conn, sql, std::move(params));
-    EXPECT_EQ(rows.size(), 1u) << sql;
-    EXPECT_EQ(rows.empty() ? 0u : rows.front().size(), 1u) << sql;
-    return rows.empty() || rows.front().empty() ? Value() : rows.front().front();
-  }
-  Value scalar(std::string_view sql, std::vector<Value> params = {}) {
-    return scalar(*conn_, sql, std::move(params));
   }
 
   std::string base_url_;

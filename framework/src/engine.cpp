@@ -502,6 +502,7 @@ void Connection::invalidate() noexcept {
   }
 }
 const Dialect& Connection::dialect() const { return *state().engine->dialect; }
+Engine Connection::engine() const { return Engine(state().engine); }
 DbapiConnection& Connection::dbapi_connection() const { return state().dbapi(); }
 
 // ---- Transaction ------------------------------------------------------------------------------

@@ -29,6 +29,12 @@ NoResultFound::~NoResultFound() = default;
 MultipleResultsFound::~MultipleResultsFound() = default;
 ResourceClosedError::~ResourceClosedError() = default;
 NoSuchTableError::~NoSuchTableError() = default;
+UnmappedClassError::~UnmappedClassError() = default;
+DetachedInstanceError::~DetachedInstanceError() = default;
+PendingRollbackError::~PendingRollbackError() = default;
+FlushError::~FlushError() = default;
+StaleDataError::~StaleDataError() = default;
+CircularDependencyError::~CircularDependencyError() = default;
 TimeoutError::~TimeoutError() = default;
 
 DBAPIError::DBAPIError(ErrorInfo info) : Error(describe(info)), info_(std::move(info)) {}

@@ -5,6 +5,7 @@
 #include "crucible/engine.hpp"
 #include "crucible/errors.hpp"
 #include "crucible/inspection.hpp"
+#include "crucible/orm.hpp"
 #include "crucible/params.hpp"
 #include "crucible/pool.hpp"
 #include "crucible/reflection.hpp"

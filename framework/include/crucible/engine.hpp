@@ -161,6 +161,8 @@ class Connection {
   void invalidate() noexcept;
 
   const Dialect& dialect() const;
+  /// The Engine this connection came from (SQLAlchemy's Connection.engine).
+  Engine engine() const;
   /// The DBAPI connection underneath (SQLAlchemy's Connection.connection), for driver calls
   /// the framework does not wrap. Throws ResourceClosedError when closed.
   DbapiConnection& dbapi_connection() const;

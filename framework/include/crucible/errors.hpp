@@ -82,6 +82,54 @@ class NoSuchTableError : public InvalidRequestError {
   ~NoSuchTableError() override;
 };
 
+/// An ORM operation named a C++ type that no orm::Registry maps (SQLAlchemy's
+/// UnmappedClassError / UnmappedInstanceError). The message names the type.
+class UnmappedClassError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~UnmappedClassError() override;
+};
+
+/// A relationship of an object that belongs to no Session (any more) was read before it was
+/// loaded, so there is nothing to load it through (SQLAlchemy's DetachedInstanceError).
+class DetachedInstanceError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~DetachedInstanceError() override;
+};
+
+/// A Session whose flush failed was used before rollback() (SQLAlchemy's PendingRollbackError).
+class PendingRollbackError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~PendingRollbackError() override;
+};
+
+/// The unit of work cannot write what the Session holds: an object with no primary key value,
+/// a second object with the identity of one already present, a required foreign key with no
+/// parent (SQLAlchemy's orm.exc.FlushError).
+class FlushError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~FlushError() override;
+};
+
+/// An UPDATE or DELETE of the unit of work matched another number of rows than it expected:
+/// the row was changed or deleted behind the Session's back (SQLAlchemy's StaleDataError).
+class StaleDataError : public FlushError {
+ public:
+  using FlushError::FlushError;
+  ~StaleDataError() override;
+};
+
+/// Mappers (or tables) depend on each other in a cycle, so no order of INSERTs satisfies every
+/// foreign key (SQLAlchemy's CircularDependencyError). The message lists the cycle.
+class CircularDependencyError : public FlushError {
+ public:
+  using FlushError::FlushError;
+  ~CircularDependencyError() override;
+};
+
 /// The pool could not hand out a connection within pool_timeout seconds.
 class TimeoutError : public Error {
  public:

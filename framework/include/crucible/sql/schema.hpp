@@ -121,6 +121,23 @@ struct ColumnData {
   bool is_nullable() const noexcept { return nullable.value_or(!primary_key); }
 };
 
+/// The column options, each applied to a ColumnData (what Column's options and the ORM's
+/// MapperBuilder::column options do).
+inline void apply_column_option(ColumnData& c, PrimaryKeyTag) { c.primary_key = true; }
+inline void apply_column_option(ColumnData& c, UniqueTag) { c.unique = true; }
+inline void apply_column_option(ColumnData& c, IndexedTag) { c.index = true; }
+inline void apply_column_option(ColumnData& c, Nullable n) { c.nullable = n.value; }
+inline void apply_column_option(ColumnData& c, const Default& d) { c.default_ = d.value; }
+inline void apply_column_option(ColumnData& c, const ServerDefault& d) {
+  c.server_default = d.sql;
+}
+inline void apply_column_option(ColumnData& c, Autoincrement a) { c.autoincrement = a.value; }
+inline void apply_column_option(ColumnData& c, const ForeignKey& fk) { c.foreign_key = fk; }
+inline void apply_column_option(ColumnData& c, const Comment& comment) {
+  c.comment = comment.text;
+}
+inline void apply_column_option(ColumnData& c, const Sequence& s) { c.sequence = s; }
+
 /// Column{"name", Type{}, options…}: options are primary_key, unique, indexed, nullable(b),
 /// default_(v), server_default(sql), autoincrement(b), ForeignKey{…}, Comment{…}, Sequence{…}.
 class Column {
@@ -129,21 +146,11 @@ class Column {
   Column(std::string name, SqlType type, const Options&... options) {
     data_.name = std::move(name);
     data_.type = std::move(type);
-    (apply(options), ...);
+    (apply_column_option(data_, options), ...);
   }
   const ColumnData& data() const noexcept { return data_; }
 
  private:
-  void apply(PrimaryKeyTag) { data_.primary_key = true; }
-  void apply(UniqueTag) { data_.unique = true; }
-  void apply(IndexedTag) { data_.index = true; }
-  void apply(Nullable n) { data_.nullable = n.value; }
-  void apply(const Default& d) { data_.default_ = d.value; }
-  void apply(const ServerDefault& d) { data_.server_default = d.sql; }
-  void apply(Autoincrement a) { data_.autoincrement = a.value; }
-  void apply(const ForeignKey& fk) { data_.foreign_key = fk; }
-  void apply(const Comment& c) { data_.comment = c.text; }
-  void apply(const Sequence& s) { data_.sequence = s; }
   ColumnData data_;
 };
 
@@ -230,6 +237,13 @@ class Table : public FromClause {
   /// it to metadata. Throws NoSuchTableError when it does not exist.
   static Table reflect(std::string_view name, MetaData& metadata, const Engine& engine,
                        const std::optional<std::string>& schema = std::nullopt);
+  /// A table from a whole definition (columns with their options, constraints in
+  /// foreign_keys, uniques, checks, indexes), added to metadata, replacing a table of the same
+  /// name there (what the ORM's Registry uses to build a mapped class's table). Throws
+  /// ArgumentError as the variadic constructor does.
+  Table(MetaData& metadata, TableData data) {
+    finish(metadata, std::make_shared<TableData>(std::move(data)));
+  }
   /// A handle to a table node (kind kTable), e.g. one kept by a MetaData.
   explicit Table(FromPtr node) noexcept : FromClause(std::move(node)) {}
 

@@ -1,0 +1,227 @@
+#pragma once
+// The relationship members of mapped structs: orm::Ref<T> (one related object: many-to-one, or
+// the scalar side of a one-to-one) and orm::Collection<T> (many: one-to-many, many-to-many).
+//
+//   struct Book   { std::int64_t id{}; std::string title; std::int64_t author_id{};
+//                   orm::Ref<Author> author; };
+//   struct Author { std::int64_t id{}; std::string name; orm::Collection<Book> books; };
+//
+// They are where SQLAlchemy keeps its instrumented attributes: a wrapper knows the object that
+// owns it once that object belongs to a Session, so that
+//  * reading an unloaded one loads it through the Session (the "lazy" strategy: one SELECT on
+//    first access), or throws under raiseload, or throws DetachedInstanceError when the
+//    object's Session is gone;
+//  * changing one keeps the other side of a back_populates pair in step in memory
+//    (book->author = alice appends book to alice->books when that collection is loaded).
+// A wrapper of an object no Session knows (a new struct) is simply a value: loaded, empty or
+// holding what the program put in. Copying a wrapper copies the related pointers, not the link
+// to the owner (a copied struct is a new object). Not thread-safe, as the Session is not.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <initializer_list>
+#include <memory>
+#include <utility>
+#include <vector>
+
+namespace crucible::orm {
+
+namespace detail {
+
+struct InstanceState;
+
+/// The part of Ref and Collection that does not depend on the related type: the link to the
+/// owning object's state in its Session, and whether the value is loaded.
+class AttributeBase {
+ public:
+  /// unloaded: to be loaded on first access; loaded: the value is authoritative; raise: an
+  /// access before loading throws (raiseload).
+  enum class Load : std::uint8_t { kLoaded, kUnloaded, kRaise };
+
+  AttributeBase() = default;
+  /// A copy is a value of a new object: it keeps the load state, not the owner link.
+  AttributeBase(const AttributeBase& other) noexcept : load_(other.load_) {}
+  AttributeBase& operator=(const AttributeBase&) noexcept { return *this; }
+
+  /// Whether the value is loaded (reading it issues no SQL).
+  bool loaded() const noexcept { return load_ == Load::kLoaded; }
+
+  // Used by the Session (framework/src/orm): attach to an owner, set the load state.
+  void attach(const std::shared_ptr<InstanceState>& owner, std::uint16_t index) noexcept {
+    owner_ = owner;
+    index_ = index;
+  }
+  void detach() noexcept { owner_.reset(); }
+  void set_load(Load load) const noexcept { load_ = load; }
+
+ protected:
+  /// Loads the value when it is not loaded (lazy load through the owner's Session); throws
+  /// InvalidRequestError under raiseload, DetachedInstanceError without a Session.
+  void ensure_loaded() const {
+    if (load_ != Load::kLoaded) load_now();
+  }
+  /// Tells the Session that this Ref now points at `now` instead of `old` (back_populates).
+  void ref_changed(const std::shared_ptr<void>& old, const std::shared_ptr<void>& now) const;
+  /// Tells the Session that item joined / left this Collection (back_populates).
+  void appended(const std::shared_ptr<void>& item) const;
+  void removed(const std::shared_ptr<void>& item) const;
+
+ private:
+  void load_now() const;
+  std::weak_ptr<InstanceState> owner_;
+  std::uint16_t index_{0};  ///< the relationship's index in its Mapper
+  mutable Load load_{Load::kLoaded};
+};
+
+}  // namespace detail
+
+/// One related object, or none (SQLAlchemy's scalar relationship attribute: many-to-one, or
+/// the "uselist=False" side of a one-to-one). Reading it loads it when needed.
+template <class T>
+class Ref : public detail::AttributeBase {
+ public:
+  Ref() = default;
+  Ref(std::shared_ptr<T> target) noexcept  // NOLINT(google-explicit-constructor)
+      : target_(std::move(target)) {}
+  Ref(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
+  Ref(const Ref& other) : AttributeBase(other), target_(other.target_) {}
+  /// Points at other's target (loading other first), keeping this Ref's owner.
+  Ref& operator=(const Ref& other) {
+    if (this != &other) assign(other.get());
+    return *this;
+  }
+  /// Points at target (nullptr: none). On an object in a Session, the old and the new target's
+  /// back_populates collections follow when they are loaded; the foreign key is set at flush.
+  Ref& operator=(std::shared_ptr<T> target) {
+    assign(std::move(target));
+    return *this;
+  }
+  Ref& operator=(std::nullptr_t) {
+    assign(nullptr);
+    return *this;
+  }
+
+  /// The related object (loading it first), or null.
+  const std::shared_ptr<T>& get() const {
+    ensure_loaded();
+    return target_;
+  }
+  /// The related object; throws InvalidRequestError when there is none.
+  T& operator*() const { return *checked(); }
+  T* operator->() const { return checked(); }
+  explicit operator bool() const { return get() != nullptr; }
+  friend bool operator==(const Ref& a, const std::shared_ptr<T>& b) { return a.get() == b; }
+
+  // Used by the Session: the value without loading it, and set without events.
+  const std::shared_ptr<T>& raw() const noexcept { return target_; }
+  void set_raw(std::shared_ptr<T> target) noexcept { target_ = std::move(target); }
+
+ private:
+  void assign(std::shared_ptr<T> target) {
+    // The old value is needed for back_populates only on an attached, loaded Ref; an
+    // unloaded one is replaced without loading it (as SQLAlchemy's active_history=False).
+    std::shared_ptr<void> old = loaded() ? std::shared_ptr<void>(target_) : nullptr;
+    target_ = std::move(target);
+    set_load(Load::kLoaded);
+    ref_changed(old, target_);
+  }
+  T* checked() const;
+  std::shared_ptr<T> target_;
+};
+
+/// Throws InvalidRequestError("Ref is empty"); out of line to keep Ref small.
+[[noreturn]] void throw_empty_ref();
+
+template <class T>
+T* Ref<T>::checked() const {
+  T* p = get().get();
+  if (p == nullptr) throw_empty_ref();
+  return p;
+}
+
+/// Many related objects in order (SQLAlchemy's list collection: one-to-many, many-to-many).
+/// Reading it loads it when needed. Appending or removing on an object in a Session keeps the
+/// back_populates side in step; at flush the foreign keys (or the association rows) follow.
+template <class T>
+class Collection : public detail::AttributeBase {
+ public:
+  using value_type = std::shared_ptr<T>;
+  using iterator = typename std::vector<std::shared_ptr<T>>::const_iterator;
+
+  Collection() = default;
+  Collection(std::initializer_list<std::shared_ptr<T>> items) : items_(items) {}
+  Collection(std::vector<std::shared_ptr<T>> items) noexcept  // NOLINT
+      : items_(std::move(items)) {}
+  Collection(const Collection& other) : AttributeBase(other), items_(other.items_) {}
+  /// Replaces the items (loading this collection first so that removals are seen).
+  Collection& operator=(const Collection& other) {
+    if (this != &other) assign(other.items());
+    return *this;
+  }
+  Collection& operator=(std::vector<std::shared_ptr<T>> items) {
+    assign(std::move(items));
+    return *this;
+  }
+
+  /// The items, loading them first.
+  const std::vector<std::shared_ptr<T>>& items() const {
+    ensure_loaded();
+    return items_;
+  }
+  iterator begin() const { return items().begin(); }
+  iterator end() const { return items_.end(); }
+  std::size_t size() const { return items().size(); }
+  bool empty() const { return items().empty(); }
+  const std::shared_ptr<T>& operator[](std::size_t i) const { return items()[i]; }
+  bool contains(const T* item) const {
+    const auto& v = items();
+    return std::any_of(v.begin(), v.end(), [&](const auto& p) { return p.get() == item; });
+  }
+
+  /// Appends item (ignored when it is null).
+  void push_back(std::shared_ptr<T> item) {
+    if (!item) return;
+    ensure_loaded();
+    items_.push_back(item);
+    appended(item);
+  }
+  /// Removes every occurrence of item; returns whether one was there.
+  bool remove(const T* item) {
+    ensure_loaded();
+    auto it = std::find_if(items_.begin(), items_.end(),
+                           [&](const auto& p) { return p.get() == item; });
+    if (it == items_.end()) return false;
+    std::shared_ptr<T> gone = *it;
+    std::erase_if(items_, [&](const auto& p) { return p.get() == item; });
+    removed(gone);
+    return true;
+  }
+  bool remove(const std::shared_ptr<T>& item) { return remove(item.get()); }
+  /// Removes every item.
+  void clear() {
+    ensure_loaded();
+    std::vector<std::shared_ptr<T>> gone = std::move(items_);
+    items_.clear();
+    for (const auto& item : gone) removed(item);
+  }
+
+  // Used by the Session: the items without loading, and set without events.
+  const std::vector<std::shared_ptr<T>>& raw() const noexcept { return items_; }
+  std::vector<std::shared_ptr<T>>& raw_mutable() noexcept { return items_; }
+
+ private:
+  void assign(std::vector<std::shared_ptr<T>> items) {
+    ensure_loaded();
+    std::vector<std::shared_ptr<T>> old = std::move(items_);
+    items_ = std::move(items);
+    for (const auto& item : old)
+      if (std::none_of(items_.begin(), items_.end(), [&](const auto& p) { return p == item; }))
+        removed(item);
+    for (const auto& item : items_)
+      if (std::none_of(old.begin(), old.end(), [&](const auto& p) { return p == item; }))
+        appended(item);
+  }
+  std::vector<std::shared_ptr<T>> items_;
+};
+
+}  // namespace crucible::orm

@@ -1,0 +1,458 @@
+// The Session's objects and transactions: add/delete/expunge/merge, the identity map, the
+// transaction stack (root, then savepoints) and restoring objects when a level rolls back.
+#include "crucible/orm/session.hpp"
+
+#include <algorithm>
+
+#include "crucible/errors.hpp"
+#include "session_state.hpp"
+
+namespace crucible::orm {
+
+namespace detail {
+
+std::size_t hash_value(const Value& v) noexcept {
+  const auto& s = v.storage();
+  if (const auto* i = std::get_if<std::int64_t>(&s)) return std::hash<std::int64_t>{}(*i);
+  if (const auto* str = std::get_if<std::string>(&s)) return std::hash<std::string>{}(*str);
+  if (v.is_null()) return 0;
+  try {
+    return std::hash<std::string>{}(v.to_string());
+  } catch (...) {
+    return 1;
+  }
+}
+
+std::string describe(const InstanceState& state) {
+  std::string out = state.mapper->class_name();
+  if (state.key.empty()) return out + " (pending)";
+  out += "(";
+  for (std::size_t i = 0; i < state.key.size(); ++i) out += (i ? ", " : "") + state.key[i].to_string();
+  return out + ")";
+}
+
+void throw_wrong_entity(const std::type_info& wanted, const Mapper* found) {
+  throw InvalidRequestError("wanted an entity of type " + type_name(wanted) + ", found " +
+                            (found ? found->class_name() : std::string("no entity at that index")));
+}
+void throw_no_result() { throw NoResultFound("wanted exactly one object, found none"); }
+void throw_multiple_results(std::size_t n) {
+  throw MultipleResultsFound("wanted exactly one object, found " + std::to_string(n));
+}
+
+SessionCore::SessionCore(Engine e, SessionOptions o, Connection* external)
+    : engine(std::move(e)), options(o), external_(external) {
+  logs_.emplace_back();
+}
+
+SessionCore::~SessionCore() { close(); }
+
+InstanceState* SessionCore::state_of(const void* object) const noexcept {
+  auto it = states_.find(object);
+  return it == states_.end() ? nullptr : it->second.get();
+}
+
+std::shared_ptr<InstanceState> SessionCore::shared_state_of(const void* object) const noexcept {
+  auto it = states_.find(object);
+  return it == states_.end() ? nullptr : it->second;
+}
+
+InstanceState* SessionCore::lookup(const Mapper& mapper, const std::vector<Value>& key) const {
+  auto it = identity_.find(IdentityKey{&mapper, key});
+  return it == identity_.end() ? nullptr : it->second.get();
+}
+
+std::vector<Value> SessionCore::key_of(const Mapper& mapper, const void* object) {
+  std::vector<Value> key;
+  key.reserve(mapper.primary_key().size());
+  for (std::size_t i : mapper.primary_key()) key.push_back(mapper.columns()[i].accessor->get(object));
+  return key;
+}
+
+std::vector<std::shared_ptr<InstanceState>> SessionCore::all_states() const {
+  std::vector<std::shared_ptr<InstanceState>> out;
+  out.reserve(states_.size());
+  for (const auto& [ptr, state] : states_) out.push_back(state);
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->order < b->order; });
+  return out;
+}
+
+void SessionCore::check_usable() const {
+  if (pending_rollback_)
+    throw PendingRollbackError(
+        "This Session's transaction has been rolled back due to a previous exception during "
+        "flush; wanted session.rollback() before any further work, found a new request");
+}
+
+void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object) {
+  if (!object) throw ArgumentError("add() wants an object, found a null pointer");
+  check_usable();
+  if (auto* existing = state_of(object.get())) {
+    if (existing->status == InstanceState::Status::kDeleted) existing->status = InstanceState::Status::kPersistent;
+    return;
+  }
+  auto state = std::make_shared<InstanceState>();
+  state->mapper = &mapper;
+  state->object = std::move(object);
+  state->session = this;
+  state->status = InstanceState::Status::kPending;
+  state->order = ++counter_;
+  const std::size_t nrel = mapper.relationships().size();
+  state->rel_snapshot.resize(nrel);
+  state->rel_known.assign(nrel, false);
+  states_.emplace(state->ptr(), state);
+  log().added.push_back(state);
+  for (std::size_t i = 0; i < nrel; ++i) {
+    AttributeBase& a = mapper.relationships()[i].accessor->attribute(state->ptr());
+    a.attach(state, static_cast<std::uint16_t>(i));
+  }
+  cascade_add(state);
+}
+
+void SessionCore::cascade_add(const std::shared_ptr<InstanceState>& state) {
+  const Mapper& mapper = *state->mapper;
+  for (std::size_t i = 0; i < mapper.relationships().size(); ++i) {
+    const RelationshipProperty& rel = mapper.relationships()[i];
+    AttributeBase& a = rel.accessor->attribute(state->ptr());
+    if (!a.loaded()) continue;
+    for (const std::shared_ptr<void>& item : rel.accessor->items(state->ptr()))
+      related_added(*state, i, item);
+  }
+}
+
+void SessionCore::delete_(const Mapper& mapper, const void* object) {
+  check_usable();
+  InstanceState* state = state_of(object);
+  if (state == nullptr || state->mapper != &mapper)
+    throw InvalidRequestError("delete_() wants an object of this Session, found a " +
+                              mapper.class_name() + " the Session does not hold (add it first)");
+  if (state->status == InstanceState::Status::kPending) {
+    expunge(object);
+    return;
+  }
+  if (state->status == InstanceState::Status::kPersistent) {
+    state->status = InstanceState::Status::kDeleted;
+    log().deleted.push_back(shared_state_of(object));
+  }
+}
+
+void SessionCore::detach(InstanceState& state) noexcept {
+  const Mapper& m = *state.mapper;
+  for (std::size_t i = 0; i < m.relationships().size(); ++i)
+    m.relationships()[i].accessor->attribute(state.ptr()).detach();
+  state.session = nullptr;
+  if (!state.key.empty()) {
+    auto it = identity_.find(IdentityKey{&m, state.key});
+    if (it != identity_.end() && it->second.get() == &state) identity_.erase(it);
+  }
+  states_.erase(state.ptr());  // may destroy state: last
+}
+
+void SessionCore::expunge(const void* object) {
+  InstanceState* state = state_of(object);
+  if (state == nullptr) throw InvalidRequestError("expunge() wants an object of this Session, found one it does not hold");
+  detach(*state);
+}
+
+void SessionCore::expunge_all() noexcept {
+  for (auto& [ptr, state] : states_) {
+    const Mapper& m = *state->mapper;
+    for (std::size_t i = 0; i < m.relationships().size(); ++i)
+      m.relationships()[i].accessor->attribute(state->ptr()).detach();
+    state->session = nullptr;
+  }
+  identity_.clear();
+  states_.clear();
+  for (auto& log : logs_) log = TransactionLog{};
+}
+
+void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, std::vector<Value> key) {
+  for (const Value& v : key)
+    if (v.is_null())
+      throw FlushError("wanted a primary key for " + state->mapper->class_name() +
+                       " after its INSERT, found NULL; give the key a value or make it a column "
+                       "the database numbers");
+  auto [it, inserted] = identity_.try_emplace(IdentityKey{state->mapper, key}, state);
+  if (!inserted && it->second != state)
+    throw FlushError("cannot make this " + state->mapper->class_name() +
+                     " persistent: the Session already holds another object with identity " +
+                     describe(*it->second));
+  state->key = std::move(key);
+  state->status = InstanceState::Status::kPersistent;
+}
+
+// ---- transactions -------------------------------------------------------------------------------
+
+void SessionCore::ensure_begun() {
+  if (!levels_.empty()) return;
+  if (conn_ == nullptr) {
+    if (external_ != nullptr) {
+      conn_ = external_;
+    } else {
+      own_.emplace(engine.connect());
+      conn_ = &*own_;
+    }
+  }
+  // On a program's Connection already in a transaction, the Session's root is a SAVEPOINT.
+  if (external_ != nullptr && conn_->in_transaction()) levels_.push_back(conn_->begin_nested());
+  else levels_.push_back(conn_->begin());
+}
+
+Connection& SessionCore::connection() {
+  check_usable();
+  ensure_begun();
+  return *conn_;
+}
+
+std::size_t SessionCore::begin_nested() {
+  check_usable();
+  ensure_begun();
+  flush();
+  levels_.push_back(conn_->begin_nested());
+  logs_.emplace_back();
+  return levels_.size() - 1;
+}
+
+void SessionCore::release_connection() noexcept {
+  levels_.clear();
+  if (own_) {
+    own_->close();
+    own_.reset();
+  }
+  conn_ = nullptr;
+}
+
+void SessionCore::commit_level(std::size_t depth) {
+  if (depth >= levels_.size())
+    throw InvalidRequestError("wanted an active transaction to commit, found one already ended");
+  check_usable();
+  // Inner levels still open are committed with this one.
+  flush();
+  while (levels_.size() > depth + 1) commit_level(levels_.size() - 1);
+  if (depth == 0) {
+    levels_.back().commit();
+    release_connection();
+    logs_.assign(1, TransactionLog{});
+    for (const auto& state : all_states())
+      if (state->status == InstanceState::Status::kGone) detach(*state);
+    return;
+  }
+  levels_.back().commit();
+  levels_.pop_back();
+  // A released savepoint's work now belongs to the enclosing level.
+  TransactionLog inner = std::move(logs_.back());
+  logs_.pop_back();
+  TransactionLog& outer = logs_.back();
+  for (auto& s : inner.added) outer.added.push_back(std::move(s));
+  for (auto& s : inner.inserted) outer.inserted.push_back(std::move(s));
+  for (auto& s : inner.updated)
+    if (outer.updated_set.insert(s.first.get()).second) outer.updated.push_back(std::move(s));
+  for (auto& s : inner.deleted) outer.deleted.push_back(std::move(s));
+}
+
+void SessionCore::rollback_level(std::size_t depth) noexcept {
+  if (depth == 0) {
+    rollback();
+    return;
+  }
+  if (depth >= levels_.size()) return;
+  while (levels_.size() > depth) {
+    levels_.back().rollback();
+    levels_.pop_back();
+    restore(logs_.back());
+    logs_.pop_back();
+  }
+}
+
+void SessionCore::rollback() noexcept {
+  while (!levels_.empty()) {
+    levels_.back().rollback();
+    levels_.pop_back();
+  }
+  for (auto it = logs_.rbegin(); it != logs_.rend(); ++it) restore(*it);
+  logs_.assign(1, TransactionLog{});
+  release_connection();
+  pending_rollback_ = false;
+}
+
+// Undoes in memory what one level did (SQLAlchemy expunges what was added in it and expires
+// what it changed; plain members cannot be expired, so their earlier values are put back).
+void SessionCore::restore(TransactionLog& log) noexcept {
+  for (auto& state : log.deleted) {
+    if (state->session != this) continue;
+    if (state->status == InstanceState::Status::kGone)
+      identity_.try_emplace(IdentityKey{state->mapper, state->key}, state);
+    state->status = InstanceState::Status::kPersistent;
+  }
+  for (auto& [state, before] : log.updated) {
+    if (state->session != this) continue;
+    const auto& cols = state->mapper->columns();
+    for (std::size_t i = 0; i < cols.size() && i < before.size(); ++i) {
+      try {
+        if (!cols[i].accessor->same(state->ptr(), before[i])) cols[i].accessor->set(state->ptr(), before[i]);
+      } catch (...) {  // a value read from this member always converts back; never thrown
+      }
+    }
+    state->snapshot = before;
+  }
+  for (auto& [state, before] : log.inserted) {
+    if (state->session != this) continue;
+    const auto& cols = state->mapper->columns();
+    for (std::size_t i = 0; i < cols.size() && i < before.size(); ++i) {
+      try {
+        if (!cols[i].accessor->same(state->ptr(), before[i])) cols[i].accessor->set(state->ptr(), before[i]);
+      } catch (...) {
+      }
+    }
+    if (!state->key.empty()) {
+      auto it = identity_.find(IdentityKey{state->mapper, state->key});
+      if (it != identity_.end() && it->second == state) identity_.erase(it);
+      state->key.clear();
+    }
+    state->snapshot.clear();
+    state->status = InstanceState::Status::kPending;
+  }
+  // Objects that became pending in this level leave the Session (SQLAlchemy's rollback
+  // expunges them); those inserted in it were made pending again above.
+  for (auto& state : log.added)
+    if (state->session == this) detach(*state);
+  for (auto& [state, before] : log.inserted)
+    if (state->session == this) detach(*state);
+  log = TransactionLog{};
+}
+
+void SessionCore::commit() {
+  check_usable();
+  if (levels_.empty()) {
+    flush();
+    if (levels_.empty()) {
+      logs_.assign(1, TransactionLog{});
+      return;
+    }
+  }
+  commit_level(0);
+}
+
+void SessionCore::close() noexcept {
+  rollback();
+  expunge_all();
+}
+
+}  // namespace detail
+
+// ---- Session ------------------------------------------------------------------------------------
+
+Session::Session(const Engine& engine, SessionOptions options)
+    : core_(std::make_unique<detail::SessionCore>(engine, options, nullptr)) {
+  core_->facade = this;
+}
+
+Session::Session(Connection& connection, SessionOptions options)
+    : core_(std::make_unique<detail::SessionCore>(connection.engine(), options, &connection)) {
+  core_->facade = this;
+}
+
+Session::Session(Session&& other) noexcept : core_(std::move(other.core_)) {
+  if (core_) core_->facade = this;
+}
+Session& Session::operator=(Session&& other) noexcept {
+  if (this != &other) {
+    core_ = std::move(other.core_);
+    if (core_) core_->facade = this;
+  }
+  return *this;
+}
+Session::~Session() = default;
+
+void Session::add_object(const Mapper& mapper, std::shared_ptr<void> object) {
+  core_->add(mapper, std::move(object));
+}
+void Session::delete_object(const Mapper& mapper, const void* object) { core_->delete_(mapper, object); }
+void Session::expunge_object(const Mapper&, const void* object) { core_->expunge(object); }
+void Session::expunge_all() { core_->expunge_all(); }
+bool Session::contains_object(const void* object) const noexcept {
+  return core_->state_of(object) != nullptr;
+}
+std::shared_ptr<void> Session::get_object(const Mapper& mapper, std::span<const Value> key) {
+  return core_->get(mapper, key);
+}
+std::shared_ptr<const detail::LoadedRows> Session::run_query(const detail::EntityQuery& query) {
+  return core_->run_query(query);
+}
+void Session::refresh_object(const Mapper& mapper, const void* object) { core_->refresh(mapper, object); }
+
+crucible::Result Session::execute(const sql::Executable& statement, const Params& params) {
+  core_->check_usable();
+  core_->autoflush();
+  return core_->connection().execute(statement, params);
+}
+crucible::Result Session::execute(const sql::Executable& statement, const std::vector<Params>& params) {
+  core_->check_usable();
+  core_->autoflush();
+  return core_->connection().execute(statement, params);
+}
+
+void Session::flush() { core_->flush(); }
+void Session::commit() { core_->commit(); }
+void Session::rollback() { core_->rollback(); }
+void Session::close() { core_->close(); }
+
+SessionTransaction Session::begin() {
+  if (core_->in_transaction())
+    throw InvalidRequestError("a transaction is already begun on this Session; wanted none open "
+                              "for begin() (use begin_nested() for a SAVEPOINT)");
+  core_->connection();
+  return SessionTransaction(core_.get(), 0);
+}
+SessionTransaction Session::begin_nested() {
+  return SessionTransaction(core_.get(), core_->begin_nested());
+}
+bool Session::in_transaction() const noexcept { return core_->in_transaction(); }
+bool Session::in_nested_transaction() const noexcept { return core_->depth() > 1; }
+Connection& Session::connection() { return core_->connection(); }
+void Session::on_before_flush(std::function<void(Session&)> fn) {
+  core_->before_flush.push_back(std::move(fn));
+}
+const Engine& Session::bind() const noexcept { return core_->engine; }
+const SessionOptions& Session::options() const noexcept { return core_->options; }
+
+std::vector<std::shared_ptr<void>> Session::objects_of(const Mapper& mapper, int which) const {
+  std::vector<std::shared_ptr<void>> out;
+  for (const auto& state : core_->all_states()) {
+    if (state->mapper != &mapper) continue;
+    using S = detail::InstanceState::Status;
+    const bool take = which == 0   ? state->status == S::kPending
+                      : which == 1 ? state->status == S::kPersistent && core_->is_dirty(*state)
+                                   : state->status == S::kDeleted;
+    if (take) out.push_back(state->object);
+  }
+  return out;
+}
+
+SessionTransaction::~SessionTransaction() {
+  if (is_active()) rollback();
+}
+void SessionTransaction::commit() {
+  if (!is_active())
+    throw InvalidRequestError("wanted an active transaction to commit, found one already ended");
+  auto* s = std::exchange(session_, nullptr);
+  s->commit_level(depth_);
+}
+void SessionTransaction::rollback() {
+  if (!is_active()) {
+    session_ = nullptr;
+    return;
+  }
+  std::exchange(session_, nullptr)->rollback_level(depth_);
+}
+bool SessionTransaction::is_active() const noexcept {
+  return session_ != nullptr && session_->level_active(depth_);
+}
+
+Session SessionFactory::operator()() const {
+  Session s(engine_, options_);
+  for (const auto& fn : before_flush_) s.on_before_flush(fn);
+  return s;
+}
+
+}  // namespace crucible::orm

@@ -1,0 +1,184 @@
+#pragma once
+// The state behind orm::Session: per-object InstanceState, the identity map, the transaction
+// stack with what each level did (for restoring objects on rollback), and the operations the
+// public Session, the loaders and the unit of work share. Private to libcrucible.
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "crucible/engine.hpp"
+#include "crucible/orm/session.hpp"
+
+namespace crucible::orm::detail {
+
+class SessionCore;
+
+/// An object's life in a Session (SQLAlchemy's InstanceState).
+struct InstanceState {
+  /// kDeleted: marked by delete_(); kGone: its DELETE was flushed (it leaves the Session at
+  /// commit, and becomes persistent again if the transaction rolls back).
+  enum class Status : std::uint8_t { kPending, kPersistent, kDeleted, kGone };
+
+  const Mapper* mapper{nullptr};
+  std::shared_ptr<void> object;  ///< the Session's hold on the object
+  SessionCore* session{nullptr};  ///< null once detached
+  Status status{Status::kPending};
+  std::uint64_t order{0};  ///< when it was added or loaded: INSERTs go in this order
+  /// Persistent: the column values as the database has them (at load or the last flush),
+  /// parallel to mapper->columns(). Empty while pending.
+  std::vector<Value> snapshot;
+  /// Persistent: the primary key values (the identity), in primary key order.
+  std::vector<Value> key;
+  /// Per relationship: the related objects as of load or the last flush, for the flush to see
+  /// what was added and removed; valid only where rel_known[i].
+  std::vector<std::vector<const void*>> rel_snapshot;
+  std::vector<bool> rel_known;
+
+  void* ptr() const noexcept { return object.get(); }
+};
+
+/// (mapper, primary key): the identity map's key (SQLAlchemy's identity_key).
+struct IdentityKey {
+  const Mapper* mapper;
+  std::vector<Value> key;
+  friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
+};
+
+std::size_t hash_value(const Value& v) noexcept;
+
+struct IdentityHash {
+  std::size_t operator()(const IdentityKey& k) const noexcept {
+    std::size_t h = std::hash<const void*>{}(k.mapper);
+    for (const Value& v : k.key) h = h * 1000003u ^ hash_value(v);
+    return h;
+  }
+};
+
+/// What one transaction level did, so that rolling it back can restore the objects.
+struct TransactionLog {
+  std::vector<std::shared_ptr<InstanceState>> added;     ///< became pending in this level
+  /// Inserted in this level, with their column values before the INSERT wrote keys back.
+  std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<Value>>> inserted;
+  /// Updated in this level, with their snapshot before the first UPDATE of the level.
+  std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<Value>>> updated;
+  /// Deleted in this level (their state as it was).
+  std::vector<std::shared_ptr<InstanceState>> deleted;
+  std::unordered_set<const InstanceState*> updated_set;  ///< the states in `updated`
+};
+
+/// The strategy a load uses for each relationship of one mapper, with the options that
+/// continue below it (chained loader options).
+struct LoadPlan {
+  struct Entry {
+    Lazy strategy;
+    std::vector<LoaderOption> below;  ///< options for the objects this relationship loads
+  };
+  std::vector<Entry> relationships;  ///< parallel to mapper.relationships()
+};
+
+class SessionCore {
+ public:
+  SessionCore(Engine engine, SessionOptions options, Connection* external);
+  ~SessionCore();
+
+  Session* facade{nullptr};  ///< the Session object, for before_flush listeners
+  Engine engine;
+  SessionOptions options;
+  std::vector<std::function<void(Session&)>> before_flush;
+
+  // ---- objects ----
+  InstanceState* state_of(const void* object) const noexcept;
+  std::shared_ptr<InstanceState> shared_state_of(const void* object) const noexcept;
+  InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
+  /// Adds object as pending (and what its save-update cascades reach). No-op when held.
+  void add(const Mapper& mapper, std::shared_ptr<void> object);
+  void delete_(const Mapper& mapper, const void* object);
+  void expunge(const void* object);
+  void expunge_all() noexcept;
+  /// Makes state persistent under key, in the identity map. Throws FlushError when another
+  /// object has that identity.
+  void make_persistent(const std::shared_ptr<InstanceState>& state, std::vector<Value> key);
+  /// Detaches state: out of the maps, its relationships unable to load.
+  void detach(InstanceState& state) noexcept;
+  /// The primary key values of object, in key order.
+  static std::vector<Value> key_of(const Mapper& mapper, const void* object);
+  std::vector<std::shared_ptr<InstanceState>> all_states() const;
+
+  // ---- loading (loading.cpp) ----
+  std::shared_ptr<LoadedRows> run_query(const EntityQuery& query);
+  std::shared_ptr<void> get(const Mapper& mapper, std::span<const Value> key);
+  void refresh(const Mapper& mapper, const void* object);
+  /// Loads relationship `index` of state's object (the lazy strategy).
+  void lazy_load(InstanceState& state, std::size_t index);
+  /// The plan for mapper's relationships under options (each applying at its first step).
+  static LoadPlan plan_for(const Mapper& mapper, const std::vector<LoaderOption>& options);
+  /// The state for a loaded row's object of mapper, its columns at values[offset …]: the
+  /// identity map's object, or a new one populated from the row (values moved out).
+  std::shared_ptr<InstanceState> instance(const Mapper& mapper, std::vector<Value>& values,
+                                          std::size_t offset, bool* created);
+
+  // ---- the unit of work (flush.cpp) ----
+  void flush();
+  bool has_changes();
+  bool is_dirty(const InstanceState& state) const;
+
+  // ---- transactions (session.cpp) ----
+  Connection& connection();  ///< begins the transaction when none is open
+  void autoflush() {
+    if (options.autoflush && !flushing_) flush();
+  }
+  void check_usable() const;
+  std::size_t begin_nested();
+  void commit_level(std::size_t depth);
+  void rollback_level(std::size_t depth) noexcept;
+  void commit();
+  void rollback() noexcept;
+  void close() noexcept;
+  bool level_active(std::size_t depth) const noexcept { return depth < levels_.size(); }
+  std::size_t depth() const noexcept { return levels_.size(); }
+  TransactionLog& log() { return logs_.back(); }
+  bool in_transaction() const noexcept { return !levels_.empty(); }
+
+  // ---- back_populates (attributes.cpp) ----
+  void related_added(InstanceState& owner, std::size_t index, const std::shared_ptr<void>& item);
+  void related_removed(InstanceState& owner, std::size_t index, const void* item);
+  /// merge(): the Session's object for a copy of source (merged along merge cascades).
+  std::shared_ptr<void> merge(const Mapper& mapper, const void* source,
+                              std::unordered_map<const void*, std::shared_ptr<void>>& done);
+
+ private:
+  friend class ::crucible::orm::Session;
+  void ensure_begun();
+  void restore(TransactionLog& log) noexcept;
+  void release_connection() noexcept;
+  void cascade_add(const std::shared_ptr<InstanceState>& state);
+
+  Connection* external_{nullptr};
+  std::optional<Connection> own_;
+  Connection* conn_{nullptr};
+  /// levels_[0] is the root (a Transaction, or a SAVEPOINT on an external connection already
+  /// in a transaction), then one per begin_nested.
+  std::vector<Transaction> levels_;
+  std::vector<TransactionLog> logs_;  ///< parallel to levels_ (logs_[0] also before a begin)
+  bool pending_rollback_{false};
+  bool flushing_{false};
+  std::uint64_t counter_{0};
+
+  std::unordered_map<IdentityKey, std::shared_ptr<InstanceState>, IdentityHash> identity_;
+  std::unordered_map<const void*, std::shared_ptr<InstanceState>> states_;
+
+  friend class UnitOfWork;
+  friend class Loader;
+};
+
+/// The primary key of a state's object as an IdentityKey lookup.
+std::string describe(const InstanceState& state);
+
+}  // namespace crucible::orm::detail

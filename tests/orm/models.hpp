@@ -1,0 +1,167 @@
+#pragma once
+// The seeds' models (../shared/seeds/001…: the cheat sheet's quick start, Department and
+// Employee, Author and Book, Post and Tag, the PostTag association object), as plain structs
+// mapped by member pointers. Each map_* function maps one group into a Registry.
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "crucible/crucible.hpp"
+
+namespace crucible::testing::models {
+
+// ---- quick start ---------------------------------------------------------------------------------
+struct User {
+  std::int64_t id{};
+  std::string name;
+  std::optional<std::string> fullname;
+  std::string email;
+};
+
+inline void map_users(orm::Registry& r) {
+  r.map<User>("user_account")
+      .column(&User::id, "id", primary_key)
+      .column(&User::name, "name", String{30})
+      .column(&User::fullname, "fullname", String{100})
+      .column(&User::email, "email", String{120}, unique);
+}
+
+// ---- Department and Employee ---------------------------------------------------------------------
+struct Employee;
+struct Department {
+  std::int64_t id{};
+  std::string name;
+  orm::Collection<Employee> employees;
+};
+struct Employee {
+  std::int64_t id{};
+  std::string name;
+  std::int64_t dept_id{};
+  orm::Ref<Department> department;
+};
+
+inline void map_departments(orm::Registry& r) {
+  r.map<Department>("department")
+      .column(&Department::id, "id", primary_key)
+      .column(&Department::name, "name", String{50})
+      .relationship(&Department::employees, "employees", orm::back_populates(&Employee::department));
+  r.map<Employee>("employee")
+      .column(&Employee::id, "id", primary_key)
+      .column(&Employee::name, "name", String{100})
+      .column(&Employee::dept_id, "dept_id", ForeignKey{"department.id"})
+      .relationship(&Employee::department, "department", orm::back_populates(&Department::employees));
+}
+
+// ---- Author, Book and Tag (books have tags, many-to-many) ----------------------------------------
+struct Book;
+struct BookTag;
+struct Author {
+  std::int64_t id{};
+  std::string name;
+  orm::Collection<Book> books;
+};
+struct Book {
+  std::int64_t id{};
+  std::string title;
+  std::int64_t author_id{};
+  orm::Ref<Author> author;
+  orm::Collection<BookTag> tags;
+};
+struct BookTag {
+  std::int64_t id{};
+  std::string name;
+  orm::Collection<Book> books;
+};
+
+/// Maps Author, Book and BookTag; `books_lazy` is Author.books' default loader strategy.
+inline void map_authors(orm::Registry& r, orm::Lazy books_lazy = orm::Lazy::kSelect) {
+  Table book_tag{"book_tag", r.metadata(),
+                 Column{"book_id", Integer{}, ForeignKey{"books.id"}, primary_key},
+                 Column{"tag_id", Integer{}, ForeignKey{"book_tags.id"}, primary_key}};
+  r.map<Author>("authors")
+      .column(&Author::id, "id", primary_key)
+      .column(&Author::name, "name", String{100}, unique)
+      .relationship(&Author::books, "books", orm::back_populates(&Book::author),
+                    orm::lazy(books_lazy), orm::order_by({"title"}));
+  r.map<Book>("books")
+      .column(&Book::id, "id", primary_key)
+      .column(&Book::title, "title", String{200})
+      .column(&Book::author_id, "author_id", ForeignKey{"authors.id"})
+      .relationship(&Book::author, "author", orm::back_populates(&Author::books))
+      .relationship(&Book::tags, "tags", orm::secondary(book_tag), orm::back_populates(&BookTag::books),
+                    orm::order_by({"name"}));
+  r.map<BookTag>("book_tags")
+      .column(&BookTag::id, "id", primary_key)
+      .column(&BookTag::name, "name", String{50}, unique)
+      .relationship(&BookTag::books, "books", orm::secondary(book_tag), orm::back_populates(&Book::tags));
+}
+
+// ---- Post and Tag, many-to-many through post_tag --------------------------------------------------
+struct Tag;
+struct Post {
+  std::int64_t id{};
+  std::string title;
+  orm::Collection<Tag> tags;
+};
+struct Tag {
+  std::int64_t id{};
+  std::string name;
+  orm::Collection<Post> posts;
+};
+
+inline void map_posts(orm::Registry& r) {
+  Table post_tag{"post_tag", r.metadata(), Column{"post_id", Integer{}, ForeignKey{"post.id"}, primary_key},
+                 Column{"tag_id", Integer{}, ForeignKey{"tag.id"}, primary_key}};
+  r.map<Post>("post")
+      .column(&Post::id, "id", primary_key)
+      .column(&Post::title, "title", String{200})
+      .relationship(&Post::tags, "tags", orm::secondary(post_tag), orm::back_populates(&Tag::posts),
+                    orm::order_by({"name"}));
+  r.map<Tag>("tag")
+      .column(&Tag::id, "id", primary_key)
+      .column(&Tag::name, "name", String{50}, unique)
+      .relationship(&Tag::posts, "posts", orm::secondary(post_tag), orm::back_populates(&Post::tags));
+}
+
+// ---- the association object: PostTag with columns of its own ------------------------------------
+struct LinkedTag;
+struct PostTag;
+struct LinkedPost {
+  std::int64_t id{};
+  std::string title;
+  orm::Collection<PostTag> tag_links;
+};
+struct LinkedTag {
+  std::int64_t id{};
+  std::string name;
+  orm::Collection<PostTag> post_links;
+};
+struct PostTag {
+  std::int64_t post_id{};
+  std::int64_t tag_id{};
+  std::optional<DateTime> added_at;  // server default CURRENT_TIMESTAMP, read back after INSERT
+  std::optional<std::string> added_by;
+  orm::Ref<LinkedPost> post;
+  orm::Ref<LinkedTag> tag;
+};
+
+inline void map_post_links(orm::Registry& r) {
+  r.map<LinkedPost>("post")
+      .column(&LinkedPost::id, "id", primary_key)
+      .column(&LinkedPost::title, "title", String{200})
+      .relationship(&LinkedPost::tag_links, "tag_links", orm::back_populates(&PostTag::post),
+                    orm::cascade("all, delete-orphan"));
+  r.map<LinkedTag>("tag")
+      .column(&LinkedTag::id, "id", primary_key)
+      .column(&LinkedTag::name, "name", String{50}, unique)
+      .relationship(&LinkedTag::post_links, "post_links", orm::back_populates(&PostTag::tag));
+  r.map<PostTag>("post_tag")
+      .column(&PostTag::post_id, "post_id", ForeignKey{"post.id"}, primary_key)
+      .column(&PostTag::tag_id, "tag_id", ForeignKey{"tag.id"}, primary_key)
+      .column(&PostTag::added_at, "added_at", types::DateTime{}, server_default("CURRENT_TIMESTAMP"))
+      .column(&PostTag::added_by, "added_by", String{80})
+      .relationship(&PostTag::post, "post", orm::back_populates(&LinkedPost::tag_links))
+      .relationship(&PostTag::tag, "tag", orm::back_populates(&LinkedTag::post_links));
+}
+
+}  // namespace crucible::testing::models

@@ -140,4 +140,29 @@ inline void check_buffered_result_streams_and_closes(Engine& engine) {
   EXPECT_THROW(unread.all(), ResourceClosedError);
 }
 
+/// Without RETURNING, on a dialect with use_insertmanyvalues: the full pages go as one driver
+/// executemany of the page-sized statement and the remaining rows as one more statement, so
+/// 2,500 rows in pages of 1,000 fire two cursor-execute events (2 sets, then 1); rowcount() is
+/// the total and every row is stored.
+inline void check_plain_pages_fire_once_per_driver_call(Engine& engine) {
+  Gadgets g;
+  g.metadata.create_all(engine);
+  ASSERT_TRUE(engine.dialect().features().use_insertmanyvalues);
+  std::vector<std::size_t> sets_per_call;
+  const ListenerId id = engine.events().on_before_cursor_execute([&](const CursorExecuteEvent& e) {
+    EXPECT_TRUE(e.executemany);
+    sets_per_call.push_back(e.parameter_sets != nullptr ? e.parameter_sets->size() : 0);
+  });
+  auto conn = engine.connect();
+  const Result result = conn.execute(insert(g.table), Gadgets::sets(kRows));
+  engine.events().remove(id);
+  const std::size_t pages = expected_pages(engine, kRows, 1);
+  ASSERT_EQ(pages, 3u) << "the case assumes pages of 1,000 rows";
+  EXPECT_EQ(sets_per_call, (std::vector<std::size_t>{2, 1}));
+  EXPECT_EQ(result.rowcount(), static_cast<std::int64_t>(kRows));
+  EXPECT_EQ(
+      conn.execute(text("SELECT count(DISTINCT code) FROM gadgets")).scalar().as<std::int64_t>(),
+      static_cast<std::int64_t>(kRows));
+}
+
 }  // namespace crucible::testing::returning_many

@@ -14,6 +14,8 @@
 #include "crucible/errors.hpp"
 #include "crucible/sql/executable.hpp"
 #include "engine_state.hpp"
+#include "insertmanyvalues.hpp"
+#include "prepared.hpp"
 
 namespace crucible {
 
@@ -119,6 +121,11 @@ void ConnectionState::close_results(const char* reason) noexcept {
   results.clear();
 }
 
+void ConnectionState::track(const std::shared_ptr<CursorHolder>& holder) {
+  std::erase_if(results, [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); });
+  results.push_back(holder);
+}
+
 void ConnectionState::on_error(const DBAPIError& error) noexcept {
   if (engine->dialect->is_disconnect(error)) {
     invalidated = true;
@@ -130,6 +137,9 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
                                                    std::span<const Value> values) {
   DbapiConnection& conn = dbapi();
   autobegin();
+  EngineEvents& events = engine->events;
+  if (events.has_cursor_listeners()) [[unlikely]]
+    events.fire_before_cursor_execute({handle, sql, values, nullptr, false});
   if (engine->echo != nullptr) {
     log(sql);
     log(engine->options.hide_parameters ? "[parameters hidden]"
@@ -143,8 +153,9 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
     on_error(e);
     throw;
   }
-  std::erase_if(results, [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); });
-  results.push_back(holder);
+  track(holder);
+  if (events.has_cursor_listeners()) [[unlikely]]
+    events.fire_after_cursor_execute({handle, sql, values, nullptr, false});
   return holder;
 }
 
@@ -152,6 +163,9 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
                                                         const ParamSets& sets) {
   DbapiConnection& conn = dbapi();
   autobegin();
+  EngineEvents& events = engine->events;
+  if (events.has_cursor_listeners()) [[unlikely]]
+    events.fire_before_cursor_execute({handle, sql, {}, &sets, true});
   if (engine->echo != nullptr) {
     log(sql);
     if (engine->options.hide_parameters) {
@@ -174,9 +188,9 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
     on_error(e);
     throw;
   }
-  // Kept like run()'s, so that closing the connection closes a RETURNING result too.
-  std::erase_if(results, [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); });
-  results.push_back(holder);
+  track(holder);  // like run()'s, so that closing the connection closes a RETURNING result too
+  if (events.has_cursor_listeners()) [[unlikely]]
+    events.fire_after_cursor_execute({handle, sql, {}, &sets, true});
   return holder;
 }
 
@@ -258,6 +272,7 @@ const URL& Engine::url() const noexcept { return state_->url; }
 const Dialect& Engine::dialect() const noexcept { return *state_->dialect; }
 Driver& Engine::driver() const noexcept { return *state_->driver; }
 Pool& Engine::pool() const noexcept { return *state_->current_pool(); }
+EngineEvents& Engine::events() const noexcept { return state_->events; }
 
 sql::CompiledCache& Engine::compiled_cache() const noexcept { return state_->compiled_cache; }
 
@@ -274,183 +289,64 @@ void Engine::dispose() const {
 // ---- Connection -------------------------------------------------------------------------------
 
 Connection::Connection(std::shared_ptr<detail::ConnectionState> state) noexcept
-    : state_(std::move(state)) {}
-Connection::Connection(Connection&&) noexcept = default;
+    : state_(std::move(state)) {
+  if (state_) state_->handle = this;
+}
+Connection::Connection(Connection&& other) noexcept : state_(std::move(other.state_)) {
+  if (state_) state_->handle = this;
+}
 Connection& Connection::operator=(Connection&& other) noexcept {
   if (this != &other) {
     close();
+    if (state_) state_->handle = nullptr;
     state_ = std::move(other.state_);
+    if (state_) state_->handle = this;
   }
   return *this;
 }
-Connection::~Connection() { close(); }
+Connection::~Connection() {
+  close();
+  if (state_) state_->handle = nullptr;  // a Transaction may still hold the (closed) state
+}
 
 detail::ConnectionState& Connection::state() const {
   if (!state_) throw ResourceClosedError("This Connection was moved from");
   return *state_;
 }
 
-namespace {
-
-// A statement ready to run: its compiled form (from the engine's cache when the statement's
-// shape was seen before) and the gathered own values its bind slots refer to.
-struct Prepared {
-  std::shared_ptr<const sql::Compiled> compiled;
-  sql::CacheKey key;
-};
-
-Prepared prepare(detail::ConnectionState& st, const sql::Executable& stmt, const Params* params) {
-  Prepared p;
-  const Dialect& dialect = *st.engine->dialect;
-  const sql::CompileContext ctx{dialect, st.engine->driver->paramstyle(), {}, params};
-  if (!stmt.gather(p.key, params)) {
-    p.compiled = stmt.compile(ctx);  // caches itself (text())
-    return p;
-  }
-  sql::CompiledCache& cache = st.engine->compiled_cache;
-  p.compiled = cache.get(p.key.key);
-  if (!p.compiled) {
-    p.compiled = stmt.compile(ctx);
-    cache.put(p.key.key, p.compiled);
-  }
-  return p;
-}
-
-// The positional values for one parameter set, in bind order: each slot's own gathered value
-// or the named parameter, through the dialect's bind processor where it acts. A value that
-// goes as it is reaches sink.add(const Value&) by reference, one the processor made reaches
-// sink.add_owned(Value), so an executemany copies nothing it does not have to.
-template <class Sink>
-void collect_binds(const Prepared& p, const Params& params, const Dialect& dialect, Sink& sink) {
-  const sql::Compiled& compiled = *p.compiled;
-  if (compiled.binds.empty()) {  // text(): every value by name, no types
-    for (const std::string& name : compiled.bind_names) sink.add(params.at(name));
-    return;
-  }
-  // Parameters usually come in the order the statement names them (an INSERT's columns), so
-  // the value at the same position is tried before a search by name.
-  std::size_t named = 0;
-  for (const sql::BindSlot& slot : compiled.binds) {
-    const Value* value = nullptr;
-    if (slot.value_index < 0) {
-      const std::size_t position = named++;
-      if (position < params.size()) {
-        const auto& guess = *(params.begin() + static_cast<std::ptrdiff_t>(position));
-        if (guess.first == slot.name) value = &guess.second;
-      }
-      if (value == nullptr) value = &params.at(slot.name);
-    } else {
-      value = &p.key.values.at(static_cast<std::size_t>(slot.value_index));
-    }
-    if (slot.type.kind() == TypeKind::kNull || value->is_null() ||
-        !dialect.needs_bind_processing(slot.type, value->kind()))
-      sink.add(*value);
-    else
-      sink.add_owned(dialect.process_bind(slot.type, *value));
-  }
-}
-
-// The values of one execute(), copied into a vector.
-struct ValueVector {
-  std::vector<Value> values;
-  void add(const Value& value) { values.push_back(value); }
-  void add_owned(Value value) { values.push_back(std::move(value)); }
-};
-
-// Which result columns need the dialect's result processor; null when none do.
-std::shared_ptr<const detail::ResultProcessing>
-processing_for(const detail::EngineState& engine,
-               const std::shared_ptr<const sql::Compiled>& compiled) {
-  std::shared_ptr<detail::ResultProcessing> out;
-  const std::vector<SqlType>& types = compiled->result_types;
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    const SqlType& type = types[i];
-    if (type.kind() == TypeKind::kNull || !engine.dialect->needs_result_processing(type)) continue;
-    if (!out) {
-      out = std::make_shared<detail::ResultProcessing>();
-      out->dialect = engine.dialect;
-      out->compiled = compiled;
-      out->columns.reserve(types.size() - i);
-    }
-    out->columns.push_back({i, natural_value_kind(type.kind())});
-  }
-  return out;
-}
-
-}  // namespace
-
 Result Connection::execute(const sql::Executable& stmt, const Params& params) {
   detail::ConnectionState& st = state();
-  Prepared p = prepare(st, stmt, &params);
-  ValueVector values;
+  const detail::Prepared p = detail::prepare(st, stmt, &params);
+  detail::ValueVector values;
   values.values.reserve(p.compiled->bind_names.size());
-  collect_binds(p, params, *st.engine->dialect, values);
+  detail::collect_binds(p, params, *st.engine->dialect, values);
   auto holder = st.run(p.compiled->sql, values.values);
-  holder->processing = processing_for(*st.engine, p.compiled);
+  holder->processing = detail::processing_for(*st.engine, p.compiled);
   return Result(std::move(holder));
 }
-
-namespace {
-
-// An executemany of a single-row INSERT as multi-row INSERTs (SQLAlchemy's insertmanyvalues):
-// the full pages as one executemany of the page-sized statement, then the rest as one more
-// statement; both compiled once per shape and size and kept in the compiled cache.
-Result execute_insertmanyvalues(detail::ConnectionState& st, const Prepared& p,
-                                const std::vector<Params>& param_sets) {
-  const DialectFeatures& f = st.engine->dialect->features();
-  const std::size_t width = std::max<std::size_t>(1, p.compiled->binds.size());
-  const std::size_t page =
-      std::max<std::size_t>(1, std::min<std::size_t>(f.insertmanyvalues_page_size,
-                                                     f.insertmanyvalues_max_parameters / width));
-  const auto compiled_for = [&](std::size_t rows) {
-    const std::string key = p.key.key + "\x1finsertmanyvalues " + std::to_string(rows);
-    std::shared_ptr<const sql::Compiled> compiled = st.engine->compiled_cache.get(key);
-    if (!compiled) {
-      compiled = sql::expand_insertmanyvalues(*p.compiled, rows);
-      st.engine->compiled_cache.put(key, compiled);
-    }
-    return compiled;
-  };
-  const Dialect& dialect = *st.engine->dialect;
-  std::int64_t total = 0;
-  std::shared_ptr<detail::CursorHolder> holder;
-  const auto run = [&](std::size_t first, std::size_t pages, std::size_t rows) {
-    ParamSets sets;
-    sets.reserve(pages, rows * width);
-    for (std::size_t i = 0; i < pages; ++i) {
-      sets.begin_set();
-      for (std::size_t r = 0; r < rows; ++r)
-        collect_binds(p, param_sets[first + i * rows + r], dialect, sets);
-    }
-    holder = st.run_many(compiled_for(rows)->sql, sets);
-    if (const std::int64_t n = holder->cursor->rowcount(); n >= 0) total += n;
-  };
-  const std::size_t full = param_sets.size() / page, rest = param_sets.size() % page;
-  if (full > 0) run(0, full, page);
-  if (rest > 0) run(full * page, 1, rest);
-  holder->rowcount = total;
-  return Result(std::move(holder));
-}
-
-}  // namespace
 
 Result Connection::execute(const sql::Executable& stmt, const std::vector<Params>& param_sets) {
   detail::ConnectionState& st = state();
   if (param_sets.empty())
     throw ArgumentError("execute() with a list of parameter sets needs at least one set");
   if (param_sets.size() == 1) return execute(stmt, param_sets.front());
-  Prepared p = prepare(st, stmt, &param_sets.front());
-  if (p.compiled->insertmanyvalues && p.compiled->result_types.empty() &&
-      st.engine->dialect->features().use_insertmanyvalues)
-    return execute_insertmanyvalues(st, p, param_sets);
+  const detail::Prepared p = detail::prepare(st, stmt, &param_sets.front());
+  switch (detail::many_values_path(*st.engine->dialect, *p.compiled)) {
+  case detail::ManyValuesPath::kReturning:
+    return detail::insertmanyvalues_returning(st, p, param_sets);
+  case detail::ManyValuesPath::kPlain: return detail::insertmanyvalues(st, p, param_sets);
+  case detail::ManyValuesPath::kNone: break;
+  }
   ParamSets sets;
   sets.reserve(param_sets.size(), p.compiled->bind_names.size());
   for (const Params& params : param_sets) {
     sets.begin_set();
-    collect_binds(p, params, *st.engine->dialect, sets);
+    detail::collect_binds(p, params, *st.engine->dialect, sets);
   }
+  // RETURNING rows, where the driver's executemany gives them (insertmanyvalues_returning
+  // covers what the dialect can batch; see Connection::execute).
   auto holder = st.run_many(p.compiled->sql, sets);
-  holder->processing = processing_for(*st.engine, p.compiled);  // rows of … RETURNING
+  holder->processing = detail::processing_for(*st.engine, p.compiled);
   return Result(std::move(holder));
 }
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "crucible/engine.hpp"
+#include "crucible/events.hpp"
 #include "crucible/registry.hpp"
 #include "crucible/sql/compiler.hpp"
 
@@ -56,6 +57,7 @@ struct EngineState {
   EngineOptions options;
   Poco::Logger* echo{nullptr};  ///< the "crucible.engine" logger when echo is on
   sql::CompiledCache compiled_cache;
+  EngineEvents events;  ///< shared by every Connection and copy of the Engine
   mutable std::mutex pool_mutex;
   std::shared_ptr<Pool> pool;
 
@@ -70,6 +72,9 @@ struct EngineState {
 /// One Connection's borrowed DBAPI connection and transaction state.
 struct ConnectionState {
   std::shared_ptr<EngineState> engine;
+  /// The Connection handle that owns this state, kept current by its moves and cleared by its
+  /// destructor; what CursorExecuteEvent::connection shows. Non-null while the state is open.
+  Connection* handle{nullptr};
   PooledConnection pooled;
   bool closed{false};
   bool invalidated{false};
@@ -82,10 +87,13 @@ struct ConnectionState {
   DbapiConnection& dbapi();
   void log(const std::string& line) const;
   void autobegin();
-  /// Runs sql with values on a new cursor, returning what reads its rows.
+  /// Runs sql with values on a new cursor, returning what reads its rows. Fires the engine's
+  /// before_/after_cursor_execute listeners around the driver call (events.hpp).
   std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
-  /// Runs sql once per set (the driver's executemany).
+  /// Runs sql once per set (the driver's executemany), with the events as run().
   std::shared_ptr<CursorHolder> run_many(const std::string& sql, const ParamSets& sets);
+  /// Remembers holder so that closing the connection closes it (results not yet read).
+  void track(const std::shared_ptr<CursorHolder>& holder);
   void commit();
   void rollback();
   void close() noexcept;

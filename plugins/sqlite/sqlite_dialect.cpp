@@ -47,6 +47,11 @@ SqliteDialect::SqliteDialect() {
   features_.supports_transactional_ddl = true;
   features_.max_identifier_length = 9999;  // SQLite has no limit; SQLAlchemy's default
   features_.upsert_style = UpsertStyle::kOnConflict;
+  // Multi-row INSERT pages (an executemany with RETURNING; use_insertmanyvalues stays off, as
+  // SQLite has no round trip to save): at most SQLITE_MAX_VARIABLE_NUMBER parameters, 32766
+  // since SQLite 3.32 ("Limits In SQLite", item 9), one less than the framework's default.
+  features_.insertmanyvalues_page_size = 1000;
+  features_.insertmanyvalues_max_parameters = 32766;
 }
 
 std::unique_ptr<sql::SQLCompiler>

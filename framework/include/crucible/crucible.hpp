@@ -4,6 +4,7 @@
 #include "crucible/dialect.hpp"
 #include "crucible/engine.hpp"
 #include "crucible/errors.hpp"
+#include "crucible/events.hpp"
 #include "crucible/inspection.hpp"
 #include "crucible/orm.hpp"
 #include "crucible/params.hpp"

@@ -22,6 +22,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/dialect.hpp"
+#include "crucible/events.hpp"
 #include "crucible/params.hpp"
 #include "crucible/pool.hpp"
 #include "crucible/result.hpp"
@@ -77,6 +78,9 @@ class Engine {
   const Dialect& dialect() const noexcept;
   Driver& driver() const noexcept;
   Pool& pool() const noexcept;
+  /// The engine's listeners (SQLAlchemy's event.listen(engine, …)): shared by every Connection
+  /// of this Engine and by its copies; see events.hpp for what fires them.
+  EngineEvents& events() const noexcept;
   /// The engine's cache of compiled statements (SQLAlchemy's compiled_cache): a statement of a
   /// shape executed before is not compiled again. Its counters show hits and misses.
   sql::CompiledCache& compiled_cache() const noexcept;
@@ -135,8 +139,28 @@ class Connection {
   /// ArgumentError when a bind parameter has no value, the driver's DBAPIError when the
   /// database refuses (the connection is invalidated when the error is a disconnect).
   Result execute(const sql::Executable& stmt, const Params& params = {});
-  /// Runs stmt once per parameter set through the driver's executemany. Every set must give
-  /// every bind parameter.
+  /// Runs stmt once per parameter set (SQLAlchemy's executemany). Every set must give every
+  /// bind parameter (ArgumentError naming the missing one); one set is a plain execute.
+  ///
+  /// How the sets travel:
+  ///  * an INSERT … VALUES with RETURNING, on a dialect that supports_returning and
+  ///    supports_multivalues_insert (SQLite >= 3.35, PostgreSQL, MariaDB >= 10.5): as multi-row
+  ///    INSERT … VALUES (…), (…) … RETURNING pages, whatever use_insertmanyvalues says. The
+  ///    Result is buffered: it holds the RETURNING rows of every page, one per parameter set
+  ///    in the order of param_sets (relying on the database returning the rows of one
+  ///    multi-row VALUES in VALUES order; see insertmanyvalues_returning in
+  ///    src/insertmanyvalues.hpp for what is relied on and what is checked), with the
+  ///    dialect's result processing applied; rowcount() is the total. One driver execute
+  ///    (and one cursor-execute event) per page.
+  ///  * an INSERT … VALUES without RETURNING on a dialect with use_insertmanyvalues: as
+  ///    multi-row INSERT pages sent through the driver's executemany; rowcount() is the total.
+  ///  * otherwise through the driver's executemany, one statement. An INSERT with RETURNING on
+  ///    a dialect without RETURNING cannot be compiled (NotSupportedError); the ORM then runs
+  ///    one execute per row and reads lastrowid(). Whether an executemany of other statements
+  ///    with RETURNING (UPDATE/DELETE) gives rows is the driver's matter.
+  ///
+  /// Throws as execute() does; after a failure in a later page or set, what ran before it stays
+  /// in the open transaction until it is rolled back.
   Result execute(const sql::Executable& stmt, const std::vector<Params>& param_sets);
   /// Runs sql as written, with positional values in the driver's paramstyle (SQLAlchemy's
   /// exec_driver_sql).

@@ -1,0 +1,123 @@
+// insertmanyvalues (insertmanyvalues.hpp): an executemany of a single-row INSERT as multi-row
+// INSERTs of page-sized groups of parameter sets, with or without RETURNING.
+#include "insertmanyvalues.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "buffered_cursor.hpp"
+#include "crucible/sql/compiler.hpp"
+
+namespace crucible::detail {
+
+namespace {
+
+// The page size of an insertmanyvalues executemany of p, and its statement for n rows.
+class Pages {
+ public:
+  Pages(ConnectionState& st, const Prepared& p)
+      : st_(st), p_(p), width_(std::max<std::size_t>(1, p.compiled->binds.size())),
+        rows_(std::max<std::size_t>(
+            1, std::min<std::size_t>(
+                   st.engine->dialect->features().insertmanyvalues_page_size,
+                   st.engine->dialect->features().insertmanyvalues_max_parameters / width_))) {}
+
+  std::size_t width() const noexcept { return width_; }
+  /// Rows per full page (>= 1).
+  std::size_t rows() const noexcept { return rows_; }
+
+  /// The statement for `rows` rows, compiled once per shape and size (compiled cache).
+  std::shared_ptr<const sql::Compiled> compiled_for(std::size_t rows) const {
+    const std::string key = p_.key.key + "\x1finsertmanyvalues " + std::to_string(rows);
+    sql::CompiledCache& cache = st_.engine->compiled_cache;
+    std::shared_ptr<const sql::Compiled> compiled = cache.get(key);
+    if (!compiled) {
+      compiled = sql::expand_insertmanyvalues(*p_.compiled, rows);
+      cache.put(key, compiled);
+    }
+    return compiled;
+  }
+
+ private:
+  ConnectionState& st_;
+  const Prepared& p_;
+  std::size_t width_;
+  std::size_t rows_;
+};
+
+}  // namespace
+
+ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept {
+  if (!compiled.insertmanyvalues) return ManyValuesPath::kNone;
+  const DialectFeatures& f = dialect.features();
+  if (compiled.result_types.empty())
+    return f.use_insertmanyvalues ? ManyValuesPath::kPlain : ManyValuesPath::kNone;
+  return f.supports_returning && f.supports_multivalues_insert ? ManyValuesPath::kReturning
+                                                               : ManyValuesPath::kNone;
+}
+
+Result insertmanyvalues(ConnectionState& st, const Prepared& p,
+                        const std::vector<Params>& param_sets) {
+  const Pages pages(st, p);
+  const Dialect& dialect = *st.engine->dialect;
+  std::int64_t total = 0;
+  std::shared_ptr<CursorHolder> holder;
+  const auto run = [&](std::size_t first, std::size_t count, std::size_t rows) {
+    ParamSets sets;
+    sets.reserve(count, rows * pages.width());
+    for (std::size_t i = 0; i < count; ++i) {
+      sets.begin_set();
+      for (std::size_t r = 0; r < rows; ++r)
+        collect_binds(p, param_sets[first + i * rows + r], dialect, sets);
+    }
+    holder = st.run_many(pages.compiled_for(rows)->sql, sets);
+    if (const std::int64_t n = holder->cursor->rowcount(); n >= 0) total += n;
+  };
+  const std::size_t full = param_sets.size() / pages.rows();
+  const std::size_t rest = param_sets.size() % pages.rows();
+  if (full > 0) run(0, full, pages.rows());
+  if (rest > 0) run(full * pages.rows(), 1, rest);
+  holder->rowcount = total;
+  return Result(std::move(holder));
+}
+
+Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
+                                  const std::vector<Params>& param_sets) {
+  const Pages pages(st, p);
+  const Dialect& dialect = *st.engine->dialect;
+  std::vector<ColumnDescription> description;
+  std::vector<std::vector<Value>> rows;
+  rows.reserve(param_sets.size());
+  std::int64_t total = 0;
+  std::optional<std::int64_t> lastrowid;
+  ValueVector values;
+  std::vector<Value> row;
+  for (std::size_t first = 0; first < param_sets.size(); first += pages.rows()) {
+    const std::size_t count = std::min(pages.rows(), param_sets.size() - first);
+    values.values.clear();
+    values.values.reserve(count * pages.width());
+    for (std::size_t r = first; r < first + count; ++r)
+      collect_binds(p, param_sets[r], dialect, values);
+    std::shared_ptr<CursorHolder> page = st.run(pages.compiled_for(count)->sql, values.values);
+    Cursor& cursor = *page->cursor;
+    if (description.empty()) description = cursor.description();
+    const std::size_t before = rows.size();
+    while (cursor.fetch_into(row)) rows.push_back(std::exchange(row, {}));
+    // The driver's count once the rows are read (SQLite counts changes when the statement is
+    // done); a driver that reports none (-1) inserted as many rows as RETURNING gave.
+    const std::int64_t n = cursor.rowcount();
+    total += n >= 0 ? n : static_cast<std::int64_t>(rows.size() - before);
+    lastrowid = cursor.lastrowid();
+    page->close("its rows were read into the executemany's result");
+  }
+  auto holder = std::make_shared<CursorHolder>();
+  holder->cursor =
+      std::make_unique<BufferedCursor>(std::move(description), std::move(rows), total, lastrowid);
+  holder->processing = processing_for(*st.engine, p.compiled);  // as for a single execute
+  st.track(holder);
+  return Result(std::move(holder));
+}
+
+}  // namespace crucible::detail

@@ -1,0 +1,55 @@
+#pragma once
+// An executemany of a single-row INSERT sent as multi-row INSERT … VALUES (…), (…) statements
+// (SQLAlchemy 2.0's "insertmanyvalues"). Private to libcrucible; Connection::execute chooses it.
+#include <vector>
+
+#include "crucible/params.hpp"
+#include "crucible/result.hpp"
+#include "prepared.hpp"
+
+namespace crucible::detail {
+
+/// Whether execute(stmt, param_sets) with the prepared p goes through one of the functions
+/// below: p is a single-row INSERT whose placeholders all sit in its VALUES tuple
+/// (Compiled::insertmanyvalues), and either it has RETURNING and the dialect
+/// supports_returning and supports_multivalues_insert (insertmanyvalues_returning), or it has
+/// none and the dialect asks for use_insertmanyvalues (insertmanyvalues). Otherwise the sets
+/// go through the driver's executemany as they are.
+enum class ManyValuesPath : std::uint8_t { kNone, kPlain, kReturning };
+ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept;
+
+/// The sets as multi-row INSERTs without RETURNING: the full pages as one driver executemany of
+/// the page-sized statement, then the remaining rows as one more statement; both compiled once
+/// per shape and size and kept in the compiled cache. rowcount() is the total; the rows of the
+/// last driver call are the Result's (none: there is no RETURNING). param_sets.size() >= 1.
+/// Throws what the driver throws (the pages before a failing one have run, in the transaction).
+Result insertmanyvalues(ConnectionState& st, const Prepared& p,
+                        const std::vector<Params>& param_sets);
+
+/// The sets as multi-row INSERT … VALUES … RETURNING statements, one driver execute per page,
+/// each page's rows read fully before the next page is sent; the Result holds every page's
+/// RETURNING rows (buffered), one per parameter set in the order of param_sets, processed by
+/// the dialect's result processors as for a single execute; rowcount() is the total of rows
+/// inserted, lastrowid() the driver's after the last page.
+///
+/// Pages hold at most insertmanyvalues_page_size rows and insertmanyvalues_max_parameters
+/// parameters (DialectFeatures), at least one row.
+///
+/// Order: what is relied on is that a database returns the RETURNING rows of one
+/// INSERT … VALUES (r1), (r2), … in the order of its VALUES rows. No manual promises it
+/// (PostgreSQL's leaves the order of RETURNING rows unspecified; SQLite's and MariaDB's say
+/// nothing), but PostgreSQL 15, SQLite 3.35+ and MariaDB 10.5+ do return them so for a plain
+/// INSERT … VALUES, and the tests check it on each (ids increasing in set order and matching a
+/// SELECT). SQLAlchemy relies on the same for MariaDB and, with an integer autoincrement key,
+/// adds "sentinel" columns and sorting where it cannot (its "Correlating RETURNING rows with
+/// parameter sets"); crucible does not. With an upsert that skips rows
+/// (on_conflict_do_nothing) a skipped set returns no row, so the rows are then fewer than the
+/// sets and no longer one per set.
+///
+/// Throws what the driver throws: a failing row (say, a unique violation in page 2) raises its
+/// IntegrityError with the pages before it inserted in the open transaction, which the caller
+/// rolls back; no rows are returned.
+Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
+                                  const std::vector<Params>& param_sets);
+
+}  // namespace crucible::detail

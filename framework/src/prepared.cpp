@@ -1,0 +1,45 @@
+// prepare() and processing_for() (prepared.hpp): compiling through the engine's cache, and
+// choosing which result columns the dialect converts.
+#include "prepared.hpp"
+
+#include "crucible/registry.hpp"
+#include "crucible/sql/compiler.hpp"
+
+namespace crucible::detail {
+
+Prepared prepare(ConnectionState& st, const sql::Executable& stmt, const Params* params) {
+  Prepared p;
+  const Dialect& dialect = *st.engine->dialect;
+  const sql::CompileContext ctx{dialect, st.engine->driver->paramstyle(), {}, params};
+  if (!stmt.gather(p.key, params)) {
+    p.compiled = stmt.compile(ctx);  // caches itself (text())
+    return p;
+  }
+  sql::CompiledCache& cache = st.engine->compiled_cache;
+  p.compiled = cache.get(p.key.key);
+  if (!p.compiled) {
+    p.compiled = stmt.compile(ctx);
+    cache.put(p.key.key, p.compiled);
+  }
+  return p;
+}
+
+std::shared_ptr<const ResultProcessing>
+processing_for(const EngineState& engine, const std::shared_ptr<const sql::Compiled>& compiled) {
+  std::shared_ptr<ResultProcessing> out;
+  const std::vector<SqlType>& types = compiled->result_types;
+  for (std::size_t i = 0; i < types.size(); ++i) {
+    const SqlType& type = types[i];
+    if (type.kind() == TypeKind::kNull || !engine.dialect->needs_result_processing(type)) continue;
+    if (!out) {
+      out = std::make_shared<ResultProcessing>();
+      out->dialect = engine.dialect;
+      out->compiled = compiled;
+      out->columns.reserve(types.size() - i);
+    }
+    out->columns.push_back({i, natural_value_kind(type.kind())});
+  }
+  return out;
+}
+
+}  // namespace crucible::detail

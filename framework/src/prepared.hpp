@@ -1,0 +1,75 @@
+#pragma once
+// A statement made ready for the driver: compiled (through the engine's cache), its values
+// collected in bind order, its result columns' processing chosen. Private to libcrucible;
+// shared by Connection::execute (engine.cpp) and the insertmanyvalues paths
+// (insertmanyvalues.cpp).
+#include <memory>
+#include <vector>
+
+#include "crucible/dialect.hpp"
+#include "crucible/params.hpp"
+#include "crucible/sql/executable.hpp"
+#include "crucible/value.hpp"
+#include "engine_state.hpp"
+
+namespace crucible::detail {
+
+/// A statement ready to run: its compiled form (from the engine's cache when the statement's
+/// shape was seen before) and the gathered own values its bind slots refer to.
+struct Prepared {
+  std::shared_ptr<const sql::Compiled> compiled;
+  sql::CacheKey key;
+};
+
+/// Compiles stmt for st's dialect and driver paramstyle, or takes it from the engine's cache;
+/// params is the (first) parameter set, which shapes an INSERT or UPDATE without values().
+/// Throws what the compiler throws (NotSupportedError, ArgumentError).
+Prepared prepare(ConnectionState& st, const sql::Executable& stmt, const Params* params);
+
+/// The positional values for one parameter set, in bind order: each slot's own gathered value
+/// or the named parameter, through the dialect's bind processor where it acts. A value that
+/// goes as it is reaches sink.add(const Value&) by reference, one the processor made reaches
+/// sink.add_owned(Value), so an executemany copies nothing it does not have to. Throws
+/// ArgumentError (from Params::at) when a bind parameter has no value.
+template <class Sink>
+void collect_binds(const Prepared& p, const Params& params, const Dialect& dialect, Sink& sink) {
+  const sql::Compiled& compiled = *p.compiled;
+  if (compiled.binds.empty()) {  // text(): every value by name, no types
+    for (const std::string& name : compiled.bind_names) sink.add(params.at(name));
+    return;
+  }
+  // Parameters usually come in the order the statement names them (an INSERT's columns), so
+  // the value at the same position is tried before a search by name.
+  std::size_t named = 0;
+  for (const sql::BindSlot& slot : compiled.binds) {
+    const Value* value = nullptr;
+    if (slot.value_index < 0) {
+      const std::size_t position = named++;
+      if (position < params.size()) {
+        const auto& guess = *(params.begin() + static_cast<std::ptrdiff_t>(position));
+        if (guess.first == slot.name) value = &guess.second;
+      }
+      if (value == nullptr) value = &params.at(slot.name);
+    } else {
+      value = &p.key.values.at(static_cast<std::size_t>(slot.value_index));
+    }
+    if (slot.type.kind() == TypeKind::kNull || value->is_null() ||
+        !dialect.needs_bind_processing(slot.type, value->kind()))
+      sink.add(*value);
+    else
+      sink.add_owned(dialect.process_bind(slot.type, *value));
+  }
+}
+
+/// A collect_binds sink: the values of one execute(), copied into a vector.
+struct ValueVector {
+  std::vector<Value> values;
+  void add(const Value& value) { values.push_back(value); }
+  void add_owned(Value value) { values.push_back(std::move(value)); }
+};
+
+/// Which result columns of compiled need the dialect's result processor; null when none do.
+std::shared_ptr<const ResultProcessing>
+processing_for(const EngineState& engine, const std::shared_ptr<const sql::Compiled>& compiled);
+
+}  // namespace crucible::detail

@@ -26,6 +26,13 @@ class Params {
 
   /// Adds name, or replaces its value when present.
   void set(std::string name, Value value);
+  /// Adds name without looking for it first: for a caller that knows the names it adds are
+  /// distinct (e.g. a table's column names). A repeated name is a caller's bug.
+  void append(std::string name, Value value) { items_.emplace_back(std::move(name), std::move(value)); }
+  /// Room for n names (an optimisation).
+  void reserve(std::size_t n) { items_.reserve(n); }
+  /// The names and values, moved out; this Params is left empty.
+  std::vector<value_type> release() && noexcept { return std::move(items_); }
   /// The value of name, or nullptr.
   const Value* find(std::string_view name) const noexcept;
   /// The value of name; throws ArgumentError listing the names present when it is missing.

@@ -97,7 +97,8 @@ class UnitOfWork {
 
   SessionCore& s_;
   std::vector<StatePtr> states_;
-  std::unordered_map<const InstanceState*, std::vector<Value>> before_;  // pending: values before
+  /// Pending objects: the values of the columns the flush may overwrite, before it did.
+  std::unordered_map<const InstanceState*, std::vector<std::pair<std::size_t, Value>>> before_;
 };
 
 void UnitOfWork::cascade_deletes() {
@@ -293,7 +294,8 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
   sets.reserve(group.size());
   for (const StatePtr& st : group) {
     Params p;
-    for (std::size_t i : cols) p.set(props[i].key, props[i].accessor->get(st->ptr()));
+    p.reserve(cols.size() + fetch.size());
+    for (std::size_t i : cols) p.append(props[i].key, props[i].accessor->get(st->ptr()));
     sets.push_back(std::move(p));
   }
   sql::Insert stmt = sql::insert(m.table());
@@ -344,9 +346,13 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
       }
     }
   }
-  for (const StatePtr& st : group) {
+  for (std::size_t g = 0; g < group.size(); ++g) {
+    const StatePtr& st = group[g];
+    // The snapshot: the values sent (moved out of the parameters), and those read back.
     st->snapshot.resize(props.size());
-    for (std::size_t i = 0; i < props.size(); ++i) st->snapshot[i] = props[i].accessor->get(st->ptr());
+    auto sent = std::move(sets[g]).release();
+    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot[cols[k]] = std::move(sent[k].second);
+    for (std::size_t i : fetch) st->snapshot[i] = props[i].accessor->get(st->ptr());
     s_.make_persistent(st, SessionCore::key_of(m, st->ptr()));
     s_.log().inserted.emplace_back(st, std::move(before_[st.get()]));
   }
@@ -553,10 +559,27 @@ void UnitOfWork::run() {
     if (work) break;
   }
   if (!work) return;
+  // The columns a flush may write into a new object: generated keys, defaults, foreign keys.
+  std::unordered_map<const Mapper*, std::vector<std::size_t>> written;
   for (const auto& st : states_) {
     if (st->status != Status::kPending) continue;
-    std::vector<Value> before;
-    for (const auto& c : st->mapper->columns()) before.push_back(c.accessor->get(st->ptr()));
+    auto [it, fresh] = written.try_emplace(st->mapper);
+    if (fresh) {
+      const auto& cols = st->mapper->columns();
+      for (std::size_t i = 0; i < cols.size(); ++i)
+        if (cols[i].autoincrement || cols[i].column.default_ || cols[i].column.server_default ||
+            cols[i].column.sequence || cols[i].column.foreign_key ||
+            std::any_of(st->mapper->table().data().foreign_keys.begin(),
+                        st->mapper->table().data().foreign_keys.end(), [&](const auto& fk) {
+                          return std::find(fk.columns.begin(), fk.columns.end(), cols[i].key) !=
+                                 fk.columns.end();
+                        }))
+          it->second.push_back(i);
+    }
+    std::vector<std::pair<std::size_t, Value>> before;
+    before.reserve(it->second.size());
+    for (std::size_t i : it->second)
+      before.emplace_back(i, st->mapper->columns()[i].accessor->get(st->ptr()));
     before_.emplace(st.get(), std::move(before));
   }
   std::vector<const Mapper*> mappers;

@@ -131,6 +131,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
   state->key = key.key;
   identity_.emplace(std::move(key), state);
   states_.emplace(obj, state);
+  ordered_.push_back(state);
   return state;
 }
 

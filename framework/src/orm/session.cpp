@@ -72,8 +72,9 @@ std::vector<Value> SessionCore::key_of(const Mapper& mapper, const void* object)
 std::vector<std::shared_ptr<InstanceState>> SessionCore::all_states() const {
   std::vector<std::shared_ptr<InstanceState>> out;
   out.reserve(states_.size());
-  for (const auto& [ptr, state] : states_) out.push_back(state);
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a->order < b->order; });
+  for (const auto& state : ordered_)
+    if (state->session == this) out.push_back(state);
+  if (ordered_.size() > 2 * out.size() + 64) ordered_ = out;
   return out;
 }
 
@@ -101,6 +102,7 @@ void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object) {
   state->rel_snapshot.resize(nrel);
   state->rel_known.assign(nrel, false);
   states_.emplace(state->ptr(), state);
+  ordered_.push_back(state);
   log().added.push_back(state);
   for (std::size_t i = 0; i < nrel; ++i) {
     AttributeBase& a = mapper.relationships()[i].accessor->attribute(state->ptr());
@@ -163,6 +165,7 @@ void SessionCore::expunge_all() noexcept {
   }
   identity_.clear();
   states_.clear();
+  ordered_.clear();
   for (auto& log : logs_) log = TransactionLog{};
 }
 
@@ -298,10 +301,10 @@ void SessionCore::restore(TransactionLog& log) noexcept {
   for (auto& [state, before] : log.inserted) {
     if (state->session != this) continue;
     const auto& cols = state->mapper->columns();
-    for (std::size_t i = 0; i < cols.size() && i < before.size(); ++i) {
+    for (const auto& [i, value] : before) {
       try {
-        if (!cols[i].accessor->same(state->ptr(), before[i])) cols[i].accessor->set(state->ptr(), before[i]);
-      } catch (...) {
+        cols[i].accessor->set(state->ptr(), value);
+      } catch (...) {  // a value read from this member always converts back; never thrown
       }
     }
     if (!state->key.empty()) {

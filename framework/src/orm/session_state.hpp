@@ -64,8 +64,10 @@ struct IdentityHash {
 /// What one transaction level did, so that rolling it back can restore the objects.
 struct TransactionLog {
   std::vector<std::shared_ptr<InstanceState>> added;     ///< became pending in this level
-  /// Inserted in this level, with their column values before the INSERT wrote keys back.
-  std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<Value>>> inserted;
+  /// Inserted in this level, with the values the flush overwrote (generated keys, defaults,
+  /// foreign keys), as (column index, value before) pairs.
+  std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<std::pair<std::size_t, Value>>>>
+      inserted;
   /// Updated in this level, with their snapshot before the first UPDATE of the level.
   std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<Value>>> updated;
   /// Deleted in this level (their state as it was).
@@ -173,6 +175,8 @@ class SessionCore {
 
   std::unordered_map<IdentityKey, std::shared_ptr<InstanceState>, IdentityHash> identity_;
   std::unordered_map<const void*, std::shared_ptr<InstanceState>> states_;
+  /// The same states in the order added or loaded (detached ones are skipped and compacted).
+  mutable std::vector<std::shared_ptr<InstanceState>> ordered_;
 
   friend class UnitOfWork;
   friend class Loader;

@@ -175,6 +175,22 @@ TEST_F(ComplianceDml, MultiRowInsertReturning_GivesRowsInInputOrder) {
   EXPECT_EQ(names, (std::vector<std::string>{"c", "a", "b"}));
 }
 
+TEST_F(ComplianceDml, ExecutemanyInsertReturning_GivesOneRowPerSetInSetOrder) {
+  CRUCIBLE_REQUIRE(returning);
+  const std::vector<std::string> names{"m", "b", "z", "a", "k"};
+  std::vector<Params> sets;
+  for (const std::string& n : names) sets.push_back({{"name", n}, {"hits", 1}});
+  const std::vector<Row> rows =
+      conn().execute(insert(items_).returning({items_.c("id"), items_.c("name")}), sets).all();
+  ASSERT_EQ(rows.size(), names.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_EQ(rows[i].get<std::string>(1), names[i]) << "row " << i;
+    EXPECT_EQ(column<std::string>(
+                  select(items_.c("name")).where(items_.c("id") == rows[i].get<std::int64_t>(0))),
+              (std::vector<std::string>{names[i]}));
+  }
+}
+
 TEST_F(ComplianceDml, UpdateReturning_GivesTheNewValues) {
   CRUCIBLE_REQUIRE(update_returning);
   seed();

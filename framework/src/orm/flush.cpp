@@ -354,6 +354,13 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
     for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot[cols[k]] = std::move(sent[k].second);
     for (std::size_t i : fetch) st->snapshot[i] = props[i].accessor->get(st->ptr());
     s_.make_persistent(st, SessionCore::key_of(m, st->ptr()));
+    // A relationship the program never set on the new object is not known to be empty: rows
+    // may refer to it (or it to them) by key alone. It loads on first access.
+    for (std::size_t i = 0; i < m.relationships().size(); ++i) {
+      AttributeBase& a = m.relationships()[i].accessor->attribute(st->ptr());
+      if (a.loaded() && m.relationships()[i].accessor->items(st->ptr()).empty())
+        a.set_load(AttributeBase::Load::kUnloaded);
+    }
     s_.log().inserted.emplace_back(st, std::move(before_[st.get()]));
   }
 }
@@ -391,9 +398,9 @@ void UnitOfWork::update(const Mapper& m, const std::vector<StatePtr>& states) {
       for (std::size_t i : cur) st->snapshot[i] = props[i].accessor->get(st->ptr());
       std::vector<Value> key = SessionCore::key_of(m, st->ptr());
       if (key != st->key) {  // the primary key itself changed: re-key the identity map
-        s_.identity_.erase(IdentityKey{&m, st->key});
-        s_.identity_.emplace(IdentityKey{&m, key}, st);
+        s_.identity_.erase(st.get());
         st->key = std::move(key);
+        s_.identity_.insert(st.get());
       }
     }
     group.clear();
@@ -525,7 +532,7 @@ void UnitOfWork::delete_rows(const Mapper& m, const std::vector<StatePtr>& state
                          std::to_string(states.size()) + " row(s); " + std::to_string(r.rowcount()) +
                          " were matched");
   for (const StatePtr& st : states) {
-    s_.identity_.erase(IdentityKey{&m, st->key});
+    s_.identity_.erase(st.get());
     st->status = Status::kGone;
     auto& log = s_.log();
     if (std::find(log.deleted.begin(), log.deleted.end(), st) == log.deleted.end()) log.deleted.push_back(st);

@@ -87,17 +87,26 @@ LoadPlan SessionCore::plan_for(const Mapper& mapper, const std::vector<LoaderOpt
 std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::vector<Value>& values,
                                                      std::size_t offset, bool* created) {
   const auto& cols = mapper.columns();
-  IdentityKey key{&mapper, {}};
-  key.key.reserve(mapper.primary_key().size());
-  for (std::size_t i : mapper.primary_key()) {
-    const Value& v = values[offset + i];
-    if (v.is_null()) return nullptr;  // an outer join's missing row
-    key.key.push_back(v);
+  // The key's values are looked up in place in the row (no copy for a hit).
+  const auto& pk = mapper.primary_key();
+  std::vector<Value> many;
+  std::span<const Value> view;
+  bool contiguous = true;
+  for (std::size_t k = 0; k < pk.size(); ++k) {
+    if (values[offset + pk[k]].is_null()) return nullptr;  // an outer join's missing row
+    if (pk[k] != pk[0] + k) contiguous = false;
   }
-  if (auto it = identity_.find(key); it != identity_.end()) {
+  if (contiguous) {
+    view = std::span<const Value>(values.data() + offset + pk[0], pk.size());
+  } else {
+    for (std::size_t i : pk) many.push_back(values[offset + i]);
+    view = many;
+  }
+  if (InstanceState* hit = identity_.find(&mapper, view)) {
     *created = false;
-    return it->second;
+    return states_.find(hit->ptr())->second;
   }
+  std::vector<Value> key(view.begin(), view.end());
   *created = true;
   auto state = std::make_shared<InstanceState>();
   state->mapper = &mapper;
@@ -128,8 +137,8 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
       a.set_load(AttributeBase::Load::kUnloaded);
     }
   }
-  state->key = key.key;
-  identity_.emplace(std::move(key), state);
+  state->key = std::move(key);
+  identity_.insert(state.get());
   states_.emplace(obj, state);
   ordered_.push_back(state);
   return state;
@@ -211,7 +220,7 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   out->entities = q.entities;
   const std::size_t n = q.entities.size();
   std::vector<std::vector<std::shared_ptr<InstanceState>>> loaded(n);  // unique, per entity
-  std::vector<std::unordered_map<const void*, bool>> seen(n);
+  const std::uint64_t mark = ++s_.load_counter_;
   // Joined collections gathered per parent, set when the rows are read.
   std::vector<std::unordered_map<InstanceState*, std::vector<std::shared_ptr<void>>>> gathered(joined.size());
   std::vector<std::vector<std::shared_ptr<InstanceState>>> joined_children(joined.size());
@@ -228,7 +237,10 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
       for (std::size_t e = 0; e < n; ++e) {
         bool created = false;
         auto st = s_.instance(*q.entities[e], values, q.offsets[e], &created);
-        if (st && seen[e].emplace(st->ptr(), true).second) loaded[e].push_back(st);
+        if (st && st->load_mark != mark) {
+          st->load_mark = mark;
+          loaded[e].push_back(st);
+        }
         if (e == 0) first = st;
         out->objects.push_back(st ? st->object : nullptr);
       }
@@ -422,7 +434,7 @@ std::shared_ptr<void> SessionCore::get(const Mapper& mapper, std::span<const Val
                         std::to_string(mapper.primary_key().size()) + " primary key value(s), found " +
                         std::to_string(key.size()));
   std::vector<Value> k(key.begin(), key.end());
-  if (InstanceState* hit = lookup(mapper, k))
+  if (InstanceState* hit = lookup(mapper, std::span<const Value>(k)))
     return hit->status == InstanceState::Status::kDeleted ? nullptr : hit->object;
   autoflush();
   EntityQuery q = entity_query(mapper);

@@ -57,9 +57,16 @@ std::shared_ptr<InstanceState> SessionCore::shared_state_of(const void* object) 
   return it == states_.end() ? nullptr : it->second;
 }
 
-InstanceState* SessionCore::lookup(const Mapper& mapper, const std::vector<Value>& key) const {
-  auto it = identity_.find(IdentityKey{&mapper, key});
-  return it == identity_.end() ? nullptr : it->second.get();
+IdentityMap::View IdentityMap::view(const InstanceState* s) noexcept { return {s->mapper, s->key}; }
+
+InstanceState* IdentityMap::insert(InstanceState* state) {
+  auto [it, inserted] = set_.insert(state);
+  return *it;
+}
+
+void IdentityMap::erase(InstanceState* state) {
+  auto it = set_.find(View{state->mapper, state->key});
+  if (it != set_.end() && *it == state) set_.erase(it);
 }
 
 std::vector<Value> SessionCore::key_of(const Mapper& mapper, const void* object) {
@@ -143,10 +150,7 @@ void SessionCore::detach(InstanceState& state) noexcept {
   for (std::size_t i = 0; i < m.relationships().size(); ++i)
     m.relationships()[i].accessor->attribute(state.ptr()).detach();
   state.session = nullptr;
-  if (!state.key.empty()) {
-    auto it = identity_.find(IdentityKey{&m, state.key});
-    if (it != identity_.end() && it->second.get() == &state) identity_.erase(it);
-  }
+  if (!state.key.empty()) identity_.erase(&state);
   states_.erase(state.ptr());  // may destroy state: last
 }
 
@@ -175,12 +179,13 @@ void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, s
       throw FlushError("wanted a primary key for " + state->mapper->class_name() +
                        " after its INSERT, found NULL; give the key a value or make it a column "
                        "the database numbers");
-  auto [it, inserted] = identity_.try_emplace(IdentityKey{state->mapper, key}, state);
-  if (!inserted && it->second != state)
+  if (InstanceState* other = identity_.find(state->mapper, key); other != nullptr && other != state.get())
     throw FlushError("cannot make this " + state->mapper->class_name() +
                      " persistent: the Session already holds another object with identity " +
-                     describe(*it->second));
+                     describe(*other));
+  if (!state->key.empty()) identity_.erase(state.get());
   state->key = std::move(key);
+  identity_.insert(state.get());
   state->status = InstanceState::Status::kPersistent;
 }
 
@@ -236,8 +241,18 @@ void SessionCore::commit_level(std::size_t depth) {
     levels_.back().commit();
     release_connection();
     logs_.assign(1, TransactionLog{});
-    for (const auto& state : all_states())
-      if (state->status == InstanceState::Status::kGone) detach(*state);
+    for (const auto& state : all_states()) {
+      if (state->status == InstanceState::Status::kGone) {
+        detach(*state);
+        continue;
+      }
+      if (!options.expire_on_commit) continue;
+      const auto& rels = state->mapper->relationships();
+      for (std::size_t i = 0; i < rels.size(); ++i) {
+        rels[i].accessor->attribute(state->ptr()).set_load(AttributeBase::Load::kUnloaded);
+        state->rel_known[i] = false;
+      }
+    }
     return;
   }
   levels_.back().commit();
@@ -283,8 +298,7 @@ void SessionCore::rollback() noexcept {
 void SessionCore::restore(TransactionLog& log) noexcept {
   for (auto& state : log.deleted) {
     if (state->session != this) continue;
-    if (state->status == InstanceState::Status::kGone)
-      identity_.try_emplace(IdentityKey{state->mapper, state->key}, state);
+    if (state->status == InstanceState::Status::kGone) identity_.insert(state.get());
     state->status = InstanceState::Status::kPersistent;
   }
   for (auto& [state, before] : log.updated) {
@@ -308,8 +322,7 @@ void SessionCore::restore(TransactionLog& log) noexcept {
       }
     }
     if (!state->key.empty()) {
-      auto it = identity_.find(IdentityKey{state->mapper, state->key});
-      if (it != identity_.end() && it->second == state) identity_.erase(it);
+      identity_.erase(state.get());
       state->key.clear();
     }
     state->snapshot.clear();

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <algorithm>
 #include <span>
 #include <string>
 #include <unordered_map>
@@ -40,25 +41,59 @@ struct InstanceState {
   /// what was added and removed; valid only where rel_known[i].
   std::vector<std::vector<const void*>> rel_snapshot;
   std::vector<bool> rel_known;
+  std::uint64_t load_mark{0};  ///< the last load that returned it (de-duplicates a load's rows)
 
   void* ptr() const noexcept { return object.get(); }
 };
 
-/// (mapper, primary key): the identity map's key (SQLAlchemy's identity_key).
-struct IdentityKey {
-  const Mapper* mapper;
-  std::vector<Value> key;
-  friend bool operator==(const IdentityKey&, const IdentityKey&) = default;
-};
-
 std::size_t hash_value(const Value& v) noexcept;
 
-struct IdentityHash {
-  std::size_t operator()(const IdentityKey& k) const noexcept {
-    std::size_t h = std::hash<const void*>{}(k.mapper);
-    for (const Value& v : k.key) h = h * 1000003u ^ hash_value(v);
+/// The identity map (SQLAlchemy's identity_map): the persistent states by (mapper, primary key),
+/// looked up by a view of key values (a row's, or an object's) without building a key.
+/// A state's key must not change while it is in the map (erase, change, insert).
+class IdentityMap {
+ public:
+  /// The state of mapper with this key, or nullptr.
+  InstanceState* find(const Mapper* mapper, std::span<const Value> key) const {
+    auto it = set_.find(View{mapper, key});
+    return it == set_.end() ? nullptr : *it;
+  }
+  /// Inserts state under its key; returns the state already there (not inserted) or state.
+  InstanceState* insert(InstanceState* state);
+  /// Removes state (only when it is the one held under its key).
+  void erase(InstanceState* state);
+  void clear() noexcept { set_.clear(); }
+  std::size_t size() const noexcept { return set_.size(); }
+  void reserve(std::size_t n) { set_.reserve(n); }
+
+ private:
+  struct View {
+    const Mapper* mapper;
+    std::span<const Value> key;
+  };
+  static std::size_t hash(const Mapper* m, std::span<const Value> key) noexcept {
+    std::size_t h = std::hash<const void*>{}(m);
+    for (const Value& v : key) h = h * 1000003u ^ hash_value(v);
     return h;
   }
+  static View view(const InstanceState* s) noexcept;
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(const View& v) const noexcept { return hash(v.mapper, v.key); }
+    std::size_t operator()(const InstanceState* s) const noexcept { return (*this)(view(s)); }
+  };
+  struct Eq {
+    using is_transparent = void;
+    static bool same(const View& a, const View& b) noexcept {
+      return a.mapper == b.mapper && std::equal(a.key.begin(), a.key.end(), b.key.begin(), b.key.end());
+    }
+    bool operator()(const View& a, const InstanceState* b) const noexcept { return same(a, view(b)); }
+    bool operator()(const InstanceState* a, const View& b) const noexcept { return same(view(a), b); }
+    bool operator()(const InstanceState* a, const InstanceState* b) const noexcept {
+      return a == b || same(view(a), view(b));
+    }
+  };
+  std::unordered_set<InstanceState*, Hash, Eq> set_;
 };
 
 /// What one transaction level did, so that rolling it back can restore the objects.
@@ -98,7 +133,9 @@ class SessionCore {
   // ---- objects ----
   InstanceState* state_of(const void* object) const noexcept;
   std::shared_ptr<InstanceState> shared_state_of(const void* object) const noexcept;
-  InstanceState* lookup(const Mapper& mapper, const std::vector<Value>& key) const;
+  InstanceState* lookup(const Mapper& mapper, std::span<const Value> key) const {
+    return identity_.find(&mapper, key);
+  }
   /// Adds object as pending (and what its save-update cascades reach). No-op when held.
   void add(const Mapper& mapper, std::shared_ptr<void> object);
   void delete_(const Mapper& mapper, const void* object);
@@ -173,8 +210,9 @@ class SessionCore {
   bool flushing_{false};
   std::uint64_t counter_{0};
 
-  std::unordered_map<IdentityKey, std::shared_ptr<InstanceState>, IdentityHash> identity_;
+  IdentityMap identity_;  ///< persistent states (owned through states_)
   std::unordered_map<const void*, std::shared_ptr<InstanceState>> states_;
+  std::uint64_t load_counter_{0};  ///< numbers each Loader::run, for InstanceState::load_mark
   /// The same states in the order added or loaded (detached ones are skipped and compacted).
   mutable std::vector<std::shared_ptr<InstanceState>> ordered_;
 
@@ -182,7 +220,7 @@ class SessionCore {
   friend class Loader;
 };
 
-/// The primary key of a state's object as an IdentityKey lookup.
+/// "Class(key…)" or "Class (pending)", for messages.
 std::string describe(const InstanceState& state);
 
 }  // namespace crucible::orm::detail

@@ -20,9 +20,9 @@
 // changed columns get their earlier values back). A flush that fails rolls the transaction
 // back; the Session then refuses work (PendingRollbackError) until rollback() is called.
 //
-// Departure from SQLAlchemy: plain members cannot be intercepted on read, so objects are not
-// expired on commit (SQLAlchemy's expire_on_commit=False, which the seeds recommend for web
-// services); refresh() reloads an object on request. A Session belongs to one thread at a time.
+// Departure from SQLAlchemy: plain members cannot be intercepted on read, so commit() expires
+// only relationships (SessionOptions::expire_on_commit), never column members; refresh()
+// reloads an object's columns on request. A Session belongs to one thread at a time.
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
@@ -45,6 +45,11 @@ class Session;
 struct SessionOptions {
   /// Flush before each query, get() and lazy load, so queries see pending changes.
   bool autoflush{true};
+  /// After commit(), unload every object's relationships, so that the next access reads them
+  /// from the database as the commit left it (SQLAlchemy's expire_on_commit, for the
+  /// relationships: plain column members cannot be expired, see the top of this file). Set it
+  /// false to keep using loaded relationships after commit, e.g. once the Session is closed.
+  bool expire_on_commit{true};
 };
 
 namespace detail {

@@ -84,6 +84,7 @@ class UnitOfWork {
 
  private:
   void cascade_deletes();
+  bool moved_elsewhere(const InstanceState& parent, std::size_t index, const void* item) const;
   void null_children_of(InstanceState& parent, std::size_t index, const std::vector<const void*>& items);
   void sync_many_to_one(InstanceState& state);
   void sync_one_to_many(const Mapper& target);
@@ -116,7 +117,8 @@ void UnitOfWork::cascade_deletes() {
       const auto now = rel.accessor->items(st->ptr());
       std::vector<const void*> gone;
       for (const void* was : st->rel_snapshot[i])
-        if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p.get() == was; }))
+        if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p.get() == was; }) &&
+            !moved_elsewhere(*st, i, was))
           gone.push_back(was);
       if (gone.empty()) continue;
       if (rel.cascade.delete_orphan) {
@@ -156,6 +158,32 @@ void UnitOfWork::cascade_deletes() {
       }
     }
   }
+}
+
+// Whether item, gone from parent's collection `index`, now belongs to another parent: its
+// back_populates Ref points elsewhere, or another parent's loaded collection holds it. Such a
+// child is re-parented, not orphaned: neither deleted nor given a NULL foreign key (its new
+// parent's key is written by sync_one_to_many / sync_many_to_one).
+bool UnitOfWork::moved_elsewhere(const InstanceState& parent, std::size_t index,
+                                 const void* item) const {
+  const RelationshipProperty& rel = parent.mapper->relationships()[index];
+  void* child = const_cast<void*>(item);
+  if (rel.back_populates >= 0) {
+    const auto& back = rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
+    if (back.accessor->attribute(child).loaded()) {
+      const auto now = back.accessor->items(child);
+      if (!now.empty() && now.front() != parent.object) return true;
+    }
+  }
+  for (const auto& other : states_) {
+    if (other.get() == &parent || other->mapper != parent.mapper || !live(*other) ||
+        !rel.accessor->attribute(other->ptr()).loaded())
+      continue;
+    const auto items = rel.accessor->items(other->ptr());
+    if (std::any_of(items.begin(), items.end(), [&](const auto& p) { return p.get() == item; }))
+      return true;
+  }
+  return false;
 }
 
 // Children no longer belonging to parent (removed, or parent deleted): their foreign key to it

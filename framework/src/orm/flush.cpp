@@ -9,6 +9,7 @@
 // relationships follow, then the DELETEs in the reverse order. A mapper that refers to itself
 // inserts its new objects parent first, one statement each.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -64,6 +65,41 @@ std::vector<const Mapper*> sort_mappers(const std::vector<const Mapper*>& mapper
     }
   }
   return out;
+}
+
+// Orders the deleted objects of a self-referential mapper children first, by the keys their rows
+// had (their snapshots): a row goes after every row whose foreign key referred to it, so that
+// the database's foreign key never sees a parent deleted before its children.
+void children_first(const Mapper& m, std::vector<StatePtr>& doomed) {
+  // (foreign key columns, referred columns) of each self-referential relationship
+  std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> links;
+  for (const RelationshipProperty& rel : m.relationships()) {
+    if (rel.target != &m) continue;
+    if (rel.direction == Direction::kManyToOne)
+      links.emplace_back(rel.local_columns, rel.remote_columns);
+    else if (rel.direction == Direction::kOneToMany)
+      links.emplace_back(rel.remote_columns, rel.local_columns);
+  }
+  if (links.empty() || doomed.size() < 2) return;
+  const auto values = [](const InstanceState& st, const std::vector<std::size_t>& cols) {
+    IdentityKey k{st.mapper, {}};
+    for (std::size_t c : cols) k.key.push_back(st.snapshot.at(c));
+    return k;
+  };
+  std::vector<StatePtr> parents_first;
+  std::set<const InstanceState*> placed, visiting;
+  std::function<void(const StatePtr&)> visit = [&](const StatePtr& st) {
+    if (placed.count(st.get()) || !visiting.insert(st.get()).second) return;  // done, or a cycle
+    for (const auto& [fk, referred] : links) {
+      const IdentityKey parent_key = values(*st, fk);
+      for (const StatePtr& p : doomed)
+        if (p != st && values(*p, referred) == parent_key) visit(p);
+    }
+    placed.insert(st.get());
+    parents_first.push_back(st);
+  };
+  for (const StatePtr& st : doomed) visit(st);
+  doomed.assign(parents_first.rbegin(), parents_first.rend());
 }
 
 }  // namespace
@@ -637,6 +673,7 @@ void UnitOfWork::run() {
     std::vector<StatePtr> doomed;
     for (const auto& st : states_)
       if (st->mapper == *it && st->status == Status::kDeleted) doomed.push_back(st);
+    children_first(**it, doomed);
     delete_rows(**it, doomed);
   }
   // What was written is now what the database has.

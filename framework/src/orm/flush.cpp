@@ -682,7 +682,20 @@ void UnitOfWork::run() {
     const Mapper& m = *st->mapper;
     for (std::size_t i = 0; i < m.relationships().size(); ++i) {
       const auto& rel = m.relationships()[i];
-      if (!rel.accessor->attribute(st->ptr()).loaded()) continue;
+      AttributeBase& a = rel.accessor->attribute(st->ptr());
+      if (!a.loaded()) continue;
+      // A Ref left empty while its foreign key was given directly (Employee{.dept_id = 1}) names
+      // a row now: it loads on first access instead of reading as none (SQLAlchemy leaves an
+      // attribute never set unloaded, to load after the flush).
+      const auto fk_null = [&](std::size_t c) {
+        return m.columns()[c].accessor->get(st->ptr()).is_null();
+      };
+      if (rel.direction == Direction::kManyToOne && rel.accessor->items(st->ptr()).empty() &&
+          std::none_of(rel.local_columns.begin(), rel.local_columns.end(), fk_null)) {
+        a.set_load(AttributeBase::Load::kUnloaded);
+        st->rel_known[i] = false;
+        continue;
+      }
       std::vector<const void*> snap;
       for (const auto& p : rel.accessor->items(st->ptr())) snap.push_back(p.get());
       st->rel_snapshot[i] = std::move(snap);

@@ -55,9 +55,28 @@ std::vector<const Mapper*> sort_mappers(const std::vector<const Mapper*>& mapper
       }
     }
     if (!progress) {
+      // Name only the mappers on the cycle: drop, until none is left to drop, those that no
+      // other unplaced mapper waits for (they merely wait for the cycle themselves).
+      std::set<const Mapper*> left;
+      for (const Mapper* m : mappers)
+        if (!placed.count(m)) left.insert(m);
+      for (bool dropped = true; dropped;) {
+        dropped = false;
+        for (auto it = left.begin(); it != left.end();) {
+          const bool needed = std::any_of(left.begin(), left.end(), [&](const Mapper* n) {
+            return n != *it && after[n].count(*it) > 0;
+          });
+          if (needed) {
+            ++it;
+          } else {
+            it = left.erase(it);
+            dropped = true;
+          }
+        }
+      }
       std::string cycle;
       for (const Mapper* m : mappers)
-        if (!placed.count(m)) cycle += (cycle.empty() ? "" : " -> ") + m->class_name();
+        if (left.count(m)) cycle += (cycle.empty() ? "" : " <-> ") + m->class_name();
       throw CircularDependencyError(
           "wanted an order of INSERTs in which every foreign key refers to a row already "
           "written, found a cycle of mappers that refer to each other: " + cycle +

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "crucible/crucible.hpp"
 
@@ -162,6 +163,77 @@ inline void map_post_links(orm::Registry& r) {
       .column(&PostTag::added_by, "added_by", String{80})
       .relationship(&PostTag::post, "post", orm::back_populates(&LinkedPost::tag_links))
       .relationship(&PostTag::tag, "tag", orm::back_populates(&LinkedTag::post_links));
+}
+
+// ---- Order and OrderLine: a one-to-many whose cascade a test chooses ----------------------------
+struct OrderLine;
+struct Order {
+  std::int64_t id{};
+  std::string customer;
+  orm::Collection<OrderLine> lines;
+};
+struct OrderLine {
+  std::int64_t id{};
+  std::optional<std::int64_t> order_id;  // NULL once detached from its order (no delete-orphan)
+  std::string product;
+  orm::Ref<Order> order;
+};
+
+/// Maps Order and OrderLine; `lines_cascade` is Order.lines' cascade in SQLAlchemy's words.
+inline void map_orders(orm::Registry& r, std::string_view lines_cascade = "all, delete-orphan") {
+  r.map<Order>("orders")
+      .column(&Order::id, "id", primary_key)
+      .column(&Order::customer, "customer", String{50})
+      .relationship(&Order::lines, "lines", orm::back_populates(&OrderLine::order),
+                    orm::cascade(lines_cascade), orm::order_by({"id"}));
+  r.map<OrderLine>("order_lines")
+      .column(&OrderLine::id, "id", primary_key)
+      .column(&OrderLine::order_id, "order_id", ForeignKey{"orders.id"})
+      .column(&OrderLine::product, "product", String{50})
+      .relationship(&OrderLine::order, "order", orm::back_populates(&Order::lines));
+}
+
+// ---- Node: a self-referential tree (parent Ref and children Collection of the same mapper) -----
+struct Node {
+  std::int64_t id{};
+  std::string name;
+  std::optional<std::int64_t> parent_id;
+  orm::Ref<Node> parent;
+  orm::Collection<Node> children;
+};
+
+inline void map_nodes(orm::Registry& r) {
+  r.map<Node>("node")
+      .column(&Node::id, "id", primary_key)
+      .column(&Node::name, "name", String{50}, unique)
+      .column(&Node::parent_id, "parent_id", ForeignKey{"node.id"})
+      .relationship(&Node::parent, "parent", orm::back_populates(&Node::children))
+      .relationship(&Node::children, "children", orm::back_populates(&Node::parent),
+                    orm::cascade("all, delete-orphan"), orm::order_by({"name"}));
+}
+
+// ---- Ping and Pong: two mappers whose foreign keys refer to each other (a cycle) ---------------
+struct Pong;
+struct Ping {
+  std::int64_t id{};
+  std::optional<std::int64_t> pong_id;
+  orm::Ref<Pong> pong;
+};
+struct Pong {
+  std::int64_t id{};
+  std::optional<std::int64_t> ping_id;
+  orm::Ref<Ping> ping;
+};
+
+inline void map_ping_pong(orm::Registry& r) {
+  r.map<Ping>("ping")
+      .column(&Ping::id, "id", primary_key)
+      .column(&Ping::pong_id, "pong_id", ForeignKey{"pong.id"})
+      .relationship(&Ping::pong, "pong");
+  r.map<Pong>("pong")
+      .column(&Pong::id, "id", primary_key)
+      .column(&Pong::ping_id, "ping_id", ForeignKey{"ping.id"})
+      .relationship(&Pong::ping, "ping");
 }
 
 }  // namespace crucible::testing::models

@@ -36,7 +36,13 @@ void AttributeBase::load_now() const {
 void AttributeBase::ref_changed(const std::shared_ptr<void>& old, const std::shared_ptr<void>& now) const {
   auto state = owner_.lock();
   if (!state || state->session == nullptr) return;
-  if (old && old != now) state->session->related_removed(*state, index_, old.get());
+  // An unloaded Ref gives no old value; the object its foreign key still names, when the
+  // Session holds it, is the one whose collection loses this object (re-parenting).
+  const std::shared_ptr<void> was =
+      old ? old
+          : state->session->held_target(*state->mapper, state->mapper->relationships()[index_],
+                                        state->ptr());
+  if (was && was != now) state->session->related_removed(*state, index_, was.get());
   if (now) state->session->related_added(*state, index_, now);
 }
 
@@ -58,12 +64,17 @@ void SessionCore::related_added(InstanceState& owner, std::size_t index, const s
   const RelationshipProperty& back = rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
   AttributeBase& other = back.accessor->attribute(item.get());
   if (!back.uselist) {
-    // The item's Ref now points at owner; the parent it had loses it from its collection.
+    // The item's Ref now points at owner; the parent it had (its loaded Ref, or else the object
+    // its foreign key names) loses it from its loaded collection.
+    std::shared_ptr<void> was;
     if (other.loaded()) {
-      const auto was = back.accessor->items(item.get());
-      if (!was.empty() && was.front() != owner.object)
-        rel.accessor->remove_item(was.front().get(), item.get());
+      const auto items = back.accessor->items(item.get());
+      if (!items.empty()) was = items.front();
+    } else {
+      was = held_target(*rel.target, back, item.get());
     }
+    if (was && was != owner.object && rel.accessor->attribute(was.get()).loaded())
+      rel.accessor->remove_item(was.get(), item.get());
     back.accessor->add_item(item.get(), owner.object);
   } else if (other.loaded()) {
     back.accessor->add_item(item.get(), owner.object);
@@ -72,10 +83,33 @@ void SessionCore::related_added(InstanceState& owner, std::size_t index, const s
 
 void SessionCore::related_removed(InstanceState& owner, std::size_t index, const void* item) {
   const RelationshipProperty& rel = owner.mapper->relationships()[index];
-  if (item == nullptr || rel.back_populates < 0) return;
-  const RelationshipProperty& back = rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
-  void* other = const_cast<void*>(item);
-  if (back.accessor->attribute(other).loaded()) back.accessor->remove_item(other, owner.ptr());
+  if (item == nullptr) return;
+  if (rel.back_populates >= 0) {
+    const RelationshipProperty& back =
+        rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
+    void* other = const_cast<void*>(item);
+    if (back.accessor->attribute(other).loaded()) back.accessor->remove_item(other, owner.ptr());
+  }
+  // A pending object removed from a delete-orphan collection leaves the Session at once, never
+  // to be INSERTed (SQLAlchemy's cascade remove event expunges pending orphans); a persistent one
+  // is deleted by the next flush.
+  if (rel.cascade.delete_orphan && rel.direction != Direction::kManyToOne)
+    if (InstanceState* child = state_of(item); child && child->status == InstanceState::Status::kPending)
+      expunge(item);
+}
+
+std::shared_ptr<void> SessionCore::held_target(const Mapper& owner, const RelationshipProperty& rel,
+                                               const void* object) const {
+  if (rel.direction != Direction::kManyToOne || rel.remote_columns != rel.target->primary_key())
+    return nullptr;
+  std::vector<Value> key;
+  key.reserve(rel.local_columns.size());
+  for (std::size_t c : rel.local_columns) {
+    key.push_back(owner.columns()[c].accessor->get(object));
+    if (key.back().is_null()) return nullptr;
+  }
+  InstanceState* hit = lookup(*rel.target, key);
+  return hit != nullptr && hit->status != InstanceState::Status::kPending ? hit->object : nullptr;
 }
 
 std::shared_ptr<void> SessionCore::merge(const Mapper& mapper, const void* source,

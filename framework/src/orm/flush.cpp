@@ -9,6 +9,7 @@
 // relationships follow, then the DELETEs in the reverse order. A mapper that refers to itself
 // inserts its new objects parent first, one statement each.
 #include <algorithm>
+#include <functional>
 #include <map>
 #include <set>
 #include <unordered_map>
@@ -54,9 +55,28 @@ std::vector<const Mapper*> sort_mappers(const std::vector<const Mapper*>& mapper
       }
     }
     if (!progress) {
+      // Name only the mappers on the cycle: drop, until none is left to drop, those that no
+      // other unplaced mapper waits for (they merely wait for the cycle themselves).
+      std::set<const Mapper*> left;
+      for (const Mapper* m : mappers)
+        if (!placed.count(m)) left.insert(m);
+      for (bool dropped = true; dropped;) {
+        dropped = false;
+        for (auto it = left.begin(); it != left.end();) {
+          const bool needed = std::any_of(left.begin(), left.end(), [&](const Mapper* n) {
+            return n != *it && after[n].count(*it) > 0;
+          });
+          if (needed) {
+            ++it;
+          } else {
+            it = left.erase(it);
+            dropped = true;
+          }
+        }
+      }
       std::string cycle;
       for (const Mapper* m : mappers)
-        if (!placed.count(m)) cycle += (cycle.empty() ? "" : " -> ") + m->class_name();
+        if (left.count(m)) cycle += (cycle.empty() ? "" : " <-> ") + m->class_name();
       throw CircularDependencyError(
           "wanted an order of INSERTs in which every foreign key refers to a row already "
           "written, found a cycle of mappers that refer to each other: " + cycle +
@@ -64,6 +84,41 @@ std::vector<const Mapper*> sort_mappers(const std::vector<const Mapper*>& mapper
     }
   }
   return out;
+}
+
+// Orders the deleted objects of a self-referential mapper children first, by the keys their rows
+// had (their snapshots): a row goes after every row whose foreign key referred to it, so that
+// the database's foreign key never sees a parent deleted before its children.
+void children_first(const Mapper& m, std::vector<StatePtr>& doomed) {
+  // (foreign key columns, referred columns) of each self-referential relationship
+  std::vector<std::pair<std::vector<std::size_t>, std::vector<std::size_t>>> links;
+  for (const RelationshipProperty& rel : m.relationships()) {
+    if (rel.target != &m) continue;
+    if (rel.direction == Direction::kManyToOne)
+      links.emplace_back(rel.local_columns, rel.remote_columns);
+    else if (rel.direction == Direction::kOneToMany)
+      links.emplace_back(rel.remote_columns, rel.local_columns);
+  }
+  if (links.empty() || doomed.size() < 2) return;
+  const auto values = [](const InstanceState& st, const std::vector<std::size_t>& cols) {
+    IdentityKey k{st.mapper, {}};
+    for (std::size_t c : cols) k.key.push_back(st.snapshot.at(c));
+    return k;
+  };
+  std::vector<StatePtr> parents_first;
+  std::set<const InstanceState*> placed, visiting;
+  std::function<void(const StatePtr&)> visit = [&](const StatePtr& st) {
+    if (placed.count(st.get()) || !visiting.insert(st.get()).second) return;  // done, or a cycle
+    for (const auto& [fk, referred] : links) {
+      const IdentityKey parent_key = values(*st, fk);
+      for (const StatePtr& p : doomed)
+        if (p != st && values(*p, referred) == parent_key) visit(p);
+    }
+    placed.insert(st.get());
+    parents_first.push_back(st);
+  };
+  for (const StatePtr& st : doomed) visit(st);
+  doomed.assign(parents_first.rbegin(), parents_first.rend());
 }
 
 }  // namespace
@@ -84,6 +139,7 @@ class UnitOfWork {
 
  private:
   void cascade_deletes();
+  bool moved_elsewhere(const InstanceState& parent, std::size_t index, const void* item) const;
   void null_children_of(InstanceState& parent, std::size_t index, const std::vector<const void*>& items);
   void sync_many_to_one(InstanceState& state);
   void sync_one_to_many(const Mapper& target);
@@ -117,7 +173,8 @@ void UnitOfWork::cascade_deletes() {
       const auto now = rel.accessor->items(st->ptr());
       std::vector<const void*> gone;
       for (const void* was : st->rel_snapshot[i])
-        if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p.get() == was; }))
+        if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p.get() == was; }) &&
+            !moved_elsewhere(*st, i, was))
           gone.push_back(was);
       if (gone.empty()) continue;
       if (rel.cascade.delete_orphan) {
@@ -157,6 +214,32 @@ void UnitOfWork::cascade_deletes() {
       }
     }
   }
+}
+
+// Whether item, gone from parent's collection `index`, now belongs to another parent: its
+// back_populates Ref points elsewhere, or another parent's loaded collection holds it. Such a
+// child is re-parented, not orphaned: neither deleted nor given a NULL foreign key (its new
+// parent's key is written by sync_one_to_many / sync_many_to_one).
+bool UnitOfWork::moved_elsewhere(const InstanceState& parent, std::size_t index,
+                                 const void* item) const {
+  const RelationshipProperty& rel = parent.mapper->relationships()[index];
+  void* child = const_cast<void*>(item);
+  if (rel.back_populates >= 0) {
+    const auto& back = rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
+    if (back.accessor->attribute(child).loaded()) {
+      const auto now = back.accessor->items(child);
+      if (!now.empty() && now.front() != parent.object) return true;
+    }
+  }
+  for (const auto& other : states_) {
+    if (other.get() == &parent || other->mapper != parent.mapper || !live(*other) ||
+        !rel.accessor->attribute(other->ptr()).loaded())
+      continue;
+    const auto items = rel.accessor->items(other->ptr());
+    if (std::any_of(items.begin(), items.end(), [&](const auto& p) { return p.get() == item; }))
+      return true;
+  }
+  return false;
 }
 
 // Children no longer belonging to parent (removed, or parent deleted): their foreign key to it
@@ -639,6 +722,7 @@ void UnitOfWork::run() {
     std::vector<StatePtr> doomed;
     for (const auto& st : states_)
       if (st->mapper == *it && st->status == Status::kDeleted) doomed.push_back(st);
+    children_first(**it, doomed);
     delete_rows(**it, doomed);
   }
   // What was written is now what the database has.
@@ -647,7 +731,20 @@ void UnitOfWork::run() {
     const Mapper& m = *st->mapper;
     for (std::size_t i = 0; i < m.relationships().size(); ++i) {
       const auto& rel = m.relationships()[i];
-      if (!rel.accessor->attribute(st->ptr()).loaded()) continue;
+      AttributeBase& a = rel.accessor->attribute(st->ptr());
+      if (!a.loaded()) continue;
+      // A Ref left empty while its foreign key was given directly (Employee{.dept_id = 1}) names
+      // a row now: it loads on first access instead of reading as none (SQLAlchemy leaves an
+      // attribute never set unloaded, to load after the flush).
+      const auto fk_null = [&](std::size_t c) {
+        return m.columns()[c].accessor->get(st->ptr()).is_null();
+      };
+      if (rel.direction == Direction::kManyToOne && rel.accessor->items(st->ptr()).empty() &&
+          std::none_of(rel.local_columns.begin(), rel.local_columns.end(), fk_null)) {
+        a.set_load(AttributeBase::Load::kUnloaded);
+        st->rel_known[i] = false;
+        continue;
+      }
       std::vector<const void*> snap;
       for (const auto& p : rel.accessor->items(st->ptr())) snap.push_back(p.get());
       st->rel_snapshot[i] = std::move(snap);

@@ -188,6 +188,13 @@ class SessionCore {
   // ---- back_populates (attributes.cpp) ----
   void related_added(InstanceState& owner, std::size_t index, const std::shared_ptr<void>& item);
   void related_removed(InstanceState& owner, std::size_t index, const void* item);
+  /// For a many-to-one relationship of owner whose foreign key refers to the target's primary
+  /// key: the Session's persistent object that object's foreign key columns name (an identity
+  /// map lookup, no SQL), or null (another direction, a NULL key, or an object the Session
+  /// does not hold). Stands in for the old value of an unloaded Ref, as SQLAlchemy's backrefs
+  /// use PASSIVE_NO_FETCH.
+  std::shared_ptr<void> held_target(const Mapper& owner, const RelationshipProperty& rel,
+                                    const void* object) const;
   /// merge(): the Session's object for a copy of source (merged along merge cascades).
   std::shared_ptr<void> merge(const Mapper& mapper, const void* source,
                               std::unordered_map<const void*, std::shared_ptr<void>>& done);

@@ -101,8 +101,8 @@ void children_first(const Mapper& m, std::vector<StatePtr>& doomed) {
   }
   if (links.empty() || doomed.size() < 2) return;
   const auto values = [](const InstanceState& st, const std::vector<std::size_t>& cols) {
-    IdentityKey k{st.mapper, {}};
-    for (std::size_t c : cols) k.key.push_back(st.snapshot.at(c));
+    std::vector<Value> k;
+    for (std::size_t c : cols) k.push_back(st.snapshot.at(c));
     return k;
   };
   std::vector<StatePtr> parents_first;
@@ -110,7 +110,7 @@ void children_first(const Mapper& m, std::vector<StatePtr>& doomed) {
   std::function<void(const StatePtr&)> visit = [&](const StatePtr& st) {
     if (placed.count(st.get()) || !visiting.insert(st.get()).second) return;  // done, or a cycle
     for (const auto& [fk, referred] : links) {
-      const IdentityKey parent_key = values(*st, fk);
+      const std::vector<Value> parent_key = values(*st, fk);
       for (const StatePtr& p : doomed)
         if (p != st && values(*p, referred) == parent_key) visit(p);
     }

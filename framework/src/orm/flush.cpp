@@ -781,7 +781,7 @@ void SessionCore::flush() {
 }
 
 bool SessionCore::has_changes() {
-  for (const auto& [ptr, st] : states_)
+  for (const auto& st : all_states())
     if (st->status != Status::kPersistent || is_dirty(*st)) return true;
   return false;
 }

@@ -104,7 +104,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
   }
   if (InstanceState* hit = identity_.find(&mapper, view)) {
     *created = false;
-    return states_.find(hit->ptr())->second;
+    return hit->shared_from_this();
   }
   std::vector<Value> key(view.begin(), view.end());
   *created = true;
@@ -139,7 +139,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
   }
   state->key = std::move(key);
   identity_.insert(state.get());
-  states_.emplace(obj, state);
+  states_.insert(state.get());
   ordered_.push_back(state);
   return state;
 }

@@ -48,25 +48,26 @@ SessionCore::SessionCore(Engine e, SessionOptions o, Connection* external)
 SessionCore::~SessionCore() { close(); }
 
 InstanceState* SessionCore::state_of(const void* object) const noexcept {
-  auto it = states_.find(object);
-  return it == states_.end() ? nullptr : it->second.get();
+  return states_.find(object);
 }
 
 std::shared_ptr<InstanceState> SessionCore::shared_state_of(const void* object) const noexcept {
-  auto it = states_.find(object);
-  return it == states_.end() ? nullptr : it->second;
+  InstanceState* state = states_.find(object);
+  return state == nullptr ? nullptr : state->shared_from_this();
 }
 
-IdentityMap::View IdentityMap::view(const InstanceState* s) noexcept { return {s->mapper, s->key}; }
+std::size_t IdentityMap::Traits::hash(const InstanceState* s) noexcept {
+  return IdentityMap::hash(s->mapper, s->key);
+}
+bool IdentityMap::Traits::equal(const View& v, const InstanceState* s) noexcept {
+  return s->mapper == v.mapper &&
+         std::equal(v.key.begin(), v.key.end(), s->key.begin(), s->key.end());
+}
 
 InstanceState* IdentityMap::insert(InstanceState* state) {
-  auto [it, inserted] = set_.insert(state);
-  return *it;
-}
-
-void IdentityMap::erase(InstanceState* state) {
-  auto it = set_.find(View{state->mapper, state->key});
-  if (it != set_.end() && *it == state) set_.erase(it);
+  if (InstanceState* there = find(state->mapper, state->key)) return there;
+  set_.insert(state);
+  return state;
 }
 
 std::vector<Value> SessionCore::key_of(const Mapper& mapper, const void* object) {
@@ -108,7 +109,7 @@ void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object) {
   const std::size_t nrel = mapper.relationships().size();
   state->rel_snapshot.resize(nrel);
   state->rel_known.assign(nrel, false);
-  states_.emplace(state->ptr(), state);
+  states_.insert(state.get());
   ordered_.push_back(state);
   log().added.push_back(state);
   for (std::size_t i = 0; i < nrel; ++i) {
@@ -151,7 +152,7 @@ void SessionCore::detach(InstanceState& state) noexcept {
     m.relationships()[i].accessor->attribute(state.ptr()).detach();
   state.session = nullptr;
   if (!state.key.empty()) identity_.erase(&state);
-  states_.erase(state.ptr());  // may destroy state: last
+  states_.erase(&state);  // ordered_ still owns it
 }
 
 void SessionCore::expunge(const void* object) {
@@ -161,7 +162,8 @@ void SessionCore::expunge(const void* object) {
 }
 
 void SessionCore::expunge_all() noexcept {
-  for (auto& [ptr, state] : states_) {
+  for (auto& state : ordered_) {
+    if (state->session != this) continue;
     const Mapper& m = *state->mapper;
     for (std::size_t i = 0; i < m.relationships().size(); ++i)
       m.relationships()[i].accessor->attribute(state->ptr()).detach();

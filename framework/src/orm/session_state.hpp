@@ -16,13 +16,14 @@
 
 #include "crucible/engine.hpp"
 #include "crucible/orm/session.hpp"
+#include "flat_set.hpp"
 
 namespace crucible::orm::detail {
 
 class SessionCore;
 
 /// An object's life in a Session (SQLAlchemy's InstanceState).
-struct InstanceState {
+struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// kDeleted: marked by delete_(); kGone: its DELETE was flushed (it leaves the Session at
   /// commit, and becomes persistent again if the transaction rolls back).
   enum class Status : std::uint8_t { kPending, kPersistent, kDeleted, kGone };
@@ -55,16 +56,14 @@ class IdentityMap {
  public:
   /// The state of mapper with this key, or nullptr.
   InstanceState* find(const Mapper* mapper, std::span<const Value> key) const {
-    auto it = set_.find(View{mapper, key});
-    return it == set_.end() ? nullptr : *it;
+    return set_.find(View{mapper, key}, hash(mapper, key));
   }
   /// Inserts state under its key; returns the state already there (not inserted) or state.
   InstanceState* insert(InstanceState* state);
   /// Removes state (only when it is the one held under its key).
-  void erase(InstanceState* state);
+  void erase(InstanceState* state) noexcept { set_.erase(state); }
   void clear() noexcept { set_.clear(); }
   std::size_t size() const noexcept { return set_.size(); }
-  void reserve(std::size_t n) { set_.reserve(n); }
 
  private:
   struct View {
@@ -72,28 +71,36 @@ class IdentityMap {
     std::span<const Value> key;
   };
   static std::size_t hash(const Mapper* m, std::span<const Value> key) noexcept {
-    std::size_t h = std::hash<const void*>{}(m);
+    std::size_t h = pointer_hash(m);
     for (const Value& v : key) h = h * 1000003u ^ hash_value(v);
     return h;
   }
-  static View view(const InstanceState* s) noexcept;
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(const View& v) const noexcept { return hash(v.mapper, v.key); }
-    std::size_t operator()(const InstanceState* s) const noexcept { return (*this)(view(s)); }
+  struct Traits {
+    static std::size_t hash(const InstanceState* s) noexcept;
+    static bool equal(const View& v, const InstanceState* s) noexcept;
   };
-  struct Eq {
-    using is_transparent = void;
-    static bool same(const View& a, const View& b) noexcept {
-      return a.mapper == b.mapper && std::equal(a.key.begin(), a.key.end(), b.key.begin(), b.key.end());
-    }
-    bool operator()(const View& a, const InstanceState* b) const noexcept { return same(a, view(b)); }
-    bool operator()(const InstanceState* a, const View& b) const noexcept { return same(view(a), b); }
-    bool operator()(const InstanceState* a, const InstanceState* b) const noexcept {
-      return a == b || same(view(a), view(b));
+  FlatSet<InstanceState, View, Traits> set_;
+};
+
+/// The states by their object's address.
+class StateIndex {
+ public:
+  InstanceState* find(const void* object) const noexcept {
+    return set_.find(object, pointer_hash(object));
+  }
+  void insert(InstanceState* state) { set_.insert(state); }
+  void erase(InstanceState* state) noexcept { set_.erase(state); }
+  void clear() noexcept { set_.clear(); }
+  std::size_t size() const noexcept { return set_.size(); }
+
+ private:
+  struct Traits {
+    static std::size_t hash(const InstanceState* s) noexcept { return pointer_hash(s->object.get()); }
+    static bool equal(const void* object, const InstanceState* s) noexcept {
+      return s->object.get() == object;
     }
   };
-  std::unordered_set<InstanceState*, Hash, Eq> set_;
+  FlatSet<InstanceState, const void*, Traits> set_;
 };
 
 /// What one transaction level did, so that rolling it back can restore the objects.
@@ -217,10 +224,11 @@ class SessionCore {
   bool flushing_{false};
   std::uint64_t counter_{0};
 
-  IdentityMap identity_;  ///< persistent states (owned through states_)
-  std::unordered_map<const void*, std::shared_ptr<InstanceState>> states_;
+  IdentityMap identity_;  ///< the persistent states by (mapper, key)
+  StateIndex states_;     ///< every state of the Session by object address
   std::uint64_t load_counter_{0};  ///< numbers each Loader::run, for InstanceState::load_mark
-  /// The same states in the order added or loaded (detached ones are skipped and compacted).
+  /// Owns the states, in the order added or loaded (detached ones are skipped, and dropped
+  /// when they are many).
   mutable std::vector<std::shared_ptr<InstanceState>> ordered_;
 
   friend class UnitOfWork;

@@ -153,8 +153,7 @@ class UnitOfWork {
 
   SessionCore& s_;
   std::vector<StatePtr> states_;
-  /// Pending objects: the values of the columns the flush may overwrite, before it did.
-  std::unordered_map<const InstanceState*, std::vector<std::pair<std::size_t, Value>>> before_;
+
 };
 
 void UnitOfWork::cascade_deletes() {
@@ -284,7 +283,10 @@ void UnitOfWork::sync_many_to_one(InstanceState& state) {
     if (items.empty()) {
       // Set to none after being loaded with a target: the foreign key becomes NULL.
       if (state.rel_known[i] && !state.rel_snapshot[i].empty())
-        for (std::size_t c : rel.local_columns) m.columns()[c].accessor->set(state.ptr(), Value());
+        for (std::size_t c : rel.local_columns) {
+          if (state.status == Status::kPending) state.remember(c);
+          m.columns()[c].accessor->set(state.ptr(), Value());
+        }
       continue;
     }
     InstanceState* t = state_for(items.front());
@@ -298,7 +300,9 @@ void UnitOfWork::sync_many_to_one(InstanceState& state) {
     for (std::size_t k = 0; k < rel.local_columns.size(); ++k) {
       const Value v = rel.target->columns()[rel.remote_columns[k]].accessor->get(t->ptr());
       const auto& acc = *m.columns()[rel.local_columns[k]].accessor;
-      if (!acc.same(state.ptr(), v)) acc.set(state.ptr(), v);
+      if (acc.same(state.ptr(), v)) continue;
+      if (state.status == Status::kPending) state.remember(rel.local_columns[k]);
+      acc.set(state.ptr(), v);
     }
   }
 }
@@ -319,7 +323,9 @@ void UnitOfWork::sync_one_to_many(const Mapper& target) {
         for (std::size_t k = 0; k < rel.local_columns.size(); ++k) {
           const Value v = m.columns()[rel.local_columns[k]].accessor->get(p->ptr());
           const auto& acc = *target.columns()[rel.remote_columns[k]].accessor;
-          if (!acc.same(item.get(), v)) acc.set(item.get(), v);
+          if (acc.same(item.get(), v)) continue;
+          if (c->status == Status::kPending) c->remember(rel.remote_columns[k]);
+          acc.set(item.get(), v);
         }
       }
     }
@@ -338,19 +344,28 @@ void UnitOfWork::insert(const Mapper& m, std::vector<StatePtr>& pending) {
   };
   bool self_ref = std::any_of(m.relationships().begin(), m.relationships().end(),
                               [&](const auto& r) { return r.target == &m; });
+  std::vector<std::size_t> use, fetch;  // reused: no allocation per object
   for (const StatePtr& st : pending) {
     if (self_ref) sync_many_to_one(*st);  // its parent of the same mapper is written by now
-    std::vector<std::size_t> use, fetch;
+    use.clear();
+    fetch.clear();
     for (std::size_t i = 0; i < cols.size(); ++i) {
       const ColumnProperty& c = cols[i];
       const bool unset = c.accessor->unset(st->ptr());
+      const auto fill = [&] {
+        if (i < 64) st->filled |= std::uint64_t{1} << i;
+        else st->remember(i);
+      };
       if (unset && c.autoincrement) {
+        fill();
         fetch.push_back(i);
         continue;
       }
       if (unset && c.column.default_ && c.accessor->nullable()) {
+        fill();
         c.accessor->set(st->ptr(), *c.column.default_);
       } else if (unset && c.accessor->nullable() && (c.column.server_default || c.column.sequence)) {
+        fill();
         fetch.push_back(i);
         continue;
       }
@@ -358,8 +373,8 @@ void UnitOfWork::insert(const Mapper& m, std::vector<StatePtr>& pending) {
     }
     if (self_ref || use != cur_cols || fetch != cur_fetch) {
       flush_group();
-      cur_cols = std::move(use);
-      cur_fetch = std::move(fetch);
+      cur_cols = use;
+      cur_fetch = fetch;
     }
     group.push_back(st);
     if (self_ref) flush_group();
@@ -444,7 +459,7 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
       if (a.loaded() && m.relationships()[i].accessor->items(st->ptr()).empty())
         a.set_load(AttributeBase::Load::kUnloaded);
     }
-    s_.log().inserted.emplace_back(st, std::move(before_[st.get()]));
+    s_.log().inserted.push_back(st);
   }
 }
 
@@ -649,29 +664,6 @@ void UnitOfWork::run() {
     if (work) break;
   }
   if (!work) return;
-  // The columns a flush may write into a new object: generated keys, defaults, foreign keys.
-  std::unordered_map<const Mapper*, std::vector<std::size_t>> written;
-  for (const auto& st : states_) {
-    if (st->status != Status::kPending) continue;
-    auto [it, fresh] = written.try_emplace(st->mapper);
-    if (fresh) {
-      const auto& cols = st->mapper->columns();
-      for (std::size_t i = 0; i < cols.size(); ++i)
-        if (cols[i].autoincrement || cols[i].column.default_ || cols[i].column.server_default ||
-            cols[i].column.sequence || cols[i].column.foreign_key ||
-            std::any_of(st->mapper->table().data().foreign_keys.begin(),
-                        st->mapper->table().data().foreign_keys.end(), [&](const auto& fk) {
-                          return std::find(fk.columns.begin(), fk.columns.end(), cols[i].key) !=
-                                 fk.columns.end();
-                        }))
-          it->second.push_back(i);
-    }
-    std::vector<std::pair<std::size_t, Value>> before;
-    before.reserve(it->second.size());
-    for (std::size_t i : it->second)
-      before.emplace_back(i, st->mapper->columns()[i].accessor->get(st->ptr()));
-    before_.emplace(st.get(), std::move(before));
-  }
   std::vector<const Mapper*> mappers;
   for (const auto& st : states_)
     if (std::find(mappers.begin(), mappers.end(), st->mapper) == mappers.end()) mappers.push_back(st->mapper);

@@ -314,15 +314,18 @@ void SessionCore::restore(TransactionLog& log) noexcept {
     }
     state->snapshot = before;
   }
-  for (auto& [state, before] : log.inserted) {
+  for (auto& state : log.inserted) {
     if (state->session != this) continue;
     const auto& cols = state->mapper->columns();
-    for (const auto& [i, value] : before) {
-      try {
-        cols[i].accessor->set(state->ptr(), value);
-      } catch (...) {  // a value read from this member always converts back; never thrown
-      }
+    try {  // values read from these members, or their unset values, always convert back
+      for (const auto& [i, value] : state->replaced) cols[i].accessor->set(state->ptr(), value);
+      for (std::size_t i = 0; i < cols.size() && i < 64; ++i)
+        if (state->filled & (std::uint64_t{1} << i))
+          cols[i].accessor->set(state->ptr(), cols[i].accessor->unset_value());
+    } catch (...) {
     }
+    state->replaced.clear();
+    state->filled = 0;
     if (!state->key.empty()) {
       identity_.erase(state.get());
       state->key.clear();
@@ -334,7 +337,7 @@ void SessionCore::restore(TransactionLog& log) noexcept {
   // expunges them); those inserted in it were made pending again above.
   for (auto& state : log.added)
     if (state->session == this) detach(*state);
-  for (auto& [state, before] : log.inserted)
+  for (auto& state : log.inserted)
     if (state->session == this) detach(*state);
   log = TransactionLog{};
 }

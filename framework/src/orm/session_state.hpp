@@ -43,6 +43,17 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   std::vector<std::vector<const void*>> rel_snapshot;
   std::vector<bool> rel_known;
   std::uint64_t load_mark{0};  ///< the last load that returned it (de-duplicates a load's rows)
+  /// Pending: the columns (< 64) the flush filled because they were unset (generated keys,
+  /// defaults), which a rollback sets back to unset; and the values the flush replaced in other
+  /// columns (foreign keys set from related objects), which a rollback puts back.
+  std::uint64_t filled{0};
+  std::vector<std::pair<std::size_t, Value>> replaced;
+  /// Records the value of column `col` before the flush changes it (once per flush).
+  void remember(std::size_t col) {
+    for (const auto& [c, v] : replaced)
+      if (c == col) return;
+    replaced.emplace_back(col, mapper->columns()[col].accessor->get(ptr()));
+  }
 
   void* ptr() const noexcept { return object.get(); }
 };
@@ -106,10 +117,8 @@ class StateIndex {
 /// What one transaction level did, so that rolling it back can restore the objects.
 struct TransactionLog {
   std::vector<std::shared_ptr<InstanceState>> added;     ///< became pending in this level
-  /// Inserted in this level, with the values the flush overwrote (generated keys, defaults,
-  /// foreign keys), as (column index, value before) pairs.
-  std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<std::pair<std::size_t, Value>>>>
-      inserted;
+  /// Inserted in this level (their `filled` and `replaced` say what to undo).
+  std::vector<std::shared_ptr<InstanceState>> inserted;
   /// Updated in this level, with their snapshot before the first UPDATE of the level.
   std::vector<std::pair<std::shared_ptr<InstanceState>, std::vector<Value>>> updated;
   /// Deleted in this level (their state as it was).

@@ -106,6 +106,9 @@ class ColumnAccessor {
   virtual bool same(const void* object, const Value& v) const = 0;
   /// Whether the member holds "no value yet": nullopt, or 0 for an integer.
   virtual bool unset(const void* object) const = 0;
+  /// The value of a default-constructed member (what a rollback puts back into a key the
+  /// flush generated).
+  virtual Value unset_value() const = 0;
   virtual bool holds(TypeKind kind) const = 0;
   virtual bool nullable() const = 0;
 };
@@ -128,6 +131,7 @@ class MemberColumn final : public ColumnAccessor {
     return Traits::same(obj(o).*member_, v);
   }
   bool unset(const void* o) const override { return Traits::unset(obj(o).*member_); }
+  Value unset_value() const override { return Traits::to(M{}); }
   bool holds(TypeKind kind) const override { return Traits::holds(kind); }
   bool nullable() const override { return Traits::kNullable; }
 

@@ -129,6 +129,10 @@ class Result {
   std::optional<Row> fetchone();
   /// Up to n rows.
   std::vector<Row> fetchmany(std::size_t n);
+  /// Reads the next row into row, reusing its storage (its vector, and the string storage of
+  /// values it still holds); false when none is left. For loops that move values out of each
+  /// row (the ORM's loader). Throws as fetchone() does.
+  bool fetch_into(Row& row) { return next(row); }
   /// Every remaining row; the result is then exhausted.
   std::vector<Row> all();
   /// The first row, or nullopt; the result is closed afterwards.

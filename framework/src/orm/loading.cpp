@@ -226,10 +226,9 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   std::vector<std::vector<std::shared_ptr<InstanceState>>> joined_children(joined.size());
   const bool dedupe = unique_entities && !joined.empty();
   std::unordered_map<const void*, bool> primary_rows;
-  result.yield_per(1000);
-  for (std::vector<crucible::Row> part = result.partition(); !part.empty();
-       part = result.partition()) {
-    for (crucible::Row& row : part) {
+  crucible::Row row;  // refilled in place: no allocation per row for the row itself
+  while (result.fetch_into(row)) {
+    {
       std::vector<Value>& values = row.mutable_values();
       // Extra columns first: instance() moves entity values out of the row.
       for (std::size_t x : q.extras) out->values.push_back(values[x]);

@@ -56,16 +56,15 @@ std::shared_ptr<InstanceState> SessionCore::shared_state_of(const void* object) 
   return state == nullptr ? nullptr : state->shared_from_this();
 }
 
-std::size_t IdentityMap::Traits::hash(const InstanceState* s) noexcept {
-  return IdentityMap::hash(s->mapper, s->key);
-}
 bool IdentityMap::Traits::equal(const View& v, const InstanceState* s) noexcept {
   return s->mapper == v.mapper &&
          std::equal(v.key.begin(), v.key.end(), s->key.begin(), s->key.end());
 }
 
 InstanceState* IdentityMap::insert(InstanceState* state) {
-  if (InstanceState* there = find(state->mapper, state->key)) return there;
+  const std::size_t h = hash(state->mapper, state->key);
+  if (InstanceState* there = set_.find(View{state->mapper, state->key}, h)) return there;
+  state->identity_hash = h;
   set_.insert(state);
   return state;
 }

@@ -43,6 +43,7 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   std::vector<std::vector<const void*>> rel_snapshot;
   std::vector<bool> rel_known;
   std::uint64_t load_mark{0};  ///< the last load that returned it (de-duplicates a load's rows)
+  std::size_t identity_hash{0};  ///< the hash of (mapper, key) while in the identity map
   /// Pending: the columns (< 64) the flush filled because they were unset (generated keys,
   /// defaults), which a rollback sets back to unset; and the values the flush replaced in other
   /// columns (foreign keys set from related objects), which a rollback puts back.
@@ -87,7 +88,7 @@ class IdentityMap {
     return h;
   }
   struct Traits {
-    static std::size_t hash(const InstanceState* s) noexcept;
+    static std::size_t hash(const InstanceState* s) noexcept { return s->identity_hash; }
     static bool equal(const View& v, const InstanceState* s) noexcept;
   };
   FlatSet<InstanceState, View, Traits> set_;

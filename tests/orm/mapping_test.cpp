@@ -35,8 +35,8 @@ class MappingTest : public OrmTest {
 
 TEST_P(MappingTest, OptionalMember_IsANullableColumnAndPlainMembersAreNotNull) {
   const auto& table = orm::mapper_of<User>().table();
-  EXPECT_TRUE(table.data().find("fullname")->nullable);
-  EXPECT_FALSE(table.data().find("name")->nullable);
+  EXPECT_TRUE(table.data().find("fullname")->is_nullable());
+  EXPECT_FALSE(table.data().find("name")->is_nullable());
   orm::Session session{engine()};
   auto plain = session.add(User{.name = "Ann", .email = "ann@x"});
   auto full = session.add(User{.name = "Ben", .fullname = "Ben Bell", .email = "ben@x"});
@@ -186,8 +186,9 @@ TEST_P(MappingTest, MappedTableFromCore_RowsInsertedWithCoreAreLoadedAsObjects) 
   const Table& users = orm::mapper_of<User>().table();
   {
     auto conn = engine().connect();
-    conn.execute(insert(users), {{{"name", "core1"}, {"email", "c1@x"}},
-                                 {{"name", "core2"}, {"fullname", "Core Two"}, {"email", "c2@x"}}});
+    conn.execute(insert(users),
+                 {{{"name", "core1"}, {"fullname", nullptr}, {"email", "c1@x"}},
+                  {{"name", "core2"}, {"fullname", "Core Two"}, {"email", "c2@x"}}});
     conn.commit();
   }
   orm::Session session{engine()};

@@ -209,6 +209,7 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   auto out = std::make_shared<LoadedRows>();
   out->entities = q.entities;
   const std::size_t n = q.entities.size();
+  out->width = n + q.extras.size();
   std::vector<std::vector<std::shared_ptr<InstanceState>>> loaded(n);  // unique, per entity
   std::vector<std::unordered_map<const void*, bool>> seen(n);
   // Joined collections gathered per parent, set when the rows are read.

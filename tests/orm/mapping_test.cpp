@@ -186,9 +186,8 @@ TEST_P(MappingTest, MappedTableFromCore_RowsInsertedWithCoreAreLoadedAsObjects) 
   const Table& users = orm::mapper_of<User>().table();
   {
     auto conn = engine().connect();
-    conn.execute(insert(users),
-                 {{{"name", "core1"}, {"fullname", nullptr}, {"email", "c1@x"}},
-                  {{"name", "core2"}, {"fullname", "Core Two"}, {"email", "c2@x"}}});
+    conn.execute(insert(users), {{{"name", "core1"}, {"fullname", nullptr}, {"email", "c1@x"}},
+                                 {{"name", "core2"}, {"fullname", "Core Two"}, {"email", "c2@x"}}});
     conn.commit();
   }
   orm::Session session{engine()};

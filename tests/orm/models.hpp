@@ -236,4 +236,52 @@ inline void map_ping_pong(orm::Registry& r) {
       .relationship(&Pong::ping, "ping");
 }
 
+// ---- mapping, query and transaction tests: a composite key, defaults, an audited row ------------
+/// A composite primary key that the program gives (no autoincrement).
+struct Enrollment {
+  std::int64_t student_id{};
+  std::int64_t course_id{};
+  std::string grade;
+};
+
+inline void map_enrollments(orm::Registry& r) {
+  r.map<Enrollment>("enrollment")
+      .column(&Enrollment::student_id, "student_id", primary_key)
+      .column(&Enrollment::course_id, "course_id", primary_key)
+      .column(&Enrollment::grade, "grade", String{2});
+}
+
+/// Client-side defaults (default_) and server defaults, written back into the object at flush.
+struct Ticket {
+  std::int64_t id{};
+  std::string title;
+  std::optional<std::int64_t> priority;  // default_(3): the ORM sends 3 when unset
+  std::optional<std::string> status;     // server_default 'open': read back after the INSERT
+  std::optional<DateTime> opened_at;     // server_default CURRENT_TIMESTAMP, read back too
+};
+
+inline void map_tickets(orm::Registry& r) {
+  r.map<Ticket>("ticket")
+      .column(&Ticket::id, "id", primary_key)
+      .column(&Ticket::title, "title", String{100})
+      .column(&Ticket::priority, "priority", default_(3))
+      .column(&Ticket::status, "status", String{20}, server_default("'open'"))
+      .column(&Ticket::opened_at, "opened_at", types::DateTime{},
+              server_default("CURRENT_TIMESTAMP"));
+}
+
+/// The seeds' audit example: before_flush stamps updated_at on the dirty notes.
+struct Note {
+  std::int64_t id{};
+  std::string body;
+  std::optional<DateTime> updated_at;
+};
+
+inline void map_notes(orm::Registry& r) {
+  r.map<Note>("note")
+      .column(&Note::id, "id", primary_key)
+      .column(&Note::body, "body", String{200})
+      .column(&Note::updated_at, "updated_at", types::DateTime{});
+}
+
 }  // namespace crucible::testing::models

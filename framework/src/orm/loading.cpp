@@ -219,6 +219,7 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   auto out = std::make_shared<LoadedRows>();
   out->entities = q.entities;
   const std::size_t n = q.entities.size();
+  out->width = n + q.extras.size();
   std::vector<std::vector<std::shared_ptr<InstanceState>>> loaded(n);  // unique, per entity
   const std::uint64_t mark = ++s_.load_counter_;
   // Joined collections gathered per parent, set when the rows are read.

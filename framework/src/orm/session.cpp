@@ -35,6 +35,19 @@ void throw_wrong_entity(const std::type_info& wanted, const Mapper* found) {
   throw InvalidRequestError("wanted an entity of type " + type_name(wanted) + ", found " +
                             (found ? found->class_name() : std::string("no entity at that index")));
 }
+}  // namespace detail
+
+const Value& Row::value(std::size_t i) const {
+  const std::size_t extras = rows_->width - rows_->entities.size();
+  if (i >= extras)
+    throw InvalidRequestError("wanted extra column " + std::to_string(i) +
+                              " of an ORM row, found a row of " + std::to_string(extras) +
+                              " extra column(s) (add them with add_columns)");
+  return rows_->values[index_ * extras + i];
+}
+
+namespace detail {
+
 void throw_no_result() { throw NoResultFound("wanted exactly one object, found none"); }
 void throw_multiple_results(std::size_t n) {
   throw MultipleResultsFound("wanted exactly one object, found " + std::to_string(n));

@@ -133,7 +133,9 @@ std::shared_ptr<void> SessionCore::merge(const Mapper& mapper, const void* sourc
   for (std::size_t i = 0; i < mapper.relationships().size(); ++i) {
     const RelationshipProperty& rel = mapper.relationships()[i];
     void* src = const_cast<void*>(source);
-    if (!rel.cascade.merge || !rel.accessor->attribute(src).loaded()) continue;
+    // Only what the program set (or loaded) is merged: a default-constructed member of the
+    // source says nothing (SQLAlchemy merges only the attributes present on the source).
+    if (!rel.cascade.merge || !rel.accessor->attribute(src).is_set()) continue;
     std::vector<std::shared_ptr<void>> merged;
     for (const auto& item : rel.accessor->items(src)) merged.push_back(merge(*rel.target, item.get(), done));
     // Load what the Session's object has first, so that the flush sees what changed.

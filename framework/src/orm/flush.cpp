@@ -27,6 +27,14 @@ using StatePtr = std::shared_ptr<InstanceState>;
 
 bool live(const InstanceState& s) { return s.status == Status::kPending || s.status == Status::kPersistent; }
 
+// The bind parameter name of primary key column `column` in an UPDATE's or DELETE's WHERE:
+// "pk_<column>", with more leading underscores while that names a column of the table.
+std::string pk_name(const Mapper& m, const std::string& column) {
+  std::string name = "pk_" + column;
+  while (m.column_index(name) >= 0) name.insert(0, "_");
+  return name;
+}
+
 // Mappers in dependency order; throws CircularDependencyError naming a cycle.
 std::vector<const Mapper*> sort_mappers(const std::vector<const Mapper*>& mappers) {
   std::map<const Mapper*, std::set<const Mapper*>> after;  // m -> mappers that must come first
@@ -475,14 +483,14 @@ void UnitOfWork::update(const Mapper& m, const std::vector<StatePtr>& states) {
     for (std::size_t i : cur) set.emplace_back(props[i].key, sql::bindparam(props[i].key, props[i].column.type));
     std::vector<sql::Expr> where;
     for (std::size_t i : m.primary_key())
-      where.push_back(props[i].expr == sql::bindparam("pk_" + props[i].key, props[i].column.type));
+      where.push_back(props[i].expr == sql::bindparam(pk_name(m, props[i].key), props[i].column.type));
     sql::Update stmt = sql::update(m.table()).values(set).where(sql::and_(where));
     std::vector<Params> sets;
     for (const StatePtr& st : group) {
       Params p;
       for (std::size_t i : cur) p.set(props[i].key, props[i].accessor->get(st->ptr()));
       for (std::size_t k = 0; k < m.primary_key().size(); ++k)
-        p.set("pk_" + props[m.primary_key()[k]].key, st->key[k]);
+        p.set(pk_name(m, props[m.primary_key()[k]].key), st->key[k]);
       sets.push_back(std::move(p));
     }
     crucible::Result r = sets.size() == 1 ? conn.execute(stmt, sets.front()) : conn.execute(stmt, sets);
@@ -616,12 +624,12 @@ void UnitOfWork::delete_rows(const Mapper& m, const std::vector<StatePtr>& state
   }
   std::vector<sql::Expr> where;
   for (std::size_t i : m.primary_key())
-    where.push_back(props[i].expr == sql::bindparam("pk_" + props[i].key, props[i].column.type));
+    where.push_back(props[i].expr == sql::bindparam(pk_name(m, props[i].key), props[i].column.type));
   sql::Delete stmt = sql::delete_(m.table()).where(sql::and_(where));
   std::vector<Params> sets;
   for (const StatePtr& st : states) {
     Params p;
-    for (std::size_t k = 0; k < m.primary_key().size(); ++k) p.set("pk_" + props[m.primary_key()[k]].key, st->key[k]);
+    for (std::size_t k = 0; k < m.primary_key().size(); ++k) p.set(pk_name(m, props[m.primary_key()[k]].key), st->key[k]);
     sets.push_back(std::move(p));
   }
   crucible::Result r = sets.size() == 1 ? conn.execute(stmt, sets.front()) : conn.execute(stmt, sets);
@@ -759,9 +767,10 @@ void SessionCore::flush() {
     } else if (!levels_.empty()) {
       // The whole transaction is rolled back; the Session waits for rollback().
       while (!levels_.empty()) {
-        levels_.back().rollback();
+        rollback_quietly(levels_.back());
         levels_.pop_back();
       }
+      level_ids_.clear();
       for (auto it = logs_.rbegin(); it != logs_.rend(); ++it) restore(*it);
       logs_.assign(1, TransactionLog{});
       release_connection();

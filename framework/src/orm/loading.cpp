@@ -186,8 +186,11 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   sql::Select stmt = q.select;
   std::size_t width = stmt.node()->columns.size();
   std::vector<bool> done(primary.relationships().size(), false);
+  // Under LIMIT/OFFSET a join would cut a parent's collection short (the limit counts joined
+  // rows): such a query loads its joined relationships as selectin instead.
+  const bool limited = stmt.node()->limit != nullptr || stmt.node()->offset != nullptr;
   for (std::size_t i = 0; i < primary.relationships().size(); ++i) {
-    if (plan.relationships[i].strategy != Lazy::kJoined) continue;
+    if (plan.relationships[i].strategy != Lazy::kJoined || limited) continue;
     const RelationshipProperty& rel = primary.relationships()[i];
     const Mapper& target = *rel.target;
     sql::FromClause alias = target.table().alias();
@@ -377,7 +380,9 @@ void Loader::selectin(const Mapper& mapper, std::size_t index,
       } else {
         key = values_at(target, obj.get(), rel.remote_columns);
       }
-      found[key].push_back(obj);
+      // A joined collection below repeats the row of the same object: keep it once.
+      auto& items = found[key];
+      if (std::find(items.begin(), items.end(), obj) == items.end()) items.push_back(obj);
     }
   }
   for (auto& [key, owners] : by_key) {
@@ -414,7 +419,9 @@ std::vector<std::shared_ptr<void>> Loader::load_one(InstanceState& parent, std::
   q.select = q.select.where(sql::and_(where));
   if (!rel.order_by.empty()) q.select = q.select.order_by(order_exprs(rel, target.table()));
   auto rows = run(q, false);
-  std::vector<std::shared_ptr<void>> out(rows->objects.begin(), rows->objects.end());
+  std::vector<std::shared_ptr<void>> out;
+  for (const auto& obj : rows->objects)  // once each, even if a joined collection repeats it
+    if (std::find(out.begin(), out.end(), obj) == out.end()) out.push_back(obj);
   if (!rel.uselist && out.size() > 1) out.resize(1);
   return out;
 }

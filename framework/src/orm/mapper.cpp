@@ -179,6 +179,10 @@ void MapperBuilderBase::add_column(MemberKey member, std::shared_ptr<const Colum
     if (m.definition_.find(data.name) != nullptr)
       throw ArgumentError("mapping " + where + ": the table has that column already");
   }
+  if (data.default_ && !accessor->nullable())
+    throw ArgumentError("mapping " + where + ": default_() fills a member that holds no value, "
+                        "but this member always holds one; make it std::optional, or give the "
+                        "default as the member's initializer");
   if (data.type.kind() != TypeKind::kNull && !accessor->holds(data.type.kind()))
     throw ArgumentError("mapping " + where + ": the member cannot hold " + data.type.repr() +
                         " values (see orm/column_traits.hpp for the member types of each SQL type)");
@@ -356,7 +360,11 @@ std::string names(const std::vector<const sql::ForeignKeyData*>& keys) {
 }  // namespace
 
 void Registry::configure() {
-  if (configured_) return;
+  if (configured_.load(std::memory_order_acquire)) return;
+  // Two threads' first queries may both get here: configuration runs once, under the lock.
+  static std::mutex mutex;
+  std::lock_guard lock(mutex);
+  if (configured_.load(std::memory_order_relaxed)) return;
   for (auto& owned : mappers_) {
     Mapper& m = *owned;
     if (!m.table_)
@@ -447,7 +455,7 @@ void Registry::configure() {
       }
     }
   }
-  configured_ = true;
+  configured_.store(true, std::memory_order_release);
 }
 
 }  // namespace crucible::orm

@@ -205,6 +205,16 @@ void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, s
 
 // ---- transactions -------------------------------------------------------------------------------
 
+// Rolls back one level for a caller that cannot throw (rollback(), close(), a failed flush): a
+// failure here is a lost connection, which the Connection has invalidated already, and the
+// database rolls back what a lost connection had open.
+void SessionCore::rollback_quietly(Transaction& tx) noexcept {
+  try {
+    tx.rollback();
+  } catch (const std::exception&) {
+  }
+}
+
 void SessionCore::ensure_begun() {
   if (!levels_.empty()) return;
   if (conn_ == nullptr) {
@@ -218,6 +228,7 @@ void SessionCore::ensure_begun() {
   // On a program's Connection already in a transaction, the Session's root is a SAVEPOINT.
   if (external_ != nullptr && conn_->in_transaction()) levels_.push_back(conn_->begin_nested());
   else levels_.push_back(conn_->begin());
+  level_ids_.push_back(++level_counter_);
 }
 
 Connection& SessionCore::connection() {
@@ -231,12 +242,14 @@ std::size_t SessionCore::begin_nested() {
   ensure_begun();
   flush();
   levels_.push_back(conn_->begin_nested());
+  level_ids_.push_back(++level_counter_);
   logs_.emplace_back();
   return levels_.size() - 1;
 }
 
 void SessionCore::release_connection() noexcept {
   levels_.clear();
+  level_ids_.clear();
   if (own_) {
     own_->close();
     own_.reset();
@@ -271,6 +284,7 @@ void SessionCore::commit_level(std::size_t depth) {
   }
   levels_.back().commit();
   levels_.pop_back();
+  level_ids_.pop_back();
   // A released savepoint's work now belongs to the enclosing level.
   TransactionLog inner = std::move(logs_.back());
   logs_.pop_back();
@@ -289,8 +303,9 @@ void SessionCore::rollback_level(std::size_t depth) noexcept {
   }
   if (depth >= levels_.size()) return;
   while (levels_.size() > depth) {
-    levels_.back().rollback();
+    rollback_quietly(levels_.back());
     levels_.pop_back();
+    level_ids_.pop_back();
     restore(logs_.back());
     logs_.pop_back();
   }
@@ -298,9 +313,10 @@ void SessionCore::rollback_level(std::size_t depth) noexcept {
 
 void SessionCore::rollback() noexcept {
   while (!levels_.empty()) {
-    levels_.back().rollback();
+    rollback_quietly(levels_.back());
     levels_.pop_back();
   }
+  level_ids_.clear();
   for (auto it = logs_.rbegin(); it != logs_.rend(); ++it) restore(*it);
   logs_.assign(1, TransactionLog{});
   release_connection();
@@ -310,22 +326,8 @@ void SessionCore::rollback() noexcept {
 // Undoes in memory what one level did (SQLAlchemy expunges what was added in it and expires
 // what it changed; plain members cannot be expired, so their earlier values are put back).
 void SessionCore::restore(TransactionLog& log) noexcept {
-  for (auto& state : log.deleted) {
-    if (state->session != this) continue;
-    if (state->status == InstanceState::Status::kGone) identity_.insert(state.get());
-    state->status = InstanceState::Status::kPersistent;
-  }
-  for (auto& [state, before] : log.updated) {
-    if (state->session != this) continue;
-    const auto& cols = state->mapper->columns();
-    for (std::size_t i = 0; i < cols.size() && i < before.size(); ++i) {
-      try {
-        if (!cols[i].accessor->same(state->ptr(), before[i])) cols[i].accessor->set(state->ptr(), before[i]);
-      } catch (...) {  // a value read from this member always converts back; never thrown
-      }
-    }
-    state->snapshot = before;
-  }
+  // Inserts are undone first, so that a row deleted and inserted again under the same key in
+  // this level has its original object back in the identity map afterwards.
   for (auto& state : log.inserted) {
     if (state->session != this) continue;
     const auto& cols = state->mapper->columns();
@@ -351,6 +353,33 @@ void SessionCore::restore(TransactionLog& log) noexcept {
     if (state->session == this) detach(*state);
   for (auto& state : log.inserted)
     if (state->session == this) detach(*state);
+  for (auto& [state, before] : log.updated) {
+    if (state->session != this) continue;
+    const Mapper& m = *state->mapper;
+    const auto& cols = m.columns();
+    for (std::size_t i = 0; i < cols.size() && i < before.size(); ++i) {
+      try {
+        if (!cols[i].accessor->same(state->ptr(), before[i])) cols[i].accessor->set(state->ptr(), before[i]);
+      } catch (...) {  // a value read from this member always converts back; never thrown
+      }
+    }
+    // A flushed change of the primary key re-keyed the identity map: key it as before.
+    std::vector<Value> old_key;
+    for (std::size_t i : m.primary_key()) old_key.push_back(before[i]);
+    if (!state->key.empty() && state->key != old_key && state->status != InstanceState::Status::kGone) {
+      identity_.erase(state.get());
+      state->key = std::move(old_key);
+      identity_.insert(state.get());
+    } else if (state->key != old_key) {
+      state->key = std::move(old_key);
+    }
+    state->snapshot = before;
+  }
+  for (auto& state : log.deleted) {
+    if (state->session != this) continue;
+    if (state->status == InstanceState::Status::kGone) identity_.insert(state.get());
+    state->status = InstanceState::Status::kPersistent;
+  }
   log = TransactionLog{};
 }
 
@@ -435,10 +464,11 @@ SessionTransaction Session::begin() {
     throw InvalidRequestError("a transaction is already begun on this Session; wanted none open "
                               "for begin() (use begin_nested() for a SAVEPOINT)");
   core_->connection();
-  return SessionTransaction(core_.get(), 0);
+  return SessionTransaction(core_->alive(), core_.get(), 0, core_->level_id(0));
 }
 SessionTransaction Session::begin_nested() {
-  return SessionTransaction(core_.get(), core_->begin_nested());
+  const std::size_t depth = core_->begin_nested();
+  return SessionTransaction(core_->alive(), core_.get(), depth, core_->level_id(depth));
 }
 bool Session::in_transaction() const noexcept { return core_->in_transaction(); }
 bool Session::in_nested_transaction() const noexcept { return core_->depth() > 1; }
@@ -467,7 +497,8 @@ SessionTransaction::~SessionTransaction() {
 }
 void SessionTransaction::commit() {
   if (!is_active())
-    throw InvalidRequestError("wanted an active transaction to commit, found one already ended");
+    throw InvalidRequestError("wanted an active transaction to commit, found one already ended "
+                              "(committed, rolled back, or its Session closed)");
   auto* s = std::exchange(session_, nullptr);
   s->commit_level(depth_);
 }
@@ -479,7 +510,9 @@ void SessionTransaction::rollback() {
   std::exchange(session_, nullptr)->rollback_level(depth_);
 }
 bool SessionTransaction::is_active() const noexcept {
-  return session_ != nullptr && session_->level_active(depth_);
+  // The Session still exists, and the level at depth_ is the one this object began (not a
+  // later transaction begun at the same depth).
+  return session_ != nullptr && !alive_.expired() && session_->level_id(depth_) == id_;
 }
 
 Session SessionFactory::operator()() const {

@@ -198,6 +198,12 @@ class SessionCore {
   void rollback() noexcept;
   void close() noexcept;
   bool level_active(std::size_t depth) const noexcept { return depth < levels_.size(); }
+  /// The id of the level at depth (each begin gets a new one), or 0 when there is none.
+  std::uint64_t level_id(std::size_t depth) const noexcept {
+    return depth < level_ids_.size() ? level_ids_[depth] : 0;
+  }
+  /// Expires when the Session is destroyed (SessionTransaction checks it).
+  std::weak_ptr<void> alive() const noexcept { return alive_; }
   std::size_t depth() const noexcept { return levels_.size(); }
   TransactionLog& log() { return logs_.back(); }
   bool in_transaction() const noexcept { return !levels_.empty(); }
@@ -220,6 +226,7 @@ class SessionCore {
   friend class ::crucible::orm::Session;
   void ensure_begun();
   void restore(TransactionLog& log) noexcept;
+  static void rollback_quietly(Transaction& tx) noexcept;
   void release_connection() noexcept;
   void cascade_add(const std::shared_ptr<InstanceState>& state);
 
@@ -229,6 +236,9 @@ class SessionCore {
   /// levels_[0] is the root (a Transaction, or a SAVEPOINT on an external connection already
   /// in a transaction), then one per begin_nested.
   std::vector<Transaction> levels_;
+  std::vector<std::uint64_t> level_ids_;  ///< parallel to levels_
+  std::uint64_t level_counter_{0};
+  std::shared_ptr<void> alive_ = std::make_shared<int>(0);
   std::vector<TransactionLog> logs_;  ///< parallel to levels_ (logs_[0] also before a begin)
   bool pending_rollback_{false};
   bool flushing_{false};

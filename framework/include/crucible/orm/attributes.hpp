@@ -34,17 +34,21 @@ struct InstanceState;
 /// owning object's state in its Session, and whether the value is loaded.
 class AttributeBase {
  public:
-  /// unloaded: to be loaded on first access; loaded: the value is authoritative; raise: an
-  /// access before loading throws (raiseload).
-  enum class Load : std::uint8_t { kLoaded, kUnloaded, kRaise };
+  /// unset: never set by the program nor loaded (a new struct's member; reads as empty, and
+  /// merge() leaves the target's value alone); loaded: the value is authoritative (set or
+  /// loaded); unloaded: to be loaded on first access; raise: an access before loading throws
+  /// (raiseload).
+  enum class Load : std::uint8_t { kUnset, kLoaded, kUnloaded, kRaise };
 
   AttributeBase() = default;
   /// A copy is a value of a new object: it keeps the load state, not the owner link.
   AttributeBase(const AttributeBase& other) noexcept : load_(other.load_) {}
   AttributeBase& operator=(const AttributeBase&) noexcept { return *this; }
 
-  /// Whether the value is loaded (reading it issues no SQL).
-  bool loaded() const noexcept { return load_ == Load::kLoaded; }
+  /// Whether reading the value issues no SQL (it was loaded, set, or never set).
+  bool loaded() const noexcept { return load_ == Load::kLoaded || load_ == Load::kUnset; }
+  /// Whether the value was loaded or set by the program (not merely default-constructed).
+  bool is_set() const noexcept { return load_ == Load::kLoaded; }
 
   // Used by the Session (framework/src/orm): attach to an owner, set the load state.
   void attach(const std::shared_ptr<InstanceState>& owner, std::uint16_t index) noexcept {
@@ -58,7 +62,7 @@ class AttributeBase {
   /// Loads the value when it is not loaded (lazy load through the owner's Session); throws
   /// InvalidRequestError under raiseload, DetachedInstanceError without a Session.
   void ensure_loaded() const {
-    if (load_ != Load::kLoaded) load_now();
+    if (load_ == Load::kUnloaded || load_ == Load::kRaise) load_now();
   }
   /// Tells the Session that this Ref now points at `now` instead of `old` (back_populates).
   void ref_changed(const std::shared_ptr<void>& old, const std::shared_ptr<void>& now) const;
@@ -70,7 +74,7 @@ class AttributeBase {
   void load_now() const;
   std::weak_ptr<InstanceState> owner_;
   std::uint16_t index_{0};  ///< the relationship's index in its Mapper
-  mutable Load load_{Load::kLoaded};
+  mutable Load load_{Load::kUnset};
 };
 
 }  // namespace detail
@@ -82,8 +86,10 @@ class Ref : public detail::AttributeBase {
  public:
   Ref() = default;
   Ref(std::shared_ptr<T> target) noexcept  // NOLINT(google-explicit-constructor)
-      : target_(std::move(target)) {}
-  Ref(std::nullptr_t) noexcept {}  // NOLINT(google-explicit-constructor)
+      : target_(std::move(target)) {
+    set_load(Load::kLoaded);
+  }
+  Ref(std::nullptr_t) noexcept { set_load(Load::kLoaded); }  // NOLINT(google-explicit-constructor)
   Ref(const Ref& other) : AttributeBase(other), target_(other.target_) {}
   /// Points at other's target (loading other first), keeping this Ref's owner.
   Ref& operator=(const Ref& other) {
@@ -149,9 +155,13 @@ class Collection : public detail::AttributeBase {
   using iterator = typename std::vector<std::shared_ptr<T>>::const_iterator;
 
   Collection() = default;
-  Collection(std::initializer_list<std::shared_ptr<T>> items) : items_(items) {}
+  Collection(std::initializer_list<std::shared_ptr<T>> items) : items_(items) {
+    set_load(Load::kLoaded);
+  }
   Collection(std::vector<std::shared_ptr<T>> items) noexcept  // NOLINT
-      : items_(std::move(items)) {}
+      : items_(std::move(items)) {
+    set_load(Load::kLoaded);
+  }
   Collection(const Collection& other) : AttributeBase(other), items_(other.items_) {}
   /// Replaces the items (loading this collection first so that removals are seen).
   Collection& operator=(const Collection& other) {
@@ -169,7 +179,7 @@ class Collection : public detail::AttributeBase {
     return items_;
   }
   iterator begin() const { return items().begin(); }
-  iterator end() const { return items_.end(); }
+  iterator end() const { return items().end(); }
   std::size_t size() const { return items().size(); }
   bool empty() const { return items().empty(); }
   const std::shared_ptr<T>& operator[](std::size_t i) const { return items()[i]; }
@@ -182,6 +192,7 @@ class Collection : public detail::AttributeBase {
   void push_back(std::shared_ptr<T> item) {
     if (!item) return;
     ensure_loaded();
+    set_load(Load::kLoaded);
     items_.push_back(item);
     appended(item);
   }
@@ -192,6 +203,7 @@ class Collection : public detail::AttributeBase {
                            [&](const auto& p) { return p.get() == item; });
     if (it == items_.end()) return false;
     std::shared_ptr<T> gone = *it;
+    set_load(Load::kLoaded);
     std::erase_if(items_, [&](const auto& p) { return p.get() == item; });
     removed(gone);
     return true;
@@ -200,6 +212,7 @@ class Collection : public detail::AttributeBase {
   /// Removes every item.
   void clear() {
     ensure_loaded();
+    set_load(Load::kLoaded);
     std::vector<std::shared_ptr<T>> gone = std::move(items_);
     items_.clear();
     for (const auto& item : gone) removed(item);
@@ -212,6 +225,7 @@ class Collection : public detail::AttributeBase {
  private:
   void assign(std::vector<std::shared_ptr<T>> items) {
     ensure_loaded();
+    set_load(Load::kLoaded);
     std::vector<std::shared_ptr<T>> old = std::move(items_);
     items_ = std::move(items);
     for (const auto& item : old)

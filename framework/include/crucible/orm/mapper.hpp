@@ -23,6 +23,7 @@
 // the column's type, a relationship with no foreign key path) are thrown as ArgumentError (or
 // UnmappedClassError) when the mapping is made or configured, naming the struct and member.
 // Mapping is not thread-safe; mapped classes are read from any thread afterwards.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -509,7 +510,7 @@ class Registry {
 
   sql::MetaData* metadata_;
   std::vector<std::unique_ptr<Mapper>> mappers_;
-  bool configured_{false};
+  std::atomic<bool> configured_{false};
 };
 
 }  // namespace crucible::orm

@@ -111,7 +111,8 @@ std::shared_ptr<T> ScalarResult<T>::one_or_none() const {
 /// One row of an ORM query: its entities, then its extra columns.
 class Row {
  public:
-  Row(const detail::LoadedRows* rows, std::size_t index) noexcept : rows_(rows), index_(index) {}
+  Row(std::shared_ptr<const detail::LoadedRows> rows, std::size_t index) noexcept
+      : rows_(std::move(rows)), index_(index) {}
   /// Entity i (0: the query's primary entity) as T; null when an outer join found none.
   /// Throws InvalidRequestError when entity i is not a T.
   template <class T>
@@ -128,7 +129,7 @@ class Row {
   }
 
  private:
-  const detail::LoadedRows* rows_;
+  std::shared_ptr<const detail::LoadedRows> rows_;  ///< kept alive by each Row
   std::size_t index_;
 };
 
@@ -138,12 +139,13 @@ class Result {
   explicit Result(std::shared_ptr<const detail::LoadedRows> rows) noexcept
       : rows_(std::move(rows)) {}
   std::size_t size() const noexcept { return rows_->rows; }
-  Row operator[](std::size_t i) const { return Row(rows_.get(), i); }
+  Row operator[](std::size_t i) const { return Row(rows_, i); }
   class iterator {
    public:
     using value_type = Row;
     using difference_type = std::ptrdiff_t;
-    iterator(const detail::LoadedRows* rows, std::size_t i) noexcept : rows_(rows), i_(i) {}
+    iterator(std::shared_ptr<const detail::LoadedRows> rows, std::size_t i) noexcept
+        : rows_(std::move(rows)), i_(i) {}
     Row operator*() const noexcept { return Row(rows_, i_); }
     iterator& operator++() noexcept {
       ++i_;
@@ -153,11 +155,11 @@ class Result {
     friend bool operator==(const iterator& a, const iterator& b) noexcept { return a.i_ == b.i_; }
 
    private:
-    const detail::LoadedRows* rows_;
+    std::shared_ptr<const detail::LoadedRows> rows_;
     std::size_t i_;
   };
-  iterator begin() const noexcept { return {rows_.get(), 0}; }
-  iterator end() const noexcept { return {rows_.get(), rows_->rows}; }
+  iterator begin() const noexcept { return {rows_, 0}; }
+  iterator end() const noexcept { return {rows_, rows_->rows}; }
 
  private:
   std::shared_ptr<const detail::LoadedRows> rows_;
@@ -168,7 +170,10 @@ class Result {
 class SessionTransaction {
  public:
   SessionTransaction(SessionTransaction&& other) noexcept
-      : session_(std::exchange(other.session_, nullptr)), depth_(other.depth_) {}
+      : alive_(std::move(other.alive_)),
+        session_(std::exchange(other.session_, nullptr)),
+        depth_(other.depth_),
+        id_(other.id_) {}
   SessionTransaction& operator=(SessionTransaction&&) = delete;
   ~SessionTransaction();
   /// Flushes, then COMMIT (RELEASE SAVEPOINT for a nested one). Throws InvalidRequestError
@@ -180,10 +185,13 @@ class SessionTransaction {
 
  private:
   friend class Session;
-  SessionTransaction(detail::SessionCore* session, std::size_t depth) noexcept
-      : session_(session), depth_(depth) {}
+  SessionTransaction(std::weak_ptr<void> alive, detail::SessionCore* session, std::size_t depth,
+                     std::uint64_t id) noexcept
+      : alive_(std::move(alive)), session_(session), depth_(depth), id_(id) {}
+  std::weak_ptr<void> alive_;  ///< expired once the Session is gone
   detail::SessionCore* session_;
   std::size_t depth_;  ///< 0: the root transaction; n: the n-th savepoint
+  std::uint64_t id_;   ///< the level's id: a later transaction at the same depth is not this one
 };
 
 /// The unit of work (see the top of this file).

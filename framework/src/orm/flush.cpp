@@ -158,6 +158,10 @@ class UnitOfWork {
   void many_to_many();
   void delete_rows(const Mapper& m, const std::vector<StatePtr>& states);
   InstanceState* state_for(const std::shared_ptr<void>& obj) { return s_.state_of(obj.get()); }
+  /// Self-referential one-to-many: a pending child's parent through a loaded collection, and
+  /// the relationship, so its key can be set once the parent is written.
+  std::unordered_map<const InstanceState*, std::pair<InstanceState*, const RelationshipProperty*>>
+      collection_parent_;
 
   SessionCore& s_;
   std::vector<StatePtr> states_;
@@ -354,7 +358,19 @@ void UnitOfWork::insert(const Mapper& m, std::vector<StatePtr>& pending) {
                               [&](const auto& r) { return r.target == &m; });
   std::vector<std::size_t> use, fetch;  // reused: no allocation per object
   for (const StatePtr& st : pending) {
-    if (self_ref) sync_many_to_one(*st);  // its parent of the same mapper is written by now
+    if (self_ref) {
+      sync_many_to_one(*st);  // its parent of the same mapper is written by now
+      if (auto it = collection_parent_.find(st.get()); it != collection_parent_.end()) {
+        const auto& [parent, rel] = it->second;
+        for (std::size_t k = 0; k < rel->local_columns.size(); ++k) {
+          const Value v = m.columns()[rel->local_columns[k]].accessor->get(parent->ptr());
+          const auto& acc = *m.columns()[rel->remote_columns[k]].accessor;
+          if (acc.same(st->ptr(), v)) continue;
+          st->remember(rel->remote_columns[k]);
+          acc.set(st->ptr(), v);
+        }
+      }
+    }
     use.clear();
     fetch.clear();
     for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -711,7 +727,28 @@ void UnitOfWork::run() {
         placed.insert(st.get());
         ordered.push_back(st);
       };
-      for (const auto& st : pending) visit(st, 0);
+      // A child placed only in a parent's collection (no Ref back) comes after that parent too.
+      for (const auto& p : states_) {
+        if (p->mapper != m || !live(*p)) continue;
+        for (const auto& rel : m->relationships()) {
+          if (rel.target != m || rel.direction != Direction::kOneToMany) continue;
+          if (!rel.accessor->attribute(p->ptr()).loaded()) continue;
+          for (const auto& item : rel.accessor->items(p->ptr()))
+            if (InstanceState* c = state_for(item); c && c->status == Status::kPending)
+              collection_parent_[c] = {p.get(), &rel};
+        }
+      }
+      const std::function<void(const StatePtr&, int)> visit_all = [&](const StatePtr& st, int depth) {
+        if (placed.count(st.get())) return;
+        if (auto it = collection_parent_.find(st.get());
+            it != collection_parent_.end() && it->second.first->status == Status::kPending) {
+          if (depth > static_cast<int>(pending.size()))
+            throw CircularDependencyError("new " + m->class_name() + " objects refer to each other in a cycle");
+          visit_all(s_.shared_state_of(it->second.first->ptr()), depth + 1);
+        }
+        visit(st, depth);
+      };
+      for (const auto& st : pending) visit_all(st, 0);
       pending = std::move(ordered);
     }
     if (!pending.empty()) insert(*m, pending);

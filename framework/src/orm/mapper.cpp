@@ -51,6 +51,13 @@ void throw_empty_ref() {
                             "test it with `if (ref)` first");
 }
 
+void throw_freed_ref() {
+  throw DetachedInstanceError(
+      "wanted the related object of a Ref, found it freed: its Session closed and nothing else "
+      "held it; keep a shared_ptr to it (or to an object whose loaded collection holds it), or "
+      "load it again in a new Session");
+}
+
 std::string type_name(const std::type_info& type) { return detail::type_name_of(type); }
 
 std::string detail::type_name_of(std::type_index type) {

@@ -174,6 +174,7 @@ void SessionCore::expunge(const void* object) {
 }
 
 void SessionCore::expunge_all() noexcept {
+  break_cycles();
   for (auto& state : ordered_) {
     if (state->session != this) continue;
     const Mapper& m = *state->mapper;
@@ -185,6 +186,40 @@ void SessionCore::expunge_all() noexcept {
   states_.clear();
   ordered_.clear();
   for (auto& log : logs_) log = TransactionLog{};
+}
+
+// Before the Session lets its objects go: a back_populates pair loaded on both sides holds its
+// objects in a reference cycle (a parent's collection holds the child, the child's Ref holds
+// the parent). The Ref side becomes weak, so the graph is freed when the program drops it; a
+// many-to-many pair loaded on both sides has its second side unloaded.
+void SessionCore::break_cycles() noexcept {
+  for (const auto& state : ordered_) {
+    if (state->session != this) continue;
+    const Mapper& m = *state->mapper;
+    for (std::size_t i = 0; i < m.relationships().size(); ++i) {
+      const RelationshipProperty& rel = m.relationships()[i];
+      if (rel.back_populates < 0 || !rel.target) continue;
+      const RelationshipProperty& back =
+          rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
+      AttributeBase& mine = rel.accessor->attribute(state->ptr());
+      if (!mine.loaded()) continue;
+      for (const auto& item : rel.accessor->items(state->ptr())) {
+        if (!back.accessor->attribute(item.get()).loaded()) continue;
+        const auto theirs = back.accessor->items(item.get());
+        const bool cycle = std::any_of(theirs.begin(), theirs.end(),
+                                       [&](const auto& p) { return p.get() == state->ptr(); });
+        if (!cycle) continue;
+        if (!rel.uselist) {
+          rel.accessor->make_weak(state->ptr());
+        } else if (rel.direction == Direction::kManyToMany && back.uselist &&
+                   std::less<const void*>{}(&back, &rel)) {
+          back.accessor->attribute(item.get()).set_load(AttributeBase::Load::kUnloaded);
+          back.accessor->set_items(item.get(), {});
+          back.accessor->attribute(item.get()).set_load(AttributeBase::Load::kUnloaded);
+        }
+      }
+    }
+  }
 }
 
 void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, std::vector<Value> key) {

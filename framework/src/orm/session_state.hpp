@@ -158,6 +158,7 @@ class SessionCore {
   void delete_(const Mapper& mapper, const void* object);
   void expunge(const void* object);
   void expunge_all() noexcept;
+  void break_cycles() noexcept;
   /// Makes state persistent under key, in the identity map. Throws FlushError when another
   /// object has that identity.
   void make_persistent(const std::shared_ptr<InstanceState>& state, std::vector<Value> key);

@@ -79,8 +79,18 @@ class AttributeBase {
 
 }  // namespace detail
 
+/// Throws InvalidRequestError("Ref is empty"); out of line to keep Ref small.
+[[noreturn]] void throw_empty_ref();
+/// Throws DetachedInstanceError: a Ref's target was freed after its Session closed.
+[[noreturn]] void throw_freed_ref();
+
 /// One related object, or none (SQLAlchemy's scalar relationship attribute: many-to-one, or
 /// the "uselist=False" side of a one-to-one). Reading it loads it when needed.
+///
+/// When its Session closes, a Ref whose target holds this object in the loaded back_populates
+/// collection keeps only a weak reference to the target (otherwise the pair would keep each
+/// other alive forever): reading it then gives the target while the program still holds it
+/// (or another object of the graph does), and throws DetachedInstanceError once it is gone.
 template <class T>
 class Ref : public detail::AttributeBase {
  public:
@@ -90,7 +100,7 @@ class Ref : public detail::AttributeBase {
     set_load(Load::kLoaded);
   }
   Ref(std::nullptr_t) noexcept { set_load(Load::kLoaded); }  // NOLINT(google-explicit-constructor)
-  Ref(const Ref& other) : AttributeBase(other), target_(other.target_) {}
+  Ref(const Ref& other) : AttributeBase(other), target_(other.target_), weak_(other.weak_) {}
   /// Points at other's target (loading other first), keeping this Ref's owner.
   Ref& operator=(const Ref& other) {
     if (this != &other) assign(other.get());
@@ -107,10 +117,11 @@ class Ref : public detail::AttributeBase {
     return *this;
   }
 
-  /// The related object (loading it first), or null.
-  const std::shared_ptr<T>& get() const {
+  /// The related object (loading it first), or null. Throws DetachedInstanceError when the
+  /// Session closed and the object was freed since (see above).
+  std::shared_ptr<T> get() const {
     ensure_loaded();
-    return target_;
+    return raw_checked();
   }
   /// The related object; throws InvalidRequestError when there is none.
   T& operator*() const { return *checked(); }
@@ -118,25 +129,40 @@ class Ref : public detail::AttributeBase {
   explicit operator bool() const { return get() != nullptr; }
   friend bool operator==(const Ref& a, const std::shared_ptr<T>& b) { return a.get() == b; }
 
-  // Used by the Session: the value without loading it, and set without events.
-  const std::shared_ptr<T>& raw() const noexcept { return target_; }
-  void set_raw(std::shared_ptr<T> target) noexcept { target_ = std::move(target); }
+  // Used by the Session: the value without loading it, set without events, and the switch to a
+  // weak reference when the Session closes.
+  std::shared_ptr<T> raw() const noexcept { return target_ ? target_ : weak_.lock(); }
+  void set_raw(std::shared_ptr<T> target) noexcept {
+    target_ = std::move(target);
+    weak_.reset();
+  }
+  void make_weak() noexcept {
+    if (!target_) return;
+    weak_ = target_;
+    target_.reset();
+  }
 
  private:
   void assign(std::shared_ptr<T> target) {
     // The old value is needed for back_populates only on an attached, loaded Ref; an
     // unloaded one is replaced without loading it (as SQLAlchemy's active_history=False).
-    std::shared_ptr<void> old = loaded() ? std::shared_ptr<void>(target_) : nullptr;
+    std::shared_ptr<void> old = loaded() ? std::shared_ptr<void>(raw()) : nullptr;
     target_ = std::move(target);
+    weak_.reset();
     set_load(Load::kLoaded);
     ref_changed(old, target_);
   }
+  std::shared_ptr<T> raw_checked() const {
+    if (target_) return target_;
+    if (auto p = weak_.lock()) return p;
+    if (weak_.owner_before(std::weak_ptr<T>{}) || std::weak_ptr<T>{}.owner_before(weak_))
+      throw_freed_ref();
+    return nullptr;
+  }
   T* checked() const;
   std::shared_ptr<T> target_;
+  std::weak_ptr<T> weak_;  ///< after the Session closed: the target, not kept alive by this Ref
 };
-
-/// Throws InvalidRequestError("Ref is empty"); out of line to keep Ref small.
-[[noreturn]] void throw_empty_ref();
 
 template <class T>
 T* Ref<T>::checked() const {

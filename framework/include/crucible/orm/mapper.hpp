@@ -155,6 +155,8 @@ class RelationshipAccessor {
   virtual void add_item(void* object, const std::shared_ptr<void>& item) const = 0;
   /// Removes item (a Ref: empties itself when it points at item).
   virtual void remove_item(void* object, const void* item) const = 0;
+  /// A Ref: holds its target weakly from now on (the Session closing); a Collection: nothing.
+  virtual void make_weak(void* object) const = 0;
 };
 
 template <class W>
@@ -207,6 +209,9 @@ class MemberRelationship final : public RelationshipAccessor {
       w.set_raw(std::static_pointer_cast<X>(item));
       w.set_load(AttributeBase::Load::kLoaded);
     }
+  }
+  void make_weak(void* o) const override {
+    if constexpr (!WrapperTraits<W>::kCollection) wrapper(o).make_weak();
   }
   void remove_item(void* o, const void* item) const override {
     W& w = wrapper(o);

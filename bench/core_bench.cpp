@@ -13,12 +13,16 @@
 //   select   all 100,000 rows, reading every value into C++ (int64, std::string):
 //            crucible: conn.execute(select(t)), row.get<T>(i) for each column;
 //            raw:      BEGIN, prepare, step with sqlite3_column_*, COMMIT.
+//   get      10,000 selects by primary key, each row read into C++ (SQLAlchemy's short_selects
+//            "test_core"; what session.get costs below the ORM), on one connection:
+//            crucible: conn.execute(select(t).where(t.c("id") == id)), the row's values read;
+//            raw:      BEGIN, one prepared SELECT … WHERE id = ?, bind/step/reset per id, COMMIT.
 //
 // Both sides use a file database in a fresh temporary directory (one file each, the same table
 // created by the same DDL, the same data) and the library's default settings. Repetitions are
 // interleaved at random so that a busy moment of the machine does not fall on one side only.
 // At the end the ratio crucible/raw of the fastest repetitions' times is printed per workload,
-// with the targets of issue 3 (insert <= 1.10, select <= 1.3).
+// with the targets of issue 3 (insert <= 1.10, select <= 1.3; get <= 1.3, issue 6 item 8).
 //
 //   core_bench [Google Benchmark flags, e.g. --benchmark_repetitions=9]
 #include <sqlite3.h>
@@ -46,6 +50,7 @@ using crucible::bench::guarded;
 namespace {
 
 constexpr std::size_t kRows = 100'000;
+constexpr std::size_t kLookups = 10'000;
 
 /// One row of the program's data, as a program would hold it.
 struct Customer {
@@ -107,6 +112,38 @@ Checksum raw_select(sqlite3* db, const std::string& table) {
   return sum;
 }
 
+// The ids the get workload looks up: spread over the table, each present.
+std::vector<std::int64_t> lookup_ids() {
+  std::vector<std::int64_t> ids;
+  ids.reserve(kLookups);
+  for (std::size_t i = 0; i < kLookups; ++i)
+    ids.push_back(static_cast<std::int64_t>((i * 7919) % kRows) + 1);
+  return ids;
+}
+
+Checksum raw_get(sqlite3* db, const std::string& table, const std::vector<std::int64_t>& ids) {
+  // In one transaction, as crucible's connection reads (its implicit BEGIN): no file lock taken
+  // and released per select.
+  exec(db, "BEGIN");
+  const std::string sql = "SELECT id, name, description, quantity FROM " + table + " WHERE id = ?";
+  sqlite3_stmt* stmt = nullptr;
+  check(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK, db, sql);
+  Checksum sum;
+  for (std::int64_t id : ids) {
+    sqlite3_bind_int64(stmt, 1, id);
+    check(sqlite3_step(stmt), SQLITE_ROW, db, sql);
+    std::string name(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 1)),
+                     static_cast<std::size_t>(sqlite3_column_bytes(stmt, 1)));
+    std::string description(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 2)),
+                            static_cast<std::size_t>(sqlite3_column_bytes(stmt, 2)));
+    sum.add(sqlite3_column_int64(stmt, 0), name, description, sqlite3_column_int64(stmt, 3));
+    sqlite3_reset(stmt);
+  }
+  sqlite3_finalize(stmt);
+  exec(db, "COMMIT");
+  return sum;
+}
+
 std::vector<Params> to_params(const std::vector<Customer>& rows) {
   std::vector<Params> out;
   out.reserve(rows.size());
@@ -146,6 +183,18 @@ Checksum crucible_select(const Engine& engine, const Table& table) {
   return sum;
 }
 
+Checksum crucible_get(Connection& conn, const Table& table, const std::vector<std::int64_t>& ids) {
+  Checksum sum;
+  for (std::int64_t id : ids) {
+    Result result = conn.execute(select(table).where(table.c("id") == id));
+    const std::optional<Row> row = result.first();
+    if (!row) throw std::runtime_error("no row with id " + std::to_string(id));
+    sum.add(row->get<std::int64_t>(0), row->get<std::string>(1), row->get<std::string>(2),
+            row->get<std::int64_t>(3));
+  }
+  return sum;
+}
+
 /// Everything the benchmarks share: the directory, the two databases, the tables, the data.
 class World {
  public:
@@ -162,6 +211,7 @@ class World {
                        "customer description " + std::to_string(i) + " of the bulk insert test",
                        static_cast<std::int64_t>(i % 1000)});
     params_ = to_params(data_);
+    ids_ = lookup_ids();
 
     // One definition for every table of both databases: the DDL is crucible's, the same for both.
     for (const char* name : {"customers", "customers_read"})
@@ -196,11 +246,13 @@ class World {
   sqlite3* raw() const { return raw_; }
   const std::vector<Customer>& data() const { return data_; }
   const std::vector<Params>& params() const { return params_; }
+  const std::vector<std::int64_t>& ids() const { return ids_; }
 
  private:
   std::filesystem::path dir_;
   std::vector<Customer> data_;
   std::vector<Params> params_;
+  std::vector<std::int64_t> ids_;
   MetaData metadata_;
   std::map<std::string, Table> tables_;
   std::optional<Engine> engine_;
@@ -286,6 +338,34 @@ void select_crucible(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
 }
 
+void get_raw(benchmark::State& state) {
+  guarded(state, [&] {
+    Checksum sum;
+    for (auto _ : state) {
+      sum = raw_get(world->raw(), "customers_read", world->ids());
+      benchmark::DoNotOptimize(sum);
+    }
+    if (sum.rows != static_cast<std::int64_t>(kLookups))
+      state.SkipWithError(("the raw loop read " + std::to_string(sum.rows) + " rows").c_str());
+  });
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kLookups));
+}
+
+void get_crucible(benchmark::State& state) {
+  const Table& customers_read = world->table("customers_read");
+  guarded(state, [&] {
+    auto conn = world->engine().connect();
+    Checksum sum;
+    for (auto _ : state) {
+      sum = crucible_get(conn, customers_read, world->ids());
+      benchmark::DoNotOptimize(sum);
+    }
+    if (!(sum == raw_get(world->raw(), "customers_read", world->ids())))
+      state.SkipWithError("crucible's selects read other rows than the raw loop");
+  });
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kLookups));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -296,10 +376,13 @@ int main(int argc, char** argv) {
        {"insert+params/crucible", insert_crucible_building_params},
        {"insert+returning/crucible", insert_returning_crucible},
        {"select/raw", select_raw},
-       {"select/crucible", select_crucible}},
+       {"select/crucible", select_crucible},
+       {"get/raw", get_raw},
+       {"get/crucible", get_crucible}},
       {{"insert 100000 rows", "insert/crucible", "insert/raw", 1.10},
        {"insert 100000 rows, building the Params", "insert+params/crucible", "insert/raw", 0},
        {"insert 100000 rows RETURNING id, vs crucible without RETURNING",
         "insert+returning/crucible", "insert/crucible", 0},
-       {"select 100000 rows", "select/crucible", "select/raw", 1.3}});
+       {"select 100000 rows", "select/crucible", "select/raw", 1.3},
+       {"10000 selects by primary key", "get/crucible", "get/raw", 1.3}});
 }

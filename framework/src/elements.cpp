@@ -27,10 +27,11 @@ std::shared_ptr<Element> make(ElementKind kind, SqlType type = {}) {
   return e;
 }
 
-// The node of e; throws ArgumentError naming what wanted it when e is empty.
-const ElementPtr& need(const Expr& e, std::string_view what) {
-  if (!e.node())
-    throw ArgumentError("wanted an expression for " + std::string(what) +
+// The node of e; throws ArgumentError naming what wanted it (what, then what_more: the message
+// is only built when it is thrown) when e is empty.
+const ElementPtr& need(const Expr& e, std::string_view what, std::string_view what_more = {}) {
+  if (!e.node()) [[unlikely]]
+    throw ArgumentError("wanted an expression for " + std::string(what) + std::string(what_more) +
                         ", found an empty Expr (default-constructed)");
   return e.node();
 }
@@ -81,10 +82,10 @@ ElementPtr binary(std::string op, ElementPtr left, ElementPtr right, SqlType typ
 
 // a op b for a comparison: each side typed by the other, Boolean result; NULL makes IS.
 Expr compare(std::string op, const Expr& a, const Expr& b) {
-  const ElementPtr& l = need(a, "the left side of " + op);
-  const ElementPtr& r = need(b, "the right side of " + op);
+  const ElementPtr& l = need(a, "the left side of ", op);
+  const ElementPtr& r = need(b, "the right side of ", op);
   if (op == "=" || op == "!=") {
-    const std::string is = op == "=" ? "IS" : "IS NOT";
+    const char* is = op == "=" ? "IS" : "IS NOT";
     if (null_like(*r)) return Expr(binary(is, l, make(ElementKind::kNull), Boolean{}));
     if (null_like(*l)) return Expr(binary(is, r, make(ElementKind::kNull), Boolean{}));
   }
@@ -99,7 +100,7 @@ bool string_like(const SqlType& t) {
 // a op b for arithmetic: the numeric side's type (the left's when both or neither are).
 // String + String is concatenation, as in SQLAlchemy.
 Expr arithmetic(std::string op, const Expr& a, const Expr& b) {
-  const ElementPtr l = coerce(need(a, "the left side of " + op), *need(b, "the right side"));
+  const ElementPtr l = coerce(need(a, "the left side of ", op), *need(b, "the right side"));
   const ElementPtr r = coerce(b.node(), *a.node());
   if (op == "+" && (string_like(l->type) || string_like(r->type)) && !l->type.is_numeric() &&
       !r->type.is_numeric())

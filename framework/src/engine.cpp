@@ -126,6 +126,20 @@ void ConnectionState::track(const std::shared_ptr<CursorHolder>& holder) {
   results.push_back(holder);
 }
 
+std::shared_ptr<const ResultMetadata>
+ConnectionState::metadata_for(const std::vector<ColumnDescription>& columns) {
+  // Newest first: a loop running one statement finds it at the first try.
+  for (std::size_t i = 0; i < metadata_cache.size(); ++i) {
+    const auto& cached =
+        metadata_cache[(metadata_next + metadata_cache.size() - 1 - i) % metadata_cache.size()];
+    if (cached && cached->columns() == columns) return cached;
+  }
+  auto made = std::make_shared<const ResultMetadata>(columns);
+  metadata_cache[metadata_next] = made;
+  metadata_next = (metadata_next + 1) % metadata_cache.size();
+  return made;
+}
+
 void ConnectionState::on_error(const DBAPIError& error) noexcept {
   if (engine->dialect->is_disconnect(error)) {
     invalidated = true;
@@ -154,6 +168,8 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
     throw;
   }
   track(holder);
+  if (const auto& columns = holder->cursor->description(); !columns.empty())
+    holder->metadata = metadata_for(columns);
   if (events.has_cursor_listeners()) [[unlikely]]
     events.fire_after_cursor_execute({handle, sql, values, nullptr, false});
   return holder;

@@ -1,5 +1,6 @@
 #pragma once
 // The state behind Engine, Connection and Result handles; private to libcrucible.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -10,6 +11,7 @@
 #include "crucible/engine.hpp"
 #include "crucible/events.hpp"
 #include "crucible/registry.hpp"
+#include "crucible/result.hpp"
 #include "crucible/sql/compiler.hpp"
 
 namespace Poco {
@@ -35,6 +37,9 @@ struct CursorHolder {
   std::unique_ptr<Cursor> cursor;  ///< null once closed
   const char* closed_reason{"this result was closed"};
   std::shared_ptr<const ResultProcessing> processing;  ///< null when no column needs it
+  /// The result's columns as the connection last saw them described the same way (shared with
+  /// earlier Results), or null: the Result builds its own from the cursor's description.
+  std::shared_ptr<const ResultMetadata> metadata;
   /// The rowcount when the result stands for several driver calls (insertmanyvalues' pages),
   /// else nullopt: the cursor's own.
   std::optional<std::int64_t> rowcount;
@@ -83,6 +88,11 @@ struct ConnectionState {
   std::vector<std::string> savepoints;  ///< open savepoints, outermost first
   std::uint64_t savepoint_counter{0};
   std::vector<std::weak_ptr<CursorHolder>> results;
+  /// The metadata of the last few results with rows, most recent at metadata_next - 1: a
+  /// statement run again (the same SELECT with other values) describes the same columns, and
+  /// its Result shares their ResultMetadata instead of copying names and types again.
+  std::array<std::shared_ptr<const ResultMetadata>, 4> metadata_cache;
+  std::size_t metadata_next{0};
 
   DbapiConnection& dbapi();
   void log(const std::string& line) const;
@@ -92,6 +102,8 @@ struct ConnectionState {
   std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
   /// Runs sql once per set (the driver's executemany), with the events as run().
   std::shared_ptr<CursorHolder> run_many(const std::string& sql, const ParamSets& sets);
+  /// A ResultMetadata for columns: one of metadata_cache equal to them, else a new one, cached.
+  std::shared_ptr<const ResultMetadata> metadata_for(const std::vector<ColumnDescription>& columns);
   /// Remembers holder so that closing the connection closes it (results not yet read).
   void track(const std::shared_ptr<CursorHolder>& holder);
   void commit();

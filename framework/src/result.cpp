@@ -61,7 +61,9 @@ Result::Result(std::shared_ptr<detail::CursorHolder> holder) : holder_(std::move
   Cursor& cursor = *holder_->cursor;
   rowcount_ = holder_->rowcount ? *holder_->rowcount : cursor.rowcount();
   lastrowid_ = cursor.lastrowid();
-  if (!cursor.description().empty()) {
+  if (holder_->metadata) {
+    metadata_ = holder_->metadata;
+  } else if (!cursor.description().empty()) {
     metadata_ = std::make_shared<const ResultMetadata>(cursor.description());
   } else {
     holder_->close("the statement returns no rows");  // nothing to read: free the statement now

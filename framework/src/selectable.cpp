@@ -80,9 +80,13 @@ void from_tree(const FromPtr& from, std::vector<FromPtr>& out) {
 
 namespace {
 
-const FromPtr& need_from(const FromClause& f, std::string_view what) {
-  if (!f.node())
+// f's node; throws ArgumentError naming what wanted it (what, what_more and what_end: the
+// message is only built when it is thrown) when f is empty.
+const FromPtr& need_from(const FromClause& f, std::string_view what,
+                         std::string_view what_more = {}, std::string_view what_end = {}) {
+  if (!f.node()) [[unlikely]]
     throw ArgumentError("wanted a table, alias, join, subquery or CTE for " + std::string(what) +
+                        std::string(what_more) + std::string(what_end) +
                         ", found an empty FromClause");
   return f.node();
 }
@@ -174,7 +178,7 @@ const std::string& FromClause::name() const noexcept {
 }
 
 Expr FromClause::c(std::string_view name) const {
-  const FromPtr& node = need_from(*this, "c(\"" + std::string(name) + "\")");
+  const FromPtr& node = need_from(*this, "c(\"", name, "\")");
   std::vector<ElementPtr> found;
   detail::find_columns(node, name, found);
   if (found.size() == 1) return Expr(found.front());

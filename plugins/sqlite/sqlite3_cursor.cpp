@@ -26,8 +26,7 @@ void Sqlite3Cursor::check_open() const {
 void Sqlite3Cursor::start(std::string_view sql) {
   check_open();
   finish();
-  description_.clear();
-  types_.clear();
+  columns_.reset();
   rowcount_ = -1;
   lastrowid_.reset();
   statement_ = state_->statements().acquire(state_->db(), sql);
@@ -55,27 +54,12 @@ void Sqlite3Cursor::bind_all(std::span<const Value> params) {
 }
 
 // Column names and declared types of the current statement (valid after a step, which may
-// have re-prepared it after a schema change).
-void Sqlite3Cursor::describe() {
-  sqlite3_stmt* raw = statement_->raw();
-  const int count = sqlite3_column_count(raw);
-  description_.clear();
-  types_.clear();
-  description_.reserve(static_cast<std::size_t>(count));
-  types_.reserve(static_cast<std::size_t>(count));
-  for (int i = 0; i < count; ++i) {
-    const char* name = sqlite3_column_name(raw, i);
-    const char* declared = sqlite3_column_decltype(raw, i);
-    DeclaredType type = parse_declared_type(declared);
-    ColumnDescription column{name == nullptr ? "" : name, declared == nullptr ? "" : declared,
-                             std::nullopt, std::nullopt, std::nullopt};
-    if (type.kind == DeclaredKind::kDecimal) {
-      column.precision = type.precision;
-      column.scale = type.scale;
-    }
-    description_.push_back(std::move(column));
-    types_.push_back(type);
-  }
+// have re-prepared it after a schema change); the statement keeps them between executions.
+void Sqlite3Cursor::describe() { columns_ = statement_->result_columns(); }
+
+const std::vector<ColumnDescription>& Sqlite3Cursor::description() const {
+  static const std::vector<ColumnDescription> kNone;
+  return columns_ ? columns_->description : kNone;
 }
 
 // The statement ran to SQLITE_DONE: record what it changed.
@@ -185,10 +169,10 @@ bool Sqlite3Cursor::fetch_into(std::vector<Value>& row) {
     }
   }
   row_pending_ = false;
-  row.resize(types_.size());
-  for (std::size_t i = 0; i < types_.size(); ++i) {
-    read_column(raw, static_cast<int>(i), types_[i], row[i]);
-  }
+  const std::vector<DeclaredType>& types = columns_->types;
+  row.resize(types.size());
+  for (std::size_t i = 0; i < types.size(); ++i)
+    read_column(raw, static_cast<int>(i), types[i], row[i]);
   return true;
 }
 

@@ -20,6 +20,7 @@ namespace crucible::sqlite {
 
 class ConnectionState;
 class Statement;
+struct ResultColumns;
 
 /// A cursor of Sqlite3Connection. One thread at a time, like its connection.
 class Sqlite3Cursor final : public Cursor {
@@ -40,7 +41,7 @@ class Sqlite3Cursor final : public Cursor {
   bool fetch_into(std::vector<Value>& row) override;
   /// Names from sqlite3_column_name, type_name from sqlite3_column_decltype ("" for an
   /// expression), precision/scale from a DECIMAL/NUMERIC(p,s) declaration.
-  const std::vector<ColumnDescription>& description() const override { return description_; }
+  const std::vector<ColumnDescription>& description() const override;
   std::int64_t rowcount() const override { return rowcount_; }
   std::optional<std::int64_t> lastrowid() const override { return lastrowid_; }
   void close() noexcept override;
@@ -48,9 +49,10 @@ class Sqlite3Cursor final : public Cursor {
  private:
   std::shared_ptr<ConnectionState> state_;  // null once the cursor is closed
   std::shared_ptr<Statement> statement_;    // the statement whose rows are being read
-  std::vector<ColumnDescription> description_;
-  std::vector<DeclaredType> types_;  // parallel to description_
-  bool row_pending_{false};          // execute() stepped a row that fetch_into has not read
+  // The last statement's result columns (its Statement's, shared); null before the first
+  // execute, after a failed one and after executemany.
+  std::shared_ptr<const ResultColumns> columns_;
+  bool row_pending_{false};  // execute() stepped a row that fetch_into has not read
   std::int64_t rowcount_{-1};
   std::optional<std::int64_t> lastrowid_;
 

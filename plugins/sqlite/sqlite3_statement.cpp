@@ -104,6 +104,32 @@ Statement::Statement(sqlite3_stmt* raw, std::string sql) noexcept
 
 Statement::~Statement() { finalize(); }
 
+const std::shared_ptr<const ResultColumns>& Statement::result_columns() {
+  const int reprepares =
+      raw_ == nullptr ? 0 : sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0);
+  if (columns_ && reprepares == columns_reprepares_) return columns_;
+  auto columns = std::make_shared<ResultColumns>();
+  const int count = raw_ == nullptr ? 0 : sqlite3_column_count(raw_);
+  columns->description.reserve(static_cast<std::size_t>(count));
+  columns->types.reserve(static_cast<std::size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    const char* name = sqlite3_column_name(raw_, i);
+    const char* declared = sqlite3_column_decltype(raw_, i);
+    const DeclaredType type = parse_declared_type(declared);
+    ColumnDescription column{name == nullptr ? "" : name, declared == nullptr ? "" : declared,
+                             std::nullopt, std::nullopt, std::nullopt};
+    if (type.kind == DeclaredKind::kDecimal) {
+      column.precision = type.precision;
+      column.scale = type.scale;
+    }
+    columns->description.push_back(std::move(column));
+    columns->types.push_back(type);
+  }
+  columns_ = std::move(columns);
+  columns_reprepares_ = reprepares;
+  return columns_;
+}
+
 void Statement::reset() noexcept {
   if (raw_ == nullptr) return;
   sqlite3_reset(raw_);

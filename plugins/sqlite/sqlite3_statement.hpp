@@ -17,10 +17,23 @@
 #include <unordered_map>
 #include <vector>
 
+#include "crucible/dbapi.hpp"
+#include "sqlite3_values.hpp"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace crucible::sqlite {
+
+/// The result columns of a prepared statement: what Cursor::description() shows and how each
+/// column's values are converted (its declared type, parsed). Shared by the cursors that read
+/// the statement's rows; never changed once made.
+struct ResultColumns {
+  /// Names from sqlite3_column_name, type_name from sqlite3_column_decltype ("" for an
+  /// expression), precision/scale from a DECIMAL/NUMERIC(p,s) declaration.
+  std::vector<ColumnDescription> description;
+  std::vector<DeclaredType> types;  ///< parallel to description
+};
 
 /// One prepared statement. Non-copyable; finalized by finalize() or the destructor.
 class Statement {
@@ -43,6 +56,13 @@ class Statement {
   /// itself, so no implicit BEGIN is issued before it.
   bool controls_transaction() const noexcept { return controls_transaction_; }
 
+  /// The statement's result columns (none for a statement that returns no rows), read from
+  /// SQLite once and kept: they depend only on the SQL and the schema, so they are read again
+  /// only after SQLite re-prepared the statement for a schema change
+  /// (SQLITE_STMTSTATUS_REPREPARE, https://sqlite.org/c3ref/c_stmtstatus_counter.html). Call
+  /// after a step, which is when such a re-prepare happens. Throws std::bad_alloc only.
+  const std::shared_ptr<const ResultColumns>& result_columns();
+
   bool in_use() const noexcept { return in_use_; }
   void set_in_use(bool in_use) noexcept { in_use_ = in_use; }
 
@@ -58,6 +78,8 @@ class Statement {
   bool is_insert_{false};
   bool controls_transaction_{false};
   bool in_use_{false};
+  std::shared_ptr<const ResultColumns> columns_;  // null until first read
+  int columns_reprepares_{0};  // SQLITE_STMTSTATUS_REPREPARE when columns_ was read
 };
 
 /// Prepares sql (one statement) on db with sqlite3_prepare_v3; persistent hints that it will

@@ -35,7 +35,7 @@ enum class DeclaredKind : std::uint8_t {
   kJson
 };
 
-/// A column's declared type, parsed once per statement execution.
+/// A column's declared type, parsed once per prepared statement (Statement::result_columns).
 struct DeclaredType {
   DeclaredKind kind{DeclaredKind::kNone};
   std::optional<std::int32_t> precision;  ///< p of "NUMERIC(p,s)" / n of "VARCHAR(n)"

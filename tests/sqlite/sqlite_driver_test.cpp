@@ -198,6 +198,35 @@ TEST_F(SqliteDriverTest, DescriptionNamesColumnsWithDeclaredTypes) {
   EXPECT_TRUE(cursor->description().empty());
 }
 
+// The prepared statement keeps its columns between executions; a schema change makes SQLite
+// re-prepare it, and the description and the conversions follow the new declarations.
+TEST_F(SqliteDriverTest, CachedStatementDescriptionFollowsSchemaChanges) {
+  exec("CREATE TABLE shifting (id INTEGER PRIMARY KEY, v TEXT)");
+  exec("INSERT INTO shifting (id, v) VALUES (1, '2024-02-29')");
+  const auto cursor = conn_->cursor();
+  cursor->execute("SELECT * FROM shifting", {});
+  ASSERT_EQ(cursor->description().size(), 2u);
+  EXPECT_EQ(cursor->description()[1].type_name, "TEXT");
+  EXPECT_EQ(cursor->fetchall(), (Rows{{1, "2024-02-29"}}));
+
+  exec("ALTER TABLE shifting ADD COLUMN extra DATE");
+  exec("UPDATE shifting SET extra = '2024-03-01'");
+  cursor->execute("SELECT * FROM shifting", {});
+  ASSERT_EQ(cursor->description().size(), 3u);
+  EXPECT_EQ(cursor->description()[2].name, "extra");
+  EXPECT_EQ(cursor->description()[2].type_name, "DATE");
+  EXPECT_EQ(cursor->fetchall(), (Rows{{1, "2024-02-29", Date{2024, 3, 1}}}));
+
+  // The same names, other declared types: the values convert by the new ones.
+  exec("DROP TABLE shifting");
+  exec("CREATE TABLE shifting (id INTEGER PRIMARY KEY, v DATE, extra TEXT)");
+  exec("INSERT INTO shifting (id, v, extra) VALUES (1, '2024-02-29', '2024-03-01')");
+  cursor->execute("SELECT * FROM shifting", {});
+  ASSERT_EQ(cursor->description().size(), 3u);
+  EXPECT_EQ(cursor->description()[1].type_name, "DATE");
+  EXPECT_EQ(cursor->fetchall(), (Rows{{1, Date{2024, 2, 29}, "2024-03-01"}}));
+}
+
 TEST_F(SqliteDriverTest, UniqueViolationIsIntegrityErrorWithCodeAndSql) {
   exec("CREATE TABLE users (email TEXT UNIQUE)");
   const std::string sql = "INSERT INTO users (email) VALUES (?)";

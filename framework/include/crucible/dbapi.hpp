@@ -44,6 +44,7 @@ struct ColumnDescription {
   std::optional<bool> nullable;  ///< nullopt when the driver cannot tell
   std::optional<std::int32_t> precision;
   std::optional<std::int32_t> scale;
+  friend bool operator==(const ColumnDescription&, const ColumnDescription&) = default;
 };
 
 /// Driver-specific connect arguments beyond the URL (SQLAlchemy's connect_args), e.g.

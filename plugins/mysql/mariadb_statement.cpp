@@ -128,9 +128,24 @@ bool PreparedStatement::store_result() {
     shapes_.clear();
     return false;
   }
-  check(mysql_stmt_store_result(stmt_));
+  if (mysql_stmt_store_result(stmt_) != 0) fail_reading();
   describe();
   return true;
+}
+
+// Connector/C (3.3, mariadb_stmt.c) leaves a statement whose mysql_stmt_store_result failed in
+// MYSQL_STMT_WAITING_USE_OR_STORE while the connection is already idle (the error packet ended
+// the response). mysql_stmt_free_result then takes it for an unbuffered result being read
+// (MYSQL_STMT_USER_FETCHING), and the next mysql_stmt_execute first waits for the rest of those
+// rows, which the server never sends: the client hangs. MariaDB reports a constraint violation
+// of INSERT … RETURNING only there (the statement executes, the error comes in place of the
+// rows), so a cached INSERT … RETURNING run again after one failed would hang.
+// mysql_stmt_reset puts the handle back to MYSQL_STMT_PREPARED (COM_STMT_RESET, one round trip on
+// this error path only); the error is read before, as the reset clears it.
+void PreparedStatement::fail_reading() {
+  ErrorInfo info = statement_error(stmt_, sql_);
+  mysql_stmt_reset(stmt_);  // a lost connection fails it too; the error thrown is the first
+  throw_error(std::move(info));
 }
 
 bool PreparedStatement::fetch(std::vector<Value>& row) {

@@ -57,7 +57,9 @@ class PreparedStatement {
 
   /// After an execution: when the statement returns rows, buffers them all on the client
   /// (mysql_stmt_store_result) and binds the result buffers; returns whether it has rows.
-  /// Throws the mapped error.
+  /// Throws the mapped error: one the server sends in place of the rows (MariaDB's INSERT …
+  /// RETURNING reports a constraint violation so) leaves the statement reset, ready to execute
+  /// again.
   bool store_result();
   /// The next buffered row into row; false when none is left. Throws the mapped error.
   bool fetch(std::vector<Value>& row);
@@ -82,6 +84,7 @@ class PreparedStatement {
 
  private:
   void check(int rc);
+  [[noreturn]] void fail_reading();
   void describe();
   template <class Params>
   void run(Params params);

@@ -2,10 +2,6 @@
 // and 7): begin()/begin(fn), begin_nested (the savepoint example), the before_flush audit
 // example, sessionmaker, the repository pattern and the rollback-per-test fixture. What was
 // committed is read back in a second Session or with Core.
-// KNOWN FAILURE: Mariadb/…BeginNested_FailingNestedInsertRolledBackWhileOuterTransactionCommits
-// hangs in the mariadbconnector plugin (mysql_stmt_execute of the cached INSERT … RETURNING after
-// the same statement failed and the savepoint was rolled back; the server is idle) — a driver
-// bug reported to the lead, not an ORM one.
 #include <gtest/gtest.h>
 
 #include <chrono>

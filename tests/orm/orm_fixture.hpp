@@ -1,7 +1,7 @@
 #pragma once
 // The fixture of the ORM tests (tests/orm/*.cpp): every test runs on each database the tree has
 // a plugin for, through one Engine in a namespace of the test's own:
-//   Sqlite/…      an in-memory SQLite database (label sqlite);
+//   Sqlite/…      an in-memory SQLite database (label sqlite; ctest names start with "orm.");
 //   Postgresql/…  a schema of its own on $CRUCIBLE_POSTGRESQL_URL (label postgresql);
 //   Mariadb/…     a database of its own on $CRUCIBLE_MYSQL_URL (label mysql).
 // A server test without its URL FAILS, saying how to start the server (nothing is skipped).

@@ -803,14 +803,7 @@ void SessionCore::flush() {
       rollback_level(levels_.size() - 1);  // only the innermost SAVEPOINT
     } else if (!levels_.empty()) {
       // The whole transaction is rolled back; the Session waits for rollback().
-      while (!levels_.empty()) {
-        rollback_quietly(levels_.back());
-        levels_.pop_back();
-      }
-      level_ids_.clear();
-      for (auto it = logs_.rbegin(); it != logs_.rend(); ++it) restore(*it);
-      logs_.assign(1, TransactionLog{});
-      release_connection();
+      rollback();
       pending_rollback_ = true;
     }
     throw;

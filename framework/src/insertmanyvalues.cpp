@@ -105,8 +105,8 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
     if (description.empty()) description = cursor.description();
     const std::size_t before = rows.size();
     while (cursor.fetch_into(row)) rows.push_back(std::exchange(row, {}));
-    // The driver's count once the rows are read (SQLite counts changes when the statement is
-    // done); a driver that reports none (-1) inserted as many rows as RETURNING gave.
+    // The driver's count once the rows are read (some databases count changes only when the
+    // statement is done); a driver that reports none (-1) inserted as many rows as RETURNING gave.
     const std::int64_t n = cursor.rowcount();
     total += n >= 0 ? n : static_cast<std::int64_t>(rows.size() - before);
     lastrowid = cursor.lastrowid();

@@ -36,13 +36,12 @@ Result insertmanyvalues(ConnectionState& st, const Prepared& p,
 /// parameters (DialectFeatures), at least one row.
 ///
 /// Order: what is relied on is that a database returns the RETURNING rows of one
-/// INSERT … VALUES (r1), (r2), … in the order of its VALUES rows. No manual promises it
-/// (PostgreSQL's leaves the order of RETURNING rows unspecified; SQLite's and MariaDB's say
-/// nothing), but PostgreSQL 15, SQLite 3.35+ and MariaDB 10.5+ do return them so for a plain
-/// INSERT … VALUES, and the tests check it on each (ids increasing in set order and matching a
-/// SELECT). SQLAlchemy relies on the same for MariaDB and, with an integer autoincrement key,
-/// adds "sentinel" columns and sorting where it cannot (its "Correlating RETURNING rows with
-/// parameter sets"); crucible does not. With an upsert that skips rows
+/// INSERT … VALUES (r1), (r2), … in the order of its VALUES rows. The database manuals do not
+/// promise it, but every database the in-tree plugins serve does return them so for a plain
+/// INSERT … VALUES, and each plugin's tests and the compliance suite check it (ids increasing in
+/// set order and matching a SELECT). SQLAlchemy relies on the same for some dialects and adds
+/// "sentinel" columns and sorting elsewhere (its "Correlating RETURNING rows with parameter
+/// sets"); crucible does not. With an upsert that skips rows
 /// (on_conflict_do_nothing) a skipped set returns no row, so the rows are then fewer than the
 /// sets and no longer one per set.
 ///

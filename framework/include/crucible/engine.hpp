@@ -144,7 +144,7 @@ class Connection {
   ///
   /// How the sets travel:
   ///  * an INSERT … VALUES with RETURNING, on a dialect that supports_returning and
-  ///    supports_multivalues_insert (SQLite >= 3.35, PostgreSQL, MariaDB >= 10.5): as multi-row
+  ///    supports_multivalues_insert (the dialect reports both from the server it meets): as multi-row
   ///    INSERT … VALUES (…), (…) … RETURNING pages, whatever use_insertmanyvalues says. The
   ///    Result is buffered: it holds the RETURNING rows of every page, one per parameter set
   ///    in the order of param_sets (relying on the database returning the rows of one

@@ -811,10 +811,4 @@ void SessionCore::flush() {
   flushing_ = false;
 }
 
-bool SessionCore::has_changes() {
-  for (const auto& st : all_states())
-    if (st->status != Status::kPersistent || is_dirty(*st)) return true;
-  return false;
-}
-
 }  // namespace crucible::orm::detail

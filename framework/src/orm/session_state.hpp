@@ -183,7 +183,6 @@ class SessionCore {
 
   // ---- the unit of work (flush.cpp) ----
   void flush();
-  bool has_changes();
   bool is_dirty(const InstanceState& state) const;
 
   // ---- transactions (session.cpp) ----
@@ -198,7 +197,6 @@ class SessionCore {
   void commit();
   void rollback() noexcept;
   void close() noexcept;
-  bool level_active(std::size_t depth) const noexcept { return depth < levels_.size(); }
   /// The id of the level at depth (each begin gets a new one), or 0 when there is none.
   std::uint64_t level_id(std::size_t depth) const noexcept {
     return depth < level_ids_.size() ? level_ids_[depth] : 0;

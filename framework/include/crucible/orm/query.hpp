@@ -114,17 +114,24 @@ class Select {
   Select where(const sql::Expr& criterion) const {
     return with([&](auto& s) { return s.where(criterion); });
   }
+  /// ORDER BY clauses (orm::col(&T::m), desc(…)); added after any given before.
   Select order_by(std::vector<sql::Expr> clauses) const {
     return with([&](auto& s) { return s.order_by(std::move(clauses)); });
   }
+  /// GROUP BY clauses (for queries with add_columns aggregates).
   Select group_by(std::vector<sql::Expr> clauses) const {
     return with([&](auto& s) { return s.group_by(std::move(clauses)); });
   }
+  /// HAVING criteria, ANDed with what is there.
   Select having(const sql::Expr& criterion) const {
     return with([&](auto& s) { return s.having(criterion); });
   }
+  /// LIMIT n rows (n >= 0); with it, joinedload options load as selectinload, so that a
+  /// parent's collection is never cut short by the limit (SQLAlchemy wraps the query instead).
   Select limit(std::int64_t n) const { return with([&](auto& s) { return s.limit(n); }); }
+  /// OFFSET n rows (n >= 0); joinedload under it loads as selectinload, as under limit().
   Select offset(std::int64_t n) const { return with([&](auto& s) { return s.offset(n); }); }
+  /// SELECT DISTINCT.
   Select distinct() const { return with([](auto& s) { return s.distinct(); }); }
   /// JOIN along a relationship (SQLAlchemy's select(Book).join(Book.author)): the ON clause
   /// follows the relationship's foreign key (through the secondary table for many-to-many).

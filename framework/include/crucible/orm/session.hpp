@@ -83,7 +83,9 @@ class ScalarResult {
   std::shared_ptr<T> one() const;
   /// One or null: throws MultipleResultsFound for more.
   std::shared_ptr<T> one_or_none() const;
+  /// The number of objects.
   std::size_t size() const noexcept { return objects_.size(); }
+  /// Iteration over the objects in row order: `for (auto& user : session.scalars(q))`.
   auto begin() const noexcept { return objects_.begin(); }
   auto end() const noexcept { return objects_.end(); }
 
@@ -121,8 +123,10 @@ class Row {
     if (m == nullptr || m->type() != typeid(T)) detail::throw_wrong_entity(typeid(T), m);
     return std::static_pointer_cast<T>(rows_->objects[index_ * rows_->entities.size() + i]);
   }
-  /// Extra column i (0: the first add_columns column) of this row.
+  /// Extra column i (0: the first add_columns column) of this row. Throws InvalidRequestError
+  /// when the query has no extra column i.
   const Value& value(std::size_t i) const;
+  /// Extra column i as V (Value::as<V>(): DataError when it does not convert).
   template <class V>
   V get(std::size_t i) const {
     return value(i).template as<V>();
@@ -138,7 +142,9 @@ class Result {
  public:
   explicit Result(std::shared_ptr<const detail::LoadedRows> rows) noexcept
       : rows_(std::move(rows)) {}
+  /// The number of rows.
   std::size_t size() const noexcept { return rows_->rows; }
+  /// Row i (< size()); the Row keeps the rows alive.
   Row operator[](std::size_t i) const { return Row(rows_, i); }
   class iterator {
    public:
@@ -227,6 +233,7 @@ class Session {
     add_object(mapper_of<T>(), object);
     return object;
   }
+  /// Adds each struct (moved in) as add(T) does; returns the Session's shared_ptrs, in order.
   template <class T>
   std::vector<std::shared_ptr<T>> add_all(std::vector<T> objects) {
     std::vector<std::shared_ptr<T>> out;
@@ -238,6 +245,7 @@ class Session {
     }
     return out;
   }
+  /// Adds each object the program made, as add(shared_ptr) does.
   template <class T>
   void add_all(const std::vector<std::shared_ptr<T>>& objects) {
     const Mapper& m = mapper_of<T>();
@@ -356,7 +364,9 @@ class Session {
     std::invoke(std::forward<F>(fn));
     tx.commit();
   }
+  /// Whether a transaction (root, or a SAVEPOINT on a program's Connection) is open.
   bool in_transaction() const noexcept;
+  /// Whether a begin_nested() SAVEPOINT is open.
   bool in_nested_transaction() const noexcept;
   /// The Connection the Session works on (beginning its transaction when none is open).
   Connection& connection();
@@ -382,7 +392,9 @@ class Session {
   /// before_flush event); fn may change, add or delete objects.
   void on_before_flush(std::function<void(Session&)> fn);
 
+  /// The Engine the Session takes connections from (SQLAlchemy's Session.bind).
   const Engine& bind() const noexcept;
+  /// The options the Session was made with.
   const SessionOptions& options() const noexcept;
 
  private:

@@ -8,6 +8,7 @@ namespace crucible::sql {
 Executable::~Executable() = default;
 
 bool Executable::gather(CacheKey& /*key*/, const Params* /*params*/) const { return false; }
+std::shared_ptr<const CacheKey> Executable::shared_key() const { return nullptr; }
 
 std::shared_ptr<const Compiled> compile(const Executable& stmt, const Dialect& dialect,
                                         CompileOptions options, ParamStyle style) {

@@ -30,7 +30,7 @@ class Pages {
 
   /// The statement for `rows` rows, compiled once per shape and size (compiled cache).
   std::shared_ptr<const sql::Compiled> compiled_for(std::size_t rows) const {
-    const std::string key = p_.key.key + "\x1finsertmanyvalues " + std::to_string(rows);
+    const std::string key = p_.key().key + "\x1finsertmanyvalues " + std::to_string(rows);
     sql::CompiledCache& cache = st_.engine->compiled_cache;
     std::shared_ptr<const sql::Compiled> compiled = cache.get(key);
     if (!compiled) {

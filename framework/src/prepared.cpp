@@ -11,15 +11,17 @@ Prepared prepare(ConnectionState& st, const sql::Executable& stmt, const Params*
   Prepared p;
   const Dialect& dialect = *st.engine->dialect;
   const sql::CompileContext ctx{dialect, st.engine->driver->paramstyle(), {}, params};
-  if (!stmt.gather(p.key, params)) {
+  p.shared = stmt.shared_key();
+  if (!p.shared && !stmt.gather(p.own, params)) {
     p.compiled = stmt.compile(ctx);  // caches itself (text())
     return p;
   }
   sql::CompiledCache& cache = st.engine->compiled_cache;
-  p.compiled = cache.get(p.key.key);
+  const std::string& key = p.key().key;
+  p.compiled = cache.get(key);
   if (!p.compiled) {
     p.compiled = stmt.compile(ctx);
-    cache.put(p.key.key, p.compiled);
+    cache.put(key, p.compiled);
   }
   return p;
 }

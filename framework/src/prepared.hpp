@@ -18,7 +18,9 @@ namespace crucible::detail {
 /// shape was seen before) and the gathered own values its bind slots refer to.
 struct Prepared {
   std::shared_ptr<const sql::Compiled> compiled;
-  sql::CacheKey key;
+  std::shared_ptr<const sql::CacheKey> shared;  ///< the statement's kept key (a SELECT's)
+  sql::CacheKey own;                            ///< the key gathered for this execution
+  const sql::CacheKey& key() const noexcept { return shared ? *shared : own; }
 };
 
 /// Compiles stmt for st's dialect and driver paramstyle, or takes it from the engine's cache;
@@ -51,7 +53,7 @@ void collect_binds(const Prepared& p, const Params& params, const Dialect& diale
       }
       if (value == nullptr) value = &params.at(slot.name);
     } else {
-      value = &p.key.values.at(static_cast<std::size_t>(slot.value_index));
+      value = &p.key().values.at(static_cast<std::size_t>(slot.value_index));
     }
     if (slot.type.kind() == TypeKind::kNull || value->is_null() ||
         !dialect.needs_bind_processing(slot.type, value->kind()))

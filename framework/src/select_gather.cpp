@@ -226,10 +226,18 @@ bool Select::gather(CacheKey& key, const Params* /*params*/) const {
   return true;
 }
 
+std::shared_ptr<const CacheKey> Select::shared_key() const {
+  if (!node_) throw ArgumentError("wanted a select() to execute, found an empty Select");
+  if (auto kept = node_->key_memo.get()) return kept;
+  auto key = std::make_shared<CacheKey>();
+  Gatherer(*key).select(*node_);
+  node_->key_memo.set(key);
+  return key;
+}
+
 std::shared_ptr<const Compiled> Select::compile(const CompileContext& ctx) const {
-  CacheKey key;
-  gather(key, ctx.params);
-  return ctx.dialect.statement_compiler(ctx.style, ctx.options)->compile_select(*node_, key);
+  const auto key = shared_key();
+  return ctx.dialect.statement_compiler(ctx.style, ctx.options)->compile_select(*node_, *key);
 }
 
 }  // namespace crucible::sql

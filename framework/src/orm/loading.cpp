@@ -159,7 +159,8 @@ class Loader {
  public:
   explicit Loader(SessionCore& s) : s_(s) {}
 
-  std::shared_ptr<LoadedRows> run(const EntityQuery& q, bool unique_entities);
+  /// Runs q (with params for its bindparams) and makes its rows' objects.
+  std::shared_ptr<LoadedRows> run(const EntityQuery& q, bool unique_entities, const Params& params = {});
   /// Eager loads of the plan for parents (all of mapper).
   void post_load(const Mapper& mapper, const std::vector<std::shared_ptr<InstanceState>>& parents,
                  const LoadPlan& plan, const std::vector<bool>& done);
@@ -173,7 +174,7 @@ class Loader {
   SessionCore& s_;
 };
 
-std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entities) {
+std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entities, const Params& params) {
   const Mapper& primary = *q.entities.front();
   const LoadPlan plan = SessionCore::plan_for(primary, q.options);
   // Joined eager loads of the primary entity: LEFT OUTER JOIN an alias of each target.
@@ -218,7 +219,7 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
     done[i] = true;
   }
 
-  crucible::Result result = s_.connection().execute(stmt);
+  crucible::Result result = s_.connection().execute(stmt, params);
   auto out = std::make_shared<LoadedRows>();
   out->entities = q.entities;
   const std::size_t n = q.entities.size();
@@ -434,22 +435,24 @@ std::shared_ptr<LoadedRows> SessionCore::run_query(const EntityQuery& query) {
   return Loader(*this).run(query, query.extras.empty());
 }
 
+// The parameters of Mapper::by_key_query() for key.
+static Params key_params(std::span<const Value> key) {
+  Params params;
+  params.reserve(key.size());
+  for (std::size_t i = 0; i < key.size(); ++i) params.append(key_param_name(i), key[i]);
+  return params;
+}
+
 std::shared_ptr<void> SessionCore::get(const Mapper& mapper, std::span<const Value> key) {
   check_usable();
   if (key.size() != mapper.primary_key().size())
     throw ArgumentError("get<" + mapper.class_name() + ">() wants " +
                         std::to_string(mapper.primary_key().size()) + " primary key value(s), found " +
                         std::to_string(key.size()));
-  std::vector<Value> k(key.begin(), key.end());
-  if (InstanceState* hit = lookup(mapper, std::span<const Value>(k)))
+  if (InstanceState* hit = lookup(mapper, key))
     return hit->status == InstanceState::Status::kDeleted ? nullptr : hit->object;
   autoflush();
-  EntityQuery q = entity_query(mapper);
-  std::vector<sql::Expr> where;
-  for (std::size_t i = 0; i < k.size(); ++i)
-    where.push_back(mapper.columns()[mapper.primary_key()[i]].expr == sql::Expr(k[i]));
-  q.select = q.select.where(where.size() == 1 ? where[0] : sql::and_(where));
-  auto rows = Loader(*this).run(q, true);
+  auto rows = Loader(*this).run(*mapper.by_key_query(), true, key_params(key));
   return rows->rows == 0 ? nullptr : rows->objects.front();
 }
 
@@ -461,11 +464,7 @@ void SessionCore::refresh(const Mapper& mapper, const void* object) {
                               mapper.class_name() + " that is " +
                               (state == nullptr ? "not in it" : "pending or deleted"));
   autoflush();
-  std::vector<sql::Expr> where;
-  for (std::size_t i = 0; i < state->key.size(); ++i)
-    where.push_back(mapper.columns()[mapper.primary_key()[i]].expr == sql::Expr(state->key[i]));
-  EntityQuery q = entity_query(mapper);
-  crucible::Result result = connection().execute(q.select.where(sql::and_(where)));
+  crucible::Result result = connection().execute(mapper.by_key_query()->select, key_params(state->key));
   auto row = result.first();
   if (!row)
     throw InvalidRequestError("refresh() could not find " + describe(*state) + " in the database");

@@ -13,6 +13,7 @@
 #include <shared_mutex>
 
 #include "crucible/errors.hpp"
+#include "crucible/orm/query.hpp"
 
 namespace crucible::orm {
 
@@ -461,6 +462,7 @@ void Registry::configure() {
         rel.back_populates = j;
       }
     }
+    m.by_key_query_ = detail::by_key_query(m);
   }
   configured_.store(true, std::memory_order_release);
 }

@@ -26,6 +26,17 @@ EntityQuery entity_query(const Mapper& mapper) {
   return q;
 }
 
+std::shared_ptr<const EntityQuery> by_key_query(const Mapper& mapper) {
+  auto q = std::make_shared<EntityQuery>(entity_query(mapper));
+  std::vector<sql::Expr> where;
+  for (std::size_t i = 0; i < mapper.primary_key().size(); ++i)
+    where.push_back(mapper.columns()[mapper.primary_key()[i]].expr == sql::bindparam(key_param_name(i)));
+  q->select = q->select.where(where.size() == 1 ? where[0] : sql::and_(where));
+  return q;
+}
+
+std::string key_param_name(std::size_t i) { return "pk_" + std::to_string(i); }
+
 void EntityQuery::add_entity(const Mapper& mapper) {
   offsets.push_back(width_of(select));
   entities.push_back(&mapper);

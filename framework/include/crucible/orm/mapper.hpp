@@ -232,6 +232,7 @@ class MemberRelationship final : public RelationshipAccessor {
 class Mapper;
 namespace detail {
 class MapperBuilderBase;
+struct EntityQuery;
 }
 
 /// One mapped column: the member, the table column, and how to reach the member.
@@ -300,6 +301,10 @@ class Mapper {
   int relationship_index(const MemberKey& member) const noexcept;
   /// A new default-constructed instance.
   std::shared_ptr<void> create() const { return factory_(); }
+  /// The SELECT of every mapped column WHERE each primary key column = bindparam("pk_<i>"),
+  /// i in key order (what Session::get and refresh run), built once by Registry::configure()
+  /// so that each get() reuses one statement and its compiled form. Null before configure().
+  const detail::EntityQuery* by_key_query() const noexcept { return by_key_query_.get(); }
 
  private:
   friend class Registry;
@@ -315,6 +320,7 @@ class Mapper {
   std::vector<ColumnProperty> columns_;
   std::vector<RelationshipProperty> relationships_;
   std::vector<std::size_t> primary_key_;
+  std::shared_ptr<const detail::EntityQuery> by_key_query_;
 };
 
 /// The mapper of a type; throws UnmappedClassError naming the type when none maps it. Resolves

@@ -100,6 +100,10 @@ struct EntityQuery {
 };
 
 EntityQuery entity_query(const Mapper& mapper);
+/// entity_query(mapper) WHERE each primary key column = bindparam(key_param_name(i)).
+std::shared_ptr<const EntityQuery> by_key_query(const Mapper& mapper);
+/// The name of the bind parameter of primary key column i in by_key_query(): "pk_<i>".
+std::string key_param_name(std::size_t i);
 
 }  // namespace detail
 

@@ -6,6 +6,7 @@
 // cache key and its own bound values into a list, in one traversal. Two statements of the same
 // shape with other values have equal keys, so the engine's CompiledCache hands back the SQL
 // compiled for the first, and the values of the second are bound by position.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -44,6 +45,31 @@ struct CacheKey {
   std::string key;                         ///< the structure; equal keys compile to equal SQL
   std::vector<Value> values;               ///< the statement's own bound values, traversal order
   std::vector<const Element*> bind_nodes;  ///< the bind nodes those values came from
+};
+
+/// The CacheKey of an immutable statement node, gathered by its first execution and kept for
+/// the next ones, so that running one statement many times walks its tree once (SQLAlchemy
+/// keeps the key of a statement object likewise, in its _generate_cache_key memo). Safe to
+/// read and set from several threads at once; a copy starts empty (a copied node is a new
+/// statement, changed before it runs).
+class CacheKeyMemo {
+ public:
+  CacheKeyMemo() = default;
+  CacheKeyMemo(const CacheKeyMemo& /*other*/) noexcept {}
+  CacheKeyMemo& operator=(const CacheKeyMemo& /*other*/) noexcept {
+    key_.store(nullptr, std::memory_order_release);
+    return *this;
+  }
+  ~CacheKeyMemo() = default;
+  /// The key kept, or null before the first execution.
+  std::shared_ptr<const CacheKey> get() const noexcept { return key_.load(std::memory_order_acquire); }
+  /// Keeps key (a second thread's equal key may replace the first: both are the same).
+  void set(std::shared_ptr<const CacheKey> key) const noexcept {
+    key_.store(std::move(key), std::memory_order_release);
+  }
+
+ private:
+  mutable std::atomic<std::shared_ptr<const CacheKey>> key_;
 };
 
 /// One positional parameter of a compiled statement.
@@ -94,6 +120,10 @@ class Executable {
   /// to key, given the execution's first parameter set (or null). Returns false when the
   /// statement caches itself instead (text()), in which case key is left unspecified.
   virtual bool gather(CacheKey& key, const Params* params) const;
+  /// The statement's CacheKey kept from an earlier execution (gathered now and kept when this
+  /// is the first), for a statement whose key does not depend on the parameters (a SELECT);
+  /// null for the others, which gather() every time. Same errors as gather().
+  virtual std::shared_ptr<const CacheKey> shared_key() const;
   /// Compiles for ctx. Throws NotSupportedError for a construct the dialect cannot render,
   /// ArgumentError for a malformed statement. Thread-safe.
   virtual std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const = 0;

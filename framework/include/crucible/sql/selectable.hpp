@@ -56,6 +56,7 @@ struct SelectNode {
   bool distinct{false};
   std::string compound;          ///< "" or "UNION", "UNION ALL", "INTERSECT", "EXCEPT"
   std::vector<SelectPtr> parts;  ///< the members of a set operation
+  CacheKeyMemo key_memo;         ///< the key of this SELECT once it has run (Select::shared_key)
 };
 
 class Select;
@@ -131,6 +132,7 @@ class Select final : public Executable {
   Expr exists() const;
 
   bool gather(CacheKey& key, const Params* params) const override;
+  std::shared_ptr<const CacheKey> shared_key() const override;
   std::shared_ptr<const Compiled> compile(const CompileContext& ctx) const override;
 
  private:

@@ -10,11 +10,12 @@
 
 namespace crucible::orm::detail {
 
-/// Pointers to T, found by a key K. Traits gives
-///   static std::size_t hash(const T* element)      the hash of an element's key
+/// Pointers to T, found by a key K. Each slot keeps its element's hash beside the pointer, so
+/// probing and growing never read the elements themselves (a cache miss each, with 100,000
+/// objects loaded). Traits gives
 ///   static bool equal(const K& key, const T* element)
-/// The caller passes the key's hash (Traits must hash a key and its element alike). Elements'
-/// keys must not change while they are in the set. Not thread-safe.
+/// The caller passes each key's and element's hash, the same for a key and its element.
+/// Elements' keys must not change while they are in the set. Not thread-safe.
 template <class T, class K, class Traits>
 class FlatSet {
  public:
@@ -24,30 +25,26 @@ class FlatSet {
   T* find(const K& key, std::size_t hash) const noexcept {
     if (slots_.empty()) return nullptr;
     for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
-      T* s = slots_[i];
-      if (s == nullptr) return nullptr;
-      if (s != tombstone() && Traits::equal(key, s)) return s;
+      const Slot& s = slots_[i];
+      if (s.element == nullptr) return nullptr;
+      if (s.hash == hash && s.element != tombstone() && Traits::equal(key, s.element)) return s.element;
     }
   }
 
-  /// Adds element, whose key the set must not hold yet.
-  void insert(T* element) {
+  /// Adds element with this hash; the set must not hold its key yet.
+  void insert(T* element, std::size_t hash) {
     if ((used_ + 1) * 4 > slots_.size() * 3) rehash(slots_.size() < 16 ? 32 : (size_ * 2 + 1) * 2);
-    std::size_t i = Traits::hash(element) & mask_;
-    while (slots_[i] != nullptr && slots_[i] != tombstone()) i = (i + 1) & mask_;
-    if (slots_[i] == nullptr) ++used_;
-    slots_[i] = element;
-    ++size_;
+    place(element, hash);
   }
 
-  /// Removes element (by identity); a no-op when it is not there.
-  void erase(const T* element) noexcept {
+  /// Removes element (by identity), inserted with this hash; a no-op when it is not there.
+  void erase(const T* element, std::size_t hash) noexcept {
     if (slots_.empty()) return;
-    for (std::size_t i = Traits::hash(element) & mask_;; i = (i + 1) & mask_) {
-      T* s = slots_[i];
-      if (s == nullptr) return;
-      if (s == element) {
-        slots_[i] = tombstone();
+    for (std::size_t i = hash & mask_;; i = (i + 1) & mask_) {
+      Slot& s = slots_[i];
+      if (s.element == nullptr) return;
+      if (s.element == element) {
+        s.element = tombstone();
         --size_;
         return;
       }
@@ -63,24 +60,35 @@ class FlatSet {
   /// Calls fn(T*) for every element, in no particular order.
   template <class F>
   void for_each(F&& fn) const {
-    for (T* s : slots_)
-      if (s != nullptr && s != tombstone()) fn(s);
+    for (const Slot& s : slots_)
+      if (s.element != nullptr && s.element != tombstone()) fn(s.element);
   }
 
  private:
+  struct Slot {
+    std::size_t hash;
+    T* element;
+  };
   static T* tombstone() noexcept { return reinterpret_cast<T*>(std::uintptr_t{1}); }
+  void place(T* element, std::size_t hash) noexcept {
+    std::size_t i = hash & mask_;
+    while (slots_[i].element != nullptr && slots_[i].element != tombstone()) i = (i + 1) & mask_;
+    if (slots_[i].element == nullptr) ++used_;
+    slots_[i] = Slot{hash, element};
+    ++size_;
+  }
   void rehash(std::size_t want) {
     std::size_t capacity = 32;
     while (capacity < want) capacity *= 2;
-    std::vector<T*> old = std::move(slots_);
-    slots_.assign(capacity, nullptr);
+    std::vector<Slot> old = std::move(slots_);
+    slots_.assign(capacity, Slot{0, nullptr});
     mask_ = capacity - 1;
     size_ = used_ = 0;
-    for (T* s : old)
-      if (s != nullptr && s != tombstone()) insert(s);
+    for (const Slot& s : old)
+      if (s.element != nullptr && s.element != tombstone()) place(s.element, s.hash);
   }
 
-  std::vector<T*> slots_;
+  std::vector<Slot> slots_;
   std::size_t mask_{0};
   std::size_t size_{0};
   std::size_t used_{0};  ///< live elements and tombstones: what probing walks over

@@ -106,7 +106,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
     *created = false;
     return hit->shared_from_this();
   }
-  std::vector<Value> key(view.begin(), view.end());
+  KeyValues key(view);
   *created = true;
   auto state = std::make_shared<InstanceState>();
   state->mapper = &mapper;

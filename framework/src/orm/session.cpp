@@ -78,7 +78,7 @@ InstanceState* IdentityMap::insert(InstanceState* state) {
   const std::size_t h = hash(state->mapper, state->key);
   if (InstanceState* there = set_.find(View{state->mapper, state->key}, h)) return there;
   state->identity_hash = h;
-  set_.insert(state);
+  set_.insert(state, h);
   return state;
 }
 

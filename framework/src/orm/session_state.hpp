@@ -22,6 +22,44 @@ namespace crucible::orm::detail {
 
 class SessionCore;
 
+/// A persistent object's primary key values (its identity), in key order: one value is held
+/// inline (most keys have one column, and loading 100,000 objects should not allocate 100,000
+/// vectors for them), more in a vector.
+class KeyValues {
+ public:
+  KeyValues() = default;
+  explicit KeyValues(std::span<const Value> values) : size_(values.size()) {
+    if (size_ == 1) one_ = values[0];
+    else many_.assign(values.begin(), values.end());
+  }
+  KeyValues(std::vector<Value>&& values) : size_(values.size()) {  // NOLINT: a key is its values
+    if (size_ == 1) one_ = std::move(values[0]);
+    else many_ = std::move(values);
+  }
+  std::span<const Value> view() const noexcept {
+    return size_ == 1 ? std::span<const Value>(&one_, 1) : std::span<const Value>(many_);
+  }
+  operator std::span<const Value>() const noexcept { return view(); }  // NOLINT: a view of it
+  bool empty() const noexcept { return size_ == 0; }
+  std::size_t size() const noexcept { return size_; }
+  const Value& operator[](std::size_t i) const noexcept { return view()[i]; }
+  const Value* begin() const noexcept { return view().data(); }
+  const Value* end() const noexcept { return view().data() + size_; }
+  void clear() noexcept {
+    one_ = Value();
+    many_.clear();
+    size_ = 0;
+  }
+  friend bool operator==(const KeyValues& a, std::span<const Value> b) noexcept {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end());
+  }
+
+ private:
+  Value one_;
+  std::vector<Value> many_;
+  std::size_t size_{0};
+};
+
 /// An object's life in a Session (SQLAlchemy's InstanceState).
 struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// kDeleted: marked by delete_(); kGone: its DELETE was flushed (it leaves the Session at
@@ -37,7 +75,7 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// parallel to mapper->columns(). Empty while pending.
   std::vector<Value> snapshot;
   /// Persistent: the primary key values (the identity), in primary key order.
-  std::vector<Value> key;
+  KeyValues key;
   /// Per relationship: the related objects as of load or the last flush, for the flush to see
   /// what was added and removed; valid only where rel_known[i].
   std::vector<std::vector<const void*>> rel_snapshot;
@@ -73,7 +111,7 @@ class IdentityMap {
   /// Inserts state under its key; returns the state already there (not inserted) or state.
   InstanceState* insert(InstanceState* state);
   /// Removes state (only when it is the one held under its key).
-  void erase(InstanceState* state) noexcept { set_.erase(state); }
+  void erase(InstanceState* state) noexcept { set_.erase(state, state->identity_hash); }
   void clear() noexcept { set_.clear(); }
   std::size_t size() const noexcept { return set_.size(); }
 
@@ -88,7 +126,6 @@ class IdentityMap {
     return h;
   }
   struct Traits {
-    static std::size_t hash(const InstanceState* s) noexcept { return s->identity_hash; }
     static bool equal(const View& v, const InstanceState* s) noexcept;
   };
   FlatSet<InstanceState, View, Traits> set_;
@@ -100,14 +137,13 @@ class StateIndex {
   InstanceState* find(const void* object) const noexcept {
     return set_.find(object, pointer_hash(object));
   }
-  void insert(InstanceState* state) { set_.insert(state); }
-  void erase(InstanceState* state) noexcept { set_.erase(state); }
+  void insert(InstanceState* state) { set_.insert(state, pointer_hash(state->object.get())); }
+  void erase(InstanceState* state) noexcept { set_.erase(state, pointer_hash(state->object.get())); }
   void clear() noexcept { set_.clear(); }
   std::size_t size() const noexcept { return set_.size(); }
 
  private:
   struct Traits {
-    static std::size_t hash(const InstanceState* s) noexcept { return pointer_hash(s->object.get()); }
     static bool equal(const void* object, const InstanceState* s) noexcept {
       return s->object.get() == object;
     }

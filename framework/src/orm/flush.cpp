@@ -516,7 +516,7 @@ void UnitOfWork::update(const Mapper& m, const std::vector<StatePtr>& states) {
                            " were matched (changed or deleted behind the Session?)");
     for (const StatePtr& st : group) {
       auto& log = s_.log();
-      if (log.updated_set.insert(st.get()).second) log.updated.emplace_back(st, st->snapshot);
+      if (log.updated_set.insert(st.get()).second) log.updated.emplace_back(st, std::vector<Value>(st->snapshot.begin(), st->snapshot.end()));
       for (std::size_t i : cur) st->snapshot[i] = props[i].accessor->get(st->ptr());
       std::vector<Value> key = SessionCore::key_of(m, st->ptr());
       if (key != st->key) {  // the primary key itself changed: re-key the identity map

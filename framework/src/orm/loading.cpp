@@ -108,10 +108,8 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
   }
   KeyValues key(view);
   *created = true;
-  auto state = std::make_shared<InstanceState>();
-  state->mapper = &mapper;
+  auto state = new_state(mapper);
   state->object = mapper.create();
-  state->session = this;
   state->status = InstanceState::Status::kPersistent;
   state->order = ++counter_;
   void* obj = state->ptr();
@@ -231,6 +229,10 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   std::vector<std::vector<std::shared_ptr<InstanceState>>> joined_children(joined.size());
   const bool dedupe = unique_entities && !joined.empty();
   std::unordered_map<const void*, bool> primary_rows;
+  // The objects of each entity are gathered (once each) for the relationship loads that follow;
+  // an entity without relationships has none.
+  std::vector<bool> gather(n);
+  for (std::size_t e = 0; e < n; ++e) gather[e] = !q.entities[e]->relationships().empty();
   crucible::Row row;  // refilled in place: no allocation per row for the row itself
   while (result.fetch_into(row)) {
     {
@@ -241,7 +243,7 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
       for (std::size_t e = 0; e < n; ++e) {
         bool created = false;
         auto st = s_.instance(*q.entities[e], values, q.offsets[e], &created);
-        if (st && st->load_mark != mark) {
+        if (st && gather[e] && st->load_mark != mark) {
           st->load_mark = mark;
           loaded[e].push_back(st);
         }

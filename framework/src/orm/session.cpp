@@ -112,10 +112,8 @@ void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object) {
     if (existing->status == InstanceState::Status::kDeleted) existing->status = InstanceState::Status::kPersistent;
     return;
   }
-  auto state = std::make_shared<InstanceState>();
-  state->mapper = &mapper;
+  auto state = new_state(mapper);
   state->object = std::move(object);
-  state->session = this;
   state->status = InstanceState::Status::kPending;
   state->order = ++counter_;
   const std::size_t nrel = mapper.relationships().size();
@@ -408,7 +406,7 @@ void SessionCore::restore(TransactionLog& log) noexcept {
     } else if (state->key != old_key) {
       state->key = std::move(old_key);
     }
-    state->snapshot = before;
+    state->snapshot.assign(before.begin(), before.end());
   }
   for (auto& state : log.deleted) {
     if (state->session != this) continue;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <algorithm>
 #include <span>
@@ -71,9 +72,14 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   SessionCore* session{nullptr};  ///< null once detached
   Status status{Status::kPending};
   std::uint64_t order{0};  ///< when it was added or loaded: INSERTs go in this order
+  /// The state of an object of mapper in session, its snapshot allocated from pool (the
+  /// Session's, which outlives its states).
+  InstanceState(const Mapper* m, SessionCore* s, std::pmr::memory_resource* pool) noexcept
+      : mapper(m), session(s), snapshot(pool) {}
+
   /// Persistent: the column values as the database has them (at load or the last flush),
   /// parallel to mapper->columns(). Empty while pending.
-  std::vector<Value> snapshot;
+  std::pmr::vector<Value> snapshot;
   /// Persistent: the primary key values (the identity), in primary key order.
   KeyValues key;
   /// Per relationship: the related objects as of load or the last flush, for the flush to see
@@ -177,6 +183,10 @@ class SessionCore {
  public:
   SessionCore(Engine engine, SessionOptions options, Connection* external);
   ~SessionCore();
+  /// A new state for an object of mapper in this Session (not yet indexed).
+  std::shared_ptr<InstanceState> new_state(const Mapper& mapper) {
+    return std::make_shared<InstanceState>(&mapper, this, &snapshot_pool_);
+  }
 
   Session* facade{nullptr};  ///< the Session object, for before_flush listeners
   Engine engine;
@@ -265,6 +275,9 @@ class SessionCore {
   void release_connection() noexcept;
   void cascade_add(const std::shared_ptr<InstanceState>& state);
 
+  /// The snapshots' memory: a pool of the Session's own (one malloc per snapshot was a large
+  /// share of loading many objects), declared first so that it outlives every state.
+  std::pmr::unsynchronized_pool_resource snapshot_pool_;
   Connection* external_{nullptr};
   std::optional<Connection> own_;
   Connection* conn_{nullptr};

@@ -301,7 +301,7 @@ class Session {
     out.reserve(rows->rows);
     const std::size_t n = rows->entities.size();
     for (std::size_t i = 0; i < rows->rows; ++i)
-      out.push_back(std::static_pointer_cast<T>(rows->objects[i * n]));
+      out.push_back(std::static_pointer_cast<T>(std::move(rows->objects[i * n])));  // rows is ours alone
     return ScalarResult<T>(std::move(out));
   }
   /// The first object of the query, or null (SQLAlchemy's session.scalar).

@@ -46,11 +46,11 @@ void Sqlite3Cursor::check_parameter_count(std::size_t given,
                           statement_->sql());
 }
 
-void Sqlite3Cursor::bind_all(std::span<const Value> params) {
+void Sqlite3Cursor::bind_all(std::span<const Value> params, bool copy) {
   check_parameter_count(params.size(), std::nullopt);
   sqlite3_stmt* raw = statement_->raw();
   for (std::size_t i = 0; i < params.size(); ++i)
-    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql(), /*copy=*/true);
+    bind_value(raw, static_cast<int>(i) + 1, params[i], statement_->sql(), copy);
 }
 
 // Column names and declared types of the current statement (valid after a step, which may
@@ -81,11 +81,15 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
   try {
     sqlite3_stmt* raw = statement_->raw();
     if (raw == nullptr) {  // only whitespace and comments: nothing to run, as Python's sqlite3
-      if (!params.empty()) bind_all(params);
+      if (!params.empty()) bind_all(params, /*copy=*/true);
       finish();
       return;
     }
-    bind_all(params);
+    // An INSERT, UPDATE or DELETE makes all its changes, and computes its RETURNING rows, in
+    // the first sqlite3_step (https://sqlite.org/lang_returning.html, "Processing Order"), which
+    // runs below while params are alive: its text and blobs are bound without a copy. A query
+    // reads its parameters as later steps run, after params may be gone: SQLite copies them.
+    bind_all(params, /*copy=*/!statement_->is_dml());
     state_->begin_if_needed(*statement_);
     const int rc = sqlite3_step(raw);
     if (rc == SQLITE_ROW) {

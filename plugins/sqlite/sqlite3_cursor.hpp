@@ -58,8 +58,9 @@ class Sqlite3Cursor final : public Cursor {
 
   void check_open() const;
   void start(std::string_view sql);
-  /// Binds every parameter; set_index names the executemany set in errors; copy as bind_value.
-  void bind_all(std::span<const Value> params);
+  /// Binds every parameter of the current statement; text and blobs are copied by SQLite
+  /// when copy, else they must outlive the statement's use of them (bind_value).
+  void bind_all(std::span<const Value> params, bool copy);
   /// Throws ProgrammingError unless `given` is the statement's parameter count.
   void check_parameter_count(std::size_t given, std::optional<std::size_t> set_index) const;
   void describe();

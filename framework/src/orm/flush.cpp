@@ -439,12 +439,17 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
     for (std::size_t i : fetch) ret.push_back(props[i].expr);
     crucible::Result r = sets.size() == 1 ? conn.execute(stmt.returning(ret), sets.front())
                                           : conn.execute(stmt.returning(ret), sets);
-    std::vector<crucible::Row> rows = r.all();
-    if (rows.size() != group.size())
+    // Each row written back as it is read (one Row refilled in place, no allocation per row).
+    crucible::Row row;
+    std::size_t count = 0;
+    while (r.fetch_into(row)) {
+      if (count < group.size()) write_back(*group[count], row.mutable_values());
+      ++count;
+    }
+    if (count != group.size())
       throw FlushError("INSERT … RETURNING into " + m.table().data().fullname() + " returned " +
-                       std::to_string(rows.size()) + " rows for " + std::to_string(group.size()) +
+                       std::to_string(count) + " rows for " + std::to_string(group.size()) +
                        " objects");
-    for (std::size_t g = 0; g < group.size(); ++g) write_back(*group[g], rows[g].mutable_values());
   } else {
     // No RETURNING: one INSERT per object, the key from lastrowid, server defaults read after.
     for (std::size_t g = 0; g < group.size(); ++g) {
@@ -475,7 +480,7 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
     auto sent = std::move(sets[g]).release();
     for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot[cols[k]] = std::move(sent[k].second);
     for (std::size_t i : fetch) st->snapshot[i] = props[i].accessor->get(st->ptr());
-    s_.make_persistent(st, SessionCore::key_of(m, st->ptr()));
+    s_.make_persistent(st, KeyValues(st->snapshot, m.primary_key()));
     // A relationship the program never set on the new object is not known to be empty: rows
     // may refer to it (or it to them) by key alone. It loads on first access.
     for (std::size_t i = 0; i < m.relationships().size(); ++i) {

@@ -220,7 +220,7 @@ void SessionCore::break_cycles() noexcept {
   }
 }
 
-void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, std::vector<Value> key) {
+void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, KeyValues key) {
   for (const Value& v : key)
     if (v.is_null())
       throw FlushError("wanted a primary key for " + state->mapper->class_name() +

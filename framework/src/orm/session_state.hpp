@@ -29,6 +29,15 @@ class SessionCore;
 class KeyValues {
  public:
   KeyValues() = default;
+  /// The values at `columns` of a row (a snapshot).
+  KeyValues(std::span<const Value> row, const std::vector<std::size_t>& columns) : size_(columns.size()) {
+    if (size_ == 1) {
+      one_ = row[columns[0]];
+    } else {
+      many_.reserve(size_);
+      for (std::size_t c : columns) many_.push_back(row[c]);
+    }
+  }
   explicit KeyValues(std::span<const Value> values) : size_(values.size()) {
     if (size_ == 1) one_ = values[0];
     else many_.assign(values.begin(), values.end());
@@ -207,7 +216,7 @@ class SessionCore {
   void break_cycles() noexcept;
   /// Makes state persistent under key, in the identity map. Throws FlushError when another
   /// object has that identity.
-  void make_persistent(const std::shared_ptr<InstanceState>& state, std::vector<Value> key);
+  void make_persistent(const std::shared_ptr<InstanceState>& state, KeyValues key);
   /// Detaches state: out of the maps, its relationships unable to load.
   void detach(InstanceState& state) noexcept;
   /// The primary key values of object, in key order.

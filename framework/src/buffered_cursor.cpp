@@ -15,9 +15,9 @@ namespace {
 }  // namespace
 
 BufferedCursor::BufferedCursor(std::vector<ColumnDescription> description,
-                               std::vector<std::vector<Value>> rows, std::int64_t rowcount,
+                               std::vector<Value> values, std::int64_t rowcount,
                                std::optional<std::int64_t> lastrowid) noexcept
-    : description_(std::move(description)), rows_(std::move(rows)), rowcount_(rowcount),
+    : description_(std::move(description)), values_(std::move(values)), rowcount_(rowcount),
       lastrowid_(lastrowid) {}
 
 void BufferedCursor::execute(std::string_view, std::span<const Value>) { refuse("execute"); }
@@ -26,15 +26,17 @@ void BufferedCursor::executemany(std::string_view, const ParamSets&) { refuse("e
 
 bool BufferedCursor::fetch_into(std::vector<Value>& row) {
   if (closed_) refuse("fetch after close()");
-  if (next_ >= rows_.size()) return false;
-  row.swap(rows_[next_]);
-  rows_[next_++] = {};  // the caller's old storage goes now, not at the end
+  const std::size_t width = description_.size();
+  if (width == 0 || next_ + width > values_.size()) return false;
+  row.resize(width);
+  for (std::size_t i = 0; i < width; ++i) row[i] = std::move(values_[next_ + i]);
+  next_ += width;
   return true;
 }
 
 void BufferedCursor::close() noexcept {
   closed_ = true;
-  rows_ = {};
+  values_ = {};
   next_ = 0;
 }
 

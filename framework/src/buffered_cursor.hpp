@@ -9,14 +9,16 @@
 
 namespace crucible::detail {
 
-/// Hands out rows read earlier, in order, as a driver's cursor would (fetch_into swaps each row
-/// into the caller's storage, so nothing is copied). Never throws except InterfaceError once
+/// Hands out rows read earlier, in order, as a driver's cursor would. The rows are kept in one
+/// flat vector (row-major, description.size() values each: no allocation per row) and moved
+/// into the caller's row as it is fetched. Never throws except InterfaceError once
 /// closed, as a driver's cursor does. Not thread-safe (as any Cursor).
 class BufferedCursor final : public Cursor {
  public:
-  /// rows: the rows, each as wide as description; rowcount and lastrowid: what rowcount() and
-  /// lastrowid() report (for several driver calls, their total and the last call's).
-  BufferedCursor(std::vector<ColumnDescription> description, std::vector<std::vector<Value>> rows,
+  /// values: the rows one after another, description.size() values each; rowcount and
+  /// lastrowid: what rowcount() and lastrowid() report (for several driver calls, their total
+  /// and the last call's).
+  BufferedCursor(std::vector<ColumnDescription> description, std::vector<Value> values,
                  std::int64_t rowcount, std::optional<std::int64_t> lastrowid) noexcept;
 
   /// Not supported: the statements ran already. Throws InterfaceError.
@@ -32,8 +34,8 @@ class BufferedCursor final : public Cursor {
 
  private:
   std::vector<ColumnDescription> description_;
-  std::vector<std::vector<Value>> rows_;
-  std::size_t next_{0};
+  std::vector<Value> values_;
+  std::size_t next_{0};  ///< the index in values_ of the next row's first value
   std::int64_t rowcount_;
   std::optional<std::int64_t> lastrowid_;
   bool closed_{false};

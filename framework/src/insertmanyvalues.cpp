@@ -88,8 +88,8 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
   const Pages pages(st, p);
   const Dialect& dialect = *st.engine->dialect;
   std::vector<ColumnDescription> description;
-  std::vector<std::vector<Value>> rows;
-  rows.reserve(param_sets.size());
+  std::vector<Value> rows;  // flat: one row after another
+  std::size_t row_count = 0;
   std::int64_t total = 0;
   std::optional<std::int64_t> lastrowid;
   ValueVector values;
@@ -103,12 +103,16 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
     std::shared_ptr<CursorHolder> page = st.run(pages.compiled_for(count)->sql, values.values);
     Cursor& cursor = *page->cursor;
     if (description.empty()) description = cursor.description();
-    const std::size_t before = rows.size();
-    while (cursor.fetch_into(row)) rows.push_back(std::exchange(row, {}));
+    if (rows.empty()) rows.reserve(param_sets.size() * description.size());
+    const std::size_t before = row_count;
+    while (cursor.fetch_into(row)) {
+      for (Value& v : row) rows.push_back(std::move(v));
+      ++row_count;
+    }
     // The driver's count once the rows are read (some databases count changes only when the
     // statement is done); a driver that reports none (-1) inserted as many rows as RETURNING gave.
     const std::int64_t n = cursor.rowcount();
-    total += n >= 0 ? n : static_cast<std::int64_t>(rows.size() - before);
+    total += n >= 0 ? n : static_cast<std::int64_t>(row_count - before);
     lastrowid = cursor.lastrowid();
     page->close("its rows were read into the executemany's result");
   }

@@ -301,7 +301,9 @@ void SessionCore::commit_level(std::size_t depth) {
     levels_.back().commit();
     release_connection();
     logs_.assign(1, TransactionLog{});
-    for (const auto& state : all_states()) {
+    for (std::size_t k = 0; k < ordered_.size(); ++k) {  // detach() leaves ordered_ as it is
+      InstanceState* state = ordered_[k].get();
+      if (state->session != this) continue;
       if (state->status == InstanceState::Status::kGone) {
         detach(*state);
         continue;

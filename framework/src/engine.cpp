@@ -347,6 +347,23 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
     throw ArgumentError("execute() with a list of parameter sets needs at least one set");
   if (param_sets.size() == 1) return execute(stmt, param_sets.front());
   const detail::Prepared p = detail::prepare(st, stmt, &param_sets.front());
+  return execute_many(p, detail::ParamsSets(p, param_sets, *st.engine->dialect));
+}
+
+Result Connection::execute(const sql::Executable& stmt, const ParamTable& table) {
+  detail::ConnectionState& st = state();
+  if (table.rows() == 0 || table.values().size() != table.rows() * table.width())
+    throw ArgumentError("execute() with a ParamTable wants at least one complete row of " +
+                        std::to_string(table.width()) + " values, found " +
+                        std::to_string(table.values().size()) + " values");
+  const Params first = table.params(0);  // shapes an INSERT without values(), as a first set
+  if (table.rows() == 1) return execute(stmt, first);
+  const detail::Prepared p = detail::prepare(st, stmt, &first);
+  return execute_many(p, detail::TableSets(p, table, *st.engine->dialect));
+}
+
+Result Connection::execute_many(const detail::Prepared& p, const detail::SetSource& param_sets) {
+  detail::ConnectionState& st = state();
   switch (detail::many_values_path(*st.engine->dialect, *p.compiled)) {
   case detail::ManyValuesPath::kReturning:
     return detail::insertmanyvalues_returning(st, p, param_sets);
@@ -355,9 +372,9 @@ Result Connection::execute(const sql::Executable& stmt, const std::vector<Params
   }
   ParamSets sets;
   sets.reserve(param_sets.size(), p.compiled->bind_names.size());
-  for (const Params& params : param_sets) {
+  for (std::size_t r = 0; r < param_sets.size(); ++r) {
     sets.begin_set();
-    detail::collect_binds(p, params, *st.engine->dialect, sets);
+    param_sets.collect(r, sets);
   }
   // RETURNING rows, where the driver's executemany gives them (insertmanyvalues_returning
   // covers what the dialect can batch; see Connection::execute).

@@ -49,6 +49,29 @@ class Pages {
 
 }  // namespace
 
+TableSets::TableSets(const Prepared& p, const ParamTable& table, const Dialect& dialect) noexcept
+    : p_(p), table_(table), dialect_(dialect) {
+  const auto& binds = p.compiled->binds;
+  in_order_ = !binds.empty() && binds.size() == table.width();
+  for (std::size_t i = 0; in_order_ && i < binds.size(); ++i)
+    in_order_ = binds[i].value_index < 0 && binds[i].name == table.names()[i];
+}
+
+std::span<const Value> TableSets::slice(std::size_t first, std::size_t count) const {
+  if (!in_order_) return {};
+  const auto& binds = p_.compiled->binds;
+  const std::size_t width = binds.size();
+  const std::span<const Value> out =
+      std::span<const Value>(table_.values()).subspan(first * width, count * width);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    const sql::BindSlot& slot = binds[i % width];
+    if (slot.type.kind() != TypeKind::kNull && !out[i].is_null() &&
+        dialect_.needs_bind_processing(slot.type, out[i].kind()))
+      return {};
+  }
+  return out;
+}
+
 ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept {
   if (!compiled.insertmanyvalues) return ManyValuesPath::kNone;
   const DialectFeatures& f = dialect.features();
@@ -58,10 +81,8 @@ ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& com
                                                                : ManyValuesPath::kNone;
 }
 
-Result insertmanyvalues(ConnectionState& st, const Prepared& p,
-                        const std::vector<Params>& param_sets) {
+Result insertmanyvalues(ConnectionState& st, const Prepared& p, const SetSource& param_sets) {
   const Pages pages(st, p);
-  const Dialect& dialect = *st.engine->dialect;
   std::int64_t total = 0;
   std::shared_ptr<CursorHolder> holder;
   const auto run = [&](std::size_t first, std::size_t count, std::size_t rows) {
@@ -70,7 +91,7 @@ Result insertmanyvalues(ConnectionState& st, const Prepared& p,
     for (std::size_t i = 0; i < count; ++i) {
       sets.begin_set();
       for (std::size_t r = 0; r < rows; ++r)
-        collect_binds(p, param_sets[first + i * rows + r], dialect, sets);
+        param_sets.collect(first + i * rows + r, sets);
     }
     holder = st.run_many(pages.compiled_for(rows)->sql, sets);
     if (const std::int64_t n = holder->cursor->rowcount(); n >= 0) total += n;
@@ -84,9 +105,8 @@ Result insertmanyvalues(ConnectionState& st, const Prepared& p,
 }
 
 Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
-                                  const std::vector<Params>& param_sets) {
+                                  const SetSource& param_sets) {
   const Pages pages(st, p);
-  const Dialect& dialect = *st.engine->dialect;
   std::vector<ColumnDescription> description;
   std::vector<Value> rows;  // flat: one row after another
   std::size_t row_count = 0;
@@ -96,11 +116,14 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
   std::vector<Value> row;
   for (std::size_t first = 0; first < param_sets.size(); first += pages.rows()) {
     const std::size_t count = std::min(pages.rows(), param_sets.size() - first);
-    values.values.clear();
-    values.values.reserve(count * pages.width());
-    for (std::size_t r = first; r < first + count; ++r)
-      collect_binds(p, param_sets[r], dialect, values);
-    std::shared_ptr<CursorHolder> page = st.run(pages.compiled_for(count)->sql, values.values);
+    std::span<const Value> page_values = param_sets.slice(first, count);
+    if (page_values.empty()) {
+      values.values.clear();
+      values.values.reserve(count * pages.width());
+      for (std::size_t r = first; r < first + count; ++r) param_sets.collect(r, values);
+      page_values = values.values;
+    }
+    std::shared_ptr<CursorHolder> page = st.run(pages.compiled_for(count)->sql, page_values);
     Cursor& cursor = *page->cursor;
     if (description.empty()) description = cursor.description();
     if (rows.empty()) rows.reserve(param_sets.size() * description.size());

@@ -1,8 +1,11 @@
 #pragma once
 // An executemany of a single-row INSERT sent as multi-row INSERT … VALUES (…), (…) statements
 // (SQLAlchemy 2.0's "insertmanyvalues"). Private to libcrucible; Connection::execute chooses it.
+#include <cstddef>
+#include <span>
 #include <vector>
 
+#include "crucible/param_sets.hpp"
 #include "crucible/params.hpp"
 #include "crucible/result.hpp"
 #include "prepared.hpp"
@@ -16,6 +19,57 @@ namespace crucible::detail {
 /// none and the dialect asks for use_insertmanyvalues (insertmanyvalues). Otherwise the sets
 /// go through the driver's executemany as they are.
 enum class ManyValuesPath : std::uint8_t { kNone, kPlain, kReturning };
+
+/// The parameter sets of one executemany of the prepared p, as the paths below read them:
+/// a vector of Params (ParamsSets) or a ParamTable (TableSets).
+class SetSource {
+ public:
+  virtual ~SetSource() = default;
+  virtual std::size_t size() const noexcept = 0;
+  /// Appends set r's values in bind order (collect_binds).
+  virtual void collect(std::size_t r, ValueVector& sink) const = 0;
+  virtual void collect(std::size_t r, ParamSets& sink) const = 0;
+  /// Sets [first, first + count) in bind order as one span of the caller's own values, when
+  /// they can be bound as they are; empty when they must be collected.
+  virtual std::span<const Value> slice(std::size_t /*first*/, std::size_t /*count*/) const { return {}; }
+};
+
+/// A vector of Params as a SetSource.
+class ParamsSets final : public SetSource {
+ public:
+  ParamsSets(const Prepared& p, const std::vector<Params>& sets, const Dialect& dialect) noexcept
+      : p_(p), sets_(sets), dialect_(dialect) {}
+  std::size_t size() const noexcept override { return sets_.size(); }
+  void collect(std::size_t r, ValueVector& sink) const override { collect_binds(p_, sets_[r], dialect_, sink); }
+  void collect(std::size_t r, ParamSets& sink) const override { collect_binds(p_, sets_[r], dialect_, sink); }
+
+ private:
+  const Prepared& p_;
+  const std::vector<Params>& sets_;
+  const Dialect& dialect_;
+};
+
+/// A ParamTable as a SetSource. Where the statement's placeholders are the table's columns in
+/// order (an INSERT of those columns), a page of rows that needs no bind processing is bound
+/// straight from the table (slice), without a copy.
+class TableSets final : public SetSource {
+ public:
+  TableSets(const Prepared& p, const ParamTable& table, const Dialect& dialect) noexcept;
+  std::size_t size() const noexcept override { return table_.rows(); }
+  void collect(std::size_t r, ValueVector& sink) const override {
+    collect_binds(p_, TableRow{table_, r}, dialect_, sink);
+  }
+  void collect(std::size_t r, ParamSets& sink) const override {
+    collect_binds(p_, TableRow{table_, r}, dialect_, sink);
+  }
+  std::span<const Value> slice(std::size_t first, std::size_t count) const override;
+
+ private:
+  const Prepared& p_;
+  const ParamTable& table_;
+  const Dialect& dialect_;
+  bool in_order_{false};  ///< bind slot i takes column i, for every column
+};
 ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept;
 
 /// The sets as multi-row INSERTs without RETURNING: the full pages as one driver executemany of
@@ -23,8 +77,7 @@ ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& com
 /// per shape and size and kept in the compiled cache. rowcount() is the total; the rows of the
 /// last driver call are the Result's (none: there is no RETURNING). param_sets.size() >= 1.
 /// Throws what the driver throws (the pages before a failing one have run, in the transaction).
-Result insertmanyvalues(ConnectionState& st, const Prepared& p,
-                        const std::vector<Params>& param_sets);
+Result insertmanyvalues(ConnectionState& st, const Prepared& p, const SetSource& param_sets);
 
 /// The sets as multi-row INSERT … VALUES … RETURNING statements, one driver execute per page,
 /// each page's rows read fully before the next page is sent; the Result holds every page's
@@ -49,6 +102,6 @@ Result insertmanyvalues(ConnectionState& st, const Prepared& p,
 /// IntegrityError with the pages before it inserted in the open transaction, which the caller
 /// rolls back; no rows are returned.
 Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
-                                  const std::vector<Params>& param_sets);
+                                  const SetSource& param_sets);
 
 }  // namespace crucible::detail

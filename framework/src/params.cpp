@@ -39,4 +39,18 @@ const Value& Params::at(std::string_view name) const {
                       "'; the parameters given are: " + (present.empty() ? "(none)" : present));
 }
 
+std::size_t ParamTable::index_of(std::string_view name) const noexcept {
+  for (std::size_t i = 0; i < names_.size(); ++i)
+    if (names_[i] == name) return i;
+  return names_.size();
+}
+
+Params ParamTable::params(std::size_t r) const {
+  Params out;
+  out.reserve(width());
+  const auto values = row(r);
+  for (std::size_t c = 0; c < width(); ++c) out.append(names_[c], values[c]);
+  return out;
+}
+
 }  // namespace crucible

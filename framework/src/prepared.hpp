@@ -3,7 +3,9 @@
 // collected in bind order, its result columns' processing chosen. Private to libcrucible;
 // shared by Connection::execute (engine.cpp) and the insertmanyvalues paths
 // (insertmanyvalues.cpp).
+#include <cstddef>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "crucible/dialect.hpp"
@@ -28,29 +30,52 @@ struct Prepared {
 /// Throws what the compiler throws (NotSupportedError, ArgumentError).
 Prepared prepare(ConnectionState& st, const sql::Executable& stmt, const Params* params);
 
-/// The positional values for one parameter set, in bind order: each slot's own gathered value
-/// or the named parameter, through the dialect's bind processor where it acts. A value that
-/// goes as it is reaches sink.add(const Value&) by reference, one the processor made reaches
-/// sink.add_owned(Value), so an executemany copies nothing it does not have to. Throws
-/// ArgumentError (from Params::at) when a bind parameter has no value.
-template <class Sink>
-void collect_binds(const Prepared& p, const Params& params, const Dialect& dialect, Sink& sink) {
+/// A parameter set as collect_binds reads it: a Params.
+struct ParamsSource {
+  const Params& params;
+  /// The value at position when it is called name (sets usually list their values in the order
+  /// the statement names them), else null.
+  const Value* guess(std::size_t position, std::string_view name) const noexcept {
+    if (position >= params.size()) return nullptr;
+    const auto& item = *(params.begin() + static_cast<std::ptrdiff_t>(position));
+    return item.first == name ? &item.second : nullptr;
+  }
+  /// The value of name; ArgumentError listing the names present when it is missing.
+  const Value& at(std::string_view name) const { return params.at(name); }
+};
+
+/// A parameter set as collect_binds reads it: row r of a ParamTable.
+struct TableRow {
+  const ParamTable& table;
+  std::size_t r;
+  const Value* guess(std::size_t position, std::string_view name) const noexcept {
+    return position < table.width() && table.names()[position] == name ? &table.row(r)[position]
+                                                                       : nullptr;
+  }
+  const Value& at(std::string_view name) const {
+    const std::size_t c = table.index_of(name);
+    if (c == table.width()) return table.params(r).at(name);  // throws, naming the columns
+    return table.row(r)[c];
+  }
+};
+
+/// The positional values for one parameter set (a ParamsSource or TableRow), in bind order:
+/// each slot's own gathered value or the named parameter, through the dialect's bind processor
+/// where it acts. A value that goes as it is reaches sink.add(const Value&) by reference, one
+/// the processor made reaches sink.add_owned(Value), so an executemany copies nothing it does
+/// not have to. Throws ArgumentError when a bind parameter has no value.
+template <class Source, class Sink>
+void collect_binds(const Prepared& p, const Source& params, const Dialect& dialect, Sink& sink) {
   const sql::Compiled& compiled = *p.compiled;
   if (compiled.binds.empty()) {  // text(): every value by name, no types
     for (const std::string& name : compiled.bind_names) sink.add(params.at(name));
     return;
   }
-  // Parameters usually come in the order the statement names them (an INSERT's columns), so
-  // the value at the same position is tried before a search by name.
   std::size_t named = 0;
   for (const sql::BindSlot& slot : compiled.binds) {
     const Value* value = nullptr;
     if (slot.value_index < 0) {
-      const std::size_t position = named++;
-      if (position < params.size()) {
-        const auto& guess = *(params.begin() + static_cast<std::ptrdiff_t>(position));
-        if (guess.first == slot.name) value = &guess.second;
-      }
+      value = params.guess(named++, slot.name);
       if (value == nullptr) value = &params.at(slot.name);
     } else {
       value = &p.key().values.at(static_cast<std::size_t>(slot.value_index));
@@ -61,6 +86,11 @@ void collect_binds(const Prepared& p, const Params& params, const Dialect& diale
     else
       sink.add_owned(dialect.process_bind(slot.type, *value));
   }
+}
+
+template <class Sink>
+void collect_binds(const Prepared& p, const Params& params, const Dialect& dialect, Sink& sink) {
+  collect_binds(p, ParamsSource{params}, dialect, sink);
 }
 
 /// A collect_binds sink: the values of one execute(), copied into a vector.

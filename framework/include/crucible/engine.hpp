@@ -61,6 +61,8 @@ class Transaction;
 namespace detail {
 struct EngineState;
 struct ConnectionState;
+struct Prepared;
+class SetSource;
 }  // namespace detail
 
 /// The starting point: a dialect, a driver and a pool for one database URL.
@@ -162,6 +164,11 @@ class Connection {
   /// Throws as execute() does; after a failure in a later page or set, what ran before it stays
   /// in the open transaction until it is rolled back.
   Result execute(const sql::Executable& stmt, const std::vector<Params>& param_sets);
+  /// The rows of table as parameter sets, as execute(stmt, param_sets) runs them (same paths,
+  /// results and errors); an INSERT whose placeholders are the table's columns in order binds
+  /// its pages straight from the table where no bind processor acts (nothing copied per row).
+  /// Throws ArgumentError when the table has no complete row.
+  Result execute(const sql::Executable& stmt, const ParamTable& table);
   /// Runs sql as written, with positional values in the driver's paramstyle (SQLAlchemy's
   /// exec_driver_sql).
   Result exec_driver_sql(std::string_view sql, std::span<const Value> params = {});
@@ -193,6 +200,8 @@ class Connection {
 
  private:
   detail::ConnectionState& state() const;
+  /// The executemany of p with several sets (both execute overloads of many sets).
+  Result execute_many(const detail::Prepared& p, const detail::SetSource& param_sets);
   std::shared_ptr<detail::ConnectionState> state_;
 };
 

@@ -5,6 +5,7 @@
 //   conn.execute(stmt, {{{"name", "Alice"}}, {{"name", "Bob"}}});   // several sets: executemany
 #include <cstddef>
 #include <initializer_list>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -45,6 +46,43 @@ class Params {
 
  private:
   std::vector<value_type> items_;
+};
+
+/// Many parameter sets with the same names, as one table (an executemany's rows): the names
+/// once, the values row-major, set r's value of names()[c] at values()[r * width() + c]. What a
+/// program builds for many rows without a Params (and a copy of every name) per row; an
+/// INSERT of many rows binds its pages straight from it where its placeholders take the
+/// columns in order (Connection::execute(stmt, const ParamTable&)).
+class ParamTable {
+ public:
+  /// A table of these columns (distinct names; a repeated name is a caller's bug) and no rows.
+  /// (A span, so that a brace list given to execute() is never taken for a table.)
+  explicit ParamTable(std::span<const std::string> names) : names_(names.begin(), names.end()) {}
+
+  const std::vector<std::string>& names() const noexcept { return names_; }
+  std::size_t width() const noexcept { return names_.size(); }
+  /// Complete rows (values().size() / width()).
+  std::size_t rows() const noexcept { return names_.empty() ? 0 : values_.size() / names_.size(); }
+  /// Every value, row after row.
+  const std::vector<Value>& values() const noexcept { return values_; }
+  /// Appends the next value of the row being filled (a row is complete after width() values).
+  void push_back(Value value) { values_.push_back(std::move(value)); }
+  /// Room for n rows (an optimisation).
+  void reserve(std::size_t n) { values_.reserve(n * names_.size()); }
+  /// Row r's values in names() order; r < rows().
+  std::span<const Value> row(std::size_t r) const noexcept {
+    return std::span<const Value>(values_).subspan(r * width(), width());
+  }
+  /// Row r's values, to move them out once the table has been executed.
+  std::span<Value> row(std::size_t r) noexcept { return std::span<Value>(values_).subspan(r * width(), width()); }
+  /// The index of name in names(), or width() when it is not there.
+  std::size_t index_of(std::string_view name) const noexcept;
+  /// Row r as a Params (a copy).
+  Params params(std::size_t r) const;
+
+ private:
+  std::vector<std::string> names_;
+  std::vector<Value> values_;
 };
 
 }  // namespace crucible

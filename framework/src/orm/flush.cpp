@@ -412,33 +412,30 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
   Connection& conn = s_.connection();
   const auto& props = m.columns();
   const DialectFeatures& f = conn.dialect().features();
-  std::vector<Params> sets;
-  sets.reserve(group.size());
-  for (const StatePtr& st : group) {
-    Params p;
-    p.reserve(cols.size() + fetch.size());
-    for (std::size_t i : cols) p.append(props[i].key, props[i].accessor->get(st->ptr()));
-    sets.push_back(std::move(p));
-  }
+  // The values sent, one row per object (Connection::execute binds pages of them in place).
+  // When every column comes from the database, INSERT … DEFAULT VALUES is not portable: the
+  // autoincrement key is sent as NULL, which every database numbers.
+  std::vector<std::size_t> sent = cols;
+  if (sent.empty())
+    for (std::size_t i : fetch)
+      if (props[i].autoincrement) sent.push_back(i);
+  std::vector<std::string> names;
+  names.reserve(sent.size());
+  for (std::size_t i : sent) names.push_back(props[i].key);
+  ParamTable table(names);
+  table.reserve(group.size());
+  for (const StatePtr& st : group)
+    for (std::size_t i : sent) table.push_back(cols.empty() ? Value() : props[i].accessor->get(st->ptr()));
   sql::Insert stmt = sql::insert(m.table());
-  if (sets.front().empty()) {
-    // Every column comes from the database: INSERT … DEFAULT VALUES is not portable; give the
-    // autoincrement key NULL, which every database numbers.
-    for (auto& p : sets)
-      for (std::size_t i : fetch)
-        if (props[i].autoincrement) p.set(props[i].key, Value());
-  }
   const auto write_back = [&](InstanceState& st, std::vector<Value>& values) {
     for (std::size_t k = 0; k < fetch.size(); ++k) props[fetch[k]].accessor->load(st.ptr(), values[k]);
   };
   if (fetch.empty()) {
-    if (sets.size() == 1) conn.execute(stmt, sets.front());
-    else conn.execute(stmt, sets);
+    conn.execute(stmt, table);
   } else if (f.supports_returning) {
     std::vector<sql::Expr> ret;
     for (std::size_t i : fetch) ret.push_back(props[i].expr);
-    crucible::Result r = sets.size() == 1 ? conn.execute(stmt.returning(ret), sets.front())
-                                          : conn.execute(stmt.returning(ret), sets);
+    crucible::Result r = conn.execute(stmt.returning(ret), table);
     // Each row written back as it is read (one Row refilled in place, no allocation per row).
     crucible::Row row;
     std::size_t count = 0;
@@ -453,7 +450,7 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
   } else {
     // No RETURNING: one INSERT per object, the key from lastrowid, server defaults read after.
     for (std::size_t g = 0; g < group.size(); ++g) {
-      crucible::Result r = conn.execute(stmt, sets[g]);
+      crucible::Result r = conn.execute(stmt, table.params(g));
       std::vector<Value> got(fetch.size());
       bool need_select = false;
       for (std::size_t k = 0; k < fetch.size(); ++k) {
@@ -477,8 +474,8 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
     const StatePtr& st = group[g];
     // The snapshot: the values sent (moved out of the parameters), and those read back.
     st->snapshot.resize(props.size());
-    auto sent = std::move(sets[g]).release();
-    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot[cols[k]] = std::move(sent[k].second);
+    const std::span<Value> row = table.row(g);
+    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot[cols[k]] = std::move(row[k]);
     for (std::size_t i : fetch) st->snapshot[i] = props[i].accessor->get(st->ptr());
     s_.make_persistent(st, KeyValues(st->snapshot, m.primary_key()));
     // A relationship the program never set on the new object is not known to be empty: rows

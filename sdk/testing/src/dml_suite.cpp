@@ -191,6 +191,42 @@ TEST_F(ComplianceDml, ExecutemanyInsertReturning_GivesOneRowPerSetInSetOrder) {
   }
 }
 
+TEST_F(ComplianceDml, ExecutemanyOfAParamTable_InsertsEveryRowAndSumsTheRowcount) {
+  const std::vector<std::string> names{"id", "name", "hits"};
+  ParamTable table(names);
+  for (std::int64_t i = 1; i <= 3; ++i) {
+    table.push_back(i);
+    table.push_back("n" + std::to_string(i));
+    table.push_back(i == 2 ? Value() : Value(i * 10));
+  }
+  const Result r = conn().execute(insert(items_), table);
+  EXPECT_EQ(r.rowcount(), 3);
+  EXPECT_EQ(rows(items_), (Rows{{1, "n1", 10}, {2, "n2", std::nullopt}, {3, "n3", 30}}));
+}
+
+TEST_F(ComplianceDml, ExecutemanyInsertReturningOfAParamTable_GivesOneRowPerRowAcrossPages) {
+  CRUCIBLE_REQUIRE(returning);
+  // More rows than one insertmanyvalues page holds on any dialect, so several pages run.
+  constexpr std::int64_t kRows = 2500;
+  const std::vector<std::string> names{"name", "hits"};
+  ParamTable table(names);
+  table.reserve(kRows);
+  for (std::int64_t i = 0; i < kRows; ++i) {
+    table.push_back("item " + std::to_string(i));
+    table.push_back(i);
+  }
+  const std::vector<Row> got =
+      conn().execute(insert(items_).returning({items_.c("id"), items_.c("hits")}), table).all();
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(kRows));
+  for (std::int64_t i = 0; i < kRows; ++i)
+    ASSERT_EQ(got[static_cast<std::size_t>(i)].get<std::int64_t>(1), i) << "row " << i;
+  // Each returned id is the row the database holds with that row's values.
+  const std::int64_t probe = got[kRows - 7].get<std::int64_t>(0);
+  EXPECT_EQ(column<std::string>(select(items_.c("name")).where(items_.c("id") == probe)),
+            (std::vector<std::string>{"item " + std::to_string(kRows - 7)}));
+  EXPECT_EQ(count_rows(items_), kRows);
+}
+
 TEST_F(ComplianceDml, UpdateReturning_GivesTheNewValues) {
   CRUCIBLE_REQUIRE(update_returning);
   seed();

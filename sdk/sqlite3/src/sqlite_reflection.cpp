@@ -13,7 +13,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
-#include "sqlite_dialect.hpp"
+#include "crucible/sdk/sqlite3/sqlite_dialect.hpp"
 
 namespace crucible::sqlite {
 

@@ -432,6 +432,14 @@ fs::path installed_plugin_dir() {
   return dir;
 }
 
+/// Whether the libcrucible.so in use is the build tree's: its plugin directory is the build
+/// tree's plugin directory (compared as canonical paths; false when either is missing).
+bool is_build_tree_library() {
+  std::error_code ec;
+  return fs::equivalent(installed_plugin_dir().parent_path(),
+                        fs::path(CRUCIBLE_BUILD_PLUGIN_DIR).parent_path(), ec);
+}
+
 /// "sqlite" for ".../libcrucible-sqlite.so".
 std::string name_from_file(const fs::path& file) {
   const std::string f = file.filename().string();
@@ -492,8 +500,12 @@ std::vector<fs::path> search_path() {
       rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
     }
   }
-  add(installed_plugin_dir());
-  add(fs::path(CRUCIBLE_BUILD_PLUGIN_DIR));
+  // The build tree's directory only for the build tree's own libcrucible.so (there it is the
+  // directory above), or when the library cannot tell where it is: an installed crucible never
+  // loads the plugins of the tree it was built in.
+  const fs::path installed = installed_plugin_dir();
+  add(installed);
+  if (installed.empty() || is_build_tree_library()) add(fs::path(CRUCIBLE_BUILD_PLUGIN_DIR));
   return dirs;
 }
 

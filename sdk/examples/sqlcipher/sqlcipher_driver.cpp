@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>  // SQLCipher's (include/sqlcipher), with SQLITE_HAS_CODEC: sqlite3_key
 
+#include <dlfcn.h>  // dladdr: which library the sqlite3_* calls reach
+
 #include <climits>
 #include <string>
 
@@ -16,6 +18,36 @@
 namespace crucible::sqlcipher {
 
 std::vector<std::string> SqlcipherDriver::extra_keys() const { return {"key"}; }
+
+namespace {
+
+/// The file that defines the function at address, or "" when the loader cannot say.
+std::string defining_file(const void* address) {
+  Dl_info info{};
+  if (dladdr(address, &info) == 0 || info.dli_fname == nullptr) return {};
+  return info.dli_fname;
+}
+
+/// Throws InterfaceError when this plugin's sqlite3_* calls do not all reach SQLCipher: a
+/// program with libsqlite3 in its global symbol scope takes the names SQLCipher also exports,
+/// and an encrypted database must never be opened by plain SQLite. Checked once per process,
+/// when the driver is made (create_engine), before any file is opened.
+void check_sqlite_binding() {
+  static const std::string problem = [] {
+    const std::string key = defining_file(reinterpret_cast<const void*>(&sqlite3_key));
+    const std::string open = defining_file(reinterpret_cast<const void*>(&sqlite3_open_v2));
+    if (key == open) return std::string();
+    return "the sqlcipher driver's SQLite calls reach " + open + " instead of SQLCipher (" + key +
+           "): this program has libsqlite3 in its global symbol scope (it links libsqlite3, or "
+           "loaded it with RTLD_GLOBAL), whose sqlite3_* functions then take precedence. Build "
+           "the program without linking libsqlite3 (crucible's sqlite plugin loads it on its own)";
+  }();
+  if (!problem.empty()) throw InterfaceError(ErrorInfo{.driver_message = problem});
+}
+
+}  // namespace
+
+SqlcipherDriver::SqlcipherDriver() { check_sqlite_binding(); }
 
 void SqlcipherDriver::on_open(sqlite3* db, const sqlite::ConnectArgs& extra) const {
   const auto key = extra.find("key");

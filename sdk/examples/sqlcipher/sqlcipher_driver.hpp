@@ -13,7 +13,8 @@
 //         under it; an existing one must have been encrypted with it.
 // The key is a password: URL::render() prints it as "***" (url.hpp), and no message of this
 // driver quotes it. A wrong key, or a file that is not an SQLCipher database, is refused at
-// connect with a DatabaseError naming the file (SQLITE_NOTADB).
+// connect with a DatabaseError naming the file (SQLITE_NOTADB). A program that links libsqlite3
+// itself cannot use this driver (the driver is refused when made; see CMakeLists.txt).
 //
 // SQLCipher 3.4.1 (Debian 12's libsqlcipher) is SQLite 3.15.2: the "sqlite" dialect settles its
 // features by that version at the first connection (no RETURNING, no ON CONFLICT upsert).
@@ -28,6 +29,10 @@ namespace crucible::sqlcipher {
 /// The driver (see the file comment). Stateless; thread-safe.
 class SqlcipherDriver final : public sqlite::Sqlite3Driver {
  public:
+  /// Throws InterfaceError when this process's sqlite3_* calls would not reach SQLCipher
+  /// (libsqlite3 in the global symbol scope, see CMakeLists.txt), naming the library that takes
+  /// them: such a process must not open encrypted databases.
+  SqlcipherDriver();
   std::string_view name() const noexcept override { return "sqlcipher"; }
 
  protected:

@@ -67,6 +67,7 @@ void SqliteDialect::initialize(DbapiConnection& conn) {
 }
 
 void SqliteDialect::apply_version(int version) {
+  sqlite_version_ = version;
   features_.supports_returning = version >= 3035000;
   features_.supports_multivalues_insert = true;
   features_.supports_native_boolean = false;

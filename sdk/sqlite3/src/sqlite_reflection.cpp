@@ -182,14 +182,14 @@ SqliteDialect::get_view_names(DbapiConnection& conn,
 
 bool SqliteDialect::has_table(DbapiConnection& conn, std::string_view table,
                               const std::optional<std::string>& schema) const {
-  return !query(conn, pragma_sql("table_xinfo", table, schema)).empty();
+  return !query(conn, pragma_sql(columns_pragma(), table, schema)).empty();
 }
 
 std::vector<ReflectedColumn>
 SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
                            const std::optional<std::string>& schema) const {
-  // cid, name, type, notnull, dflt_value, pk, hidden
-  const Rows rows = query(conn, pragma_sql("table_xinfo", table, schema));
+  // cid, name, type, notnull, dflt_value, pk[, hidden]
+  const Rows rows = query(conn, pragma_sql(columns_pragma(), table, schema));
   if (rows.empty()) {
     throw NoSuchTableError("no table or view named '" + std::string(table) + "' in schema '" +
                            schema.value_or("main") + "'");
@@ -206,7 +206,8 @@ SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
   }
   std::vector<ReflectedColumn> columns;
   for (const auto& row : rows) {
-    if (integer(row[6]) == 1) continue;  // a hidden column of a virtual table
+    // A hidden column of a virtual table (table_xinfo's 7th column; table_info has none).
+    if (row.size() > 6 && integer(row[6]) == 1) continue;
     ReflectedColumn column;
     column.name = text(row[1]);
     column.type = text(row[2]);
@@ -223,7 +224,7 @@ SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
 ReflectedPrimaryKey
 SqliteDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
                                  const std::optional<std::string>& schema) const {
-  const Rows rows = query(conn, pragma_sql("table_xinfo", table, schema));
+  const Rows rows = query(conn, pragma_sql(columns_pragma(), table, schema));
   if (rows.empty()) {
     throw NoSuchTableError("no table named '" + std::string(table) + "' in schema '" +
                            schema.value_or("main") + "'");

@@ -48,7 +48,8 @@ class SqliteDialect : public Dialect {
   /// plugin's driver serves this dialect (sqlite+sqlcipher: SQLCipher 3.4 is SQLite 3.15):
   /// RETURNING from 3.35 (lang_returning.html), the ON CONFLICT upsert from 3.24
   /// (lang_upsert.html), 32766 host parameters from 3.32, 999 before (limits.html §9), as
-  /// SQLAlchemy's SQLiteDialect.__init__ does by sqlite_version_info. A version it cannot read
+  /// SQLAlchemy's SQLiteDialect.__init__ does by sqlite_version_info; reflection reads columns
+  /// with PRAGMA table_xinfo from 3.26, table_info before. A version it cannot read
   /// leaves the constructor's choices (those of the plugin's libsqlite3).
   void initialize(DbapiConnection& conn) override;
 
@@ -110,6 +111,13 @@ class SqliteDialect : public Dialect {
  private:
   // Sets the features that depend on SQLite's version (SQLITE_VERSION_NUMBER form: 3040001).
   void apply_version(int version);
+  // The pragma listing a table's columns: table_xinfo (3.26, with hidden columns), else
+  // table_info (https://sqlite.org/pragma.html#pragma_table_xinfo).
+  std::string_view columns_pragma() const noexcept {
+    return sqlite_version_ >= 3026000 ? "table_xinfo" : "table_info";
+  }
+
+  int sqlite_version_{0};  // of the library the driver runs on, once initialize() read it
 
   // "PRAGMA [schema.]name(table)" with both identifiers quoted.
   std::string pragma_sql(std::string_view pragma, std::string_view argument,

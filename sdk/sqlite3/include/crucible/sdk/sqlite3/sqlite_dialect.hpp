@@ -122,6 +122,9 @@ class SqliteDialect : public Dialect {
   // "PRAGMA [schema.]name(table)" with both identifiers quoted.
   std::string pragma_sql(std::string_view pragma, std::string_view argument,
                          const std::optional<std::string>& schema) const;
+  // The schema table to read for schema: sqlite_temp_master for "temp", else
+  // "<schema>".sqlite_master.
+  std::string master_table(std::string_view schema) const;
   // The CREATE TABLE text of table from sqlite_master, or "" (for constraint names).
   std::string table_sql(DbapiConnection& conn, std::string_view table,
                         const std::optional<std::string>& schema) const;

@@ -26,7 +26,8 @@
 namespace crucible::cli {
 namespace {
 
-/// The passwords the arguments' URLs carry, decoded and as typed, for scrubbing messages.
+/// The passwords the arguments' URLs carry (userinfo, and query values url.hpp counts as
+/// secrets), decoded and as typed, for scrubbing messages.
 std::vector<std::string> passwords_in(const std::vector<std::string_view>& args) {
   std::vector<std::string> out;
   for (std::string_view arg : args) {
@@ -35,6 +36,10 @@ std::vector<std::string> passwords_in(const std::vector<std::string_view>& args)
     try {
       const URL url = make_url(arg);
       if (url.password() && !url.password()->empty()) out.push_back(*url.password());
+      // Query values that are secrets (?key=… of sqlcipher, ?password=…), decoded.
+      for (const auto& [key, value] : url.query()) {
+        if (!value.empty() && is_secret_query_param(key, value)) out.push_back(value);
+      }
     } catch (...) {  // not a URL after all, or a broken one: the raw form below still applies
     }
     // As typed: "scheme://user:password@…", the userinfo ending at the last '@'.

@@ -22,7 +22,8 @@
 // std::function, a product) is destroyed before the reference that keeps that code mapped.
 #include "crucible/registry.hpp"
 
-#include <dlfcn.h>  // dlerror(): the loader's own words for a file that would not load
+#include <dlfcn.h>  // dlerror(): the loader's own words for a file that would not load;
+                    // dladdr(): where libcrucible.so itself was loaded from
 
 #include <algorithm>
 #include <charconv>
@@ -410,6 +411,35 @@ PluginInfo info_of(const LoadedPlugin& plugin) {
   return info;
 }
 
+/// The plugin directory of the libcrucible.so this code runs in: <its directory>/crucible/plugins
+/// (CRUCIBLE_PLUGIN_SUBDIR), i.e. <libdir>/crucible/plugins of the prefix it is installed in, and
+/// lib/crucible/plugins of the build tree when it runs from there. Found at run time from the
+/// library's own file (dladdr on a function of it), never from the configured prefix, so an
+/// installed tree that is moved or unpacked elsewhere (a .deb, a tarball) still finds its
+/// plugins. Empty when the loader cannot say (then only the other directories are searched).
+fs::path installed_plugin_dir() {
+  static const fs::path dir = [] {
+    Dl_info info{};
+    if (dladdr(reinterpret_cast<const void*>(&installed_plugin_dir), &info) == 0 ||
+        info.dli_fname == nullptr || *info.dli_fname == '\0') {
+      return fs::path{};
+    }
+    std::error_code ec;
+    fs::path library = fs::canonical(fs::path(info.dli_fname), ec);
+    if (ec) library = fs::absolute(fs::path(info.dli_fname), ec);
+    return library.parent_path() / CRUCIBLE_PLUGIN_SUBDIR;
+  }();
+  return dir;
+}
+
+/// Whether the libcrucible.so in use is the build tree's: its plugin directory is the build
+/// tree's plugin directory (compared as canonical paths; false when either is missing).
+bool is_build_tree_library() {
+  std::error_code ec;
+  return fs::equivalent(installed_plugin_dir().parent_path(),
+                        fs::path(CRUCIBLE_BUILD_PLUGIN_DIR).parent_path(), ec);
+}
+
 /// "sqlite" for ".../libcrucible-sqlite.so".
 std::string name_from_file(const fs::path& file) {
   const std::string f = file.filename().string();
@@ -470,8 +500,12 @@ std::vector<fs::path> search_path() {
       rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
     }
   }
-  add(fs::path(CRUCIBLE_INSTALL_PLUGIN_DIR));
-  add(fs::path(CRUCIBLE_BUILD_PLUGIN_DIR));
+  // The build tree's directory only for the build tree's own libcrucible.so (there it is the
+  // directory above), or when the library cannot tell where it is: an installed crucible never
+  // loads the plugins of the tree it was built in.
+  const fs::path installed = installed_plugin_dir();
+  add(installed);
+  if (installed.empty() || is_build_tree_library()) add(fs::path(CRUCIBLE_BUILD_PLUGIN_DIR));
   return dirs;
 }
 

@@ -288,13 +288,15 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-// Whether a query parameter may carry a password, so that render(hide_password) hides its value:
-// a key that names one (password, passwd, pwd, or any key containing "password" or "secret"), or
-// a value that is itself a connection string holding one ("…;PWD=…", "password=…").
-bool secret_query(std::string_view key, std::string_view value) {
+}  // namespace
+
+// The rule of url.hpp's is_secret_query_param: a key naming a password (password, passwd, pwd,
+// key — SQLCipher's passphrase, as PRAGMA key —, or any key containing "password", "passphrase"
+// or "secret"), or a value that is itself a connection string holding one ("…;PWD=…").
+bool is_secret_query_param(std::string_view key, std::string_view value) {
   const std::string k = lower(key);
-  if (k == "pwd" || k == "passwd" || k.find("password") != std::string::npos ||
-      k.find("secret") != std::string::npos)
+  if (k == "pwd" || k == "passwd" || k == "key" || k.find("password") != std::string::npos ||
+      k.find("passphrase") != std::string::npos || k.find("secret") != std::string::npos)
     return true;
   const std::string v = lower(value);
   for (std::string_view marker : {"pwd=", "password=", "passwd="}) {
@@ -304,8 +306,6 @@ bool secret_query(std::string_view key, std::string_view value) {
   }
   return false;
 }
-
-}  // namespace
 
 std::string URL::render(bool hide_password) const {
   std::string out = drivername_;
@@ -329,7 +329,7 @@ std::string URL::render(bool hide_password) const {
     out += i == 0 ? '?' : '&';
     out += encode(query_[i].first, kQueryReserved);
     out += '=';
-    out += hide_password && secret_query(query_[i].first, query_[i].second)
+    out += hide_password && is_secret_query_param(query_[i].first, query_[i].second)
                ? std::string("***")
                : encode(query_[i].second, kQueryReserved);
   }
@@ -395,11 +395,33 @@ std::string mask_password(std::string_view text) {
     at = rest.rfind('@');
     if (at != npos && at < authority_end) at = npos;
   }
-  if (colon == npos || at == npos || at == colon + 1) return std::string(text);
-  std::string out(text.substr(0, start + colon + 1));
-  out += "***";
-  out += text.substr(start + at);
-  return out;
+  std::string out;
+  if (colon == npos || at == npos || at == colon + 1) {
+    out = std::string(text);
+  } else {
+    out = std::string(text.substr(0, start + colon + 1));
+    out += "***";
+    out += text.substr(start + at);
+  }
+  // The query's secret values too (as render() hides them), read raw: the text may not parse.
+  const std::size_t query = out.find('?', start);  // out and text agree up to the userinfo
+  if (query == npos) return out;
+  std::string masked = out.substr(0, query + 1);
+  std::string_view params = std::string_view(out).substr(query + 1);
+  while (true) {
+    const std::size_t amp = params.find('&');
+    const std::string_view param = params.substr(0, amp);
+    const std::size_t eq = param.find('=');
+    if (eq != npos && is_secret_query_param(param.substr(0, eq), param.substr(eq + 1))) {
+      masked += std::string(param.substr(0, eq + 1)) + "***";
+    } else {
+      masked += param;
+    }
+    if (amp == npos) break;
+    masked += '&';
+    params.remove_prefix(amp + 1);
+  }
+  return masked;
 }
 
 }  // namespace crucible

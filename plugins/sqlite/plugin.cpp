@@ -5,8 +5,8 @@
 #include <string>
 
 #include "crucible/sdk/plugin.hpp"
-#include "sqlite3_driver.hpp"
-#include "sqlite_dialect.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_driver.hpp"
+#include "crucible/sdk/sqlite3/sqlite_dialect.hpp"
 
 namespace {
 

@@ -51,7 +51,7 @@ function(crucible_add_compliance_suite)
   find_package(GTest REQUIRED)
   set(target crucible_compliance_${ARG_NAME})
   add_executable(${target} ${ARG_REQUIREMENTS} ${ARG_DRIVER_REQUIREMENTS})
-  target_link_libraries(${target} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,crucible_compliance>"
+  target_link_libraries(${target} PRIVATE "$<LINK_LIBRARY:WHOLE_ARCHIVE,crucible::dialect_suite>"
                         GTest::gtest_main)
   if(TARGET crucible_warnings)
     target_link_libraries(${target} PRIVATE crucible_warnings)

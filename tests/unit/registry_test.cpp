@@ -350,19 +350,25 @@ TEST_F(RegistryTest, LoadingTwice_ReturnsWorkingObjectsWithoutLoadingTheFileTwic
   EXPECT_EQ(call_fakedb("crucible_test_fakedb_live_objects"), 3);
 }
 
-TEST_F(RegistryTest, SearchPath_IsEnvironmentDirsThenInstallDirThenBuildDir) {
+TEST_F(RegistryTest, SearchPath_IsEnvironmentDirsThenLibraryRelativeDirThenBuildDir) {
+  // The install directory is found next to the libcrucible.so in use, whatever prefix it was
+  // configured for: here the build tree's lib/, whose crucible/plugins is the build plugin dir.
+  Dl_info info{};
+  ASSERT_NE(dladdr(reinterpret_cast<const void*>(&registry::search_path), &info), 0);
+  const fs::path library_dir = fs::canonical(info.dli_fname).parent_path();
+  EXPECT_EQ(library_dir / "crucible/plugins", fs::canonical(CRUCIBLE_BUILD_PLUGIN_DIR));
+
   set_path("/tmp/crucible-a::/tmp/crucible-b/");
   const std::vector<fs::path> dirs = registry::search_path();
-  ASSERT_EQ(dirs.size(), 4U);
+  ASSERT_EQ(dirs.size(), 3U);  // the build dir is the library-relative dir: listed once
   EXPECT_EQ(dirs[0], fs::path("/tmp/crucible-a"));
   EXPECT_EQ(dirs[1], fs::path("/tmp/crucible-b"));
-  EXPECT_EQ(dirs[3], fs::path(CRUCIBLE_BUILD_PLUGIN_DIR));
+  EXPECT_EQ(dirs[2], library_dir / "crucible/plugins");
 
   unsetenv("CRUCIBLE_PLUGIN_PATH");  // read again at every call
   const std::vector<fs::path> defaults = registry::search_path();
-  ASSERT_EQ(defaults.size(), 2U);
-  EXPECT_EQ(defaults[0], dirs[2]);
-  EXPECT_EQ(defaults[1], fs::path(CRUCIBLE_BUILD_PLUGIN_DIR));
+  ASSERT_EQ(defaults.size(), 1U);
+  EXPECT_EQ(defaults[0], library_dir / "crucible/plugins");
 }
 
 TEST_F(RegistryTest, EmptyName_IsAnArgumentError) {

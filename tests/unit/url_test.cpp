@@ -464,6 +464,22 @@ TEST(UrlTest, MaskPasswordHidesOnlyThePassword) {
   EXPECT_EQ(mask_password("sqlite:///x@y.db"), "sqlite:///x@y.db");
 }
 
+TEST(UrlTest, MaskPasswordHidesTheQueryValuesRenderHides) {
+  // A URL that does not parse (a bad escape) still never shows a passphrase in the message.
+  EXPECT_EQ(mask_password("sqlite+sqlcipher:///s.db?key=t0p%zz&mode=rw&Passphrase=p2"),
+            "sqlite+sqlcipher:///s.db?key=***&mode=rw&Passphrase=***");
+  EXPECT_EQ(mask_password("pg://u:p@h/db?sslpassword=k&x=1"),
+            "pg://u:***@h/db?sslpassword=***&x=1");
+  EXPECT_EQ(mask_password("pg://h/db?keys=1&monkey=2"), "pg://h/db?keys=1&monkey=2");
+}
+
+TEST(UrlTest, RenderHidesSqlcipherKeyAndPassphrase) {
+  const URL url = make_url("sqlite+sqlcipher:///secret.db?key=t0p%20s3cret&kdf_iter=64000");
+  EXPECT_EQ(url.render(), "sqlite+sqlcipher:///secret.db?key=***&kdf_iter=64000");
+  EXPECT_EQ(make_url("x:///?cipher_passphrase=abc").render(), "x://?cipher_passphrase=***");
+  EXPECT_EQ(make_url(url.render(false)), url);
+}
+
 TEST(UrlTest, MaskPasswordHidesPasswordsHoldingRawSlashOrQuestionMark) {
   EXPECT_EQ(mask_password("pg://u:pa/ss@h/db"), "pg://u:***@h/db");
   EXPECT_EQ(mask_password("pg://u:pa?ss@h/db"), "pg://u:***@h/db");

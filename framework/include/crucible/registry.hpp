@@ -6,7 +6,10 @@
 //  1. the in-process table (filled by register_dialect/register_driver and by every plugin
 //     loaded so far);
 //  2. on a miss, the search path: $CRUCIBLE_PLUGIN_PATH (colon-separated), then the install
-//     directory <libdir>/crucible/plugins, then the build tree's plugin directory. In each
+//     directory <libdir>/crucible/plugins next to the libcrucible.so in use (found at run time
+//     from the library's own path, so a moved prefix still works; in the build tree this is
+//     its lib/crucible/plugins), then the build tree's plugin directory (for the build tree's
+//     own libcrucible.so only). In each
 //     directory libcrucible-<name>.so is tried for the wanted name (and, for a dialect, for
 //     the driver's name and the other way round), then every libcrucible-*.so file's manifest
 //     is read, since one plugin may provide several dialects and drivers.
@@ -51,7 +54,11 @@ DialectPtr load_dialect(std::string_view name, std::string_view driver_hint = {}
 /// The driver called name, as load_dialect; dialect_hint is the URL's dialect.
 DriverPtr load_driver(std::string_view name, std::string_view dialect_hint = {});
 
-/// The directories searched, in order (existing or not).
+/// The directories searched, in order (existing or not): each of $CRUCIBLE_PLUGIN_PATH, then
+/// <directory of libcrucible.so>/crucible/plugins, then the build tree's plugin directory when
+/// this libcrucible.so is the build tree's own (duplicates dropped; an installed crucible does
+/// not search the tree it was built in). No environment variable is needed to find installed
+/// plugins.
 std::vector<std::filesystem::path> search_path();
 
 /// One plugin as `crucible plugins` lists it.

@@ -56,7 +56,8 @@ class URL {
   /// The URL as text, each part percent-encoded where needed so that make_url(render(false))
   /// gives back an equal URL. With hide_password (the default) the password prints as "***", and
   /// so does the value of every query parameter that may carry one: a key naming a password
-  /// (password, passwd, pwd, or containing "password" or "secret", any case) or a value that is a
+  /// (password, passwd, pwd, key, or containing "password", "passphrase" or "secret", any case)
+  /// or a value that is a
   /// connection string holding one ("DRIVER=…;PWD=…"), such as a driver's raw connection string.
   std::string render(bool hide_password = true) const;
 
@@ -79,8 +80,14 @@ class URL {
 /// percent-escape.
 URL make_url(std::string_view text);
 
-/// text with the password of its userinfo replaced by "***", for messages about a URL that may
-/// not parse. Never throws.
+/// Whether a URL query parameter may carry a password, so that render() and mask_password()
+/// print its value as "***": a key naming one (password, passwd, pwd, key, or containing
+/// "password", "passphrase" or "secret", any case) or a value that is a connection string holding
+/// one ("DRIVER=…;PWD=…"). For programs that must scrub other text of such values too.
+bool is_secret_query_param(std::string_view key, std::string_view value);
+
+/// text with the password of its userinfo, and the values of the query parameters render()
+/// hides, replaced by "***", for messages about a URL that may not parse. Never throws.
 std::string mask_password(std::string_view text);
 
 }  // namespace crucible

@@ -21,12 +21,15 @@
 //
 // Threading: opened with SQLITE_OPEN_NOMUTEX; a connection and its cursors belong to one thread
 // at a time. The Driver itself is stateless and thread-safe.
+#include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "crucible/dbapi.hpp"
-#include "sqlite3_statement.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_statement.hpp"
 
 struct sqlite3;
 
@@ -101,14 +104,30 @@ class Sqlite3Connection final : public DbapiConnection {
   std::shared_ptr<ConnectionState> state_;
 };
 
-/// The "sqlite3" driver: paramstyle qmark.
-class Sqlite3Driver final : public Driver {
+/// Connect arguments by name, as connect() gathered them (connect_args win over the URL query).
+using ConnectArgs = std::map<std::string, std::string, std::less<>>;
+
+/// The "sqlite3" driver: paramstyle qmark. A driver over another library of the SQLite family,
+/// compiled from this kit against that library's sqlite3.h (SQLCipher:
+/// sdk/examples/sqlcipher), derives from it and overrides name(), extra_keys() and on_open().
+class Sqlite3Driver : public Driver {
  public:
   std::string_view name() const noexcept override { return "sqlite3"; }
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
-  /// Opens url's database (see the file comment). Throws ArgumentError for an unknown key or a
-  /// bad value, OperationalError when SQLite cannot open the database (the message names it).
-  std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override;
+  /// Opens url's database (see the file comment), then runs on_open() on it before anything
+  /// else. Throws ArgumentError for an unknown key or a bad value, OperationalError when SQLite
+  /// cannot open the database (the message names it), and what on_open() throws.
+  std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) final;
+
+ protected:
+  /// The connect arguments this driver takes beyond mode, timeout and uri (from the URL query or
+  /// connect_args); an unknown key is an ArgumentError naming these too. None here.
+  virtual std::vector<std::string> extra_keys() const { return {}; }
+  /// Runs on the newly opened handle before anything else touches it (before the busy timeout
+  /// and any statement), with the values of the extra_keys() that were given; e.g. SQLCipher's
+  /// sqlite3_key. Throws to refuse the connection (the handle is then closed). Here: nothing.
+  /// Its messages must not quote an argument that is a secret.
+  virtual void on_open(sqlite3* db, const ConnectArgs& extra) const;
 };
 
 }  // namespace crucible::sqlite

@@ -1,5 +1,5 @@
 // SQLite's statement compiler (sqlite_compiler.hpp).
-#include "sqlite_compiler.hpp"
+#include "crucible/sdk/sqlite3/sqlite_compiler.hpp"
 
 #include <string>
 

@@ -1,18 +1,21 @@
 // The "sqlite" dialect (sqlite_dialect.hpp); reflection is in sqlite_reflection.cpp.
-#include "sqlite_dialect.hpp"
+#include "crucible/sdk/sqlite3/sqlite_dialect.hpp"
 
 #include <sqlite3.h>
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <memory>
+#include <optional>
+#include <string_view>
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_statement.hpp"
+#include "crucible/sdk/sqlite3/sqlite_compiler.hpp"
 #include "crucible/url.hpp"
-#include "sqlite3_errors.hpp"
-#include "sqlite3_statement.hpp"
-#include "sqlite_compiler.hpp"
 
 namespace crucible::sqlite {
 
@@ -35,10 +38,37 @@ bool truthy(std::string_view text) {
   return value == "true" || value == "1" || value == "yes" || value == "on";
 }
 
+/// "3.40.1" -> 3040001 (SQLITE_VERSION_NUMBER's form); nullopt when text does not start with
+/// three dot-separated numbers.
+std::optional<int> version_number(std::string_view text) {
+  int parts[3] = {0, 0, 0};
+  const char* at = text.data();
+  const char* const end = text.data() + text.size();
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0) {
+      if (at == end || *at != '.') return std::nullopt;
+      ++at;
+    }
+    const auto [next, ec] = std::from_chars(at, end, parts[i]);
+    if (ec != std::errc{} || parts[i] < 0 || parts[i] > 999) return std::nullopt;
+    at = next;
+  }
+  return parts[0] * 1000000 + parts[1] * 1000 + parts[2];
+}
+
 }  // namespace
 
-SqliteDialect::SqliteDialect() {
-  features_.supports_returning = sqlite3_libversion_number() >= 3035000;
+SqliteDialect::SqliteDialect() { apply_version(sqlite3_libversion_number()); }
+
+void SqliteDialect::initialize(DbapiConnection& conn) {
+  if (const std::optional<int> version = version_number(conn.server_version())) {
+    apply_version(*version);
+  }
+}
+
+void SqliteDialect::apply_version(int version) {
+  sqlite_version_ = version;
+  features_.supports_returning = version >= 3035000;
   features_.supports_multivalues_insert = true;
   features_.supports_native_boolean = false;
   features_.supports_native_uuid = false;
@@ -46,12 +76,12 @@ SqliteDialect::SqliteDialect() {
   features_.supports_sequences = false;
   features_.supports_transactional_ddl = true;
   features_.max_identifier_length = 9999;  // SQLite has no limit; SQLAlchemy's default
-  features_.upsert_style = UpsertStyle::kOnConflict;
+  features_.upsert_style = version >= 3024000 ? UpsertStyle::kOnConflict : UpsertStyle::kNone;
   // Multi-row INSERT pages (an executemany with RETURNING; use_insertmanyvalues stays off, as
   // SQLite has no round trip to save): at most SQLITE_MAX_VARIABLE_NUMBER parameters, 32766
-  // since SQLite 3.32 ("Limits In SQLite", item 9), one less than the framework's default.
+  // since SQLite 3.32 and 999 before ("Limits In SQLite", item 9).
   features_.insertmanyvalues_page_size = 1000;
-  features_.insertmanyvalues_max_parameters = 32766;
+  features_.insertmanyvalues_max_parameters = version >= 3032000 ? 32766 : 999;
 }
 
 std::unique_ptr<sql::SQLCompiler>

@@ -18,7 +18,7 @@
 #include <vector>
 
 #include "crucible/dbapi.hpp"
-#include "sqlite3_values.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_values.hpp"
 
 struct sqlite3;
 struct sqlite3_stmt;

@@ -12,7 +12,8 @@
 // nullopt means SQLite's own search order (temp, main, attached) for one table and "main" for
 // the table lists.
 //
-// Immutable and thread-safe, as every Dialect.
+// Immutable after initialize() (run once per Engine, before any use) and thread-safe, as every
+// Dialect.
 #include <memory>
 #include <optional>
 #include <string>
@@ -23,7 +24,7 @@
 
 namespace crucible::sqlite {
 
-class SqliteDialect final : public Dialect {
+class SqliteDialect : public Dialect {
  public:
   SqliteDialect();
 
@@ -41,6 +42,16 @@ class SqliteDialect final : public Dialect {
   /// "file:" URI with mode=memory or the name ":memory:"), where each new connection would
   /// see a new empty database; QueuePool for a file.
   PoolClass default_pool_class(const URL& url) const override;
+
+  /// Settles the features by the version of the SQLite library the DRIVER runs on
+  /// (conn.server_version(), "3.40.1"), which is not the plugin's own libsqlite3 when another
+  /// plugin's driver serves this dialect (sqlite+sqlcipher: SQLCipher 3.4 is SQLite 3.15):
+  /// RETURNING from 3.35 (lang_returning.html), the ON CONFLICT upsert from 3.24
+  /// (lang_upsert.html), 32766 host parameters from 3.32, 999 before (limits.html §9), as
+  /// SQLAlchemy's SQLiteDialect.__init__ does by sqlite_version_info; reflection reads columns
+  /// with PRAGMA table_xinfo from 3.26, table_info before. A version it cannot read
+  /// leaves the constructor's choices (those of the plugin's libsqlite3).
+  void initialize(DbapiConnection& conn) override;
 
   /// Switches foreign key enforcement on (PRAGMA foreign_keys = ON). The pragma is a no-op
   /// inside a transaction, so it runs with the connection in autocommit mode, which is then
@@ -92,12 +103,28 @@ class SqliteDialect final : public Dialect {
   get_unique_constraints(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const override;
 
- private:
+ protected:
+  /// The flags features() returns; a derived dialect (a database that speaks SQLite's SQL) may
+  /// change them in its constructor or its initialize().
   DialectFeatures features_;
+
+ private:
+  // Sets the features that depend on SQLite's version (SQLITE_VERSION_NUMBER form: 3040001).
+  void apply_version(int version);
+  // The pragma listing a table's columns: table_xinfo (3.26, with hidden columns), else
+  // table_info (https://sqlite.org/pragma.html#pragma_table_xinfo).
+  std::string_view columns_pragma() const noexcept {
+    return sqlite_version_ >= 3026000 ? "table_xinfo" : "table_info";
+  }
+
+  int sqlite_version_{0};  // of the library the driver runs on, once initialize() read it
 
   // "PRAGMA [schema.]name(table)" with both identifiers quoted.
   std::string pragma_sql(std::string_view pragma, std::string_view argument,
                          const std::optional<std::string>& schema) const;
+  // The schema table to read for schema: sqlite_temp_master for "temp", else
+  // "<schema>".sqlite_master.
+  std::string master_table(std::string_view schema) const;
   // The CREATE TABLE text of table from sqlite_master, or "" (for constraint names).
   std::string table_sql(DbapiConnection& conn, std::string_view table,
                         const std::optional<std::string>& schema) const;

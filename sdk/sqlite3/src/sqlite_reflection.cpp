@@ -13,7 +13,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
-#include "sqlite_dialect.hpp"
+#include "crucible/sdk/sqlite3/sqlite_dialect.hpp"
 
 namespace crucible::sqlite {
 
@@ -130,6 +130,14 @@ std::string SqliteDialect::pragma_sql(std::string_view pragma, std::string_view 
   return sql;
 }
 
+// The schema table of schema: "temp" has its own name, sqlite_temp_master (SQLite before 3.33
+// knows no temp.sqlite_master; SQLAlchemy's SQLiteDialect does the same), any other schema
+// "<schema>".sqlite_master (https://sqlite.org/schematab.html).
+std::string SqliteDialect::master_table(std::string_view schema) const {
+  if (upper(schema) == "TEMP") return "sqlite_temp_master";
+  return quote_identifier(schema) + ".sqlite_master";
+}
+
 std::string SqliteDialect::table_sql(DbapiConnection& conn, std::string_view table,
                                      const std::optional<std::string>& schema) const {
   // Without a schema SQLite looks in temp first, then main.
@@ -138,8 +146,8 @@ std::string SqliteDialect::table_sql(DbapiConnection& conn, std::string_view tab
   const Value name{std::string(table)};
   for (const auto& each : schemas) {
     const Rows rows = query(conn,
-                            "SELECT sql FROM " + quote_identifier(each) +
-                                ".sqlite_master WHERE type = 'table' AND name = ? COLLATE NOCASE",
+                            "SELECT sql FROM " + master_table(each) +
+                                " WHERE type = 'table' AND name = ? COLLATE NOCASE",
                             std::span<const Value>(&name, 1));
     if (!rows.empty()) return text(rows.front().front());
   }
@@ -159,8 +167,8 @@ std::vector<std::string>
 SqliteDialect::get_table_names(DbapiConnection& conn,
                                const std::optional<std::string>& schema) const {
   std::vector<std::string> names;
-  const std::string sql = "SELECT name FROM " + quote_identifier(schema.value_or("main")) +
-                          ".sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' "
+  const std::string sql = "SELECT name FROM " + master_table(schema.value_or("main")) +
+                          " WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' "
                           "ESCAPE '~' ORDER BY name";
   for (const auto& row : query(conn, sql)) {
     names.push_back(text(row.front()));
@@ -172,8 +180,8 @@ std::vector<std::string>
 SqliteDialect::get_view_names(DbapiConnection& conn,
                               const std::optional<std::string>& schema) const {
   std::vector<std::string> names;
-  const std::string sql = "SELECT name FROM " + quote_identifier(schema.value_or("main")) +
-                          ".sqlite_master WHERE type = 'view' ORDER BY name";
+  const std::string sql = "SELECT name FROM " + master_table(schema.value_or("main")) +
+                          " WHERE type = 'view' ORDER BY name";
   for (const auto& row : query(conn, sql)) {
     names.push_back(text(row.front()));
   }
@@ -182,14 +190,14 @@ SqliteDialect::get_view_names(DbapiConnection& conn,
 
 bool SqliteDialect::has_table(DbapiConnection& conn, std::string_view table,
                               const std::optional<std::string>& schema) const {
-  return !query(conn, pragma_sql("table_xinfo", table, schema)).empty();
+  return !query(conn, pragma_sql(columns_pragma(), table, schema)).empty();
 }
 
 std::vector<ReflectedColumn>
 SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
                            const std::optional<std::string>& schema) const {
-  // cid, name, type, notnull, dflt_value, pk, hidden
-  const Rows rows = query(conn, pragma_sql("table_xinfo", table, schema));
+  // cid, name, type, notnull, dflt_value, pk[, hidden]
+  const Rows rows = query(conn, pragma_sql(columns_pragma(), table, schema));
   if (rows.empty()) {
     throw NoSuchTableError("no table or view named '" + std::string(table) + "' in schema '" +
                            schema.value_or("main") + "'");
@@ -206,7 +214,8 @@ SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
   }
   std::vector<ReflectedColumn> columns;
   for (const auto& row : rows) {
-    if (integer(row[6]) == 1) continue;  // a hidden column of a virtual table
+    // A hidden column of a virtual table (table_xinfo's 7th column; table_info has none).
+    if (row.size() > 6 && integer(row[6]) == 1) continue;
     ReflectedColumn column;
     column.name = text(row[1]);
     column.type = text(row[2]);
@@ -223,7 +232,7 @@ SqliteDialect::get_columns(DbapiConnection& conn, std::string_view table,
 ReflectedPrimaryKey
 SqliteDialect::get_pk_constraint(DbapiConnection& conn, std::string_view table,
                                  const std::optional<std::string>& schema) const {
-  const Rows rows = query(conn, pragma_sql("table_xinfo", table, schema));
+  const Rows rows = query(conn, pragma_sql(columns_pragma(), table, schema));
   if (rows.empty()) {
     throw NoSuchTableError("no table named '" + std::string(table) + "' in schema '" +
                            schema.value_or("main") + "'");

@@ -1,6 +1,6 @@
 // SQLite's type compiler, DDL compiler and the dialect's type hooks (sqlite_types.hpp): bind and
 // result processors and the reflected-type fallback by affinity.
-#include "sqlite_types.hpp"
+#include "crucible/sdk/sqlite3/sqlite_types.hpp"
 
 #include <algorithm>
 #include <array>
@@ -12,7 +12,7 @@
 #include <string_view>
 
 #include "crucible/errors.hpp"
-#include "sqlite_dialect.hpp"
+#include "crucible/sdk/sqlite3/sqlite_dialect.hpp"
 
 namespace crucible::sqlite {
 

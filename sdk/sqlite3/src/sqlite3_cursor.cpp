@@ -1,14 +1,15 @@
 // The sqlite3 driver's cursor (sqlite3_cursor.hpp).
-#include "sqlite3_cursor.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_cursor.hpp"
 
 #include <sqlite3.h>
 
 #include <string>
 #include <utility>
 
-#include "sqlite3_driver.hpp"
-#include "sqlite3_errors.hpp"
-#include "sqlite3_statement.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_driver.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_statement.hpp"
+#include "sqlite3_compat.hpp"
 
 namespace crucible::sqlite {
 
@@ -65,7 +66,7 @@ const std::vector<ColumnDescription>& Sqlite3Cursor::description() const {
 // The statement ran to SQLITE_DONE: record what it changed.
 void Sqlite3Cursor::record_completion() {
   sqlite3* db = state_->db();
-  if (statement_->is_dml()) rowcount_ = sqlite3_changes64(db);
+  if (statement_->is_dml()) rowcount_ = compat::changes(db);
   if (statement_->is_insert()) lastrowid_ = sqlite3_last_insert_rowid(db);
 }
 
@@ -141,7 +142,7 @@ void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_set
         bind_value(raw, static_cast<int>(i) + 1, *values[i], statement_->sql(), /*copy=*/false);
       const int rc = sqlite3_step(raw);
       if (rc != SQLITE_DONE) throw_step_error(db, rc, statement_->sql());
-      if (dml) total += sqlite3_changes64(db);  // this statement's own rows, not its triggers'
+      if (dml) total += compat::changes(db);  // this statement's own rows, not its triggers'
     }
     if (dml) rowcount_ = total;
     if (statement_->is_insert() && !param_sets.empty()) lastrowid_ = sqlite3_last_insert_rowid(db);

@@ -1,5 +1,5 @@
 // Binding Values and reading columns (sqlite3_values.hpp).
-#include "sqlite3_values.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_values.hpp"
 
 #include <sqlite3.h>
 
@@ -13,7 +13,7 @@
 #include <variant>
 
 #include "crucible/errors.hpp"
-#include "sqlite3_errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_errors.hpp"
 
 namespace crucible::sqlite {
 

@@ -1,5 +1,5 @@
 // Error mapping of the sqlite3 driver (see sqlite3_errors.hpp for the table and its source).
-#include "sqlite3_errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_errors.hpp"
 
 #include <sqlite3.h>
 

@@ -1,5 +1,5 @@
 // Prepared statements and the per-connection statement cache (sqlite3_statement.hpp).
-#include "sqlite3_statement.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_statement.hpp"
 
 #include <sqlite3.h>
 
@@ -8,7 +8,8 @@
 #include <climits>
 #include <utility>
 
-#include "sqlite3_errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_errors.hpp"
+#include "sqlite3_compat.hpp"
 
 namespace crucible::sqlite {
 
@@ -105,9 +106,8 @@ Statement::Statement(sqlite3_stmt* raw, std::string sql) noexcept
 Statement::~Statement() { finalize(); }
 
 const std::shared_ptr<const ResultColumns>& Statement::result_columns() {
-  const int reprepares =
-      raw_ == nullptr ? 0 : sqlite3_stmt_status(raw_, SQLITE_STMTSTATUS_REPREPARE, 0);
-  if (columns_ && reprepares == columns_reprepares_) return columns_;
+  const int reprepares = compat::reprepares(raw_);
+  if (columns_ && compat::kCountsReprepares && reprepares == columns_reprepares_) return columns_;
   auto columns = std::make_shared<ResultColumns>();
   const int count = raw_ == nullptr ? 0 : sqlite3_column_count(raw_);
   columns->description.reserve(static_cast<std::size_t>(count));
@@ -155,8 +155,8 @@ std::shared_ptr<Statement> prepare_statement(sqlite3* db, std::string_view sql, 
   }
   sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  const int rc = sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
-                                    persistent ? SQLITE_PREPARE_PERSISTENT : 0, &raw, &tail);
+  const int rc =
+      compat::prepare(db, sql.data(), static_cast<int>(sql.size()), persistent, &raw, &tail);
   if (rc != SQLITE_OK) {
     sqlite3_finalize(raw);
     throw_prepare_error(db, sql);

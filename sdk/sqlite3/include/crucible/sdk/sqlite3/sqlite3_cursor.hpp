@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "crucible/dbapi.hpp"
-#include "sqlite3_values.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_values.hpp"
 
 namespace crucible::sqlite {
 

@@ -1,5 +1,5 @@
 // The "sqlite3" driver and its connections (sqlite3_driver.hpp).
-#include "sqlite3_driver.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_driver.hpp"
 
 #include <sqlite3.h>
 
@@ -13,9 +13,9 @@
 #include <utility>
 
 #include "crucible/errors.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_cursor.hpp"
+#include "crucible/sdk/sqlite3/sqlite3_errors.hpp"
 #include "crucible/url.hpp"
-#include "sqlite3_cursor.hpp"
-#include "sqlite3_errors.hpp"
 
 namespace crucible::sqlite {
 
@@ -41,10 +41,13 @@ std::string upper(std::string_view text) {
   return out;
 }
 
-[[noreturn]] void unknown_key(std::string_view key, std::string_view where, bool uri) {
-  std::string message = "the sqlite3 driver does not know the connect argument '" +
-                        std::string(key) + "' (from " + std::string(where) +
-                        "); known: mode, timeout, uri";
+[[noreturn]] void unknown_key(std::string_view driver, const std::vector<std::string>& extra,
+                              std::string_view key, std::string_view where, bool uri) {
+  std::string known = "mode, timeout, uri";
+  for (const std::string& k : extra) known += ", " + k;
+  std::string message = "the " + std::string(driver) +
+                        " driver does not know the connect argument '" + std::string(key) +
+                        "' (from " + std::string(where) + "); known: " + known;
   message += uri ? "; with uri=true the URL query may also hold cache, immutable, mode, modeof, "
                    "nolock, psow, vfs"
                  : "";
@@ -98,15 +101,24 @@ std::string uri_encode(std::string_view text) {
   return out;
 }
 
-// What connect() opens: the file name for sqlite3_open_v2, its flags and the busy timeout.
+// What connect() opens: the file name for sqlite3_open_v2, its flags and the busy timeout, and
+// the driver's own arguments (Sqlite3Driver::extra_keys) for on_open.
 struct OpenPlan {
   std::string filename;
   std::string mode_name{"rwc"};
   int flags{SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE};
   int timeout_ms{5000};
+  ConnectArgs extra;
 };
 
-OpenPlan plan_open(const URL& url, const ConnectOptions& options) {
+OpenPlan plan_open(const URL& url, const ConnectOptions& options, std::string_view driver,
+                   const std::vector<std::string>& extra_keys) {
+  const auto is_extra = [&](std::string_view key) {
+    return std::find(extra_keys.begin(), extra_keys.end(), key) != extra_keys.end();
+  };
+  const auto unknown = [&](std::string_view key, std::string_view where, bool uri) {
+    unknown_key(driver, extra_keys, key, where, uri);
+  };
   // uri first: it decides what the URL query's other keys mean.
   bool uri = false;
   if (const auto it = options.args.find("uri"); it != options.args.end()) {
@@ -114,24 +126,30 @@ OpenPlan plan_open(const URL& url, const ConnectOptions& options) {
   } else if (const auto value = url.query_value("uri")) {
     uri = parse_bool("uri", *value);
   }
-  std::map<std::string, std::string, std::less<>> args;  // driver keys; connect_args win
+  ConnectArgs args;  // driver keys; connect_args win
+  OpenPlan plan;
   std::string uri_params;
   for (const auto& [key, value] : url.query()) {
     if (key == "uri") continue;
-    if (uri && kUriKeys.contains(key)) {
+    if (is_extra(key)) {
+      plan.extra[key] = value;
+    } else if (uri && kUriKeys.contains(key)) {
       uri_params += (uri_params.empty() ? "" : "&") + uri_encode(key) + "=" + uri_encode(value);
     } else if (kDriverKeys.contains(key)) {
       args[key] = value;
     } else {
-      unknown_key(key, "the URL query", uri);
+      unknown(key, "the URL query", uri);
     }
   }
   for (const auto& [key, value] : options.args) {
-    if (!kDriverKeys.contains(key)) unknown_key(key, "connect_args", uri);
+    if (is_extra(key)) {
+      plan.extra[key] = value;
+      continue;
+    }
+    if (!kDriverKeys.contains(key)) unknown(key, "connect_args", uri);
     if (key != "uri") args[key] = value;
   }
 
-  OpenPlan plan;
   if (const auto it = args.find("timeout"); it != args.end()) {
     plan.timeout_ms = parse_timeout_ms(it->second);
   }
@@ -254,9 +272,11 @@ std::string Sqlite3Connection::server_version() const { return sqlite3_libversio
 
 // ---- Sqlite3Driver -----------------------------------------------------------------------
 
+void Sqlite3Driver::on_open(sqlite3* /*db*/, const ConnectArgs& /*extra*/) const {}
+
 std::unique_ptr<DbapiConnection> Sqlite3Driver::connect(const URL& url,
                                                         const ConnectOptions& options) {
-  const OpenPlan plan = plan_open(url, options);
+  const OpenPlan plan = plan_open(url, options, name(), extra_keys());
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(plan.filename.c_str(), &raw, plan.flags, nullptr);
   std::unique_ptr<sqlite3, DbCloser> db(raw);
@@ -269,6 +289,7 @@ std::unique_ptr<DbapiConnection> Sqlite3Driver::connect(const URL& url,
                 "");
   }
   sqlite3_extended_result_codes(db.get(), 1);
+  on_open(db.get(), plan.extra);  // first: SQLCipher's key must precede any other use
   sqlite3_busy_timeout(db.get(), plan.timeout_ms);
   return std::make_unique<Sqlite3Connection>(db.release());
 }

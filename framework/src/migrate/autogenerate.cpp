@@ -119,7 +119,14 @@ void compare_table(Connection& conn, const sql::TableData& t, Draft& d) {
     AlterColumn up{t.name, t.schema, c.name};
     AlterColumn down{t.name, t.schema, c.name};
     const SqlType now = reflected_type(dialect, rc);
-    if (!same_type(dialect, c.type, rc.type)) {
+    // The table's autoincrement column may be stored as another integer type (SQLite's rowid
+    // alias is INTEGER whatever the declared width).
+    const sql::ColumnData* serial = t.autoincrement_column();
+    const bool integer_serial =
+        serial != nullptr && serial->name == c.name &&
+        (now.kind() == TypeKind::kInteger || now.kind() == TypeKind::kSmallInteger ||
+         now.kind() == TypeKind::kBigInteger);
+    if (!integer_serial && !same_type(dialect, c.type, rc.type)) {
       up.type = c.type;
       down.type = now;
       d.detected.push_back("type change of '" + t.name + "." + c.name + "' from " + rc.type +
@@ -263,10 +270,9 @@ void compare_table(Connection& conn, const sql::TableData& t, Draft& d) {
       continue;
     if (declared == want_indexes.end()) {
       if (r.unique && unique_declared(r.column_names)) continue;  // a unique constraint's index
-      if (std::any_of(fks.begin(), fks.end(), [&](const ReflectedForeignKey& fk) {
-            return fk.constrained_columns == r.column_names;
-          }))
-        continue;  // the index the database made for a foreign key
+      if (std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
+                      [&](const sql::ForeignKeyData& fk) { return fk.columns == r.column_names; }))
+        continue;  // the index the database made for a declared foreign key (MySQL)
       if (std::find(r.column_names.begin(), r.column_names.end(), "") != r.column_names.end())
         continue;  // an expression index: cannot be compared
     }

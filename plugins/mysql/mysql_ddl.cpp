@@ -64,8 +64,16 @@ std::string MysqlDDLCompiler::drop_constraint(const sql::TableData& table, std::
                                               sql::ConstraintKind kind) const {
   const std::string prefix = "ALTER TABLE " + table_name(table) + " ";
   switch (kind) {
-  case sql::ConstraintKind::kForeignKey:
-    return prefix + "DROP FOREIGN KEY " + dialect_.quote_identifier(name);
+  case sql::ConstraintKind::kForeignKey: {
+    // InnoDB made an index named after the constraint for it unless one existed, and DROP
+    // FOREIGN KEY leaves it (manual 15.1.20.5 "FOREIGN KEY Constraints"); MariaDB can drop it
+    // with the key when it is there (DROP INDEX IF EXISTS, MariaDB KB "ALTER TABLE"). MySQL has
+    // no IF EXISTS there, so on MySQL the index stays, as it does with Alembic.
+    std::string out = prefix + "DROP FOREIGN KEY " + dialect_.quote_identifier(name);
+    if (static_cast<const MysqlDialect&>(dialect_).is_mariadb())
+      out += ", DROP INDEX IF EXISTS " + dialect_.quote_identifier(name);
+    return out;
+  }
   case sql::ConstraintKind::kUnique:
     return prefix + "DROP INDEX " + dialect_.quote_identifier(name);
   case sql::ConstraintKind::kCheck:

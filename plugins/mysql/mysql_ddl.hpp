@@ -50,7 +50,8 @@ class MysqlDDLCompiler final : public sql::DDLCompiler {
                                         const sql::AlterColumnSpec& spec) const override;
   /// DROP INDEX name ON table.
   std::string drop_index(const sql::TableData& table, std::string_view name) const override;
-  /// DROP FOREIGN KEY name, DROP INDEX name (a unique constraint is an index), DROP CONSTRAINT name
+  /// DROP FOREIGN KEY name (on MariaDB with DROP INDEX IF EXISTS name, the index InnoDB made
+  /// for it), DROP INDEX name (a unique constraint is an index), DROP CONSTRAINT name
   /// for a CHECK,
   /// DROP PRIMARY KEY.
   std::string drop_constraint(const sql::TableData& table, std::string_view name,

@@ -134,7 +134,14 @@ std::string revision_json(const Revision& revision) {
   root->set("comments", comments);
   std::ostringstream out;
   root->stringify(out, 2);
-  return out.str() + "\n";
+  // Poco writes an empty array as "[", a blank line and "]"; a reader expects "[]".
+  std::string text = out.str();
+  for (std::size_t at = text.find("[\n\n"); at != std::string::npos;
+       at = text.find("[\n\n", at + 1)) {
+    const std::size_t close = text.find_first_not_of(" \n", at + 1);
+    if (close != std::string::npos && text[close] == ']') text.replace(at, close - at + 1, "[]");
+  }
+  return text + "\n";
 }
 
 std::filesystem::path write_revision(const Revision& revision,

@@ -17,9 +17,7 @@ namespace {
 
 std::string read_file(const std::filesystem::path& path) {
   std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // The body of the first ```lang block of markdown.

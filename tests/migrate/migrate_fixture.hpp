@@ -7,12 +7,12 @@
 
 #include <filesystem>
 #include <map>
-#include <random>
 #include <sstream>
 #include <string>
 #include <vector>
 
 #include "../orm/orm_fixture.hpp"
+#include "../sqlite/test_support.hpp"
 #include "crucible/crucible.hpp"
 #include "crucible/inspection.hpp"
 #include "crucible/migrate/autogenerate.hpp"
@@ -22,27 +22,6 @@
 #include "crucible/migrate/script_directory.hpp"
 
 namespace crucible::testing {
-
-/// A directory under the system's temporary one, removed with the object.
-class TempDir {
- public:
-  TempDir() {
-    std::random_device device;
-    path_ = std::filesystem::temp_directory_path() /
-            ("crucible_migrate_" + std::to_string(device()) + std::to_string(device()));
-    std::filesystem::create_directories(path_ / "versions");
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// The schema as the Inspector reports it, one line per fact, sorted (the version table left
 /// out): what "identical to the start" is checked on.
@@ -83,6 +62,7 @@ inline std::string describe_schema(const Engine& engine) {
 /// A backend test with a migrations directory.
 class MigrateTest : public OrmTest {
  protected:
+  MigrateTest() { std::filesystem::create_directories(dir_.path() / "versions"); }
   /// Writes a revision with the given parent(s) and operations; returns its id.
   std::string add_revision(std::string id, std::vector<std::string> parents,
                            std::vector<migrate::Operation> upgrade,

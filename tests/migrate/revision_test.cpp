@@ -127,6 +127,7 @@ TEST(MigrateUnitRevisionFile, BadValue_NamesTheFileThePlaceAndWhatWasWanted) {
 
 TEST(MigrateUnitGraph, TwoHeads_HeadIsRefusedUntilMerged) {
   TempDir dir;
+  std::filesystem::create_directories(dir.path() / "versions");
   for (const Revision& r :
        {revision("aaa1", {}), revision("bbb1", {"aaa1"}), revision("bbb2", {"aaa1"})})
     write_revision(r, dir.path() / "versions");
@@ -161,6 +162,7 @@ TEST(MigrateUnitGraph, TwoHeads_HeadIsRefusedUntilMerged) {
 
 TEST(MigrateUnitGraph, RelativeTargets_StepAlongALinearHistory) {
   TempDir dir;
+  std::filesystem::create_directories(dir.path() / "versions");
   for (const Revision& r : {revision("r1", {}), revision("r2", {"r1"}), revision("r3", {"r2"})})
     write_revision(r, dir.path() / "versions");
   const ScriptDirectory scripts(dir.path());
@@ -177,6 +179,7 @@ TEST(MigrateUnitGraph, RelativeTargets_StepAlongALinearHistory) {
 
 TEST(MigrateUnitGraph, DownRevisionToAMissingFile_IsAnError) {
   TempDir dir;
+  std::filesystem::create_directories(dir.path() / "versions");
   write_revision(revision("r2", {"gone"}), dir.path() / "versions");
   try {
     ScriptDirectory scripts(dir.path());

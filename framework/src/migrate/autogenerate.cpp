@@ -15,6 +15,7 @@
 #include "crucible/inspection.hpp"
 #include "crucible/migrate/runner.hpp"
 #include "crucible/sql/compiler.hpp"
+#include "join.hpp"
 
 namespace crucible::migrate {
 
@@ -26,12 +27,6 @@ std::string squeeze(std::string_view text) {
   for (const char c : text)
     if (!std::isspace(static_cast<unsigned char>(c)))
       out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return out;
-}
-
-std::string join(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ", ") + n;
   return out;
 }
 
@@ -179,10 +174,12 @@ void compare_table(Connection& conn, const sql::TableData& t, Draft& d) {
       continue;
     sql::ForeignKeyData named = fk;
     if (!named.options.name)
-      named.options.name = "fk_" + t.name + "_" + join(fk.columns) + "_" + fk.referred_table;
+      named.options.name =
+          "fk_" + t.name + "_" + detail::join(fk.columns) + "_" + fk.referred_table;
     std::replace(named.options.name->begin(), named.options.name->end(), ' ', '_');
     std::erase(*named.options.name, ',');
-    d.detected.push_back("added foreign key (" + join(fk.columns) + ") on '" + t.name + "'");
+    d.detected.push_back("added foreign key (" + detail::join(fk.columns) + ") on '" + t.name +
+                         "'");
     d.add(d.create_constraints, CreateForeignKey{t.name, t.schema, named},
           DropConstraint{t.name, t.schema, *named.options.name, sql::ConstraintKind::kForeignKey});
   }
@@ -190,11 +187,11 @@ void compare_table(Connection& conn, const sql::TableData& t, Draft& d) {
     if (std::any_of(t.foreign_keys.begin(), t.foreign_keys.end(),
                     [&](const sql::ForeignKeyData& fk) { return same_foreign_key(fk, r); }))
       continue;
-    d.detected.push_back("removed foreign key (" + join(r.constrained_columns) + ") on '" + t.name +
-                         "'");
+    d.detected.push_back("removed foreign key (" + detail::join(r.constrained_columns) + ") on '" +
+                         t.name + "'");
     if (!r.name) {
-      d.comments.push_back("the foreign key (" + join(r.constrained_columns) + ") of " + t.name +
-                           " has no name in the database; drop it by hand");
+      d.comments.push_back("the foreign key (" + detail::join(r.constrained_columns) + ") of " +
+                           t.name + " has no name in the database; drop it by hand");
       continue;
     }
     sql::ForeignKeyData back{r.constrained_columns, r.referred_schema, r.referred_table,
@@ -233,17 +230,18 @@ void compare_table(Connection& conn, const sql::TableData& t, Draft& d) {
       named.name = "uq_" + t.name;
       for (const std::string& c : u.columns) *named.name += "_" + c;
     }
-    d.detected.push_back("added unique constraint (" + join(u.columns) + ") on '" + t.name + "'");
+    d.detected.push_back("added unique constraint (" + detail::join(u.columns) + ") on '" + t.name +
+                         "'");
     d.add(d.create_constraints, CreateUniqueConstraint{t.name, t.schema, named},
           DropConstraint{t.name, t.schema, *named.name, sql::ConstraintKind::kUnique});
   }
   for (const ReflectedUniqueConstraint& u : uniques) {
     if (unique_declared(u.column_names)) continue;
-    d.detected.push_back("removed unique constraint (" + join(u.column_names) + ") on '" + t.name +
-                         "'");
+    d.detected.push_back("removed unique constraint (" + detail::join(u.column_names) + ") on '" +
+                         t.name + "'");
     if (!u.name) {
-      d.comments.push_back("the unique constraint (" + join(u.column_names) + ") of " + t.name +
-                           " has no name in the database; drop it by hand");
+      d.comments.push_back("the unique constraint (" + detail::join(u.column_names) + ") of " +
+                           t.name + " has no name in the database; drop it by hand");
       continue;
     }
     d.add(d.drop_constraints,

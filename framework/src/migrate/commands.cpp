@@ -1,6 +1,7 @@
 // The migration commands (migrate/commands.hpp), after Alembic's alembic.command.
 #include "crucible/migrate/commands.hpp"
 
+#include <cctype>
 #include <exception>
 #include <fstream>
 #include <iostream>
@@ -20,6 +21,7 @@
 #include "crucible/migrate/runner.hpp"
 #include "crucible/migrate/script_directory.hpp"
 #include "crucible/url.hpp"
+#include "join.hpp"
 
 namespace crucible::migrate {
 
@@ -107,12 +109,6 @@ Engine engine_for(const Settings& s) {
   return create_engine(s.url);
 }
 
-std::string join(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out;
-}
-
 void need_positionals(const Args& a, std::size_t min, std::size_t max, const char* what) {
   if (a.positionals.size() < min || a.positionals.size() > max)
     throw ArgumentError(a.command + " wants " + what + ", found " +
@@ -159,8 +155,9 @@ int revision(const Args& a, const sql::MetaData* metadata, std::ostream& out, bo
     else
       for (const std::string& id : a.positionals) r.down_revisions.push_back(scripts.get(id).id);
     if (r.down_revisions.size() < 2)
-      throw CommandError("merge wants two or more revisions to merge, found " +
-                         (r.down_revisions.empty() ? std::string("none") : join(r.down_revisions)));
+      throw CommandError(
+          "merge wants two or more revisions to merge, found " +
+          (r.down_revisions.empty() ? std::string("none") : detail::join(r.down_revisions)));
   } else {
     need_positionals(a, 0, 0, "no arguments besides -m");
     if (!scripts.heads().empty()) r.down_revisions = {scripts.single_head()};
@@ -176,8 +173,8 @@ int revision(const Args& a, const sql::MetaData* metadata, std::ostream& out, bo
       std::vector<std::string> heads = scripts.heads();
       if (current != heads)
         throw CommandError("the database is not up to date (at " +
-                           (current.empty() ? std::string("base") : join(current)) + ", head " +
-                           join(heads) + "); upgrade it before autogenerating");
+                           (current.empty() ? std::string("base") : detail::join(current)) +
+                           ", head " + detail::join(heads) + "); upgrade it before autogenerating");
     }
     Connection conn = engine.connect();
     Comparison diff = compare_metadata(conn, *metadata);
@@ -232,7 +229,8 @@ int history(const Args& a, std::ostream& out) {
   for (auto it = all.rbegin(); it != all.rend(); ++it) {
     const Revision& r = **it;
     const bool head = std::find(heads.begin(), heads.end(), r.id) != heads.end();
-    const std::string parents = r.down_revisions.empty() ? "<base>" : join(r.down_revisions);
+    const std::string parents =
+        r.down_revisions.empty() ? "<base>" : detail::join(r.down_revisions);
     if (a.verbose) {
       out << "Rev: " << r.id << (head ? " (head)" : "")
           << (r.down_revisions.size() > 1 ? " (mergepoint)" : "") << "\n"

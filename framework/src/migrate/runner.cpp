@@ -14,6 +14,7 @@
 #include "crucible/migrate/command_error.hpp"
 #include "crucible/sql/compiler.hpp"
 #include "crucible/sql/text.hpp"
+#include "join.hpp"
 #include "table_rebuild.hpp"
 
 namespace crucible::migrate {
@@ -33,25 +34,9 @@ sql::TableData version_table() {
   return t;
 }
 
-std::string join(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out;
-}
-
-std::set<std::string> applied_from(const ScriptDirectory& scripts,
-                                   const std::vector<std::string>& heads) {
-  std::set<std::string> out;
-  for (const std::string& id : heads) {
-    const std::set<std::string> a = scripts.ancestors_and_self(scripts.get(id).id);
-    out.insert(a.begin(), a.end());
-  }
-  return out;
-}
-
 // "Running upgrade a -> b, message" / "Running downgrade b -> a, message" (Alembic's wording).
 std::string running_line(const Revision& r, bool upgrading) {
-  const std::string parents = join(r.down_revisions);
+  const std::string parents = detail::join(r.down_revisions);
   return upgrading ? "Running upgrade " + parents + " -> " + r.id + ", " + r.message
                    : "Running downgrade " + r.id + " -> " + parents + ", " + r.message;
 }
@@ -133,19 +118,11 @@ std::vector<std::string> MigrationContext::current_heads() const {
 }
 
 std::vector<std::string> MigrationContext::upgrade(std::string_view target) {
-  const std::vector<const Revision*> plan = scripts_.upgrade_plan(current_heads(), target);
-  run(plan, true);
-  std::vector<std::string> out;
-  for (const Revision* r : plan) out.push_back(r->id);
-  return out;
+  return run(scripts_.upgrade_plan(current_heads(), target), true);
 }
 
 std::vector<std::string> MigrationContext::downgrade(std::string_view target) {
-  const std::vector<const Revision*> plan = scripts_.downgrade_plan(current_heads(), target);
-  run(plan, false);
-  std::vector<std::string> out;
-  for (const Revision* r : plan) out.push_back(r->id);
-  return out;
+  return run(scripts_.downgrade_plan(current_heads(), target), false);
 }
 
 void MigrationContext::stamp(std::string_view target) {
@@ -164,8 +141,10 @@ void MigrationContext::stamp(std::string_view target) {
   tx.commit();
 }
 
-void MigrationContext::run(const std::vector<const Revision*>& plan, bool upgrading) {
-  if (plan.empty()) return;
+std::vector<std::string> MigrationContext::run(const std::vector<const Revision*>& plan,
+                                               bool upgrading) {
+  std::vector<std::string> done;
+  if (plan.empty()) return done;
   Connection conn = engine_.connect();
   const Dialect& dialect = conn.dialect();
   std::set<std::string> applied;
@@ -179,7 +158,7 @@ void MigrationContext::run(const std::vector<const Revision*>& plan, bool upgrad
              .scalars()
              .all())
       heads.push_back(v.as<std::string>());
-    applied = applied_from(scripts_, heads);
+    applied = scripts_.applied(heads);
     tx.commit();
   }
   for (const Revision* r : plan) {
@@ -209,13 +188,16 @@ void MigrationContext::run(const std::vector<const Revision*>& plan, bool upgrad
         }
       }
       std::throw_with_nested(MigrationStepError(
-          r->id, std::string(upgrading ? "upgrade" : "downgrade") + " of revision " + r->id + " (" +
-                     r->message + ") failed; the version table stays at " +
-                     (applied.empty() ? std::string("base") : join(scripts_.heads_of(applied))) +
-                     ": " + e.what()));
+          r->id,
+          std::string(upgrading ? "upgrade" : "downgrade") + " of revision " + r->id + " (" +
+              r->message + ") failed; the version table stays at " +
+              (applied.empty() ? std::string("base") : detail::join(scripts_.heads_of(applied))) +
+              ": " + e.what()));
     }
     if (rebuilds) dialect.after_table_rebuild(conn.dbapi_connection());
+    done.push_back(r->id);
   }
+  return done;
 }
 
 std::string offline_sql(const Dialect& dialect, const ScriptDirectory& scripts,
@@ -235,7 +217,7 @@ std::string offline_sql(const Dialect& dialect, const ScriptDirectory& scripts,
   const bool transactional = dialect.features().supports_transactional_ddl;
   const std::unique_ptr<sql::DDLCompiler> ddl = dialect.ddl_compiler();
   std::string out;
-  std::set<std::string> applied = applied_from(scripts, from);
+  std::set<std::string> applied = scripts.applied(from);
   if (from.empty() && upgrading) out += ddl->create_table(version_table()) + ";\n\n";
   for (const Revision* r : plan) {
     out += "-- " + running_line(*r, upgrading) + "\n";

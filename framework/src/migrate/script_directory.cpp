@@ -7,16 +7,11 @@
 #include <vector>
 
 #include "crucible/migrate/command_error.hpp"
+#include "join.hpp"
 
 namespace crucible::migrate {
 
 namespace {
-
-std::string join(const std::vector<std::string>& ids) {
-  std::string out;
-  for (const std::string& id : ids) out += (out.empty() ? "" : ", ") + id;
-  return out.empty() ? "none" : out;
-}
 
 // N of "+N" / "-N", or 0 when text is not of that form with sign.
 int relative_steps(std::string_view text, char sign) {
@@ -75,10 +70,10 @@ const Revision& ScriptDirectory::get(std::string_view id) const {
     std::vector<std::string> all;
     for (const auto& [rid, r] : revisions_) all.push_back(rid);
     throw CommandError("no revision '" + std::string(id) + "' in " + versions_directory().string() +
-                       "; the revisions are " + join(all));
+                       "; the revisions are " + detail::join(all, "none"));
   }
-  throw CommandError("revision '" + std::string(id) + "' is ambiguous: it begins " + join(matches) +
-                     "; give more of the id");
+  throw CommandError("revision '" + std::string(id) + "' is ambiguous: it begins " +
+                     detail::join(matches, "none") + "; give more of the id");
 }
 
 std::vector<const Revision*> ScriptDirectory::ordered(const std::set<std::string>& ids) const {
@@ -103,7 +98,7 @@ std::vector<const Revision*> ScriptDirectory::ordered(const std::set<std::string
       }
     }
     if (!progressed)
-      throw CommandError("the revisions " + join({left.begin(), left.end()}) +
+      throw CommandError("the revisions " + detail::join({left.begin(), left.end()}) +
                          " form a cycle through their down_revision; wanted a history");
   }
   return out;
@@ -135,7 +130,7 @@ std::string ScriptDirectory::single_head() const {
     throw CommandError("no revisions in " + versions_directory().string() +
                        "; create one with `crucible migrate revision -m MESSAGE`");
   if (all.size() > 1)
-    throw CommandError("multiple heads are present (" + join(all) +
+    throw CommandError("multiple heads are present (" + detail::join(all, "none") +
                        "): the history has branched; merge them with `crucible migrate merge -m "
                        "MESSAGE` (a revision whose down_revision lists both), or name one");
   return all.front();
@@ -153,6 +148,15 @@ std::set<std::string> ScriptDirectory::ancestors_and_self(const std::string& id)
   return out;
 }
 
+std::set<std::string> ScriptDirectory::applied(const std::vector<std::string>& heads) const {
+  std::set<std::string> out;
+  for (const std::string& id : heads) {
+    const std::set<std::string> a = ancestors_and_self(get(id).id);
+    out.insert(a.begin(), a.end());
+  }
+  return out;
+}
+
 std::vector<std::string> ScriptDirectory::heads_of(const std::set<std::string>& applied) const {
   std::set<std::string> parents;
   for (const std::string& id : applied)
@@ -165,16 +169,13 @@ std::vector<std::string> ScriptDirectory::heads_of(const std::set<std::string>& 
 
 std::vector<const Revision*> ScriptDirectory::upgrade_plan(const std::vector<std::string>& current,
                                                            std::string_view target) const {
-  std::set<std::string> applied;
-  for (const std::string& id : current) {
-    const std::set<std::string> a = ancestors_and_self(get(id).id);
-    applied.insert(a.begin(), a.end());
-  }
+  const std::set<std::string> applied = this->applied(current);
   std::set<std::string> wanted;
   if (const int steps = relative_steps(target, '+'); steps > 0) {
     // Step up one child at a time from the current revision (or the base).
     if (current.size() > 1)
-      throw CommandError("a relative upgrade needs one current revision, found " + join(current));
+      throw CommandError("a relative upgrade needs one current revision, found " +
+                         detail::join(current, "none"));
     std::string at = current.empty() ? std::string() : get(current.front()).id;
     for (int i = 0; i < steps; ++i) {
       const std::vector<std::string> next = at.empty() ? bases() : children_.at(at);
@@ -184,8 +185,8 @@ std::vector<const Revision*> ScriptDirectory::upgrade_plan(const std::vector<std
                            (current.empty() ? std::string("base") : current.front()));
       if (next.size() > 1)
         throw CommandError("cannot upgrade " + std::string(target) + ": the history branches at " +
-                           (at.empty() ? std::string("base") : at) + " into " + join(next) +
-                           "; name the revision to upgrade to");
+                           (at.empty() ? std::string("base") : at) + " into " +
+                           detail::join(next, "none") + "; name the revision to upgrade to");
       at = next.front();
     }
     wanted = ancestors_and_self(at);
@@ -207,15 +208,12 @@ std::vector<const Revision*> ScriptDirectory::upgrade_plan(const std::vector<std
 std::vector<const Revision*>
 ScriptDirectory::downgrade_plan(const std::vector<std::string>& current,
                                 std::string_view target) const {
-  std::set<std::string> applied;
-  for (const std::string& id : current) {
-    const std::set<std::string> a = ancestors_and_self(get(id).id);
-    applied.insert(a.begin(), a.end());
-  }
+  const std::set<std::string> applied = this->applied(current);
   std::set<std::string> keep;
   if (const int steps = relative_steps(target, '-'); steps > 0) {
     if (current.size() != 1)
-      throw CommandError("a relative downgrade needs one current revision, found " + join(current));
+      throw CommandError("a relative downgrade needs one current revision, found " +
+                         detail::join(current, "none"));
     std::string at = get(current.front()).id;
     for (int i = 0; i < steps; ++i) {
       if (at.empty())
@@ -224,15 +222,15 @@ ScriptDirectory::downgrade_plan(const std::vector<std::string>& current,
       const std::vector<std::string>& parents = revisions_.at(at).down_revisions;
       if (parents.size() > 1)
         throw CommandError("cannot downgrade " + std::string(target) + ": " + at + " merges " +
-                           join(parents) + "; name the revision to downgrade to");
+                           detail::join(parents, "none") + "; name the revision to downgrade to");
       at = parents.empty() ? std::string() : parents.front();
     }
     if (!at.empty()) keep = ancestors_and_self(at);
   } else if (target != "base") {
     const std::string id = get(target).id;
     if (!applied.contains(id))
-      throw CommandError("cannot downgrade to " + id +
-                         ": it is not applied (current: " + join(current) + "); use upgrade");
+      throw CommandError("cannot downgrade to " + id + ": it is not applied (current: " +
+                         detail::join(current, "none") + "); use upgrade");
     keep = ancestors_and_self(id);
   }
   std::set<std::string> undo;

@@ -47,7 +47,8 @@ class MigrationContext {
   void stamp(std::string_view target);
 
  private:
-  void run(const std::vector<const Revision*>& plan, bool upgrading);
+  /// Runs plan's upgrades (or downgrades) in order; returns the ids run.
+  std::vector<std::string> run(const std::vector<const Revision*>& plan, bool upgrading);
   Engine engine_;
   const ScriptDirectory& scripts_;
   MigrationLog log_;

@@ -53,6 +53,9 @@ class ScriptDirectory {
   std::vector<const Revision*> downgrade_plan(const std::vector<std::string>& current,
                                               std::string_view target) const;
 
+  /// The revisions applied when the version table holds heads (ids or unique prefixes): each
+  /// and all their ancestors. Throws CommandError for an unknown id.
+  std::set<std::string> applied(const std::vector<std::string>& heads) const;
   /// The ids id and all its ancestors.
   std::set<std::string> ancestors_and_self(const std::string& id) const;
   /// The heads of a set of applied revisions (those of them no other of them names as parent):

@@ -191,6 +191,60 @@ TEST_P(MigrateRunnerTest, StampAndOfflineSql_WriteTheVersionTableWithoutRunningR
   EXPECT_TRUE(Inspector(engine()).has_table("authors"));
 }
 
+TEST_P(MigrateRunnerTest, NamedEnumColumn_CreatesItsTypeWhereNeededAcrossRepeatedUpgrades) {
+  sql::TableData posts;
+  posts.name = "posts";
+  posts.columns = {column("id", Integer{}, false),
+                   column("status", Enum({"draft", "published"}, "post_status"), false)};
+  posts.columns[0].primary_key = true;
+  posts.primary_key = {"id"};
+  add_revision("e1", {}, {CreateTable{posts}}, {DropTable{"posts"}}, "posts");
+  const ScriptDirectory dir = scripts();
+  MigrationContext context(engine(), dir);
+  context.upgrade("head");
+  exec("INSERT INTO posts (id, status) VALUES (1, 'draft')");
+  context.downgrade("base");
+  context.upgrade("head");  // the type left by the downgrade (PostgreSQL) is reused
+  exec("INSERT INTO posts (id, status) VALUES (2, 'published')");
+  EXPECT_EQ(rows("SELECT id, status FROM posts"), std::vector<std::string>{"2|published"});
+}
+
+TEST_P(MigrateRunnerTest, ForeignKeyTheRowsViolate_FailsTheRevisionAndKeepsTheRows) {
+  add_revision("f1", {}, {CreateTable{authors_table()}, CreateTable{books_table()}},
+               {DropTable{"books"}, DropTable{"authors"}}, "tables");
+  // books.editor_id refers to no author; the next revision makes it a foreign key.
+  const std::string r2 = add_revision(
+      "f2", {"f1"},
+      {AddColumn{"books", std::nullopt, column("editor_id", Integer{})},
+       ExecuteSql{"UPDATE books SET editor_id = 99"},
+       CreateForeignKey{"books", std::nullopt,
+                        sql::ForeignKeyData{{"editor_id"},
+                                            std::nullopt,
+                                            "authors",
+                                            {"id"},
+                                            sql::ForeignKeyOptions{"fk_books_editor", {}, {}}}}},
+      {DropConstraint{"books", std::nullopt, "fk_books_editor", sql::ConstraintKind::kForeignKey},
+       DropColumn{"books", std::nullopt, "editor_id"}},
+      "editor key");
+  const ScriptDirectory dir = scripts();
+  MigrationContext context(engine(), dir);
+  context.upgrade("f1");
+  exec("INSERT INTO authors (id, name) VALUES (1, 'Ann')");
+  exec("INSERT INTO books (id, title, author_id) VALUES (1, 'First', 1)");
+  try {
+    context.upgrade("head");
+    FAIL() << "a foreign key the rows violate was added";
+  } catch (const MigrationStepError& e) {
+    EXPECT_EQ(e.revision(), r2);
+  }
+  EXPECT_EQ(context.current_heads(), std::vector<std::string>{"f1"});
+  EXPECT_EQ(rows("SELECT id, title, author_id FROM books"), std::vector<std::string>{"1|First|1"});
+  if (engine().dialect().features().supports_transactional_ddl) {
+    const auto columns = Inspector(engine()).get_columns("books");
+    EXPECT_EQ(columns.size(), 3u);  // editor_id went with the rolled-back revision
+  }
+}
+
 CRUCIBLE_ORM_BACKENDS(MigrateRunnerTest);
 
 }  // namespace

@@ -59,6 +59,8 @@ Args parse(const std::vector<std::string>& args) {
       a.sql = true;
     else if (arg == "-v" || arg == "--verbose")
       a.verbose = true;
+    else if (arg == "-h" || arg == "--help")
+      a.command = "help";
     else if (arg.size() > 1 && arg[0] == '-' && arg[1] != '1' &&
              !std::isdigit(static_cast<unsigned char>(arg[1])))
       throw ArgumentError("unknown option " + arg + "; see --help");

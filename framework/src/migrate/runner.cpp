@@ -62,6 +62,20 @@ AlterColumn with_existing(Connection& conn, const AlterColumn& op) {
   throw CommandError("alter_column: the table " + op.table + " has no column '" + op.column + "'");
 }
 
+// The types a CreateTable or AddColumn needs created apart from the table first (PostgreSQL's
+// named enums: DDLCompiler::creates_type), each once.
+std::vector<SqlType> types_needed(const Operation& op, const sql::DDLCompiler& ddl) {
+  std::vector<SqlType> out;
+  const auto add = [&](const sql::ColumnData& c) {
+    if (ddl.creates_type(c.type) && std::find(out.begin(), out.end(), c.type) == out.end())
+      out.push_back(c.type);
+  };
+  if (const auto* create = std::get_if<CreateTable>(&op))
+    for (const sql::ColumnData& c : create->table.columns) add(c);
+  if (const auto* column = std::get_if<AddColumn>(&op)) add(column->column);
+  return out;
+}
+
 // Runs ops on conn, in its open transaction: consecutive operations on one table that the
 // dialect's ALTER TABLE cannot make as one table rebuild, the others as their statements.
 void run_operations(Connection& conn, const std::vector<Operation>& ops) {
@@ -82,6 +96,10 @@ void run_operations(Connection& conn, const std::vector<Operation>& ops) {
     if (const auto* alter = std::get_if<AlterColumn>(&op);
         alter && (alter->type || alter->nullable || alter->server_default))
       op = with_existing(conn, *alter);
+    const std::unique_ptr<sql::DDLCompiler> ddl = dialect.ddl_compiler();
+    for (const SqlType& type : types_needed(op, *ddl))  // as create_all: only what is missing
+      if (!dialect.has_type(conn.dbapi_connection(), type.enum_name(), std::nullopt))
+        conn.exec_driver_sql(ddl->create_type(type));
     for (const std::string& statement : compile_operation(op, dialect))
       conn.exec_driver_sql(statement);
     ++i;
@@ -222,8 +240,10 @@ std::string offline_sql(const Dialect& dialect, const ScriptDirectory& scripts,
   for (const Revision* r : plan) {
     out += "-- " + running_line(*r, upgrading) + "\n";
     if (transactional) out += "BEGIN;\n";
-    for (const Operation& op : upgrading ? r->upgrade : r->downgrade)
+    for (const Operation& op : upgrading ? r->upgrade : r->downgrade) {
+      for (const SqlType& type : types_needed(op, *ddl)) out += ddl->create_type(type) + ";\n";
       for (const std::string& statement : compile_operation(op, dialect)) out += statement + ";\n";
+    }
     if (upgrading)
       applied.insert(r->id);
     else

@@ -10,6 +10,10 @@
 // that fails leaves schema and version table at the last revision that succeeded. On one
 // without it (MySQL, MariaDB) the statements before the failing one stay, as they do with
 // Alembic; the version table still names the last revision that succeeded.
+//
+// A create_table or add_column whose column has a type the dialect creates apart from tables
+// (PostgreSQL's named Enum) creates that type first when it does not exist yet, as create_all
+// does; dropping the table leaves the type, as Table::drop does.
 #include <functional>
 #include <string>
 #include <string_view>

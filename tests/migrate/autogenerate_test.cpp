@@ -70,7 +70,8 @@ TEST_P(MigrateAutogenerateTest, EveryKindOfChange_IsDetectedAndTheDraftRunsBothW
       Column{"author_id", Integer{}, ForeignKey{"authors.id", {.name = "fk_books_author"}}},
       Column{"editor_id", Integer{}},
       Column{"code", String{10}},
-      Index{"ix_books_code", {"code"}}};
+      Index{"ix_books_code", {"code"}},
+      Index{"ix_books_tc", {"title"}}};
   before.create_all(engine());
   exec("INSERT INTO authors (id, name, email) VALUES (1, 'Ann', 'ann@example.com')");
   exec("INSERT INTO books (id, title, author_id, editor_id, code) VALUES (1, 'T', 1, 1, 'c1')");
@@ -91,7 +92,8 @@ TEST_P(MigrateAutogenerateTest, EveryKindOfChange_IsDetectedAndTheDraftRunsBothW
       Column{"author_id", Integer{}},
       Column{"editor_id", Integer{}, ForeignKey{"authors.id", {.name = "fk_books_editor"}}},
       Column{"code", String{10}},
-      UniqueConstraint{{"code"}, "uq_books_code"}};
+      UniqueConstraint{{"code"}, "uq_books_code"},
+      Index{"ix_books_tc", {"title", "code"}}};
 
   const Comparison diff = compare(after);
   const std::string found = lines(diff.detected);
@@ -99,7 +101,8 @@ TEST_P(MigrateAutogenerateTest, EveryKindOfChange_IsDetectedAndTheDraftRunsBothW
        {"added table 'new_table'", "removed table 'old_table'", "added column 'authors.born'",
         "removed column 'authors.bio'", "type change of 'authors.name'", "NULL on 'authors.name'",
         "server default change of 'authors.name'", "added index 'ix_books_title'",
-        "removed index 'ix_books_code'", "added unique constraint (code) on 'books'",
+        "removed index 'ix_books_code'", "removed index 'ix_books_tc'", "added index 'ix_books_tc'",
+        "added unique constraint (code) on 'books'",
         "removed unique constraint (email) on 'authors'", "added foreign key (editor_id)",
         "removed foreign key (author_id)"})
     EXPECT_NE(found.find(want), std::string::npos) << "missing: " << want << "\nfound:\n" << found;

@@ -365,9 +365,11 @@ Comparison compare_metadata(Connection& conn, const sql::MetaData& metadata) {
   }
 
   Comparison out;
+  // Constraints and indexes are dropped before new ones are made, so that one that changed
+  // (dropped and made again under its name) does not meet itself.
   const std::vector<std::vector<Operation>*> order{
-      &d.create_tables,    &d.add_columns,  &d.alter_columns, &d.create_constraints,
-      &d.drop_constraints, &d.drop_columns, &d.drop_tables};
+      &d.create_tables,      &d.add_columns,  &d.drop_constraints, &d.alter_columns,
+      &d.create_constraints, &d.drop_columns, &d.drop_tables};
   for (std::vector<Operation>* group : order) {
     for (Operation& op : *group) out.upgrade.push_back(std::move(op));
     for (Operation& op : d.downgrade_by_group[group]) out.downgrade.push_back(std::move(op));

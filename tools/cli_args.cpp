@@ -260,6 +260,9 @@ std::string usage(Command command) {
     out += kPlugins;
     out += kSql;
     out += kInspect;
+    out += "  crucible migrate COMMAND ...\n"
+           "      Schema migrations: init, revision, merge, upgrade, downgrade, current,\n"
+           "      heads, history, stamp (see `crucible migrate help` and docs/migrations.md).\n";
     break;
   }
   out += "\n";

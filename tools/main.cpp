@@ -1,4 +1,4 @@
-// The `crucible` program: plugins, sql and inspect from the shell (see `crucible --help`).
+// The `crucible` program: plugins, sql, inspect and migrate from the shell (see `crucible --help`).
 //
 // Output goes to stdout only when the command succeeded (it is buffered until then); an error
 // is ONE line on stderr, "crucible: error: <reason>", with the exit status
@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <crucible/crucible.hpp>
+#include <crucible/migrate/commands.hpp>
 
 #include "cli_args.hpp"
 #include "commands.hpp"
@@ -111,6 +112,11 @@ int exit_status(const std::exception& e) {
 }
 
 int run(const std::vector<std::string_view>& args, std::ostream& out) {
+  // `crucible migrate …`: the migration commands of the library, without a MetaData (so no
+  // --autogenerate; an application links crucible::migrate::main with its own).
+  if (!args.empty() && args.front() == "migrate")
+    return migrate::run_command(std::vector<std::string>(args.begin() + 1, args.end()), nullptr,
+                                out);
   const Invocation inv = parse_command_line(args);
   if (inv.help) {
     out << usage(inv.command);

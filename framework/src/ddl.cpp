@@ -22,6 +22,14 @@ std::string optional_name(const Dialect& dialect, const std::optional<std::strin
   return name && !name->empty() ? "CONSTRAINT " + dialect.quote_identifier(*name) + " " : "";
 }
 
+// "a, b, c": names quoted as needed, comma-separated.
+std::string columns_list(const Dialect& dialect, const std::vector<std::string>& names) {
+  std::string out;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    out += (i ? ", " : "") + dialect.quote_identifier(names[i]);
+  return out;
+}
+
 }  // namespace
 
 // ---- TypeCompiler ---------------------------------------------------------------------------
@@ -91,45 +99,45 @@ std::string DDLCompiler::enum_check(const TableData& /*table*/, const ColumnData
 }
 
 std::string DDLCompiler::create_table(const TableData& table) const {
-  const auto columns_list = [&](const std::vector<std::string>& names) {
-    std::string out;
-    for (std::size_t i = 0; i < names.size(); ++i)
-      out += (i ? ", " : "") + dialect_.quote_identifier(names[i]);
-    return out;
-  };
   std::vector<std::string> items;
   for (const ColumnData& column : table.columns)
     items.push_back(column_specification(table, column));
   if (!table.primary_key.empty())
     items.push_back(optional_name(dialect_, table.primary_key_name) + "PRIMARY KEY (" +
-                    columns_list(table.primary_key) + ")");
+                    columns_list(dialect_, table.primary_key) + ")");
   for (const ColumnData& column : table.columns)  // unique and indexed: a unique index instead
     if (column.unique && !column.index)
       items.push_back("UNIQUE (" + dialect_.quote_identifier(column.name) + ")");
   for (const UniqueConstraint& u : table.uniques)
-    items.push_back(optional_name(dialect_, u.name) + "UNIQUE (" + columns_list(u.columns) + ")");
+    items.push_back(optional_name(dialect_, u.name) + "UNIQUE (" +
+                    columns_list(dialect_, u.columns) + ")");
   for (const ColumnData& column : table.columns)
     if (std::string check = enum_check(table, column); !check.empty())
       items.push_back("CHECK (" + check + ")");
   for (const CheckConstraint& c : table.checks)
     items.push_back(optional_name(dialect_, c.name) + "CHECK (" + c.sql + ")");
-  for (const ForeignKeyData& fk : table.foreign_keys) {
-    const std::string where =
-        "the foreign key (" + columns_list(fk.columns) + ") of table " + table.fullname();
-    std::string item = optional_name(dialect_, fk.options.name) + "FOREIGN KEY (" +
-                       columns_list(fk.columns) + ") REFERENCES ";
-    if (fk.referred_schema) item += dialect_.quote_identifier(*fk.referred_schema) + ".";
-    item += dialect_.quote_identifier(fk.referred_table);
-    if (!fk.referred_columns.empty()) item += " (" + columns_list(fk.referred_columns) + ")";
-    if (fk.options.ondelete)
-      item += " ON DELETE " + detail::foreign_key_action(*fk.options.ondelete, where);
-    if (fk.options.onupdate)
-      item += " ON UPDATE " + detail::foreign_key_action(*fk.options.onupdate, where);
-    items.push_back(std::move(item));
-  }
+  for (const ForeignKeyData& fk : table.foreign_keys)
+    items.push_back(foreign_key_clause(table, fk));
   std::string out = "CREATE TABLE " + table_name(table) + " (";
   for (std::size_t i = 0; i < items.size(); ++i) out += (i ? ",\n\t" : "\n\t") + items[i];
   return out + "\n)";
+}
+
+std::string DDLCompiler::foreign_key_clause(const TableData& table,
+                                            const ForeignKeyData& fk) const {
+  const std::string where =
+      "the foreign key (" + columns_list(dialect_, fk.columns) + ") of table " + table.fullname();
+  std::string item = optional_name(dialect_, fk.options.name) + "FOREIGN KEY (" +
+                     columns_list(dialect_, fk.columns) + ") REFERENCES ";
+  if (fk.referred_schema) item += dialect_.quote_identifier(*fk.referred_schema) + ".";
+  item += dialect_.quote_identifier(fk.referred_table);
+  if (!fk.referred_columns.empty())
+    item += " (" + columns_list(dialect_, fk.referred_columns) + ")";
+  if (fk.options.ondelete)
+    item += " ON DELETE " + detail::foreign_key_action(*fk.options.ondelete, where);
+  if (fk.options.onupdate)
+    item += " ON UPDATE " + detail::foreign_key_action(*fk.options.onupdate, where);
+  return item;
 }
 
 std::string DDLCompiler::drop_table(const TableData& table) const {
@@ -187,6 +195,86 @@ std::vector<std::string> DDLCompiler::create_indexes(const TableData& table) con
   }
   for (const Index& index : table.indexes) out.push_back(create_index(table, index));
   return out;
+}
+
+// ---- ALTER TABLE ----------------------------------------------------------------------------
+
+std::string DDLCompiler::references_clause(const TableData& table, const ColumnData& column) const {
+  if (!column.foreign_key) return {};
+  // "schema.table.column" or "table.column", as ForeignKey's target.
+  const std::string& target = column.foreign_key->target;
+  const std::size_t dot = target.rfind('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == target.size())
+    throw ArgumentError("wanted a foreign key target \"table.column\" for column " +
+                        table.fullname() + "." + column.name + ", found \"" + target + "\"");
+  ForeignKeyData fk;
+  fk.columns = {column.name};
+  std::string referred = target.substr(0, dot);
+  if (const std::size_t schema_dot = referred.rfind('.'); schema_dot != std::string::npos) {
+    fk.referred_schema = referred.substr(0, schema_dot);
+    referred = referred.substr(schema_dot + 1);
+  }
+  fk.referred_table = referred;
+  fk.referred_columns = {target.substr(dot + 1)};
+  fk.options = column.foreign_key->options;
+  const std::string clause = foreign_key_clause(table, fk);
+  return clause.substr(clause.find("REFERENCES "));
+}
+
+std::string DDLCompiler::add_column(const TableData& table, const ColumnData& column) const {
+  std::string out =
+      "ALTER TABLE " + table_name(table) + " ADD COLUMN " + column_specification(table, column);
+  if (column.foreign_key) out += " " + references_clause(table, column);
+  return out;
+}
+
+std::string DDLCompiler::drop_column(const TableData& table, std::string_view column) const {
+  return "ALTER TABLE " + table_name(table) + " DROP COLUMN " + dialect_.quote_identifier(column);
+}
+
+std::vector<std::string> DDLCompiler::alter_column(const TableData& table,
+                                                   const AlterColumnSpec& spec) const {
+  const std::string prefix = "ALTER TABLE " + table_name(table) + " ALTER COLUMN " +
+                             dialect_.quote_identifier(spec.existing.name) + " ";
+  std::vector<std::string> out;
+  if (spec.type)
+    out.push_back(prefix + "SET DATA TYPE " + dialect_.type_compiler().process(*spec.type));
+  if (spec.nullable) out.push_back(prefix + (*spec.nullable ? "DROP NOT NULL" : "SET NOT NULL"));
+  if (spec.server_default)
+    out.push_back(prefix + (*spec.server_default ? "SET DEFAULT " + **spec.server_default
+                                                 : std::string("DROP DEFAULT")));
+  return out;
+}
+
+std::string DDLCompiler::rename_table(const TableData& table, std::string_view new_name) const {
+  return "ALTER TABLE " + table_name(table) + " RENAME TO " + dialect_.quote_identifier(new_name);
+}
+
+std::string DDLCompiler::rename_column(const TableData& table, std::string_view column,
+                                       std::string_view new_name) const {
+  return "ALTER TABLE " + table_name(table) + " RENAME COLUMN " +
+         dialect_.quote_identifier(column) + " TO " + dialect_.quote_identifier(new_name);
+}
+
+std::string DDLCompiler::drop_index(const TableData& table, std::string_view name) const {
+  std::string out = "DROP INDEX ";
+  if (table.schema) out += dialect_.quote_identifier(*table.schema) + ".";
+  return out + dialect_.quote_identifier(name);
+}
+
+std::string DDLCompiler::add_unique_constraint(const TableData& table,
+                                               const UniqueConstraint& constraint) const {
+  return "ALTER TABLE " + table_name(table) + " ADD " + optional_name(dialect_, constraint.name) +
+         "UNIQUE (" + columns_list(dialect_, constraint.columns) + ")";
+}
+
+std::string DDLCompiler::add_foreign_key(const TableData& table, const ForeignKeyData& fk) const {
+  return "ALTER TABLE " + table_name(table) + " ADD " + foreign_key_clause(table, fk);
+}
+
+std::string DDLCompiler::drop_constraint(const TableData& table, std::string_view name,
+                                         ConstraintKind /*kind*/) const {
+  return "ALTER TABLE " + table_name(table) + " DROP CONSTRAINT " + dialect_.quote_identifier(name);
 }
 
 }  // namespace crucible::sql

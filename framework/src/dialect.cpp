@@ -133,6 +133,13 @@ std::string Dialect::rollback_to_savepoint_sql(std::string_view name) const {
   return "ROLLBACK TO SAVEPOINT " + quote_identifier(name);
 }
 
+void Dialect::before_table_rebuild(DbapiConnection& /*conn*/) const {}
+void Dialect::after_table_rebuild(DbapiConnection& /*conn*/) const {}
+std::vector<std::string> Dialect::foreign_key_violations(DbapiConnection& /*conn*/,
+                                                         std::string_view /*table*/) const {
+  return {};
+}
+
 std::vector<std::string> Dialect::get_schema_names(DbapiConnection&) const {
   no_reflection(*this, "get_schema_names");
 }

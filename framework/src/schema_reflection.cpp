@@ -111,6 +111,11 @@ Table Table::reflect(std::string_view name, MetaData& metadata, const Engine& en
   return reflect_into(conn, name, schema, metadata, true);
 }
 
+Table Table::reflect(std::string_view name, MetaData& metadata, Connection& conn,
+                     const std::optional<std::string>& schema) {
+  return reflect_into(conn, name, schema, metadata, true);
+}
+
 void MetaData::reflect(const Engine& engine, const std::optional<std::string>& schema) {
   Connection conn = engine.connect();
   for (const std::string& name : conn.dialect().get_table_names(conn.dbapi_connection(), schema)) {

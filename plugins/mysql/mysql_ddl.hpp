@@ -20,6 +20,8 @@
 //    10.2) and foreign keys are the standard forms of the base; a server_default is written as
 //    given (MySQL wants an expression default of a TEXT, BLOB or JSON column in parentheses).
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "crucible/sql/compiler.hpp"
 
@@ -37,6 +39,23 @@ class MysqlDDLCompiler final : public sql::DDLCompiler {
                                    const sql::ColumnData& column) const override;
   /// "": MySQL's ENUM is native.
   std::string enum_check(const sql::TableData& table, const sql::ColumnData& column) const override;
+
+  // ALTER TABLE (manual 13.1.9 "ALTER TABLE Statement"; MariaDB KB "ALTER TABLE"):
+  /// ADD COLUMN, then ADD FOREIGN KEY in the same statement for a column with a ForeignKey
+  /// (MySQL parses an inline REFERENCES and ignores it).
+  std::string add_column(const sql::TableData& table, const sql::ColumnData& column) const override;
+  /// A type or nullability change is MODIFY COLUMN with the whole new definition (existing
+  /// merged with the changes); a default alone is ALTER COLUMN c SET DEFAULT / DROP DEFAULT.
+  std::vector<std::string> alter_column(const sql::TableData& table,
+                                        const sql::AlterColumnSpec& spec) const override;
+  /// DROP INDEX name ON table.
+  std::string drop_index(const sql::TableData& table, std::string_view name) const override;
+  /// DROP FOREIGN KEY name (on MariaDB with DROP INDEX IF EXISTS name, the index InnoDB made
+  /// for it), DROP INDEX name (a unique constraint is an index), DROP CONSTRAINT name
+  /// for a CHECK,
+  /// DROP PRIMARY KEY.
+  std::string drop_constraint(const sql::TableData& table, std::string_view name,
+                              sql::ConstraintKind kind) const override;
 };
 
 }  // namespace crucible::mysql

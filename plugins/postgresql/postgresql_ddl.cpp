@@ -62,4 +62,21 @@ std::unique_ptr<sql::DDLCompiler> PostgresqlDialect::ddl_compiler() const {
   return std::make_unique<PostgresqlDDLCompiler>(*this);
 }
 
+std::vector<std::string>
+PostgresqlDDLCompiler::alter_column(const sql::TableData& table,
+                                    const sql::AlterColumnSpec& spec) const {
+  sql::AlterColumnSpec rest = spec;
+  std::vector<std::string> out;
+  if (spec.type) {
+    const std::string column = dialect_.quote_identifier(spec.existing.name);
+    const std::string type = dialect_.type_compiler().process(*spec.type);
+    out.push_back("ALTER TABLE " + table_name(table) + " ALTER COLUMN " + column + " TYPE " + type +
+                  " USING " + column + "::" + type);
+    rest.type.reset();
+  }
+  for (std::string& statement : DDLCompiler::alter_column(table, rest))
+    out.push_back(std::move(statement));
+  return out;
+}
+
 }  // namespace crucible::postgresql

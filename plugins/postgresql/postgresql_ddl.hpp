@@ -16,6 +16,7 @@
 //  * Sequences are the standard CREATE/DROP SEQUENCE of the base; server defaults are written
 //    as given.
 #include <string>
+#include <vector>
 
 #include "crucible/sql/compiler.hpp"
 
@@ -36,6 +37,11 @@ class PostgresqlDDLCompiler final : public sql::DDLCompiler {
   /// NotSupportedError for any other type.
   std::string create_type(const SqlType& type) const override;
   std::string drop_type(const SqlType& type) const override;
+  /// The standard ALTER COLUMN forms, with the type change spelled ALTER COLUMN c TYPE x USING
+  /// c::x, so that a conversion without an implicit cast (text to integer) is tried on the
+  /// data instead of refused (https://www.postgresql.org/docs/15/sql-altertable.html).
+  std::vector<std::string> alter_column(const sql::TableData& table,
+                                        const sql::AlterColumnSpec& spec) const override;
 };
 
 /// Whether column is table's identity column (the rule in the file comment).

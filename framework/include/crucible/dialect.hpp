@@ -53,6 +53,11 @@ struct DialectFeatures {
   bool supports_savepoints{true};
   bool supports_sequences{false};
   bool supports_transactional_ddl{true};
+  /// ALTER TABLE does no more than ADD COLUMN, RENAME TO and RENAME COLUMN, so migrations make
+  /// every other change by rebuilding the table (Alembic's batch mode: create the new table,
+  /// copy the rows, drop the old one, rename, recreate the indexes), between the dialect's
+  /// before_table_rebuild and after_table_rebuild hooks.
+  bool alter_requires_table_rebuild{false};
   /// Send an executemany of a single-row INSERT as multi-row INSERTs of up to
   /// insertmanyvalues_page_size rows (and insertmanyvalues_max_parameters parameters) each,
   /// instead of once per row (SQLAlchemy's use_insertmanyvalues): for client/server databases,
@@ -185,6 +190,22 @@ class Dialect {
   virtual std::string savepoint_sql(std::string_view name) const;
   virtual std::string release_savepoint_sql(std::string_view name) const;
   virtual std::string rollback_to_savepoint_sql(std::string_view name) const;
+
+  // ---- table rebuilds (migrations on dialects with alter_requires_table_rebuild) ----------
+
+  /// Runs on conn, outside any transaction, before a migration step that rebuilds tables
+  /// (e.g. switches off foreign key enforcement, which would otherwise act on the DROP of the
+  /// old table). Default: nothing.
+  virtual void before_table_rebuild(DbapiConnection& conn) const;
+  /// Runs on conn, outside any transaction, after that step, whether it succeeded or not
+  /// (undoes before_table_rebuild). Default: nothing.
+  virtual void after_table_rebuild(DbapiConnection& conn) const;
+  /// The foreign key violations in table, checked inside the rebuild's transaction before it
+  /// commits, one line each ("row 3 of books refers to authors, which has no such row");
+  /// empty when none. Default: empty (a database that enforces keys during the rebuild needs
+  /// no check afterwards).
+  virtual std::vector<std::string> foreign_key_violations(DbapiConnection& conn,
+                                                          std::string_view table) const;
 
   // ---- reflection (SQLAlchemy's Dialect.get_* hooks) ----------------------------------------
   // schema nullopt means the connection's default schema. Each throws NotSupportedError in the

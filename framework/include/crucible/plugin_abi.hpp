@@ -12,17 +12,19 @@
 // Dialect::needs_bind_processing, get_schema_names, has_sequence, has_type, is_client_command, the
 // insertmanyvalues fields of DialectFeatures and the compiler hooks of sequences, conflict targets
 // and set operations; v3 DbapiConnection::paramstyle and Dialect::initialize (a dialect that
-// adapts to the server it meets: "mysql" on a MariaDB server).
+// adapts to the server it meets: "mysql" on a MariaDB server); v4 the migrations' contract:
+// DialectFeatures::alter_requires_table_rebuild, Dialect::before_table_rebuild,
+// after_table_rebuild and foreign_key_violations, and DDLCompiler's ALTER TABLE forms.
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#define CRUCIBLE_PLUGIN_ABI_VERSION 3
+#define CRUCIBLE_PLUGIN_ABI_VERSION 4
 #define CRUCIBLE_PP_CAT_(a, b) a##b
 #define CRUCIBLE_PP_CAT(a, b) CRUCIBLE_PP_CAT_(a, b)
-/// The entry point's identifier for this ABI version: crucible_plugin_v3.
+/// The entry point's identifier for this ABI version: crucible_plugin_v4.
 #define CRUCIBLE_PLUGIN_ENTRY CRUCIBLE_PP_CAT(crucible_plugin_v, CRUCIBLE_PLUGIN_ABI_VERSION)
 
 namespace crucible {

@@ -75,6 +75,9 @@ void SqliteDialect::apply_version(int version) {
   features_.supports_savepoints = true;
   features_.supports_sequences = false;
   features_.supports_transactional_ddl = true;
+  // ALTER TABLE does ADD COLUMN, RENAME TO and RENAME COLUMN only ("ALTER TABLE", sqlite.org/
+  // lang_altertable.html); other changes rebuild the table (section 7 of that page).
+  features_.alter_requires_table_rebuild = true;
   features_.max_identifier_length = 9999;  // SQLite has no limit; SQLAlchemy's default
   features_.upsert_style = version >= 3024000 ? UpsertStyle::kOnConflict : UpsertStyle::kNone;
   // Multi-row INSERT pages (an executemany with RETURNING; use_insertmanyvalues stays off, as
@@ -155,6 +158,47 @@ void SqliteDialect::on_connect(DbapiConnection& conn) const {
     throw;
   }
   conn.set_autocommit(was_autocommit);
+}
+
+namespace {
+// Runs one PRAGMA on conn outside any transaction (PRAGMA foreign_keys is a no-op inside one).
+void run_pragma_outside_transaction(DbapiConnection& conn, const std::string& pragma) {
+  const bool was_autocommit = conn.autocommit();
+  conn.set_autocommit(true);
+  try {
+    conn.cursor()->execute(pragma, {});
+  } catch (...) {
+    conn.set_autocommit(was_autocommit);
+    throw;
+  }
+  conn.set_autocommit(was_autocommit);
+}
+}  // namespace
+
+void SqliteDialect::before_table_rebuild(DbapiConnection& conn) const {
+  // lang_altertable.html §7 step 1: foreign keys off, so that dropping the old table neither
+  // cascades nor fails on the rows that refer to it.
+  run_pragma_outside_transaction(conn, "PRAGMA foreign_keys = OFF");
+}
+
+void SqliteDialect::after_table_rebuild(DbapiConnection& conn) const {
+  run_pragma_outside_transaction(conn, "PRAGMA foreign_keys = ON");
+}
+
+std::vector<std::string> SqliteDialect::foreign_key_violations(DbapiConnection& conn,
+                                                               std::string_view table) const {
+  // lang_altertable.html §7 step 10; pragma.html#pragma_foreign_key_check: one row per
+  // violation (table, rowid, parent, fkid).
+  const std::unique_ptr<Cursor> cursor = conn.cursor();
+  cursor->execute("PRAGMA foreign_key_check(" + quote_identifier(table) + ")", {});
+  std::vector<std::string> out;
+  while (auto row = cursor->fetchone()) {
+    const std::vector<Value>& r = *row;
+    out.push_back("row " + (r.at(1).is_null() ? std::string("?") : r.at(1).as<std::string>()) +
+                  " of " + r.at(0).as<std::string>() + " refers to " + r.at(2).as<std::string>() +
+                  ", which has no such row");
+  }
+  return out;
 }
 
 std::vector<std::string> SqliteDialect::isolation_levels() const {

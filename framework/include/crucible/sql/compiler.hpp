@@ -10,6 +10,7 @@
 #include <list>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -189,7 +190,22 @@ class SQLCompiler {
   std::unique_ptr<State> state_;
 };
 
-/// CREATE/DROP statements (SQLAlchemy's DDLCompiler).
+/// What one ALTER COLUMN changes (the arguments of Alembic's op.alter_column): each set field
+/// is a change; `existing` is the column as it is now, for databases that restate the whole
+/// column definition (MySQL's MODIFY COLUMN) and to write the new one from.
+struct AlterColumnSpec {
+  ColumnData existing;                   ///< name, type, nullable and server_default as they are
+  std::optional<SqlType> type;           ///< the new type
+  std::optional<bool> nullable;          ///< the new nullability
+  /// The new server default: a set optional holding nullopt drops the default.
+  std::optional<std::optional<std::string>> server_default;
+};
+
+/// The kind of a named constraint, for DROP CONSTRAINT (MySQL drops each kind its own way).
+enum class ConstraintKind : std::uint8_t { kUnique, kForeignKey, kCheck, kPrimaryKey };
+
+/// CREATE/DROP/ALTER statements (SQLAlchemy's DDLCompiler, with the ALTER forms of Alembic's
+/// DefaultImpl). The ALTER TABLE forms are SQL:2016 Part 2 §11.10 <alter table statement>.
 class DDLCompiler {
  public:
   explicit DDLCompiler(const Dialect& dialect);
@@ -221,9 +237,42 @@ class DDLCompiler {
   virtual std::string create_type(const SqlType& type) const;
   virtual std::string drop_type(const SqlType& type) const;
 
+  // ---- ALTER TABLE (migrations). `table` names the table (name and schema are read); where a
+  // form needs more of the table, the caller passes its whole definition.
+
+  /// ALTER TABLE t ADD COLUMN <column_specification> (§11.11), with an inline REFERENCES for
+  /// a column that has a ForeignKey.
+  virtual std::string add_column(const TableData& table, const ColumnData& column) const;
+  /// ALTER TABLE t DROP COLUMN c (§11.18).
+  virtual std::string drop_column(const TableData& table, std::string_view column) const;
+  /// The statements of one ALTER COLUMN change, in order: ALTER TABLE t ALTER COLUMN c SET DATA
+  /// TYPE x (§11.17), SET NOT NULL / DROP NOT NULL, SET DEFAULT x / DROP DEFAULT (§11.13-14).
+  /// Empty when spec changes nothing.
+  virtual std::vector<std::string> alter_column(const TableData& table,
+                                                const AlterColumnSpec& spec) const;
+  /// ALTER TABLE t RENAME TO new_name (not in the standard; PostgreSQL, SQLite and MySQL agree).
+  virtual std::string rename_table(const TableData& table, std::string_view new_name) const;
+  /// ALTER TABLE t RENAME COLUMN c TO new_name (PostgreSQL, SQLite ≥ 3.25, MySQL 8, MariaDB 10.5).
+  virtual std::string rename_column(const TableData& table, std::string_view column,
+                                    std::string_view new_name) const;
+  /// DROP INDEX name (the index's schema is the table's).
+  virtual std::string drop_index(const TableData& table, std::string_view name) const;
+  /// ALTER TABLE t ADD [CONSTRAINT name] UNIQUE (cols…) (§11.19).
+  virtual std::string add_unique_constraint(const TableData& table,
+                                            const UniqueConstraint& constraint) const;
+  /// ALTER TABLE t ADD [CONSTRAINT name] FOREIGN KEY (cols…) REFERENCES … (§11.19).
+  virtual std::string add_foreign_key(const TableData& table, const ForeignKeyData& fk) const;
+  /// ALTER TABLE t DROP CONSTRAINT name (§11.20). kind is what the constraint is.
+  virtual std::string drop_constraint(const TableData& table, std::string_view name,
+                                      ConstraintKind kind) const;
+
  protected:
   /// The table's name, schema-qualified, each part quoted as needed.
   std::string table_name(const TableData& table) const;
+  /// "[CONSTRAINT name ]FOREIGN KEY (cols…) REFERENCES t (cols…) [ON DELETE …] [ON UPDATE …]".
+  std::string foreign_key_clause(const TableData& table, const ForeignKeyData& fk) const;
+  /// "REFERENCES t (col) [ON DELETE …] [ON UPDATE …]" for a column's ForeignKey.
+  std::string references_clause(const TableData& table, const ColumnData& column) const;
   const Dialect& dialect_;
 };
 

@@ -237,6 +237,10 @@ class Table : public FromClause {
   /// it to metadata. Throws NoSuchTableError when it does not exist.
   static Table reflect(std::string_view name, MetaData& metadata, const Engine& engine,
                        const std::optional<std::string>& schema = std::nullopt);
+  /// The same through conn, inside its transaction (what a migration that rebuilds a table
+  /// reads the table's current definition with).
+  static Table reflect(std::string_view name, MetaData& metadata, Connection& conn,
+                       const std::optional<std::string>& schema = std::nullopt);
   /// A table from a whole definition (columns with their options, constraints in
   /// foreign_keys, uniques, checks, indexes), added to metadata, replacing a table of the same
   /// name there (what the ORM's Registry uses to build a mapped class's table). Throws

@@ -57,6 +57,13 @@ class SqliteDialect : public Dialect {
   /// inside a transaction, so it runs with the connection in autocommit mode, which is then
   /// restored.
   void on_connect(DbapiConnection& conn) const override;
+  /// PRAGMA foreign_keys = OFF / ON outside any transaction, around a migration's table
+  /// rebuild (sqlite.org/lang_altertable.html §7, steps 1 and 12).
+  void before_table_rebuild(DbapiConnection& conn) const override;
+  void after_table_rebuild(DbapiConnection& conn) const override;
+  /// PRAGMA foreign_key_check(table), one line per violating row (step 10 of that page).
+  std::vector<std::string> foreign_key_violations(DbapiConnection& conn,
+                                                  std::string_view table) const override;
 
   /// SERIALIZABLE (SQLite's own), READ UNCOMMITTED (shared-cache only) and AUTOCOMMIT.
   std::vector<std::string> isolation_levels() const override;

@@ -128,15 +128,20 @@ void ConnectionState::track(const std::shared_ptr<CursorHolder>& holder) {
 
 std::shared_ptr<const ResultMetadata>
 ConnectionState::metadata_for(const std::vector<ColumnDescription>& columns) {
+  if (caches == nullptr) {
+    std::shared_ptr<void>& info = pooled.info();
+    if (!info) info = std::make_shared<PooledCaches>();
+    caches = static_cast<PooledCaches*>(info.get());
+  }
+  auto& cache = caches->metadata_cache;
   // Newest first: a loop running one statement finds it at the first try.
-  for (std::size_t i = 0; i < metadata_cache.size(); ++i) {
-    const auto& cached =
-        metadata_cache[(metadata_next + metadata_cache.size() - 1 - i) % metadata_cache.size()];
+  for (std::size_t i = 0; i < cache.size(); ++i) {
+    const auto& cached = cache[(caches->metadata_next + cache.size() - 1 - i) % cache.size()];
     if (cached && cached->columns() == columns) return cached;
   }
   auto made = std::make_shared<const ResultMetadata>(columns);
-  metadata_cache[metadata_next] = made;
-  metadata_next = (metadata_next + 1) % metadata_cache.size();
+  cache[caches->metadata_next] = made;
+  caches->metadata_next = (caches->metadata_next + 1) % cache.size();
   return made;
 }
 

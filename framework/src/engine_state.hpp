@@ -74,6 +74,17 @@ struct EngineState {
   std::shared_ptr<Pool> make_pool() const;
 };
 
+/// What the Engine keeps for one DBAPI connection across its checkouts (in the pool's
+/// PooledConnection::info()).
+struct PooledCaches {
+  /// The metadata of the last few results with rows, most recent at metadata_next - 1: a
+  /// statement run again (the same SELECT with other values, on this connection or after the
+  /// next checkout) describes the same columns, and its Result shares their ResultMetadata
+  /// instead of copying names and types again.
+  std::array<std::shared_ptr<const ResultMetadata>, 4> metadata_cache;
+  std::size_t metadata_next{0};
+};
+
 /// One Connection's borrowed DBAPI connection and transaction state.
 struct ConnectionState {
   std::shared_ptr<EngineState> engine;
@@ -88,11 +99,7 @@ struct ConnectionState {
   std::vector<std::string> savepoints;  ///< open savepoints, outermost first
   std::uint64_t savepoint_counter{0};
   std::vector<std::weak_ptr<CursorHolder>> results;
-  /// The metadata of the last few results with rows, most recent at metadata_next - 1: a
-  /// statement run again (the same SELECT with other values) describes the same columns, and
-  /// its Result shares their ResultMetadata instead of copying names and types again.
-  std::array<std::shared_ptr<const ResultMetadata>, 4> metadata_cache;
-  std::size_t metadata_next{0};
+  PooledCaches* caches{nullptr};  ///< the pooled connection's, once made (caches_for())
 
   DbapiConnection& dbapi();
   void log(const std::string& line) const;

@@ -19,6 +19,7 @@ using Clock = std::chrono::steady_clock;
 /// One DBAPI connection the pool owns, with what the pool needs to know about it.
 struct PooledConnection::Record {
   std::unique_ptr<DbapiConnection> dbapi;
+  std::shared_ptr<void> info;  ///< PooledConnection::info()
   Clock::time_point created{Clock::now()};
   bool invalidated{false};
 };
@@ -35,6 +36,7 @@ RecordPtr new_record(const PoolHooks& hooks) {
 
 void close_record(PooledConnection::Record& record) noexcept {
   if (record.dbapi) record.dbapi->close();
+  record.info.reset();
 }
 
 // Whether a record may be handed out again: not invalidated, not past pool_recycle, and (with
@@ -271,6 +273,12 @@ DbapiConnection& PooledConnection::dbapi() const {
   if (record_ == nullptr || !record_->dbapi)
     throw ResourceClosedError("this pooled connection was already returned to its pool");
   return *record_->dbapi;
+}
+
+std::shared_ptr<void>& PooledConnection::info() const {
+  if (record_ == nullptr)
+    throw ResourceClosedError("this pooled connection was already returned to its pool");
+  return record_->info;
 }
 
 void PooledConnection::invalidate() noexcept {

@@ -46,6 +46,11 @@ class PooledConnection {
   /// The DBAPI connection; throws ResourceClosedError after release().
   DbapiConnection& dbapi() const;
   explicit operator bool() const noexcept { return record_ != nullptr; }
+  /// Storage that lives as long as the DBAPI connection, across checkouts (SQLAlchemy's
+  /// ConnectionPoolEntry.info): what the Engine keeps per connection, such as its caches. Empty
+  /// for a new connection; dropped with the connection when it is closed. Throws
+  /// ResourceClosedError after release().
+  std::shared_ptr<void>& info() const;
   /// Marks the connection dead: it is closed on return instead of being reused.
   void invalidate() noexcept;
   /// Returns the connection to the pool now (rolling back). Idempotent, never throws.

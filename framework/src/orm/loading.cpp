@@ -84,8 +84,8 @@ LoadPlan SessionCore::plan_for(const Mapper& mapper, const std::vector<LoaderOpt
   return plan;
 }
 
-std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::vector<Value>& values,
-                                                     std::size_t offset, bool* created) {
+InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& values, std::size_t offset,
+                                     bool* created) {
   const auto& cols = mapper.columns();
   // The key's values are looked up in place in the row (no copy for a hit).
   const auto& pk = mapper.primary_key();
@@ -104,7 +104,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
   }
   if (InstanceState* hit = identity_.find(&mapper, view)) {
     *created = false;
-    return hit->shared_from_this();
+    return hit;
   }
   KeyValues key(view);
   *created = true;
@@ -113,7 +113,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
   state->status = InstanceState::Status::kPersistent;
   state->order = ++counter_;
   void* obj = state->ptr();
-  state->snapshot.resize(cols.size());
+  state->snapshot.reserve(cols.size());
   for (std::size_t i = 0; i < cols.size(); ++i) {
     Value& v = values[offset + i];
     try {
@@ -123,7 +123,7 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
                                 .driver_message = "loading " + mapper.class_name() + "." +
                                                   cols[i].key + ": " + e.what()});
     }
-    state->snapshot[i] = std::move(v);
+    state->snapshot.push_back(std::move(v));
   }
   const std::size_t nrel = mapper.relationships().size();
   if (nrel > 0) {
@@ -136,10 +136,11 @@ std::shared_ptr<InstanceState> SessionCore::instance(const Mapper& mapper, std::
     }
   }
   state->key = std::move(key);
-  identity_.insert(state.get());
-  states_.insert(state.get());
-  ordered_.push_back(state);
-  return state;
+  InstanceState* made = state.get();
+  identity_.insert(made);
+  states_.insert(made);
+  ordered_.push_back(std::move(state));
+  return made;
 }
 
 // Sets relationship `index` of state to items and remembers them for the flush.
@@ -239,13 +240,13 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
       std::vector<Value>& values = row.mutable_values();
       // Extra columns first: instance() moves entity values out of the row.
       for (std::size_t x : q.extras) out->values.push_back(values[x]);
-      std::shared_ptr<InstanceState> first;
+      InstanceState* first = nullptr;
       for (std::size_t e = 0; e < n; ++e) {
         bool created = false;
-        auto st = s_.instance(*q.entities[e], values, q.offsets[e], &created);
+        InstanceState* st = s_.instance(*q.entities[e], values, q.offsets[e], &created);
         if (st && gather[e] && st->load_mark != mark) {
           st->load_mark = mark;
-          loaded[e].push_back(st);
+          loaded[e].push_back(st->shared_from_this());
         }
         if (e == 0) first = st;
         out->objects.push_back(st ? st->object : nullptr);
@@ -254,12 +255,12 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
         if (!first) continue;
         const RelationshipProperty& rel = primary.relationships()[joined[j].index];
         bool created = false;
-        auto child = s_.instance(*rel.target, values, joined[j].offset, &created);
-        auto& items = gathered[j][first.get()];
+        InstanceState* child = s_.instance(*rel.target, values, joined[j].offset, &created);
+        auto& items = gathered[j][first];
         if (child) {
           if (std::none_of(items.begin(), items.end(), [&](const auto& p) { return p == child->object; }))
             items.push_back(child->object);
-          joined_children[j].push_back(child);
+          joined_children[j].push_back(child->shared_from_this());
         }
       }
       if (dedupe && first && !primary_rows.emplace(first->ptr(), true).second) {

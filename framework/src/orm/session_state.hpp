@@ -194,7 +194,7 @@ class SessionCore {
   ~SessionCore();
   /// A new state for an object of mapper in this Session (not yet indexed).
   std::shared_ptr<InstanceState> new_state(const Mapper& mapper) {
-    return std::make_shared<InstanceState>(&mapper, this, &snapshot_pool_);
+    return std::make_shared<InstanceState>(&mapper, this, snapshot_resource());
   }
 
   Session* facade{nullptr};  ///< the Session object, for before_flush listeners
@@ -232,9 +232,10 @@ class SessionCore {
   /// The plan for mapper's relationships under options (each applying at its first step).
   static LoadPlan plan_for(const Mapper& mapper, const std::vector<LoaderOption>& options);
   /// The state for a loaded row's object of mapper, its columns at values[offset …]: the
-  /// identity map's object, or a new one populated from the row (values moved out).
-  std::shared_ptr<InstanceState> instance(const Mapper& mapper, std::vector<Value>& values,
-                                          std::size_t offset, bool* created);
+  /// identity map's object, or a new one populated from the row (values moved out), owned by
+  /// the Session; null for a row whose key is NULL (an outer join's missing row).
+  InstanceState* instance(const Mapper& mapper, std::vector<Value>& values, std::size_t offset,
+                          bool* created);
 
   // ---- the unit of work (flush.cpp) ----
   void flush();
@@ -284,9 +285,21 @@ class SessionCore {
   void release_connection() noexcept;
   void cascade_add(const std::shared_ptr<InstanceState>& state);
 
-  /// The snapshots' memory: a pool of the Session's own (one malloc per snapshot was a large
-  /// share of loading many objects), declared first so that it outlives every state.
-  std::pmr::unsynchronized_pool_resource snapshot_pool_;
+  /// The memory for the next state's snapshot: the heap for a Session's first few states, then
+  /// a pool of the Session's own. One malloc per snapshot was a large share of loading many
+  /// objects, while making the pool costs more than a Session that gets one object does.
+  std::pmr::memory_resource* snapshot_resource() {
+    if (states_made_ < kUnpooledStates) {
+      ++states_made_;
+      return std::pmr::new_delete_resource();
+    }
+    if (!snapshot_pool_) snapshot_pool_.emplace();
+    return &*snapshot_pool_;
+  }
+  static constexpr std::size_t kUnpooledStates = 32;
+  /// The pool, declared first so that it outlives every state.
+  std::optional<std::pmr::unsynchronized_pool_resource> snapshot_pool_;
+  std::size_t states_made_{0};
   Connection* external_{nullptr};
   std::optional<Connection> own_;
   Connection* conn_{nullptr};

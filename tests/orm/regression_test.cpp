@@ -163,6 +163,25 @@ TEST_P(RegressionTest, SelfReferentialCollectionWithoutRef_SetsChildForeignKey) 
             std::vector<std::string>{std::to_string(p->id)});
 }
 
+TEST_P(RegressionTest, RemovedItemExpungedAndDropped_ItsAssociationRowIsStillDeleted) {
+  // The flush learns what left a collection from the relationship's snapshot: an item removed,
+  // expunged and dropped by the program must still be readable there (SQLAlchemy's committed
+  // state holds it), and a new object taking its freed address must not pass for it.
+  orm::Session s{engine()};
+  auto b1 = s.scalars(select<Book>().where(orm::col(&Book::title) == "B1")).one();
+  ASSERT_EQ(b1->tags.size(), 2u);
+  std::shared_ptr<BookTag> t2 = b1->tags.items()[1];
+  ASSERT_EQ(t2->name, "t2");
+  ASSERT_TRUE(b1->tags.remove(t2));
+  s.expunge(t2);
+  t2.reset();
+  b1->tags.push_back(std::make_shared<BookTag>(BookTag{.name = "t3"}));
+  s.commit();
+  EXPECT_EQ(column_text(engine(), "SELECT t.name FROM book_tag bt JOIN book_tags t ON t.id = bt.tag_id "
+                                  "JOIN books b ON b.id = bt.book_id WHERE b.title = 'B1' ORDER BY t.name"),
+            (std::vector<std::string>{"t1", "t3"}));
+}
+
 CRUCIBLE_ORM_BACKENDS(RegressionTest);
 
 }  // namespace

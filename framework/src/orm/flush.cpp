@@ -183,10 +183,10 @@ void UnitOfWork::cascade_deletes() {
         continue;
       const auto now = rel.accessor->items(st->ptr());
       std::vector<const void*> gone;
-      for (const void* was : st->rel_snapshot[i])
-        if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p.get() == was; }) &&
-            !moved_elsewhere(*st, i, was))
-          gone.push_back(was);
+      for (const auto& was : st->rel_snapshot[i])
+        if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p == was; }) &&
+            !moved_elsewhere(*st, i, was.get()))
+          gone.push_back(was.get());
       if (gone.empty()) continue;
       if (rel.cascade.delete_orphan) {
         for (const void* g : gone)
@@ -583,16 +583,16 @@ void UnitOfWork::many_to_many() {
         return r;
       };
       for (const auto& item : now) {
-        const bool had = known && std::find(was.begin(), was.end(), item.get()) != was.end();
+        const bool had = known && std::find(was.begin(), was.end(), item) != was.end();
         if (had) continue;
         InstanceState* t = state_for(item);
         if (t == nullptr || !live(*t)) continue;
         adds.insert(row_of(item.get()));
       }
       if (known)
-        for (const void* item : was)
-          if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p.get() == item; }))
-            removes.insert(row_of(item));
+        for (const auto& item : was)
+          if (std::none_of(now.begin(), now.end(), [&](const auto& p) { return p == item; }))
+            removes.insert(row_of(item.get()));
     }
   }
   if (adds.empty() && removes.empty()) return;
@@ -684,7 +684,7 @@ void UnitOfWork::run() {
           continue;
         }
         for (std::size_t k = 0; k < now.size(); ++k)
-          if (now[k].get() != was[k]) work = true;
+          if (now[k] != was[k]) work = true;
       }
     }
     if (work) break;
@@ -784,9 +784,7 @@ void UnitOfWork::run() {
         st->rel_known[i] = false;
         continue;
       }
-      std::vector<const void*> snap;
-      for (const auto& p : rel.accessor->items(st->ptr())) snap.push_back(p.get());
-      st->rel_snapshot[i] = std::move(snap);
+      st->rel_snapshot[i] = rel.accessor->items(st->ptr());
       st->rel_known[i] = true;
     }
   }

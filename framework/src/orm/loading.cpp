@@ -145,11 +145,8 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
 
 // Sets relationship `index` of state to items and remembers them for the flush.
 static void set_loaded(InstanceState& state, std::size_t index, std::vector<std::shared_ptr<void>> items) {
-  std::vector<const void*> snap;
-  snap.reserve(items.size());
-  for (const auto& p : items) snap.push_back(p.get());
+  state.rel_snapshot[index] = items;
   state.mapper->relationships()[index].accessor->set_items(state.ptr(), std::move(items));
-  state.rel_snapshot[index] = std::move(snap);
   state.rel_known[index] = true;
 }
 

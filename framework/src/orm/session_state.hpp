@@ -92,8 +92,10 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// Persistent: the primary key values (the identity), in primary key order.
   KeyValues key;
   /// Per relationship: the related objects as of load or the last flush, for the flush to see
-  /// what was added and removed; valid only where rel_known[i].
-  std::vector<std::vector<const void*>> rel_snapshot;
+  /// what was added and removed; valid only where rel_known[i]. Held strongly, as SQLAlchemy's
+  /// committed state holds them: an item removed since then stays alive (its key readable, its
+  /// address not reused by a new object) until the flush has dealt with its removal.
+  std::vector<std::vector<std::shared_ptr<void>>> rel_snapshot;
   std::vector<bool> rel_known;
   std::uint64_t load_mark{0};  ///< the last load that returned it (de-duplicates a load's rows)
   std::size_t identity_hash{0};  ///< the hash of (mapper, key) while in the identity map

@@ -48,6 +48,7 @@
 
 #include "bench_support.hpp"
 #include "customers.hpp"
+#include "raw_libpq.hpp"
 
 using namespace crucible;
 using crucible::bench::guarded;
@@ -64,33 +65,9 @@ using crucible::bench::crucible_insert;
 using crucible::bench::crucible_select;
 using crucible::bench::Customer;
 using crucible::bench::Customers;
+using namespace crucible::bench::raw_libpq;
 
 // ---- the raw side: what a C programmer writes with libpq --------------------------------------
-
-struct ConnCloser {
-  void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
-};
-struct ResultCloser {
-  void operator()(PGresult* result) const noexcept { PQclear(result); }
-};
-using RawResult = std::unique_ptr<PGresult, ResultCloser>;
-
-RawResult expect(PGconn* conn, PGresult* result, ExecStatusType wanted, std::string_view what) {
-  RawResult owned(result);
-  if (!owned || PQresultStatus(owned.get()) != wanted)
-    throw std::runtime_error(std::string(what) + ": " + PQerrorMessage(conn));
-  return owned;
-}
-
-void exec(PGconn* conn, const std::string& sql) {
-  expect(conn, PQexec(conn, sql.c_str()), PGRES_COMMAND_OK, sql);
-}
-
-std::int64_t to_int(const char* text, int length) {
-  std::int64_t value = 0;
-  std::from_chars(text, text + length, value);
-  return value;
-}
 
 /// The parameters of one row as PQexecPrepared takes them (text format, ids as decimal text).
 class RowParams {
@@ -181,20 +158,6 @@ void raw_insert_copy(PGconn* conn, const std::string& table, const std::vector<C
   expect(conn, PQgetResult(conn), PGRES_COMMAND_OK, "COPY");
   while (PGresult* rest = PQgetResult(conn)) PQclear(rest);
   exec(conn, "COMMIT");
-}
-
-/// Adds the rows of a text-format (id, name, description, quantity) result to sum.
-void add_rows(const PGresult* result, Checksum& sum) {
-  const int rows = PQntuples(result);
-  for (int r = 0; r < rows; ++r) {
-    const std::int64_t id = to_int(PQgetvalue(result, r, 0), PQgetlength(result, r, 0));
-    const std::string name(PQgetvalue(result, r, 1),
-                           static_cast<std::size_t>(PQgetlength(result, r, 1)));
-    const std::string description(PQgetvalue(result, r, 2),
-                                  static_cast<std::size_t>(PQgetlength(result, r, 2)));
-    const std::int64_t quantity = to_int(PQgetvalue(result, r, 3), PQgetlength(result, r, 3));
-    sum.add(id, name, description, quantity);
-  }
 }
 
 Checksum raw_select(PGconn* conn) {

@@ -76,6 +76,79 @@ void LibpqCursor::describe(const pg_result* result) {
   }
 }
 
+#ifdef LIBPQ_HAS_PIPELINING
+
+// A transaction's first statement: BEGIN and the statement go out together and their replies
+// come back together (https://www.postgresql.org/docs/15/libpq-pipeline-mode.html). An explicit
+// BEGIN in a pipeline opens a transaction block that outlives the pipeline's Sync, as a BEGIN
+// sent alone does (protocol-flow.html, "Pipelining"). When BEGIN fails, the statement is not run
+// (PGRES_PIPELINE_ABORTED) and BEGIN's error is thrown; when the statement fails, the
+// transaction is left failed, as it would be after a BEGIN of its own.
+PgResult LibpqCursor::run_statement_after_begin(std::string_view sql) {
+  PGconn* conn = state_->conn();
+  StatementCache& cache = state_->statements();
+  const std::string name = cache.lookup(conn, sql, encoded_, /*force=*/false);
+  if (PQenterPipelineMode(conn) != 1) {  // a connection that cannot pipeline: two round trips
+    state_->run("BEGIN");
+    return run_statement(sql);
+  }
+  struct ExitPipeline {
+    PGconn* conn;
+    ~ExitPipeline() { PQexitPipelineMode(conn); }  // fails (harmlessly) only on a dead connection
+  } exit_pipeline{conn};
+  const std::string text = name.empty() ? std::string(sql) : std::string();
+  const bool sent =
+      PQsendQueryParams(conn, "BEGIN", 0, nullptr, nullptr, nullptr, nullptr, 0) == 1 &&
+      (name.empty()
+           ? PQsendQueryParams(conn, text.c_str(), encoded_.count(), encoded_.types.data(),
+                               encoded_.values.data(), encoded_.lengths.data(),
+                               encoded_.formats.data(), /*resultFormat=*/0)
+           : PQsendQueryPrepared(conn, name.c_str(), encoded_.count(), encoded_.values.data(),
+                                 encoded_.lengths.data(), encoded_.formats.data(),
+                                 /*resultFormat=*/0)) == 1 &&
+      PQpipelineSync(conn) == 1;
+  if (!sent) {
+    ErrorInfo info = error_info(conn, nullptr, sql);
+    const bool bad = info.driver_code == kConnectionBadCode || PQstatus(conn) == CONNECTION_BAD;
+    throw_error(std::move(info), bad);
+  }
+  // Each query's result is followed by a null; the pipeline ends with PGRES_PIPELINE_SYNC.
+  PgResult begin(PQgetResult(conn));
+  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  PgResult result(PQgetResult(conn));
+  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
+  for (PGresult* sync = PQgetResult(conn); sync != nullptr; sync = PQgetResult(conn)) {
+    const bool end = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+    PQclear(sync);
+    if (end) break;
+  }
+  const auto failed = [](const PgResult& r) {
+    const ExecStatusType status = r ? PQresultStatus(r.get()) : PGRES_FATAL_ERROR;
+    return status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK && status != PGRES_EMPTY_QUERY;
+  };
+  if (failed(begin)) {
+    ErrorInfo info = error_info(conn, begin.get(), "BEGIN");
+    const bool bad = info.driver_code == kConnectionBadCode;
+    throw_error(std::move(info), bad);
+  }
+  if (failed(result)) {
+    ErrorInfo info = error_info(conn, result.get(), sql);
+    if (!name.empty()) cache.on_error(conn, sql, encoded_, info.sqlstate);
+    const bool bad = info.driver_code == kConnectionBadCode;
+    throw_error(std::move(info), bad);
+  }
+  return result;
+}
+
+#else
+
+PgResult LibpqCursor::run_statement_after_begin(std::string_view sql) {
+  state_->run("BEGIN");
+  return run_statement(sql);
+}
+
+#endif
+
 // Runs sql with encoded_ through the connection's statement cache; returns a successful
 // result or throws.
 PgResult LibpqCursor::run_statement(std::string_view sql) {
@@ -125,8 +198,10 @@ void LibpqCursor::execute(std::string_view sql, std::span<const Value> params) {
   check_open();
   reset();
   encoded_.encode(params, {}, sql);
-  state_->begin_if_needed(sql);
-  take_result(run_statement(sql), sql);
+  if (state_->needs_begin(sql))
+    take_result(run_statement_after_begin(sql), sql);
+  else
+    take_result(run_statement(sql), sql);
 }
 
 void LibpqCursor::executemany(std::string_view sql, const ParamSets& param_sets) {

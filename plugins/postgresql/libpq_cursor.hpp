@@ -64,6 +64,9 @@ class LibpqCursor final : public Cursor {
   void check_open() const;
   void reset() noexcept;
   PgResult run_statement(std::string_view sql);
+  /// run_statement() behind the implicit BEGIN, both sent in one pipeline (one round trip
+  /// instead of two); falls back to a BEGIN of its own where libpq has no pipeline mode.
+  PgResult run_statement_after_begin(std::string_view sql);
   void take_result(PgResult result, std::string_view sql);
   void describe(const pg_result* result);
   void run_pipeline(std::string_view sql, const ParamSets& param_sets,

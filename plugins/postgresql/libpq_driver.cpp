@@ -193,9 +193,12 @@ bool ConnectionState::in_transaction() const noexcept {
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
+bool ConnectionState::needs_begin(std::string_view next) const noexcept {
+  return !autocommit_ && !in_transaction() && !controls_transaction(next);
+}
+
 void ConnectionState::begin_if_needed(std::string_view next) {
-  if (autocommit_ || in_transaction() || controls_transaction(next)) return;
-  run("BEGIN");
+  if (needs_begin(next)) run("BEGIN");
 }
 
 PgResult ConnectionState::run(std::string_view sql) {

@@ -64,8 +64,10 @@ class ConnectionState {
   /// True while the server has a transaction open, failed or not (PQTRANS_INTRANS/INERROR).
   bool in_transaction() const noexcept;
 
-  /// Sends the implicit BEGIN of PEP 249 before next runs, when not in autocommit mode, no
-  /// transaction is open and next does not manage the transaction itself.
+  /// Whether next needs the implicit BEGIN of PEP 249 first: not in autocommit mode, no
+  /// transaction open, and next does not manage the transaction itself.
+  bool needs_begin(std::string_view next) const noexcept;
+  /// Sends that BEGIN on its own (one round trip) when needs_begin(next).
   void begin_if_needed(std::string_view next);
   /// Runs one statement without parameters (BEGIN, COMMIT, SET …) with no implicit BEGIN and
   /// returns its result. Throws the mapped error.

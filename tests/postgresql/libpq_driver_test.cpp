@@ -38,6 +38,22 @@ TEST_F(LibpqDriverTest, FirstStatementOpensATransactionImplicitly) {
   EXPECT_EQ(count(*other), 1);
 }
 
+TEST_F(LibpqDriverTest, ImplicitBeginSentWithTheFirstStatement_HoldsOnceTheStatementIsPrepared) {
+  // The implicit BEGIN travels in one pipeline with the transaction's first statement; from the
+  // fifth use on that statement is a server-side prepared one. Each time, the statement must be
+  // inside the transaction the rollback discards.
+  const std::string sql = "INSERT INTO items VALUES ($1, 'a', 1)";
+  for (std::int64_t id = 1; id <= 8; ++id) {
+    auto cursor = conn_->cursor();
+    const Value params[] = {Value(id)};
+    cursor->execute(sql, params);
+    EXPECT_TRUE(conn_->in_transaction()) << "insert " << id;
+    conn_->rollback();
+  }
+  EXPECT_EQ(count(*conn_), 0);
+  conn_->rollback();
+}
+
 TEST_F(LibpqDriverTest, RollbackDiscardsTheTransaction) {
   exec("INSERT INTO items VALUES (1, 'a', 1)");
   conn_->rollback();

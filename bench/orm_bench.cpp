@@ -32,10 +32,12 @@
 #include <crucible/crucible.hpp>
 
 #include "bench_support.hpp"
+#include "orm_workloads.hpp"
 
 using namespace crucible;
 using crucible::bench::bench_main;
 using crucible::bench::Checksum;
+using crucible::bench::compared;
 using crucible::bench::guarded;
 
 namespace {
@@ -70,11 +72,7 @@ std::string column_text(sqlite3_stmt* stmt, int i) {
 class World {
  public:
   World() {
-    registry_.map<Customer>("customer")
-        .column(&Customer::id, "id", primary_key)
-        .column(&Customer::name, "name", String{255})
-        .column(&Customer::description, "description", String{255})
-        .column(&Customer::quantity, "quantity");
+    crucible::bench::map_customer<Customer>(registry_, "customer");
     engine_.emplace(create_engine("sqlite://"));
     read_engine_.emplace(create_engine("sqlite://"));
     check(sqlite3_open(":memory:", &raw_), SQLITE_OK, raw_, "open :memory:");
@@ -143,7 +141,8 @@ class World {
   Checksum raw_load() {
     const std::string sql = "SELECT id, name, description, quantity FROM customer";
     sqlite3_stmt* stmt = nullptr;
-    check(sqlite3_prepare_v2(raw_read_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK, raw_read_, sql);
+    check(sqlite3_prepare_v2(raw_read_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK, raw_read_,
+          sql);
     std::vector<Customer> out;
     int rc = 0;
     while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
@@ -159,7 +158,8 @@ class World {
   Checksum raw_get() {
     const std::string sql = "SELECT id, name, description, quantity FROM customer WHERE id = ?";
     sqlite3_stmt* stmt = nullptr;
-    check(sqlite3_prepare_v2(raw_read_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK, raw_read_, sql);
+    check(sqlite3_prepare_v2(raw_read_, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK, raw_read_,
+          sql);
     Checksum sum;
     for (std::int64_t id : ids_) {
       sqlite3_bind_int64(stmt, 1, id);
@@ -174,32 +174,9 @@ class World {
   }
 
   // ---- the ORM side -------------------------------------------------------------------------
-  Checksum orm_add_all() {
-    orm::Session session{*engine_};
-    auto objects = session.add_all(data_);
-    session.commit();
-    Checksum sum;
-    for (const auto& c : objects) sum.add(c->id, c->name, c->description, c->quantity);
-    return sum;
-  }
-
-  Checksum orm_load() {
-    orm::Session session{*read_engine_};
-    auto objects = session.scalars(select<Customer>()).all();
-    Checksum sum;
-    for (const auto& c : objects) sum.add(c->id, c->name, c->description, c->quantity);
-    return sum;
-  }
-
-  Checksum orm_get() {
-    Checksum sum;
-    for (std::int64_t id : ids_) {
-      orm::Session session{*read_engine_};
-      auto c = session.get<Customer>(id);
-      sum.add(c->id, c->name, c->description, c->quantity);
-    }
-    return sum;
-  }
+  Checksum orm_add_all() { return crucible::bench::orm_add_all(*engine_, data_); }
+  Checksum orm_load() { return crucible::bench::orm_load<Customer>(*read_engine_); }
+  Checksum orm_get() { return crucible::bench::orm_get<Customer>(*read_engine_, ids_); }
 
  private:
   MetaData metadata_;
@@ -215,48 +192,17 @@ class World {
 
 std::unique_ptr<World> world;
 
-template <class F>
-void timed_insert(benchmark::State& state, F body) {
-  guarded(state, [&] {
-    for (auto _ : state) {
-      state.PauseTiming();
-      world->reset_tables();
-      state.ResumeTiming();
-      benchmark::DoNotOptimize(body());
-    }
-  });
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
+void reset_tables() { world->reset_tables(); }
+void add_all_raw(benchmark::State& state) {
+  crucible::bench::timed_insert(
+      state, reset_tables, [] { return world->raw_add_all(); }, kRows);
+}
+void add_all_orm(benchmark::State& state) {
+  crucible::bench::timed_insert(
+      state, reset_tables, [] { return world->orm_add_all(); }, kRows);
 }
 
-void add_all_raw(benchmark::State& state) { timed_insert(state, [] { return world->raw_add_all(); }); }
-void add_all_orm(benchmark::State& state) { timed_insert(state, [] { return world->orm_add_all(); }); }
-
-template <class F, class G>
-void compared(benchmark::State& state, F mine, G raw, std::size_t items) {
-  guarded(state, [&] {
-    Checksum sum;
-    for (auto _ : state) {
-      sum = mine();
-      benchmark::DoNotOptimize(sum);
-    }
-    if (!(sum == raw()))
-      state.SkipWithError(("the two sides read other rows: " + sum.to_string()).c_str());
-  });
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
-}
-
-void load_raw(benchmark::State& state) {
-  compared(state, [] { return world->raw_load(); }, [] { return world->raw_load(); }, kRows);
-}
-void load_orm(benchmark::State& state) {
-  compared(state, [] { return world->orm_load(); }, [] { return world->raw_load(); }, kRows);
-}
-void get_raw(benchmark::State& state) {
-  compared(state, [] { return world->raw_get(); }, [] { return world->raw_get(); }, kLookups);
-}
-void get_orm(benchmark::State& state) {
-  compared(state, [] { return world->orm_get(); }, [] { return world->raw_get(); }, kLookups);
-}
+using Reads = crucible::bench::ReadBenchmarks<World, &world, kRows, kLookups>;
 
 }  // namespace
 
@@ -265,10 +211,10 @@ int main(int argc, char** argv) {
       argc, argv, "orm_bench", [] { world = std::make_unique<World>(); }, [] { world.reset(); },
       {{"add_all/raw", add_all_raw},
        {"add_all/orm", add_all_orm},
-       {"load/raw", load_raw},
-       {"load/orm", load_orm},
-       {"get/raw", get_raw},
-       {"get/orm", get_orm}},
+       {"load/raw", Reads::load_raw},
+       {"load/orm", Reads::load_orm},
+       {"get/raw", Reads::get_raw},
+       {"get/orm", Reads::get_orm}},
       {{"add_all + commit of 100000 new objects", "add_all/orm", "add_all/raw", 2.0},
        {"load 100000 objects", "load/orm", "load/raw", 2.0},
        {"10000 session.get on a fresh Session", "get/orm", "get/raw", 2.0}});

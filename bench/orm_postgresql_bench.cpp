@@ -35,11 +35,13 @@
 
 #include "bench_support.hpp"
 #include "customers.hpp"
+#include "orm_workloads.hpp"
 #include "raw_libpq.hpp"
 
 using namespace crucible;
 using namespace crucible::bench::raw_libpq;
 using crucible::bench::Checksum;
+using crucible::bench::compared;
 using crucible::bench::guarded;
 
 namespace {
@@ -70,43 +72,25 @@ class World {
     if (url == nullptr || *url == '\0')
       throw std::runtime_error("CRUCIBLE_POSTGRESQL_URL is not set: run scripts/bench-orm, or "
                                "start a server with eval \"$(scripts/pg-start)\"");
-    registry_.map<NewCustomer>("orm_new_customer")
-        .column(&NewCustomer::id, "id", primary_key)
-        .column(&NewCustomer::name, "name", String{255})
-        .column(&NewCustomer::description, "description", String{255})
-        .column(&NewCustomer::quantity, "quantity");
-    registry_.map<ReadCustomer>("orm_read_customer")
-        .column(&ReadCustomer::id, "id", primary_key)
-        .column(&ReadCustomer::name, "name", String{255})
-        .column(&ReadCustomer::description, "description", String{255})
-        .column(&ReadCustomer::quantity, "quantity");
+    crucible::bench::map_customer<NewCustomer>(registry_, "orm_new_customer");
+    crucible::bench::map_customer<ReadCustomer>(registry_, "orm_read_customer");
     // The raw side writes a table of the same definition (crucible's DDL).
-    raw_table_.emplace("orm_raw_customer", metadata_,
-                       Column{"id", Integer{}, primary_key}, Column{"name", String{255}},
-                       Column{"description", String{255}}, Column{"quantity", Integer{}});
+    raw_table_.emplace("orm_raw_customer", metadata_, Column{"id", Integer{}, primary_key},
+                       Column{"name", String{255}}, Column{"description", String{255}},
+                       Column{"quantity", Integer{}});
     engine_.emplace(create_engine(url));
     metadata_.drop_all(*engine_);
     metadata_.create_all(*engine_);
 
-    raw_.reset(PQconnectdb(url));
-    if (PQstatus(raw_.get()) != CONNECTION_OK)
-      throw std::runtime_error(std::string("raw connection: ") + PQerrorMessage(raw_.get()));
+    raw_ = connect(url);
     PGconn* conn = raw_.get();
-    expect(conn,
-           PQprepare(conn, "raw_insert",
-                     "INSERT INTO orm_raw_customer (name, description, quantity) VALUES ($1, $2, "
-                     "$3) RETURNING id",
-                     3, nullptr),
-           PGRES_COMMAND_OK, "prepare raw_insert");
-    expect(conn,
-           PQprepare(conn, "raw_load",
-                     "SELECT id, name, description, quantity FROM orm_read_customer", 0, nullptr),
-           PGRES_COMMAND_OK, "prepare raw_load");
-    expect(conn,
-           PQprepare(conn, "raw_get",
-                     "SELECT id, name, description, quantity FROM orm_read_customer WHERE id = $1",
-                     1, nullptr),
-           PGRES_COMMAND_OK, "prepare raw_get");
+    prepare(conn, "raw_insert",
+            "INSERT INTO orm_raw_customer (name, description, quantity) VALUES ($1, $2, $3) "
+            "RETURNING id",
+            3);
+    prepare(conn, "raw_load", "SELECT id, name, description, quantity FROM orm_read_customer", 0);
+    prepare(conn, "raw_get",
+            "SELECT id, name, description, quantity FROM orm_read_customer WHERE id = $1", 1);
 
     for (const auto& c : customers_.data) data_.push_back({0, c.name, c.description, c.quantity});
     // The read workloads' rows, written once through the ORM; ANALYZE so both sides get the
@@ -168,9 +152,9 @@ class World {
 
   Checksum raw_load() {
     PGconn* conn = raw_.get();
-    const RawResult result = expect(
-        conn, PQexecPrepared(conn, "raw_load", 0, nullptr, nullptr, nullptr, 0), PGRES_TUPLES_OK,
-        "raw load");
+    const RawResult result =
+        expect(conn, PQexecPrepared(conn, "raw_load", 0, nullptr, nullptr, nullptr, 0),
+               PGRES_TUPLES_OK, "raw load");
     std::vector<ReadCustomer> out;
     const int n = PQntuples(result.get());
     out.reserve(static_cast<std::size_t>(n));
@@ -196,40 +180,17 @@ class World {
   }
 
   // ---- the ORM side -------------------------------------------------------------------------
-  Checksum orm_add_all() {
-    orm::Session session{*engine_};
-    auto objects = session.add_all(data_);
-    session.commit();
-    Checksum sum;
-    for (const auto& c : objects) sum.add(c->id, c->name, c->description, c->quantity);
-    return sum;
-  }
-
-  Checksum orm_load() {
-    orm::Session session{*engine_};
-    auto objects = session.scalars(select<ReadCustomer>()).all();
-    Checksum sum;
-    for (const auto& c : objects) sum.add(c->id, c->name, c->description, c->quantity);
-    return sum;
-  }
-
-  Checksum orm_get() {
-    Checksum sum;
-    for (const std::int64_t id : customers_.ids) {
-      orm::Session session{*engine_};
-      auto c = session.get<ReadCustomer>(id);
-      if (!c) throw std::runtime_error("session.get found no customer " + std::to_string(id));
-      sum.add(c->id, c->name, c->description, c->quantity);
-    }
-    return sum;
-  }
+  Checksum orm_add_all() { return crucible::bench::orm_add_all(*engine_, data_); }
+  Checksum orm_load() { return crucible::bench::orm_load<ReadCustomer>(*engine_); }
+  Checksum orm_get() { return crucible::bench::orm_get<ReadCustomer>(*engine_, customers_.ids); }
 
  private:
   static ReadCustomer row_of(const PGresult* result, int r) {
-    return {to_int(PQgetvalue(result, r, 0), PQgetlength(result, r, 0)),
-            std::string(PQgetvalue(result, r, 1), static_cast<std::size_t>(PQgetlength(result, r, 1))),
-            std::string(PQgetvalue(result, r, 2), static_cast<std::size_t>(PQgetlength(result, r, 2))),
-            to_int(PQgetvalue(result, r, 3), PQgetlength(result, r, 3))};
+    return {
+        to_int(PQgetvalue(result, r, 0), PQgetlength(result, r, 0)),
+        std::string(PQgetvalue(result, r, 1), static_cast<std::size_t>(PQgetlength(result, r, 1))),
+        std::string(PQgetvalue(result, r, 2), static_cast<std::size_t>(PQgetlength(result, r, 2))),
+        to_int(PQgetvalue(result, r, 3), PQgetlength(result, r, 3))};
   }
 
   crucible::bench::Customers customers_{kRows, kLookups};
@@ -243,20 +204,10 @@ class World {
 
 std::unique_ptr<World> world;
 
-template <class F>
-void timed_insert(benchmark::State& state, F body) {
-  guarded(state, [&] {
-    for (auto _ : state) {
-      state.PauseTiming();
-      world->reset_tables();
-      state.ResumeTiming();
-      benchmark::DoNotOptimize(body());
-    }
-  });
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
+void add_all_raw(benchmark::State& state) {
+  crucible::bench::timed_insert(
+      state, [] { world->reset_tables(); }, [] { return world->raw_add_all(); }, kRows);
 }
-
-void add_all_raw(benchmark::State& state) { timed_insert(state, [] { return world->raw_add_all(); }); }
 void add_all_orm(benchmark::State& state) {
   guarded(state, [&] {
     Checksum sum;
@@ -271,36 +222,13 @@ void add_all_orm(benchmark::State& state) {
     world->reset_tables();
     const Checksum raw = world->raw_add_all();
     if (!(sum == raw))
-      state.SkipWithError(("the ORM wrote " + sum.to_string() + ", raw libpq " + raw.to_string()).c_str());
+      state.SkipWithError(
+          ("the ORM wrote " + sum.to_string() + ", raw libpq " + raw.to_string()).c_str());
   });
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(kRows));
 }
 
-template <class F, class G>
-void compared(benchmark::State& state, F mine, G raw, std::size_t items) {
-  guarded(state, [&] {
-    Checksum sum;
-    for (auto _ : state) {
-      sum = mine();
-      benchmark::DoNotOptimize(sum);
-    }
-    if (!(sum == raw())) state.SkipWithError(("the two sides read other rows: " + sum.to_string()).c_str());
-  });
-  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(items));
-}
-
-void load_raw(benchmark::State& state) {
-  compared(state, [] { return world->raw_load(); }, [] { return world->raw_load(); }, kRows);
-}
-void load_orm(benchmark::State& state) {
-  compared(state, [] { return world->orm_load(); }, [] { return world->raw_load(); }, kRows);
-}
-void get_raw(benchmark::State& state) {
-  compared(state, [] { return world->raw_get(); }, [] { return world->raw_get(); }, kLookups);
-}
-void get_orm(benchmark::State& state) {
-  compared(state, [] { return world->orm_get(); }, [] { return world->raw_get(); }, kLookups);
-}
+using Reads = crucible::bench::ReadBenchmarks<World, &world, kRows, kLookups>;
 
 }  // namespace
 
@@ -310,11 +238,12 @@ int main(int argc, char** argv) {
       [] { world.reset(); },
       {{"add_all/raw", add_all_raw},
        {"add_all/orm", add_all_orm},
-       {"load/raw", load_raw},
-       {"load/orm", load_orm},
-       {"get/raw", get_raw},
-       {"get/orm", get_orm}},
-      {{"add_all + commit of 100000 new objects vs raw pipeline", "add_all/orm", "add_all/raw", 2.0},
+       {"load/raw", Reads::load_raw},
+       {"load/orm", Reads::load_orm},
+       {"get/raw", Reads::get_raw},
+       {"get/orm", Reads::get_orm}},
+      {{"add_all + commit of 100000 new objects vs raw pipeline", "add_all/orm", "add_all/raw",
+        2.0},
        {"load 100000 objects", "load/orm", "load/raw", 2.0},
        {"10000 session.get on a fresh Session", "get/orm", "get/raw", 2.0}});
 }

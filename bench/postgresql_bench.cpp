@@ -208,25 +208,13 @@ class World {
 
     // libpq takes the same postgresql:// URI (https://www.postgresql.org/docs/15/
     // libpq-connect.html#LIBPQ-CONNSTRING).
-    raw_.reset(PQconnectdb(url));
-    if (PQstatus(raw_.get()) != CONNECTION_OK)
-      throw std::runtime_error(std::string("raw connection: ") + PQerrorMessage(raw_.get()));
+    raw_ = connect(url);
     PGconn* conn = raw_.get();
-    expect(conn,
-           PQprepare(conn, "raw_insert",
-                     "INSERT INTO bench_raw (id, name, description, quantity) VALUES ($1, $2, $3, "
-                     "$4)",
-                     4, nullptr),
-           PGRES_COMMAND_OK, "prepare raw_insert");
-    expect(conn,
-           PQprepare(conn, "raw_select", "SELECT id, name, description, quantity FROM bench_read",
-                     0, nullptr),
-           PGRES_COMMAND_OK, "prepare raw_select");
-    expect(conn,
-           PQprepare(conn, "raw_by_pk",
-                     "SELECT id, name, description, quantity FROM bench_read WHERE id = $1", 1,
-                     nullptr),
-           PGRES_COMMAND_OK, "prepare raw_by_pk");
+    prepare(conn, "raw_insert",
+            "INSERT INTO bench_raw (id, name, description, quantity) VALUES ($1, $2, $3, $4)", 4);
+    prepare(conn, "raw_select", "SELECT id, name, description, quantity FROM bench_read", 0);
+    prepare(conn, "raw_by_pk",
+            "SELECT id, name, description, quantity FROM bench_read WHERE id = $1", 1);
 
     // The select workloads' rows, loaded once; ANALYZE so both sides get the same plans.
     raw_insert_copy(conn, "bench_read", customers_.data);

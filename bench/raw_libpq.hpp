@@ -25,7 +25,8 @@ struct ResultCloser {
 using RawResult = std::unique_ptr<PGresult, ResultCloser>;
 
 /// Owns result; throws runtime_error with `what` and PQerrorMessage unless its status is wanted.
-inline RawResult expect(PGconn* conn, PGresult* result, ExecStatusType wanted, std::string_view what) {
+inline RawResult expect(PGconn* conn, PGresult* result, ExecStatusType wanted,
+                        std::string_view what) {
   RawResult owned(result);
   if (!owned || PQresultStatus(owned.get()) != wanted)
     throw std::runtime_error(std::string(what) + ": " + PQerrorMessage(conn));
@@ -35,6 +36,21 @@ inline RawResult expect(PGconn* conn, PGresult* result, ExecStatusType wanted, s
 /// Runs sql (no parameters, no rows) or throws.
 inline void exec(PGconn* conn, const std::string& sql) {
   expect(conn, PQexec(conn, sql.c_str()), PGRES_COMMAND_OK, sql);
+}
+
+/// A connection to url (libpq takes crucible's postgresql:// URL as it is:
+/// https://www.postgresql.org/docs/15/libpq-connect.html#LIBPQ-CONNSTRING); throws when it fails.
+inline std::unique_ptr<PGconn, ConnCloser> connect(const char* url) {
+  std::unique_ptr<PGconn, ConnCloser> conn(PQconnectdb(url));
+  if (PQstatus(conn.get()) != CONNECTION_OK)
+    throw std::runtime_error(std::string("raw connection: ") + PQerrorMessage(conn.get()));
+  return conn;
+}
+
+/// Prepares sql (with params placeholders) under name, or throws.
+inline void prepare(PGconn* conn, const char* name, const char* sql, int params) {
+  expect(conn, PQprepare(conn, name, sql, params, nullptr), PGRES_COMMAND_OK,
+         std::string("prepare ") + name);
 }
 
 /// The integer written in text[0, length) (a text-format field).

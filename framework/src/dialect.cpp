@@ -186,4 +186,10 @@ Dialect::get_unique_constraints(DbapiConnection&, std::string_view,
   no_reflection(*this, "get_unique_constraints");
 }
 
+std::vector<ReflectedCheckConstraint>
+Dialect::get_check_constraints(DbapiConnection&, std::string_view,
+                               const std::optional<std::string>&) const {
+  return {};
+}
+
 }  // namespace crucible

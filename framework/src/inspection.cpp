@@ -61,4 +61,12 @@ Inspector::get_unique_constraints(std::string_view table,
   });
 }
 
+std::vector<ReflectedCheckConstraint>
+Inspector::get_check_constraints(std::string_view table,
+                                 const std::optional<std::string>& schema) const {
+  return with_connection([&](const Dialect& d, DbapiConnection& c) {
+    return d.get_check_constraints(c, table, schema);
+  });
+}
+
 }  // namespace crucible

@@ -77,6 +77,8 @@ Table reflect_into(Connection& conn, std::string_view name,
   }
   for (const ReflectedUniqueConstraint& ru : dialect.get_unique_constraints(dbapi, name, schema))
     data->uniques.push_back(UniqueConstraint{ru.column_names, ru.name});
+  for (ReflectedCheckConstraint& rc : dialect.get_check_constraints(dbapi, name, schema))
+    data->checks.push_back(CheckConstraint{std::move(rc.sqltext), std::move(rc.name)});
 
   auto node = std::make_shared<FromNode>();
   node->kind = FromKind::kTable;

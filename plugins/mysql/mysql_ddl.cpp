@@ -49,8 +49,13 @@ std::vector<std::string> MysqlDDLCompiler::alter_column(const sql::TableData& ta
     if (spec.type) column.type = *spec.type;
     if (spec.nullable) column.nullable = *spec.nullable;
     if (spec.server_default) column.server_default = *spec.server_default;
-    out.push_back("ALTER TABLE " + table_name(table) + " MODIFY COLUMN " +
-                  DDLCompiler::column_specification(table, column));
+    // What MODIFY would silently drop unless restated: AUTO_INCREMENT and COMMENT (the
+    // revision's existing_autoincrement and existing_comment, read from the live column when
+    // the revision leaves them out).
+    std::string definition = DDLCompiler::column_specification(table, column);
+    if (column.autoincrement.value_or(false)) definition += " AUTO_INCREMENT";
+    if (column.comment) definition += " COMMENT " + string_literal(*column.comment);
+    out.push_back("ALTER TABLE " + table_name(table) + " MODIFY COLUMN " + definition);
     return out;
   }
   return DDLCompiler::alter_column(table, spec);

@@ -165,6 +165,11 @@ class MysqlDialect : public Dialect {
   std::vector<ReflectedUniqueConstraint>
   get_unique_constraints(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const override;
+  /// From information_schema.CHECK_CONSTRAINTS, the clause as the server prints it; MariaDB's
+  /// implicit json_valid() check of a JSON column is left out.
+  std::vector<ReflectedCheckConstraint>
+  get_check_constraints(DbapiConnection& conn, std::string_view table,
+                        const std::optional<std::string>& schema) const override;
 
  protected:
   /// For MariadbDialect: the "mariadb" dialect, assuming MariaDB until initialize.

@@ -335,4 +335,32 @@ MysqlDialect::get_unique_constraints(DbapiConnection& conn, std::string_view tab
   return out;
 }
 
+// information_schema.CHECK_CONSTRAINTS: MariaDB (10.2+) gives each check's table and names a
+// column-level check after its column; MySQL (8.0.16+) has no TABLE_NAME there, so its checks
+// are found through TABLE_CONSTRAINTS (https://mariadb.com/kb/en/information-schema-check_constraints-table/,
+// https://dev.mysql.com/doc/refman/8.0/en/information-schema-check-constraints-table.html).
+// MariaDB's own CHECK (json_valid(`c`)) on a JSON column, named after it, is left out.
+std::vector<ReflectedCheckConstraint>
+MysqlDialect::get_check_constraints(DbapiConnection& conn, std::string_view table,
+                                    const std::optional<std::string>& schema) const {
+  const std::string sql =
+      is_mariadb()
+          ? "SELECT CONSTRAINT_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS "
+            "WHERE CONSTRAINT_SCHEMA = " +
+                std::string(kSchema) + " AND TABLE_NAME = ? ORDER BY CONSTRAINT_NAME"
+          : "SELECT tc.CONSTRAINT_NAME, cc.CHECK_CLAUSE FROM information_schema.TABLE_CONSTRAINTS "
+            "tc JOIN information_schema.CHECK_CONSTRAINTS cc ON cc.CONSTRAINT_SCHEMA = "
+            "tc.CONSTRAINT_SCHEMA AND cc.CONSTRAINT_NAME = tc.CONSTRAINT_NAME WHERE "
+            "tc.CONSTRAINT_TYPE = 'CHECK' AND tc.TABLE_SCHEMA = " +
+                std::string(kSchema) + " AND tc.TABLE_NAME = ? ORDER BY tc.CONSTRAINT_NAME";
+  std::vector<ReflectedCheckConstraint> out;
+  for (const auto& row : query(conn, sql, {schema_param(schema), Value(std::string(table))})) {
+    std::string name = text(row[0]);
+    std::string clause = text(row[1]);
+    if (is_mariadb() && clause == "json_valid(`" + name + "`)") continue;
+    out.push_back(ReflectedCheckConstraint{std::move(name), std::move(clause)});
+  }
+  return out;
+}
+
 }  // namespace crucible::mysql

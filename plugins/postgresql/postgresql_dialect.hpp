@@ -104,6 +104,10 @@ class PostgresqlDialect final : public Dialect {
   std::vector<ReflectedUniqueConstraint>
   get_unique_constraints(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const override;
+  /// From pg_constraint (contype 'c'), the condition as pg_get_constraintdef prints it.
+  std::vector<ReflectedCheckConstraint>
+  get_check_constraints(DbapiConnection& conn, std::string_view table,
+                        const std::optional<std::string>& schema) const override;
 
  private:
   DialectFeatures features_;

@@ -346,4 +346,31 @@ PostgresqlDialect::get_unique_constraints(DbapiConnection& conn, std::string_vie
   return constraints;
 }
 
+// pg_constraint rows of contype 'c', printed by pg_get_constraintdef as "CHECK (cond)" (with
+// " NOT VALID" for one not yet validated): the condition is what lies between, as SQLAlchemy's
+// PGDialect.get_check_constraints takes it
+// (https://www.postgresql.org/docs/15/catalog-pg-constraint.html).
+std::vector<ReflectedCheckConstraint>
+PostgresqlDialect::get_check_constraints(DbapiConnection& conn, std::string_view table,
+                                         const std::optional<std::string>& schema) const {
+  const auto oid = relation_oid(conn, table, schema);
+  if (!oid) return {};
+  constexpr std::string_view kChecks =
+      "SELECT con.conname, pg_catalog.pg_get_constraintdef(con.oid, true) "
+      "FROM pg_catalog.pg_constraint con "
+      "WHERE con.conrelid = $1::oid AND con.contype = 'c' ORDER BY con.conname";
+  std::vector<ReflectedCheckConstraint> checks;
+  for (const auto& row : query(conn, kChecks, {Value(*oid)})) {
+    std::string def = text(row[1]);
+    constexpr std::string_view kNotValid = " NOT VALID";
+    if (def.size() > kNotValid.size() && def.ends_with(kNotValid))
+      def.erase(def.size() - kNotValid.size());
+    constexpr std::string_view kCheck = "CHECK (";
+    if (def.starts_with(kCheck) && def.ends_with(")"))
+      def = def.substr(kCheck.size(), def.size() - kCheck.size() - 1);
+    checks.push_back(ReflectedCheckConstraint{text(row[0]), std::move(def)});
+  }
+  return checks;
+}
+
 }  // namespace crucible::postgresql

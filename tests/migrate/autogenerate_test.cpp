@@ -2,6 +2,7 @@
 // constraints as reflected), every kind of change detected, and the drafted revision taking the
 // database to the new MetaData and its downgrade back to the old one.
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -133,6 +134,51 @@ TEST_P(MigrateAutogenerateTest, DroppedAndAddedColumnOfOneType_IsLeftAsARenameCo
   ASSERT_EQ(diff.comments.size(), 1u) << lines(diff.comments);
   EXPECT_NE(diff.comments[0].find("rename"), std::string::npos) << diff.comments[0];
   EXPECT_NE(diff.comments[0].find("fullname"), std::string::npos) << diff.comments[0];
+}
+
+TEST_P(MigrateAutogenerateTest, TablesOfANamedSchema_AreComparedInThatSchema) {
+  // A schema the MetaData's tables name (a PostgreSQL schema, a MariaDB database, an attached
+  // SQLite database) is compared as the default one is: added, changed and removed tables.
+  const std::string extra = "autogen_extra_" + backend();
+  if (backend() == "sqlite") {
+    exec("ATTACH DATABASE ':memory:' AS " + extra);
+  } else {
+    const std::string kind = backend() == "postgresql" ? "SCHEMA" : "DATABASE";
+    exec("DROP " + kind + " IF EXISTS " + extra + (backend() == "postgresql" ? " CASCADE" : ""));
+    exec("CREATE " + kind + " " + extra);
+  }
+  const std::string drop_sql = backend() == "sqlite"       ? "DETACH DATABASE " + extra
+                               : backend() == "postgresql" ? "DROP SCHEMA " + extra + " CASCADE"
+                                                           : "DROP DATABASE " + extra;
+  struct Finally {
+    std::function<void()> run;
+    ~Finally() { run(); }
+  } drop_extra{[&] {
+    try {
+      exec(drop_sql);
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "could not run " << drop_sql << ": " << e.what();
+    }
+  }};
+
+  MetaData before;
+  Table home{"home", before, Column{"id", Integer{}, primary_key}};
+  Table archive{"archive", before, Column{"id", Integer{}, primary_key},
+                Column{"note", String{40}}, Schema{extra}};
+  Table stale{"stale", before, Column{"id", Integer{}, primary_key}, Schema{extra}};
+  before.create_all(engine());
+  EXPECT_TRUE(compare(before).empty()) << lines(compare(before).detected);
+
+  MetaData after;
+  Table home2{"home", after, Column{"id", Integer{}, primary_key}};
+  Table archive2{"archive", after, Column{"id", Integer{}, primary_key},
+                 Column{"note", String{40}}, Column{"kept_at", Integer{}}, Schema{extra}};
+  Table fresh{"fresh", after, Column{"id", Integer{}, primary_key}, Schema{extra}};
+  const std::string found = lines(compare(after).detected);
+  EXPECT_NE(found.find("added table '" + extra + ".fresh'"), std::string::npos) << found;
+  EXPECT_NE(found.find("removed table '" + extra + ".stale'"), std::string::npos) << found;
+  EXPECT_NE(found.find("kept_at"), std::string::npos) << found;
+  EXPECT_EQ(found.find("home"), std::string::npos) << "the default schema has no change: " << found;
 }
 
 CRUCIBLE_ORM_BACKENDS(MigrateAutogenerateTest);

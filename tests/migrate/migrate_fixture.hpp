@@ -52,6 +52,8 @@ inline std::string describe_schema(const Engine& engine) {
     for (const ReflectedUniqueConstraint& u : inspector.get_unique_constraints(table))
       lines.push_back("unique " + table + " " + u.name.value_or("") + " (" + list(u.column_names) +
                       ")");
+    for (const ReflectedCheckConstraint& c : inspector.get_check_constraints(table))
+      lines.push_back("check " + table + " " + c.name.value_or("") + " (" + c.sqltext + ")");
   }
   std::sort(lines.begin(), lines.end());
   std::string out;

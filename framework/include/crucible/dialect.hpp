@@ -242,6 +242,13 @@ class Dialect {
   virtual std::vector<ReflectedUniqueConstraint>
   get_unique_constraints(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const;
+  /// The table's CHECK constraints, the ones written on a column included, in the order the
+  /// database lists them (SQLAlchemy's Dialect.get_check_constraints). Checks the database adds
+  /// on its own (MariaDB's json_valid() on a JSON column) are left out. Unlike the hooks above,
+  /// the base returns none: a dialect that cannot read them loses nothing it could keep.
+  virtual std::vector<ReflectedCheckConstraint>
+  get_check_constraints(DbapiConnection& conn, std::string_view table,
+                        const std::optional<std::string>& schema) const;
 };
 
 }  // namespace crucible

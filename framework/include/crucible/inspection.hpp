@@ -39,6 +39,11 @@ class Inspector {
   std::vector<ReflectedUniqueConstraint>
   get_unique_constraints(std::string_view table,
                          const std::optional<std::string>& schema = {}) const;
+  /// The table's CHECK constraints (Dialect::get_check_constraints); none for a table that
+  /// does not exist or a dialect that cannot read them.
+  std::vector<ReflectedCheckConstraint>
+  get_check_constraints(std::string_view table,
+                        const std::optional<std::string>& schema = {}) const;
 
  private:
   template <class F>

@@ -14,14 +14,15 @@
 // and set operations; v3 DbapiConnection::paramstyle and Dialect::initialize (a dialect that
 // adapts to the server it meets: "mysql" on a MariaDB server); v4 the migrations' contract:
 // DialectFeatures::alter_requires_table_rebuild, Dialect::before_table_rebuild,
-// after_table_rebuild and foreign_key_violations, and DDLCompiler's ALTER TABLE forms.
+// after_table_rebuild and foreign_key_violations, and DDLCompiler's ALTER TABLE forms; v5
+// Dialect::get_check_constraints (CHECK constraints kept through migrations' table rebuilds).
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#define CRUCIBLE_PLUGIN_ABI_VERSION 4
+#define CRUCIBLE_PLUGIN_ABI_VERSION 5
 #define CRUCIBLE_PP_CAT_(a, b) a##b
 #define CRUCIBLE_PP_CAT(a, b) CRUCIBLE_PP_CAT_(a, b)
 /// The entry point's identifier for this ABI version: crucible_plugin_v4.

@@ -1,7 +1,7 @@
 #pragma once
 // What a dialect's reflection hooks return: the shapes of SQLAlchemy's ReflectedColumn,
-// ReflectedPrimaryKeyConstraint, ReflectedForeignKeyConstraint, ReflectedIndex and
-// ReflectedUniqueConstraint (sqlalchemy.engine.interfaces). Plain data; the Inspector
+// ReflectedPrimaryKeyConstraint, ReflectedForeignKeyConstraint, ReflectedIndex,
+// ReflectedUniqueConstraint and ReflectedCheckConstraint (sqlalchemy.engine.interfaces). Plain data; the Inspector
 // (inspection.hpp) hands them to programs.
 #include <optional>
 #include <string>
@@ -58,6 +58,16 @@ struct ReflectedUniqueConstraint {
   std::vector<std::string> column_names;
   friend bool operator==(const ReflectedUniqueConstraint&,
                          const ReflectedUniqueConstraint&) = default;
+};
+
+/// A CHECK constraint: its condition as the database keeps it, without the CHECK keyword and the
+/// outer parentheses ("qty > 0"). Databases differ in how they print the same condition
+/// (PostgreSQL adds parentheses and casts; SQLite keeps the text as written).
+struct ReflectedCheckConstraint {
+  std::optional<std::string> name;  ///< nullopt for an unnamed one (SQLite keeps no name)
+  std::string sqltext;
+  friend bool operator==(const ReflectedCheckConstraint&,
+                         const ReflectedCheckConstraint&) = default;
 };
 
 }  // namespace crucible

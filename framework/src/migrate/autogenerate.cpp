@@ -320,47 +320,61 @@ bool same_server_default(const std::optional<std::string>& declared,
 Comparison compare_metadata(Connection& conn, const sql::MetaData& metadata) {
   const Inspector inspector(conn);
   Draft d;
-  std::set<std::string> existing;
-  for (const std::string& name : inspector.get_table_names())
-    if (name != kVersionTable) existing.insert(name);
+  // The default schema, and each schema the MetaData's tables name (Alembic compares only the
+  // default one unless include_schemas; a schema the application does not model is left alone).
+  std::vector<std::optional<std::string>> schemas{std::nullopt};
+  for (const sql::Table& table : metadata.sorted_tables())
+    if (table.data().schema &&
+        std::find(schemas.begin(), schemas.end(), table.data().schema) == schemas.end())
+      schemas.push_back(table.data().schema);
+  const auto where = [](const std::optional<std::string>& schema, const std::string& name) {
+    return schema ? *schema + "." + name : name;
+  };
 
-  std::set<std::string> declared;
-  std::vector<const sql::TableData*> added_tables;
-  for (const sql::Table& table : metadata.sorted_tables()) {
-    const sql::TableData& t = table.data();
-    if (t.schema) continue;  // only the default schema is compared
-    declared.insert(t.name);
-    if (!existing.contains(t.name)) {
-      added_tables.push_back(&t);
-      d.detected.push_back("added table '" + t.name + "'");
-      d.add(d.create_tables, CreateTable{t}, DropTable{t.name, std::nullopt});
-    } else {
-      compare_table(conn, t, d);
+  for (const std::optional<std::string>& schema : schemas) {
+    std::set<std::string> existing;
+    for (const std::string& name : inspector.get_table_names(schema))
+      if (schema || name != kVersionTable) existing.insert(name);
+
+    std::set<std::string> declared;
+    std::vector<const sql::TableData*> added_tables;
+    for (const sql::Table& table : metadata.sorted_tables()) {
+      const sql::TableData& t = table.data();
+      if (t.schema != schema) continue;
+      declared.insert(t.name);
+      if (!existing.contains(t.name)) {
+        added_tables.push_back(&t);
+        d.detected.push_back("added table '" + where(schema, t.name) + "'");
+        d.add(d.create_tables, CreateTable{t}, DropTable{t.name, schema});
+      } else {
+        compare_table(conn, t, d);
+      }
     }
-  }
-  // Removed tables, referring tables first (reflected into a scratch MetaData for the order
-  // and for the downgrade's CREATE TABLE).
-  sql::MetaData scratch;
-  for (const std::string& name : existing)
-    if (!declared.contains(name) && !scratch.contains(name))
-      sql::Table::reflect(name, scratch, conn);
-  std::vector<sql::Table> sorted = scratch.sorted_tables();
-  std::reverse(sorted.begin(), sorted.end());
-  for (const sql::Table& table : sorted) {
-    const sql::TableData& t = table.data();
-    if (declared.contains(t.name) || !existing.contains(t.name)) continue;
-    d.detected.push_back("removed table '" + t.name + "'");
-    sql::TableData back = t;
-    for (sql::ColumnData& c : back.columns) c.foreign_key.reset();  // kept in foreign_keys
-    d.add(d.drop_tables, DropTable{t.name, std::nullopt}, CreateTable{back});
-    for (const sql::TableData* added : added_tables) {
-      std::set<std::string> a, b;
-      for (const auto& c : t.columns) a.insert(c.name);
-      for (const auto& c : added->columns) b.insert(c.name);
-      if (a == b)
-        d.comments.push_back("table " + t.name + " is dropped and " + added->name +
-                             " created with the same columns: if it is a rename, replace both "
-                             "with rename_table, or the data is lost");
+    // Removed tables, referring tables first (reflected into a scratch MetaData for the order
+    // and for the downgrade's CREATE TABLE).
+    sql::MetaData scratch;
+    for (const std::string& name : existing)
+      if (!declared.contains(name) && !scratch.contains(where(schema, name)))
+        sql::Table::reflect(name, scratch, conn, schema);
+    std::vector<sql::Table> sorted = scratch.sorted_tables();
+    std::reverse(sorted.begin(), sorted.end());
+    for (const sql::Table& table : sorted) {
+      const sql::TableData& t = table.data();
+      if (t.schema != schema || declared.contains(t.name) || !existing.contains(t.name)) continue;
+      d.detected.push_back("removed table '" + where(schema, t.name) + "'");
+      sql::TableData back = t;
+      for (sql::ColumnData& c : back.columns) c.foreign_key.reset();  // kept in foreign_keys
+      d.add(d.drop_tables, DropTable{t.name, schema}, CreateTable{back});
+      for (const sql::TableData* added : added_tables) {
+        std::set<std::string> a, b;
+        for (const auto& c : t.columns) a.insert(c.name);
+        for (const auto& c : added->columns) b.insert(c.name);
+        if (a == b)
+          d.comments.push_back("table " + where(schema, t.name) + " is dropped and " +
+                               where(schema, added->name) +
+                               " created with the same columns: if it is a rename, replace both "
+                               "with rename_table, or the data is lost");
+      }
     }
   }
 

@@ -379,6 +379,8 @@ Operation operation_from_json(const Object::Ptr& o, const JsonPlace& place) {
     a.existing_type = optional_type(o, "existing_type", place);
     a.existing_nullable = optional_bool(o, "existing_nullable", place);
     a.existing_server_default = optional_string(o, "existing_server_default", place);
+    a.existing_autoincrement = optional_bool(o, "existing_autoincrement", place);
+    a.existing_comment = optional_string(o, "existing_comment", place);
     if (!a.type && !a.nullable && !a.server_default && !a.new_name)
       place.fail("a change (type, nullable, server_default or new_column_name)", "none");
     return a;
@@ -447,6 +449,8 @@ Object::Ptr operation_to_json(const Operation& op) {
     if (o->existing_type) out->set("existing_type", type_json(*o->existing_type));
     if (o->existing_nullable) out->set("existing_nullable", *o->existing_nullable);
     set_if(out, "existing_server_default", o->existing_server_default);
+    if (o->existing_autoincrement) out->set("existing_autoincrement", *o->existing_autoincrement);
+    set_if(out, "existing_comment", o->existing_comment);
     return out;
   }
   if (const auto* o = std::get_if<RenameTable>(&op)) {

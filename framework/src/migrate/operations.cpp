@@ -173,6 +173,8 @@ std::vector<std::string> compile_operation(const Operation& op, const Dialect& d
               spec.existing.type = *o.existing_type;
               spec.existing.nullable = o.existing_nullable.value_or(true);
               spec.existing.server_default = o.existing_server_default;
+              spec.existing.autoincrement = o.existing_autoincrement;
+              spec.existing.comment = o.existing_comment;
               spec.type = o.type;
               spec.nullable = o.nullable;
               spec.server_default = o.server_default;

@@ -43,7 +43,7 @@ std::string running_line(const Revision& r, bool upgrading) {
 
 // An AlterColumn with what it does not say about the column now read from the database.
 AlterColumn with_existing(Connection& conn, const AlterColumn& op) {
-  if (op.existing_type && op.existing_nullable) return op;
+  if (op.existing_type && op.existing_nullable && op.existing_autoincrement) return op;
   AlterColumn out = op;
   const Dialect& dialect = conn.dialect();
   for (const ReflectedColumn& rc : Inspector(conn).get_columns(op.table, op.schema)) {
@@ -57,6 +57,10 @@ AlterColumn with_existing(Connection& conn, const AlterColumn& op) {
     }
     if (!out.existing_nullable) out.existing_nullable = rc.nullable;
     if (!out.existing_server_default) out.existing_server_default = rc.default_;
+    if (!out.existing_autoincrement) {
+      out.existing_autoincrement = rc.autoincrement;
+      if (!out.existing_comment) out.existing_comment = rc.comment;
+    }
     return out;
   }
   throw CommandError("alter_column: the table " + op.table + " has no column '" + op.column + "'");

@@ -5,6 +5,7 @@
 #include "table_rebuild.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <memory>
 #include <string>
 #include <type_traits>
@@ -14,6 +15,7 @@
 #include "crucible/migrate/command_error.hpp"
 #include "crucible/sql/compiler.hpp"
 #include "crucible/sql/schema.hpp"
+#include "../sql_lexer.hpp"
 
 namespace crucible::migrate::detail {
 
@@ -32,8 +34,66 @@ void rename_in(std::vector<std::string>& names, const std::string& from, const s
   std::replace(names.begin(), names.end(), from, to);
 }
 
+bool same_name(std::string_view a, std::string_view b) {  // SQL names, ASCII case aside
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// The places a CHECK condition names column: [begin, end) of each identifier (a bare word, a
+// "quoted" or `quoted` name, or a [bracketed] one) equal to it. String literals and comments
+// are passed over (sql_lexer.hpp).
+std::vector<std::pair<std::size_t, std::size_t>> mentions_in(const std::string& sql,
+                                                             const std::string& column) {
+  std::vector<std::pair<std::size_t, std::size_t>> out;
+  const auto word_char = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+  };
+  for (const crucible::detail::SqlSpan& span : crucible::detail::lex_sql(sql)) {
+    if (span.kind == crucible::detail::SqlSpanKind::kLiteral) {
+      const char q = sql[span.begin];
+      if ((q == '"' || q == '`') && span.end - span.begin >= 2) {
+        std::string name;
+        for (std::size_t i = span.begin + 1; i + 1 < span.end; ++i) {
+          name.push_back(sql[i]);
+          if (sql[i] == q && i + 2 < span.end && sql[i + 1] == q) ++i;
+        }
+        if (same_name(name, column)) out.emplace_back(span.begin, span.end);
+      }
+      continue;
+    }
+    if (span.kind != crucible::detail::SqlSpanKind::kCode) continue;
+    for (std::size_t i = span.begin; i < span.end;) {
+      if (!word_char(sql[i])) {
+        ++i;
+        continue;
+      }
+      std::size_t j = i;
+      while (j < span.end && word_char(sql[j])) ++j;
+      if (same_name(std::string_view(sql).substr(i, j - i), column)) {
+        const bool bracketed = i > span.begin && sql[i - 1] == '[' && j < span.end && sql[j] == ']';
+        out.emplace_back(bracketed ? i - 1 : i, bracketed ? j + 1 : j);
+      }
+      i = j;
+    }
+  }
+  return out;
+}
+
+// sql with each mention of column `from` written as `to` (quoted as the dialect quotes names).
+std::string rename_mentions(const std::string& sql, const std::string& from, const std::string& to,
+                            const Dialect& dialect) {
+  std::string out = sql;
+  const auto places = mentions_in(sql, from);
+  for (auto it = places.rbegin(); it != places.rend(); ++it)
+    out.replace(it->first, it->second - it->first, dialect.quote_identifier(to));
+  return out;
+}
+
 // The new definition's columns, each with the old column its rows are copied from.
 struct Rebuild {
+  const Dialect& dialect;
   sql::TableData table;
   std::vector<std::string> source;  ///< parallel to table.columns
   std::vector<bool> cast;           ///< the column's type changed: copy through CAST
@@ -65,6 +125,10 @@ void apply(Rebuild& r, const Operation& op) {
              [&](const sql::UniqueConstraint& u) { return mentions(u.columns, o->column); });
     erase_if(t.foreign_keys,
              [&](const sql::ForeignKeyData& f) { return mentions(f.columns, o->column); });
+    // A CHECK on the column goes too; SQLite would refuse the new table otherwise.
+    erase_if(t.checks, [&](const sql::CheckConstraint& c) {
+      return !mentions_in(c.sql, o->column).empty();
+    });
   } else if (const auto* o = std::get_if<AlterColumn>(&op)) {
     sql::ColumnData& c = column_of(r, o->column, what);
     const auto at = static_cast<std::size_t>(&c - t.columns.data());
@@ -81,6 +145,8 @@ void apply(Rebuild& r, const Operation& op) {
       for (sql::Index& i : t.indexes) rename_in(i.columns, from, *o->new_name);
       for (sql::UniqueConstraint& u : t.uniques) rename_in(u.columns, from, *o->new_name);
       for (sql::ForeignKeyData& f : t.foreign_keys) rename_in(f.columns, from, *o->new_name);
+      for (sql::CheckConstraint& c : t.checks)
+        c.sql = rename_mentions(c.sql, from, *o->new_name, r.dialect);
     }
   } else if (const auto* o = std::get_if<CreateUniqueConstraint>(&op)) {
     for (const std::string& name : o->constraint.columns) column_of(r, name, what);
@@ -148,7 +214,7 @@ void rebuild_table(Connection& conn, const std::vector<const Operation*>& ops) {
   sql::MetaData scratch;
   const sql::TableData old = sql::Table::reflect(name, scratch, conn, schema).data();
 
-  Rebuild r{old, {}, {}};
+  Rebuild r{dialect, old, {}, {}};
   for (const sql::ColumnData& c : old.columns) {
     r.source.push_back(c.name);
     r.cast.push_back(false);

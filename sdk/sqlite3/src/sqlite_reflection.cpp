@@ -114,6 +114,99 @@ std::map<std::vector<std::string>, std::string> named_constraints(const std::str
   return names;
 }
 
+// The tokens of a CREATE TABLE text that matter for finding its CHECK clauses: words, quoted
+// names, string literals and parentheses, with whitespace and comments skipped
+// (https://sqlite.org/lang_createtable.html; quoting as https://sqlite.org/lang_keywords.html).
+struct Token {
+  enum Kind { kWord, kName, kLiteral, kOpen, kClose, kOther } kind;
+  std::size_t begin;
+  std::size_t end;
+};
+
+std::vector<Token> tokens_of(std::string_view sql) {
+  std::vector<Token> out;
+  std::size_t i = 0;
+  const auto closing = [&](char open) { return open == '[' ? ']' : open; };
+  while (i < sql.size()) {
+    const char c = sql[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+    } else if (c == '-' && i + 1 < sql.size() && sql[i + 1] == '-') {
+      const std::size_t nl = sql.find('\n', i);
+      i = nl == std::string_view::npos ? sql.size() : nl + 1;
+    } else if (c == '/' && i + 1 < sql.size() && sql[i + 1] == '*') {
+      const std::size_t close = sql.find("*/", i + 2);
+      i = close == std::string_view::npos ? sql.size() : close + 2;
+    } else if (c == '\'' || c == '"' || c == '`' || c == '[') {
+      const char close = closing(c);
+      std::size_t j = i + 1;
+      while (j < sql.size()) {
+        if (sql[j] == close) {
+          if (close != ']' && j + 1 < sql.size() && sql[j + 1] == close) {
+            j += 2;  // a doubled quote inside
+            continue;
+          }
+          break;
+        }
+        ++j;
+      }
+      const std::size_t end = std::min(j + 1, sql.size());
+      out.push_back({c == '\'' ? Token::kLiteral : Token::kName, i, end});
+      i = end;
+    } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+      std::size_t j = i;
+      while (j < sql.size() && (std::isalnum(static_cast<unsigned char>(sql[j])) ||
+                                sql[j] == '_' || sql[j] == '$'))
+        ++j;
+      out.push_back({Token::kWord, i, j});
+      i = j;
+    } else {
+      out.push_back({c == '(' ? Token::kOpen : c == ')' ? Token::kClose : Token::kOther, i, i + 1});
+      ++i;
+    }
+  }
+  return out;
+}
+
+// The CHECK clauses of a CREATE TABLE text, table- and column-level, in the order written:
+// "[CONSTRAINT name] CHECK (expr)" gives {name, expr}. SQLite keeps no catalog of them, only this
+// text (SQLAlchemy's SQLiteDialect.get_check_constraints parses it too).
+std::vector<ReflectedCheckConstraint> check_constraints_of(std::string_view sql) {
+  const std::vector<Token> tokens = tokens_of(sql);
+  const auto word = [&](std::size_t t, std::string_view w) {
+    return tokens[t].kind == Token::kWord &&
+           upper(sql.substr(tokens[t].begin, tokens[t].end - tokens[t].begin)) == w;
+  };
+  std::vector<ReflectedCheckConstraint> out;
+  int depth = 0;
+  for (std::size_t t = 0; t < tokens.size(); ++t) {
+    if (tokens[t].kind == Token::kOpen) ++depth;
+    if (tokens[t].kind == Token::kClose) --depth;
+    if (depth != 1 || !word(t, "CHECK") || t + 1 >= tokens.size() ||
+        tokens[t + 1].kind != Token::kOpen)
+      continue;
+    int inner = 0;
+    std::size_t close = t + 1;
+    for (; close < tokens.size(); ++close) {
+      if (tokens[close].kind == Token::kOpen) ++inner;
+      if (tokens[close].kind == Token::kClose && --inner == 0) break;
+    }
+    if (close == tokens.size()) break;  // not closed: SQLite would not have stored it
+    ReflectedCheckConstraint check;
+    const std::size_t from = tokens[t + 1].end;
+    check.sqltext = std::string(sql.substr(from, tokens[close].begin - from));
+    const auto first = check.sqltext.find_first_not_of(" \t\r\n");
+    const auto last = check.sqltext.find_last_not_of(" \t\r\n");
+    check.sqltext = first == std::string::npos ? "" : check.sqltext.substr(first, last - first + 1);
+    if (t >= 2 && word(t - 2, "CONSTRAINT") &&
+        (tokens[t - 1].kind == Token::kWord || tokens[t - 1].kind == Token::kName))
+      check.name = unquote(sql.substr(tokens[t - 1].begin, tokens[t - 1].end - tokens[t - 1].begin));
+    out.push_back(std::move(check));
+    t = close;  // the clause's own parentheses are balanced: depth is 1 again
+  }
+  return out;
+}
+
 std::optional<std::string> action(const Value& value) {
   std::string text_value = upper(text(value));
   if (text_value.empty() || text_value == "NO ACTION") return std::nullopt;
@@ -349,6 +442,12 @@ SqliteDialect::get_unique_constraints(DbapiConnection& conn, std::string_view ta
     return std::tie(a.name, a.column_names) < std::tie(b.name, b.column_names);
   });
   return constraints;
+}
+
+std::vector<ReflectedCheckConstraint>
+SqliteDialect::get_check_constraints(DbapiConnection& conn, std::string_view table,
+                                     const std::optional<std::string>& schema) const {
+  return check_constraints_of(table_sql(conn, table, schema));
 }
 
 }  // namespace crucible::sqlite

@@ -9,8 +9,11 @@
 // the dialect has no generic type for is never reported), nullability (not for primary key
 // columns) and server default; added and removed indexes, unique constraints and foreign keys.
 // Not decided: a column or table removed and another added with the same shape may be a
-// rename; that is left as a comment for the author, as Alembic does. Only the connection's
-// default schema is compared, and the version table is left out.
+// rename; that is left as a comment for the author, as Alembic does. The connection's default
+// schema is compared, and so is each schema the MetaData's tables name (Table(…, Schema{…}),
+// as Alembic with include_schemas for those schemas); give the tables of the default schema no
+// schema. The version table is left out. CHECK constraints are reflected (and kept by table
+// rebuilds) but not compared, as Alembic does not compare them.
 #include <string>
 #include <vector>
 

@@ -58,6 +58,11 @@ struct AlterColumn {
   std::optional<SqlType> existing_type;
   std::optional<bool> existing_nullable;
   std::optional<std::string> existing_server_default;
+  /// Whether the database numbers the column itself, and its comment (Alembic's
+  /// existing_autoincrement and existing_comment): kept by a database that restates the whole
+  /// column (MySQL's MODIFY COLUMN would drop AUTO_INCREMENT and COMMENT otherwise).
+  std::optional<bool> existing_autoincrement;
+  std::optional<std::string> existing_comment;
 };
 /// op.rename_table.
 struct RenameTable {
@@ -121,8 +126,9 @@ std::string target_table(const Operation& op);
 bool needs_table_rebuild(const Operation& op, const Dialect& dialect);
 
 /// The SQL statements of op for dialect, in order. For an AlterColumn, existing_type (and,
-/// where the dialect restates the column, existing_nullable and existing_server_default) must
-/// be set; the MigrationContext fills them from the live database. Throws ArgumentError for
+/// where the dialect restates the column, existing_nullable, existing_server_default,
+/// existing_autoincrement and existing_comment) must be set; the MigrationContext fills them
+/// from the live database. Throws ArgumentError for
 /// an operation that is incomplete (an unnamed constraint to create, an AlterColumn without its
 /// existing type where one is needed) and NotSupportedError for one needing a table rebuild on
 /// dialect (see needs_table_rebuild).

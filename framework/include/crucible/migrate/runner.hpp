@@ -35,6 +35,8 @@ class MigrationContext {
  public:
   /// Connects through engine when a command runs; scripts must outlive the context.
   MigrationContext(Engine engine, const ScriptDirectory& scripts, MigrationLog log = {});
+  /// Refused at compile time: a temporary ScriptDirectory would not outlive the context.
+  MigrationContext(Engine engine, ScriptDirectory&& scripts, MigrationLog log = {}) = delete;
 
   /// The version table's rows (the applied heads), sorted; empty when the table does not exist
   /// or is empty (nothing applied).

@@ -109,6 +109,11 @@ class SqliteDialect : public Dialect {
   std::vector<ReflectedUniqueConstraint>
   get_unique_constraints(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const override;
+  /// Parsed from the table's CREATE TABLE text in sqlite_master, the only place SQLite keeps
+  /// them: table- and column-level "[CONSTRAINT name] CHECK (expr)", in the order written.
+  std::vector<ReflectedCheckConstraint>
+  get_check_constraints(DbapiConnection& conn, std::string_view table,
+                        const std::optional<std::string>& schema) const override;
 
  protected:
   /// The flags features() returns; a derived dialect (a database that speaks SQLite's SQL) may

@@ -86,8 +86,13 @@ std::shared_ptr<Pool> EngineState::make_pool() const {
     return conn;
   };
   hooks.ping = [dialect = dialect](DbapiConnection& conn) { return dialect->do_ping(conn); };
-  PoolOptions p{options.pool_size, options.max_overflow, options.pool_timeout, options.pool_recycle,
-                options.pool_pre_ping};
+  hooks.event = [events = events](const PoolEvent& event) {
+    if (events->has_pool_listeners()) [[unlikely]]
+      events->fire_pool(event);
+  };
+  PoolOptions p{options.pool_size,      options.max_overflow,         options.pool_timeout,
+                options.pool_recycle,   options.pool_pre_ping,        options.pool_reset_on_return,
+                options.pool_use_lifo};
   switch (options.poolclass.value_or(dialect->default_pool_class(url))) {
   case PoolClass::kStaticPool: return make_static_pool(std::move(hooks), p);
   case PoolClass::kNullPool: return make_null_pool(std::move(hooks), p);
@@ -145,10 +150,11 @@ ConnectionState::metadata_for(const std::vector<ColumnDescription>& columns) {
   return made;
 }
 
-void ConnectionState::on_error(const DBAPIError& error) noexcept {
+void ConnectionState::on_error(DBAPIError& error) noexcept {
   if (engine->dialect->is_disconnect(error)) {
+    error.set_connection_invalidated();
     invalidated = true;
-    pooled.invalidate();
+    pooled.invalidate_pool(&error);  // the server is likely gone for the pool's other connections too
   }
 }
 
@@ -156,7 +162,7 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
                                                    std::span<const Value> values) {
   DbapiConnection& conn = dbapi();
   autobegin();
-  EngineEvents& events = engine->events;
+  EngineEvents& events = *engine->events;
   if (events.has_cursor_listeners()) [[unlikely]]
     events.fire_before_cursor_execute({handle, sql, values, nullptr, false});
   if (engine->echo != nullptr) {
@@ -168,7 +174,7 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
   try {
     holder->cursor = conn.cursor();
     holder->cursor->execute(sql, values);
-  } catch (const DBAPIError& e) {
+  } catch (DBAPIError& e) {
     on_error(e);
     throw;
   }
@@ -184,7 +190,7 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
                                                         const ParamSets& sets) {
   DbapiConnection& conn = dbapi();
   autobegin();
-  EngineEvents& events = engine->events;
+  EngineEvents& events = *engine->events;
   if (events.has_cursor_listeners()) [[unlikely]]
     events.fire_before_cursor_execute({handle, sql, {}, &sets, true});
   if (engine->echo != nullptr) {
@@ -205,7 +211,7 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
   try {
     holder->cursor = conn.cursor();
     holder->cursor->executemany(sql, sets);
-  } catch (const DBAPIError& e) {
+  } catch (DBAPIError& e) {
     on_error(e);
     throw;
   }
@@ -220,7 +226,7 @@ void ConnectionState::commit() {
   if (tx_active) log("COMMIT");
   try {
     conn.commit();
-  } catch (const DBAPIError& e) {
+  } catch (DBAPIError& e) {
     on_error(e);
     throw;
   }
@@ -235,7 +241,7 @@ void ConnectionState::rollback() {
   savepoints.clear();
   try {
     conn.rollback();
-  } catch (const DBAPIError& e) {
+  } catch (DBAPIError& e) {
     on_error(e);
     throw;
   }
@@ -293,7 +299,7 @@ const URL& Engine::url() const noexcept { return state_->url; }
 const Dialect& Engine::dialect() const noexcept { return *state_->dialect; }
 Driver& Engine::driver() const noexcept { return *state_->driver; }
 Pool& Engine::pool() const noexcept { return *state_->current_pool(); }
-EngineEvents& Engine::events() const noexcept { return state_->events; }
+EngineEvents& Engine::events() const noexcept { return *state_->events; }
 
 sql::CompiledCache& Engine::compiled_cache() const noexcept { return state_->compiled_cache; }
 
@@ -435,6 +441,7 @@ void Connection::invalidate() noexcept {
     state_->pooled.invalidate();
   }
 }
+bool Connection::invalidated() const noexcept { return state_ && state_->invalidated; }
 const Dialect& Connection::dialect() const { return *state().engine->dialect; }
 Engine Connection::engine() const { return Engine(state().engine); }
 DbapiConnection& Connection::dbapi_connection() const { return state().dbapi(); }

@@ -62,7 +62,9 @@ struct EngineState {
   EngineOptions options;
   Poco::Logger* echo{nullptr};  ///< the "crucible.engine" logger when echo is on
   sql::CompiledCache compiled_cache;
-  EngineEvents events;  ///< shared by every Connection and copy of the Engine
+  /// Shared by every Connection and copy of the Engine, and by its pools (whose connections may
+  /// be borrowed through Engine::pool() and outlive the Engine).
+  std::shared_ptr<EngineEvents> events{std::make_shared<EngineEvents>()};
   mutable std::mutex pool_mutex;
   std::shared_ptr<Pool> pool;
 
@@ -116,8 +118,9 @@ struct ConnectionState {
   void commit();
   void rollback();
   void close() noexcept;
-  /// Invalidates the connection when error is a disconnect, then returns (the caller rethrows).
-  void on_error(const DBAPIError& error) noexcept;
+  /// When error is a disconnect (Dialect::is_disconnect): marks it connection_invalidated and
+  /// invalidates this connection and the pool's older ones; then returns (the caller rethrows).
+  void on_error(DBAPIError& error) noexcept;
   void close_results(const char* reason) noexcept;
 };
 

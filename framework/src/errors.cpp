@@ -36,6 +36,7 @@ FlushError::~FlushError() = default;
 StaleDataError::~StaleDataError() = default;
 CircularDependencyError::~CircularDependencyError() = default;
 TimeoutError::~TimeoutError() = default;
+DisconnectionError::~DisconnectionError() = default;
 
 DBAPIError::DBAPIError(ErrorInfo info) : Error(describe(info)), info_(std::move(info)) {}
 DBAPIError::~DBAPIError() = default;

@@ -28,43 +28,113 @@ namespace {
 
 using RecordPtr = std::unique_ptr<PooledConnection::Record>;
 
-RecordPtr new_record(const PoolHooks& hooks) {
-  auto record = std::make_unique<PooledConnection::Record>();
-  record->dbapi = hooks.create();
-  return record;
+// Tells the hooks' listener about record; exceptions propagate.
+void notify(const PoolHooks& hooks, PoolEventKind kind, PooledConnection::Record& record,
+            const std::exception* error = nullptr, ResetOnReturn how = ResetOnReturn::kNone) {
+  if (hooks.event)
+    hooks.event({kind, record.dbapi.get(), &record.info, error, how, record.invalidated});
 }
 
-void close_record(PooledConnection::Record& record) noexcept {
-  if (record.dbapi) record.dbapi->close();
+// notify() where the pool cannot throw (a connection being given back or closed): a listener's
+// exception is dropped, as the pool must still do its part.
+void notify_quietly(const PoolHooks& hooks, PoolEventKind kind, PooledConnection::Record& record,
+                    const std::exception* error = nullptr,
+                    ResetOnReturn how = ResetOnReturn::kNone) noexcept {
+  try {
+    notify(hooks, kind, record, error, how);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): documented at PoolHooks::event
+  }
+}
+
+// Marks record dead, telling listeners once.
+void mark_invalid(const PoolHooks& hooks, PooledConnection::Record& record,
+                  const std::exception* error) noexcept {
+  if (record.invalidated) return;
+  record.invalidated = true;
+  notify_quietly(hooks, PoolEventKind::kInvalidate, record, error);
+}
+
+// Closes record's DBAPI connection (telling listeners first) and drops what it kept.
+// Idempotent.
+void close_record(const PoolHooks& hooks, PooledConnection::Record& record) noexcept {
+  if (record.dbapi) {
+    notify_quietly(hooks, PoolEventKind::kClose, record);
+    record.dbapi->close();
+    record.dbapi.reset();
+  }
   record.info.reset();
 }
 
-// Whether a record may be handed out again: not invalidated, not past pool_recycle, and (with
-// pre-ping) answering.
-bool usable(PooledConnection::Record& record, const PoolOptions& options, const PoolHooks& hooks) {
+// A new connection, announced to kConnect listeners; closed again when one of them throws.
+RecordPtr new_record(const PoolHooks& hooks) {
+  auto record = std::make_unique<PooledConnection::Record>();
+  record->dbapi = hooks.create();
+  try {
+    notify(hooks, PoolEventKind::kConnect, *record);
+  } catch (...) {
+    close_record(hooks, *record);
+    throw;
+  }
+  return record;
+}
+
+// Fires kCheckout for record (made usable already). A listener's DisconnectionError invalidates
+// and closes it; when replaceable, a new connection takes its place and is shown to the
+// listeners in turn, up to three connections in all (SQLAlchemy's _ConnectionFairy._checkout).
+// Other exceptions propagate with record left as it is.
+void checkout_event(const PoolHooks& hooks, RecordPtr& record, bool replaceable) {
+  if (!hooks.event) return;
+  for (int attempt = 1;; ++attempt) {
+    try {
+      notify(hooks, PoolEventKind::kCheckout, *record);
+      return;
+    } catch (const DisconnectionError& e) {
+      mark_invalid(hooks, *record, &e);
+      close_record(hooks, *record);
+      if (!replaceable || attempt == 3)
+        throw InvalidRequestError(
+            std::string("a checkout listener rejected ") +
+            (replaceable ? "3 connections in a row" : "the pool's one shared connection") +
+            " with DisconnectionError (last: " + e.what() +
+            "); the database is unreachable or the listener rejects every connection");
+      record = new_record(hooks);
+    }
+  }
+}
+
+// Whether a record may be handed out again: not invalidated (itself, or by a pool invalidation
+// after it was opened), not past pool_recycle, and (with pre-ping) answering.
+bool usable(PooledConnection::Record& record, const PoolOptions& options, const PoolHooks& hooks,
+            std::int64_t invalidated_before) {
   if (record.invalidated || !record.dbapi) return false;
+  if (record.created.time_since_epoch().count() < invalidated_before) return false;
   if (options.pool_recycle >= 0 &&
       std::chrono::duration<double>(Clock::now() - record.created).count() > options.pool_recycle)
     return false;
-  if (options.pool_pre_ping && !(hooks.ping ? hooks.ping(*record.dbapi) : record.dbapi->ping()))
-    return false;
+  if (options.pool_pre_ping && hooks.ping && !hooks.ping(*record.dbapi)) return false;
   return true;
 }
 
-// Puts a returned connection back in a clean state: PEP 249 rollback (SQLAlchemy's
-// reset_on_return="rollback"). A connection that cannot roll back is dead.
-void reset(PooledConnection::Record& record) noexcept {
-  if (record.invalidated || !record.dbapi) return;
+// Puts a returned connection back in a clean state (SQLAlchemy's reset_on_return): PEP 249
+// rollback by default, commit, or nothing. A connection that cannot do it is dead.
+void reset(const PoolHooks& hooks, PooledConnection::Record& record, ResetOnReturn how) noexcept {
+  if (record.invalidated || !record.dbapi || how == ResetOnReturn::kNone) return;
+  notify_quietly(hooks, PoolEventKind::kReset, record, nullptr, how);
   try {
-    record.dbapi->rollback();
+    if (how == ResetOnReturn::kCommit)
+      record.dbapi->commit();
+    else
+      record.dbapi->rollback();
+  } catch (const std::exception& e) {
+    mark_invalid(hooks, record, &e);
   } catch (...) {
-    record.invalidated = true;
+    mark_invalid(hooks, record, nullptr);
   }
 }
 
 class QueuePool final : public Pool {
  public:
-  QueuePool(PoolHooks hooks, PoolOptions options) : hooks_(std::move(hooks)), options_(options) {}
+  QueuePool(PoolHooks hooks, PoolOptions options) : Pool(std::move(hooks), options) {}
   ~QueuePool() override { dispose(); }
 
   PooledConnection connect() override {
@@ -73,8 +143,14 @@ class QueuePool final : public Pool {
     std::unique_lock lock(mutex_);
     for (;;) {
       if (!idle_.empty()) {
-        RecordPtr record = std::move(idle_.back());
-        idle_.pop_back();
+        RecordPtr record;
+        if (options_.pool_use_lifo) {
+          record = std::move(idle_.back());
+          idle_.pop_back();
+        } else {
+          record = std::move(idle_.front());
+          idle_.pop_front();
+        }
         ++checked_out_;
         lock.unlock();
         return hand_out(std::move(record));
@@ -91,8 +167,9 @@ class QueuePool final : public Pool {
         std::snprintf(seconds, sizeof seconds, "%.2f", options_.pool_timeout);
         throw TimeoutError("QueuePool limit of size " + std::to_string(options_.pool_size) +
                            " overflow " + std::to_string(options_.max_overflow) +
-                           " reached, connection timed out, timeout " + seconds +
-                           " s; return connections sooner (close them) or raise pool_size / "
+                           " reached, connection timed out, timeout " + seconds + " s (" +
+                           status_locked() +
+                           "); return connections sooner (close them) or raise pool_size / "
                            "max_overflow");
       }
     }
@@ -105,7 +182,7 @@ class QueuePool final : public Pool {
       idle.swap(idle_);
       open_ -= static_cast<int>(idle.size());
     }
-    for (auto& r : idle) close_record(*r);
+    for (auto& r : idle) close_record(hooks_, *r);
   }
 
   int checkedout() const noexcept override {
@@ -115,16 +192,14 @@ class QueuePool final : public Pool {
 
   std::string status() const override {
     std::lock_guard lock(mutex_);
-    return "Pool size: " + std::to_string(options_.pool_size) +
-           "  Connections in pool: " + std::to_string(idle_.size()) +
-           " Current Overflow: " + std::to_string(open_ - options_.pool_size) +
-           " Current Checked out connections: " + std::to_string(checked_out_);
+    return status_locked();
   }
 
  protected:
   void checkin(PooledConnection::Record* raw) noexcept override {
     RecordPtr record(raw);
-    reset(*record);
+    reset(hooks_, *record, options_.pool_reset_on_return);
+    notify_quietly(hooks_, PoolEventKind::kCheckin, *record);
     std::unique_lock lock(mutex_);
     --checked_out_;
     if (!record->invalidated && static_cast<int>(idle_.size()) < options_.pool_size) {
@@ -132,24 +207,33 @@ class QueuePool final : public Pool {
     } else {
       --open_;
       lock.unlock();
-      close_record(*record);
+      close_record(hooks_, *record);
       lock.lock();
     }
     available_.notify_one();
   }
 
  private:
-  // Makes record usable (replacing it when stale or dead, or creating one when null) and wraps
-  // it in a handle. The slot is already counted in open_ and checked_out_; on failure it is
-  // given back.
+  std::string status_locked() const {
+    return "Pool size: " + std::to_string(options_.pool_size) +
+           "  Connections in pool: " + std::to_string(idle_.size()) +
+           " Current Overflow: " + std::to_string(open_ - options_.pool_size) +
+           " Current Checked out connections: " + std::to_string(checked_out_);
+  }
+
+  // Makes record usable (replacing it when stale or dead, or creating one when null), shows it
+  // to the checkout listeners and wraps it in a handle. The slot is already counted in open_
+  // and checked_out_; on failure the connection is closed and the slot given back.
   PooledConnection hand_out(RecordPtr record) {
     try {
-      if (record && !usable(*record, options_, hooks_)) {
-        close_record(*record);
+      if (record && !usable(*record, options_, hooks_, invalidated_before_.load())) {
+        close_record(hooks_, *record);
         record.reset();
       }
       if (!record) record = new_record(hooks_);
+      checkout_event(hooks_, record, true);
     } catch (...) {
+      if (record) close_record(hooks_, *record);
       std::lock_guard lock(mutex_);
       --open_;
       --checked_out_;
@@ -159,8 +243,6 @@ class QueuePool final : public Pool {
     return PooledConnection(shared_from_this(), record.release());
   }
 
-  PoolHooks hooks_;
-  PoolOptions options_;
   mutable std::mutex mutex_;
   std::condition_variable available_;
   std::deque<RecordPtr> idle_;
@@ -169,19 +251,23 @@ class QueuePool final : public Pool {
 };
 
 // StaticPool: one connection for every borrower. The record is owned here and lent out; checkin
-// only resets it.
+// only resets it, when the last borrower gives it back.
 class StaticPool final : public Pool {
  public:
-  StaticPool(PoolHooks hooks, PoolOptions options) : hooks_(std::move(hooks)), options_(options) {}
+  StaticPool(PoolHooks hooks, PoolOptions options) : Pool(std::move(hooks), options) {}
   ~StaticPool() override { dispose(); }
 
   PooledConnection connect() override {
     std::lock_guard lock(mutex_);
-    if (record_ && record_->invalidated && checked_out_ == 0) {
-      close_record(*record_);
+    const bool alone = checked_out_ == 0;  // nobody else holds the record: it may be replaced
+    if (record_ && alone &&
+        (record_->invalidated || !record_->dbapi ||
+         record_->created.time_since_epoch().count() < invalidated_before_.load())) {
+      close_record(hooks_, *record_);
       record_.reset();
     }
     if (!record_) record_ = new_record(hooks_);
+    checkout_event(hooks_, record_, alone);
     ++checked_out_;
     return PooledConnection(shared_from_this(), record_.get());
   }
@@ -189,7 +275,7 @@ class StaticPool final : public Pool {
   void dispose() noexcept override {
     std::lock_guard lock(mutex_);
     if (record_ && checked_out_ == 0) {
-      close_record(*record_);
+      close_record(hooks_, *record_);
       record_.reset();
     }
   }
@@ -205,12 +291,11 @@ class StaticPool final : public Pool {
   void checkin(PooledConnection::Record* record) noexcept override {
     std::lock_guard lock(mutex_);
     --checked_out_;
-    if (checked_out_ == 0) reset(*record);
+    if (checked_out_ == 0) reset(hooks_, *record, options_.pool_reset_on_return);
+    notify_quietly(hooks_, PoolEventKind::kCheckin, *record);
   }
 
  private:
-  PoolHooks hooks_;
-  PoolOptions options_;
   mutable std::mutex mutex_;
   RecordPtr record_;
   int checked_out_{0};
@@ -218,10 +303,16 @@ class StaticPool final : public Pool {
 
 class NullPool final : public Pool {
  public:
-  NullPool(PoolHooks hooks, PoolOptions options) : hooks_(std::move(hooks)), options_(options) {}
+  NullPool(PoolHooks hooks, PoolOptions options) : Pool(std::move(hooks), options) {}
 
   PooledConnection connect() override {
     RecordPtr record = new_record(hooks_);
+    try {
+      checkout_event(hooks_, record, true);
+    } catch (...) {
+      if (record) close_record(hooks_, *record);
+      throw;
+    }
     std::lock_guard lock(mutex_);
     ++checked_out_;
     return PooledConnection(shared_from_this(), record.release());
@@ -236,14 +327,14 @@ class NullPool final : public Pool {
  protected:
   void checkin(PooledConnection::Record* raw) noexcept override {
     RecordPtr record(raw);
-    close_record(*record);
+    reset(hooks_, *record, options_.pool_reset_on_return);
+    notify_quietly(hooks_, PoolEventKind::kCheckin, *record);
+    close_record(hooks_, *record);
     std::lock_guard lock(mutex_);
     --checked_out_;
   }
 
  private:
-  PoolHooks hooks_;
-  PoolOptions options_;
   mutable std::mutex mutex_;
   int checked_out_{0};
 };
@@ -281,8 +372,15 @@ std::shared_ptr<void>& PooledConnection::info() const {
   return record_->info;
 }
 
-void PooledConnection::invalidate() noexcept {
-  if (record_ != nullptr) record_->invalidated = true;
+void PooledConnection::invalidate(const std::exception* error) noexcept {
+  if (record_ != nullptr) mark_invalid(pool_->hooks_, *record_, error);
+}
+
+void PooledConnection::invalidate_pool(const std::exception* error) noexcept {
+  if (record_ == nullptr) return;
+  mark_invalid(pool_->hooks_, *record_, error);
+  // Strictly after every connection opened so far, this one included.
+  pool_->invalidated_before_.store(Clock::now().time_since_epoch().count() + 1);
 }
 
 void PooledConnection::release() noexcept {

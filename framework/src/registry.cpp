@@ -27,6 +27,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -217,9 +218,34 @@ void check_manifest(const LoadedPlugin& plugin) {
   }
 }
 
+/// Throws PluginError when path (found on the search path; canonical is where it really is), or
+/// a directory holding it, may be written by every user: a library there could be anyone's, and
+/// loading it runs its code in this process (the reason ld.so ignores such RUNPATHs for setuid
+/// programs and OpenSSH refuses group- or world-writable key files).
+void refuse_world_writable(const fs::path& path, const fs::path& canonical) {
+  const auto check = [&](const fs::path& p, const char* what) {
+    std::error_code ec;
+    const fs::file_status status = fs::status(p, ec);
+    if (ec || (status.permissions() & fs::perms::others_write) == fs::perms::none) return;
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(status.permissions()) & 07777u);
+    throw PluginError(path.string() + " refused: " + what + " " + p.string() +
+                      " is writable by every user (mode " + mode +
+                      "), so the library could be anyone's and loading it would run their code "
+                      "in this process; remove that permission (chmod o-w " +
+                      p.string() + ") or install the plugin in a directory only its owner "
+                      "can write");
+  };
+  check(canonical, "the file");
+  check(path.parent_path(), "its directory");
+  if (canonical.parent_path() != path.parent_path())
+    check(canonical.parent_path(), "the directory it links to,");
+}
+
 /// Checks, loads and runs the entry point of the plugin file path (canonical is its canonical
 /// path). Touches no table. Throws PluginError with the file's own reason.
 PluginPtr open_plugin(const fs::path& path, const fs::path& canonical) {
+  refuse_world_writable(path, canonical);
   const std::string entry_point = find_entry_point(path);
   auto plugin = std::make_shared<LoadedPlugin>();
   plugin->canonical = canonical;
@@ -496,7 +522,13 @@ std::vector<fs::path> search_path() {
     std::string_view rest = env;
     while (!rest.empty()) {
       const std::size_t colon = rest.find(':');
-      add(fs::path(rest.substr(0, colon)));
+      const fs::path entry(rest.substr(0, colon));
+      if (!entry.empty() && entry.is_relative())
+        throw PluginError("CRUCIBLE_PLUGIN_PATH holds the relative entry '" + entry.string() +
+                          "': refused, as it would load plugins (code run in this process) "
+                          "from whatever the current directory is; write it as an absolute "
+                          "path");
+      add(entry);
       rest = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
     }
   }

@@ -187,3 +187,55 @@ TEST_F(EngineEventsTest, ListenerMayRemoveItselfWhileFiring) {
   conn.execute(text("SELECT 2"));
   EXPECT_EQ(calls, 1);
 }
+
+// ---- pool events ----------------------------------------------------------------------------
+
+TEST_F(EngineEventsTest, ConnectListener_ConfiguresEveryNewConnection_AlsoAfterDispose) {
+  int connects = 0;
+  engine().events().on_connect([&](const PoolEvent& e) {
+    ++connects;
+    e.dbapi->cursor()->execute("PRAGMA busy_timeout = 1234", {});
+  });
+  engine().dispose();  // the connection made by SetUp predates the listener
+  for (int round = 0; round < 2; ++round) {
+    auto conn = engine().connect();
+    EXPECT_EQ(conn.execute(text("PRAGMA busy_timeout")).scalar().as<std::int64_t>(), 1234);
+    conn.close();
+    engine().dispose();  // the listener stays with the Engine's next pool
+  }
+  EXPECT_EQ(connects, 2);
+}
+
+TEST_F(EngineEventsTest, CheckoutCheckinAndReset_FireOncePerBorrow_AndStopWhenRemoved) {
+  std::string log;
+  std::vector<ListenerId> ids{
+      engine().events().on_checkout([&](const PoolEvent&) { log += 'O'; }),
+      engine().events().on_reset([&](const PoolEvent& e) {
+        log += e.reset == ResetOnReturn::kRollback ? 'R' : '?';
+      }),
+      engine().events().on_checkin([&](const PoolEvent&) { log += 'I'; })};
+  EXPECT_TRUE(engine().events().has_pool_listeners());
+  engine().connect().execute(text("SELECT 1"));
+  engine().begin([](Connection& conn) { conn.execute(text("SELECT 1")); });
+  EXPECT_EQ(log, "ORIORI");
+  for (ListenerId id : ids) engine().events().remove(id);
+  EXPECT_FALSE(engine().events().has_pool_listeners());
+  engine().connect().execute(text("SELECT 1"));
+  EXPECT_EQ(log, "ORIORI");
+  EXPECT_THROW(engine().events().on_checkout({}), ArgumentError);
+}
+
+TEST_F(EngineEventsTest, InvalidatedConnection_IsReportedAndClosed) {
+  std::string log;
+  engine().events().on_invalidate([&](const PoolEvent& e) {
+    log += 'V';
+    EXPECT_EQ(e.error, nullptr) << "invalidated by hand, not by an error";
+  });
+  engine().events().on_close([&](const PoolEvent&) { log += 'L'; });
+  auto conn = engine().connect();
+  conn.invalidate();
+  conn.close();
+  EXPECT_EQ(log, "VL");
+  auto next = engine().connect();
+  EXPECT_EQ(count(next), 0) << "the next checkout opens a new connection that works";
+}

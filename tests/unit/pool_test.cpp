@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <string>
 #include <thread>
 
 #include "crucible/crucible.hpp"
@@ -15,6 +16,7 @@ struct Counters {
   std::atomic<int> opened{0};
   std::atomic<int> closed{0};
   std::atomic<int> rollbacks{0};
+  std::atomic<int> commits{0};
   std::atomic<bool> alive{true};
 };
 
@@ -24,7 +26,7 @@ class CountingConnection final : public DbapiConnection {
   std::unique_ptr<Cursor> cursor() override {
     throw InterfaceError({.driver_message = "no cursors here"});
   }
-  void commit() override {}
+  void commit() override { ++c_.commits; }
   void rollback() override { ++c_.rollbacks; }
   void close() noexcept override {
     if (!closed_) ++c_.closed;
@@ -46,7 +48,19 @@ class CountingConnection final : public DbapiConnection {
 PoolHooks hooks(Counters& c) {
   return {
       [&c] { return std::unique_ptr<DbapiConnection>(std::make_unique<CountingConnection>(c)); },
-      [](DbapiConnection& conn) { return conn.ping(); }};
+      [](DbapiConnection& conn) { return conn.ping(); }, nullptr};
+}
+
+// hooks(c) whose listener records each event's kind as a letter (C)onnect, check(O)ut,
+// check(I)n, (R)eset, in(V)alidate, c(L)ose, and calls also() after recording it.
+PoolHooks recording_hooks(Counters& c, std::string& log,
+                          std::function<void(const PoolEvent&)> also = nullptr) {
+  PoolHooks h = hooks(c);
+  h.event = [&log, also = std::move(also)](const PoolEvent& e) {
+    log += "COIRVL"[static_cast<int>(e.kind)];
+    if (also) also(e);
+  };
+  return h;
 }
 
 }  // namespace
@@ -180,4 +194,231 @@ TEST(PoolTest, DisposeClosesIdleConnections) {
   }
   pool->dispose();
   EXPECT_EQ(c.closed, 2);
+}
+
+TEST(PoolTest, ResetOnReturn_CommitsOrLeavesTheConnectionWhenAsked) {
+  Counters c;
+  {
+    auto pool = make_queue_pool(hooks(c), {.pool_reset_on_return = ResetOnReturn::kCommit});
+    pool->connect();
+  }
+  EXPECT_EQ(c.commits, 1);
+  EXPECT_EQ(c.rollbacks, 0);
+  {
+    auto pool = make_queue_pool(hooks(c), {.pool_reset_on_return = ResetOnReturn::kNone});
+    pool->connect();
+  }
+  EXPECT_EQ(c.commits, 1) << "nothing is sent with reset_on_return none";
+  EXPECT_EQ(c.rollbacks, 0);
+}
+
+TEST(PoolTest, QueuePoolHandsOutTheLongestIdleFirst_OrTheLastReturnedWithUseLifo) {
+  for (const bool lifo : {false, true}) {
+    Counters c;
+    auto pool = make_queue_pool(hooks(c), {.pool_size = 2, .pool_use_lifo = lifo});
+    DbapiConnection* first_returned = nullptr;
+    DbapiConnection* last_returned = nullptr;
+    {
+      auto a = pool->connect();
+      auto b = pool->connect();
+      first_returned = &a.dbapi();
+      last_returned = &b.dbapi();
+      a.release();
+      b.release();
+    }
+    auto next = pool->connect();
+    EXPECT_EQ(&next.dbapi(), lifo ? last_returned : first_returned) << "use_lifo " << lifo;
+    EXPECT_EQ(c.opened, 2);
+  }
+}
+
+TEST(PoolTest, InvalidatePool_ReplacesEveryConnectionOpenedBefore) {
+  Counters c;
+  auto pool = make_queue_pool(hooks(c), {.pool_size = 3});
+  {
+    auto a = pool->connect();
+    auto b = pool->connect();
+    b.release();           // idle, opened before the invalidation
+    a.invalidate_pool();   // as after a disconnect error on a
+  }
+  EXPECT_EQ(c.closed, 1) << "the invalidated connection is closed on return";
+  auto fresh = pool->connect();
+  EXPECT_EQ(c.opened, 3) << "the idle connection opened before was replaced, not handed out";
+  EXPECT_EQ(c.closed, 2);
+  fresh.release();
+  auto again = pool->connect();
+  EXPECT_EQ(c.opened, 3) << "a connection opened after the invalidation is reused";
+}
+
+TEST(PoolTest, TimeoutError_ReportsThePoolState) {
+  Counters c;
+  auto pool = make_queue_pool(hooks(c), {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.05});
+  auto held = pool->connect();
+  try {
+    pool->connect();
+    FAIL() << "an exhausted pool handed out a connection";
+  } catch (const TimeoutError& e) {
+    const std::string message = e.what();
+    EXPECT_NE(message.find("QueuePool limit of size 1 overflow 0 reached"), std::string::npos) << message;
+    EXPECT_NE(message.find("Current Checked out connections: 1"), std::string::npos) << message;
+  }
+}
+
+TEST(PoolTest, Events_FireAtEachMomentOfAConnectionsLife) {
+  Counters c;
+  std::string log;
+  const std::exception* seen_error = nullptr;
+  std::string seen_message;
+  auto pool = make_queue_pool(recording_hooks(c, log,
+                                              [&](const PoolEvent& e) {
+                                                EXPECT_NE(e.dbapi, nullptr);
+                                                if (e.kind == PoolEventKind::kInvalidate) {
+                                                  seen_error = e.error;
+                                                  seen_message = e.error ? e.error->what() : "";
+                                                }
+                                                if (e.kind == PoolEventKind::kReset) {
+                                                  EXPECT_EQ(e.reset, ResetOnReturn::kRollback);
+                                                }
+                                              }),
+                              {.pool_size = 1});
+  pool->connect().release();
+  EXPECT_EQ(log, "CORI") << "connect, checkout; reset then checkin on return";
+  log.clear();
+  {
+    auto conn = pool->connect();
+    const OperationalError lost({.driver_message = "server closed the connection"});
+    conn.invalidate(&lost);
+    conn.invalidate(&lost);
+    EXPECT_NE(seen_error, nullptr);
+  }
+  EXPECT_EQ(log, "OVIL") << "invalidated once, not reset, closed on return";
+  EXPECT_NE(seen_message.find("server closed the connection"), std::string::npos);
+  EXPECT_EQ(c.rollbacks, 1);
+  log.clear();
+  pool->connect().release();
+  pool->dispose();
+  EXPECT_EQ(log, "CORIL") << "a new connection replaces the dead one; dispose closes it";
+}
+
+TEST(PoolTest, Events_CheckinSaysWhetherTheConnectionWasInvalidated) {
+  Counters c;
+  std::string log;
+  std::vector<bool> invalidated_at_checkin;
+  auto pool = make_queue_pool(recording_hooks(c, log,
+                                              [&](const PoolEvent& e) {
+                                                if (e.kind == PoolEventKind::kCheckin)
+                                                  invalidated_at_checkin.push_back(e.invalidated);
+                                              }),
+                              {});
+  pool->connect().release();
+  pool->connect().invalidate();  // the temporary is returned at the end of the statement
+  EXPECT_EQ(invalidated_at_checkin, (std::vector<bool>{false, true}));
+}
+
+TEST(PoolTest, CheckoutListenerDisconnectionError_ReplacesTheConnection) {
+  Counters c;
+  std::string log;
+  int rejections = 1;
+  auto pool = make_queue_pool(recording_hooks(c, log,
+                                              [&](const PoolEvent& e) {
+                                                if (e.kind == PoolEventKind::kCheckout &&
+                                                    rejections-- > 0)
+                                                  throw DisconnectionError("stale");
+                                              }),
+                              {.pool_size = 1});
+  auto conn = pool->connect();
+  EXPECT_EQ(log, "COVLCO") << "the rejected connection is invalidated, closed and replaced";
+  EXPECT_EQ(c.opened, 2);
+  EXPECT_EQ(c.closed, 1);
+  EXPECT_EQ(pool->checkedout(), 1);
+}
+
+TEST(PoolTest, CheckoutListenerRejectingEveryConnection_FailsAfterThreeAndFreesTheSlot) {
+  Counters c;
+  std::string log;
+  auto pool = make_queue_pool(recording_hooks(c, log,
+                                              [&](const PoolEvent& e) {
+                                                if (e.kind == PoolEventKind::kCheckout)
+                                                  throw DisconnectionError("server gone");
+                                              }),
+                              {.pool_size = 1, .max_overflow = 0, .pool_timeout = 0.05});
+  try {
+    pool->connect();
+    FAIL() << "a rejected connection was handed out";
+  } catch (const InvalidRequestError& e) {
+    EXPECT_NE(std::string(e.what()).find("rejected 3 connections in a row"), std::string::npos)
+        << e.what();
+    EXPECT_NE(std::string(e.what()).find("server gone"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(c.opened, 3);
+  EXPECT_EQ(c.closed, 3);
+  EXPECT_EQ(pool->checkedout(), 0);
+  EXPECT_THROW(pool->connect(), InvalidRequestError)
+      << "the slot was given back: the next checkout is not a TimeoutError";
+}
+
+TEST(PoolTest, ConnectListenerThrowing_ClosesTheConnectionAndFailsTheCheckout) {
+  for (const bool null_pool : {false, true}) {
+    Counters c;
+    std::string log;
+    auto h = recording_hooks(c, log, [](const PoolEvent& e) {
+      if (e.kind == PoolEventKind::kConnect) throw std::runtime_error("SET failed");
+    });
+    auto pool = null_pool ? make_null_pool(std::move(h), {})
+                          : make_queue_pool(std::move(h), {.pool_size = 1, .max_overflow = 0});
+    EXPECT_THROW(pool->connect(), std::runtime_error);
+    EXPECT_EQ(c.opened, 1);
+    EXPECT_EQ(c.closed, 1) << "null_pool " << null_pool;
+    EXPECT_EQ(pool->checkedout(), 0);
+    EXPECT_EQ(log, "CL");
+  }
+}
+
+TEST(PoolTest, FailedReset_InvalidatesTheConnection) {
+  Counters c;
+  std::string log;
+  class FailingRollback final : public DbapiConnection {
+   public:
+    explicit FailingRollback(Counters& c) : inner_(c) {}
+    std::unique_ptr<Cursor> cursor() override { return inner_.cursor(); }
+    void commit() override {}
+    void rollback() override {
+      throw OperationalError({.driver_message = "connection reset by peer"});
+    }
+    void close() noexcept override { inner_.close(); }
+    bool ping() noexcept override { return false; }
+    void set_autocommit(bool) override {}
+    bool autocommit() const noexcept override { return false; }
+    void set_isolation_level(std::string_view) override {}
+    bool in_transaction() const noexcept override { return true; }
+    std::string server_version() const override { return "0"; }
+    ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
+
+   private:
+    CountingConnection inner_;
+  };
+  PoolHooks h = recording_hooks(c, log);
+  h.create = [&c] { return std::unique_ptr<DbapiConnection>(std::make_unique<FailingRollback>(c)); };
+  auto pool = make_queue_pool(std::move(h), {.pool_size = 1});
+  pool->connect().release();
+  EXPECT_EQ(log, "CORVIL") << "the rollback failed: invalidated, then closed";
+  EXPECT_EQ(c.closed, 1);
+  EXPECT_EQ(pool->checkedout(), 0);
+}
+
+TEST(PoolTest, StaticAndNullPools_FireTheirEvents) {
+  Counters c;
+  std::string log;
+  {
+    auto pool = make_static_pool(recording_hooks(c, log), {});
+    auto a = pool->connect();
+    auto b = pool->connect();  // shares a's connection
+    b.release();
+    a.release();
+  }
+  EXPECT_EQ(log, "COOIRIL") << "reset once, when the last borrower gives it back";
+  log.clear();
+  auto pool = make_null_pool(recording_hooks(c, log), {});
+  pool->connect().release();
+  EXPECT_EQ(log, "CORIL");
 }

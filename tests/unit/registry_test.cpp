@@ -19,6 +19,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/dialect.hpp"
+#include "crucible/engine.hpp"
 #include "crucible/errors.hpp"
 #include "crucible/url.hpp"
 
@@ -377,3 +378,63 @@ TEST_F(RegistryTest, EmptyName_IsAnArgumentError) {
 }
 
 }  // namespace
+
+TEST_F(RegistryTest, PluginWhoseLibraryIsMissing_IsRefusedNamingTheLibrary) {
+  const std::string message = plugin_error_of([] { registry::load_dialect("needsdep"); });
+  EXPECT_TRUE(contains(message, "cannot load dialect 'needsdep'")) << message;
+  EXPECT_TRUE(contains(message, plugin_file("needsdep") + " could not be loaded")) << message;
+  EXPECT_TRUE(contains(message, "libcrucible_test_gone.so")) << message;
+  EXPECT_FALSE(is_mapped(plugin_file("needsdep")));
+  // The engine says the same where a user meets it.
+  try {
+    crucible::create_engine("needsdep://");
+    ADD_FAILURE() << "an engine was made without its plugin";
+  } catch (const crucible::PluginError& e) {
+    EXPECT_TRUE(contains(e.what(), "libcrucible_test_gone.so")) << e.what();
+  }
+}
+
+TEST_F(RegistryTest, RelativeEntryInPluginPath_IsRefused) {
+  for (const std::string& path : {std::string("plugins"),
+                                 std::string(CRUCIBLE_TEST_PLUGIN_DIR) + ":./lib",
+                                 std::string("../x:") + CRUCIBLE_TEST_PLUGIN_DIR}) {
+    set_path(path);
+    // A name the table does not hold yet, so that the path is searched.
+    const std::string message = plugin_error_of([] { registry::load_dialect("nosuch"); });
+    EXPECT_TRUE(contains(message, "CRUCIBLE_PLUGIN_PATH holds the relative entry")) << message;
+    EXPECT_TRUE(contains(message, "absolute path")) << message;
+    EXPECT_THROW(registry::search_path(), crucible::PluginError) << path;
+  }
+  set_path(std::string(":") + CRUCIBLE_TEST_PLUGIN_DIR + "::");
+  EXPECT_NO_THROW(registry::search_path()) << "empty entries are ignored";
+}
+
+TEST_F(RegistryTest, WorldWritableDirectoryOrFile_IsRefusedAndNeverLoaded) {
+  start_without_fakedb();
+  const fs::path dir =
+      fs::temp_directory_path() / ("crucible-writable-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const fs::path copy = dir / "libcrucible-fakedb.so";
+  fs::copy_file(plugin_file("fakedb"), copy);
+  set_path(dir.string());
+
+  fs::permissions(dir, fs::perms::all);  // 0777, as /tmp without its sticky bit
+  std::string message = plugin_error_of([] { registry::load_dialect("fakedb"); });
+  EXPECT_TRUE(contains(message, copy.string() + " refused: its directory")) << message;
+  EXPECT_TRUE(contains(message, "writable by every user (mode 0777)")) << message;
+  EXPECT_TRUE(contains(message, "chmod o-w")) << message;
+  EXPECT_FALSE(is_mapped(copy.string()));
+
+  fs::permissions(dir, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                           fs::perms::others_read | fs::perms::others_exec);  // 0755
+  fs::permissions(copy, fs::perms::others_write, fs::perm_options::add);
+  message = plugin_error_of([] { registry::load_dialect("fakedb"); });
+  EXPECT_TRUE(contains(message, "refused: the file " + copy.string())) << message;
+  EXPECT_FALSE(is_mapped(copy.string()));
+
+  fs::permissions(copy, fs::perms::others_write, fs::perm_options::remove);
+  EXPECT_NO_THROW(registry::load_dialect("fakedb")) << "the same file, once only its owner writes";
+  registry::unload("fakedb");
+  fs::remove_all(dir);
+}

@@ -47,6 +47,10 @@ struct EngineOptions {
   double pool_timeout{30.0};  ///< seconds
   double pool_recycle{-1.0};  ///< seconds; <0 never
   bool pool_pre_ping{false};
+  /// What the pool does to a connection given back: rollback (default), commit or nothing.
+  ResetOnReturn pool_reset_on_return{ResetOnReturn::kRollback};
+  /// QueuePool: reuse the connection returned last (LIFO) rather than the one idle longest.
+  bool pool_use_lifo{false};
   /// The pool kind; by default the dialect's choice for the URL (see Dialect::default_pool_class).
   std::optional<PoolClass> poolclass;
   /// Applied to every new connection ("SERIALIZABLE", "AUTOCOMMIT"…); "" keeps the default.
@@ -190,6 +194,10 @@ class Connection {
   bool closed() const noexcept;
   /// Drops the DBAPI connection instead of returning it to the pool (after a disconnect).
   void invalidate() noexcept;
+  /// Whether the DBAPI connection was invalidated: by invalidate(), or by an error the dialect
+  /// judged a disconnect (SQLAlchemy's Connection.invalidated). Such a Connection can only be
+  /// closed; the next engine.connect() gets a working connection.
+  bool invalidated() const noexcept;
 
   const Dialect& dialect() const;
   /// The Engine this connection came from (SQLAlchemy's Connection.engine).

@@ -137,6 +137,15 @@ class TimeoutError : public Error {
   ~TimeoutError() override;
 };
 
+/// Raised by a pool checkout listener to say the connection it was shown is unusable (SQLAlchemy's
+/// exc.DisconnectionError): the pool closes that connection and checks out another, up to three
+/// attempts, after which the checkout fails with InvalidRequestError.
+class DisconnectionError : public Error {
+ public:
+  using Error::Error;
+  ~DisconnectionError() override;
+};
+
 /// What a driver knows about a failed database call. Every field may be empty/zero where the
 /// database does not supply it (SQLite has no SQLSTATE).
 struct ErrorInfo {
@@ -157,9 +166,16 @@ class DBAPIError : public Error {
   const std::string& driver_message() const noexcept { return info_.driver_message; }
   const std::string& sql() const noexcept { return info_.sql; }
   const ErrorInfo& info() const noexcept { return info_; }
+  /// Whether the error told the Connection that its database connection is gone (the dialect's
+  /// is_disconnect said so), so the Connection and its pool invalidated it (SQLAlchemy's
+  /// DBAPIError.connection_invalidated). Set by the Connection before the error reaches the
+  /// caller; false for errors raised outside a Connection.
+  bool connection_invalidated() const noexcept { return connection_invalidated_; }
+  void set_connection_invalidated() noexcept { connection_invalidated_ = true; }
 
  private:
   ErrorInfo info_;
+  bool connection_invalidated_{false};
 };
 
 /// PEP 249 Warning is not an exception we throw; InterfaceError is an error of the driver

@@ -24,6 +24,11 @@
 //     runs on the DBAPI connection itself: on a new connection (Dialect::initialize,
 //     on_connect), for reflection (Inspector, Table reflection), and the pool's pings.
 //
+// Pool events (SQLAlchemy's PoolEvents, which event.listen(engine, "checkout", fn) also
+// reaches): on_connect, on_checkout, on_checkin, on_reset, on_invalidate and on_close listen to
+// the Engine's pool, and to the pools engine.dispose() puts in its place; PoolEvent (pool.hpp)
+// says what each sees and when it fires.
+//
 // Cost when nobody listens: one relaxed atomic load per statement; nothing is copied or
 // allocated. Registration is rare and copies the (small) list of listeners.
 #include <atomic>
@@ -34,6 +39,7 @@
 #include <string_view>
 
 #include "crucible/param_sets.hpp"
+#include "crucible/pool.hpp"
 #include "crucible/value.hpp"
 
 namespace crucible {
@@ -41,6 +47,7 @@ namespace crucible {
 class Connection;
 namespace detail {
 struct ConnectionState;
+struct EngineState;
 }
 
 /// The handle of one registered listener, given back by EngineEvents::on_… and taken by
@@ -98,6 +105,29 @@ class EngineEvents {
   /// row is read (SQLAlchemy's "after_cursor_execute"). Not called when the driver threw.
   /// Throws ArgumentError when fn is empty.
   ListenerId on_after_cursor_execute(CursorListener fn);
+  /// A pool listener: shown one PoolEvent (pool.hpp) of the Engine's pool.
+  using PoolListener = std::function<void(const PoolEvent&)>;
+  /// Calls fn for each new DBAPI connection, before its first checkout (SQLAlchemy's "connect":
+  /// the place for per-connection settings). An exception from fn closes the connection and
+  /// propagates out of the checkout. Throws ArgumentError when fn is empty.
+  ListenerId on_connect(PoolListener fn);
+  /// Calls fn each time a connection is handed out (SQLAlchemy's "checkout"). fn may throw
+  /// DisconnectionError to have the connection closed and another one tried (three in all);
+  /// anything else it throws fails the checkout. Throws ArgumentError when fn is empty.
+  ListenerId on_checkout(PoolListener fn);
+  /// Calls fn when a borrowed connection is given back, after its reset (SQLAlchemy's
+  /// "checkin"). Exceptions from fn are dropped. Throws ArgumentError when fn is empty.
+  ListenerId on_checkin(PoolListener fn);
+  /// Calls fn before the pool rolls back (or commits) a connection given back (SQLAlchemy's
+  /// "reset"). Exceptions from fn are dropped. Throws ArgumentError when fn is empty.
+  ListenerId on_reset(PoolListener fn);
+  /// Calls fn when a connection is marked dead: explicitly, by a disconnect error (whose
+  /// exception PoolEvent::error shows), or when its reset failed (SQLAlchemy's "invalidate").
+  /// Exceptions from fn are dropped. Throws ArgumentError when fn is empty.
+  ListenerId on_invalidate(PoolListener fn);
+  /// Calls fn before the pool closes a DBAPI connection (SQLAlchemy's "close"). Exceptions from
+  /// fn are dropped. Throws ArgumentError when fn is empty.
+  ListenerId on_close(PoolListener fn);
   /// Removes the listener id (SQLAlchemy's event.remove). Throws InvalidRequestError when no
   /// listener of this Engine has that id (never added here, or removed already).
   void remove(ListenerId id);
@@ -106,17 +136,26 @@ class EngineEvents {
   bool has_cursor_listeners() const noexcept {
     return has_cursor_listeners_.load(std::memory_order_relaxed);
   }
+  /// Whether any pool listener is registered (a relaxed read).
+  bool has_pool_listeners() const noexcept {
+    return has_pool_listeners_.load(std::memory_order_relaxed);
+  }
 
  private:
   friend struct detail::ConnectionState;  // fires the events around its driver calls
+  friend struct detail::EngineState;      // fires the pool events from its pools' hooks
   struct Listeners;
   struct Impl;
   /// Calls the before_ (or after_) listeners registered now, in order.
   void fire_before_cursor_execute(const CursorExecuteEvent& event) const;
   void fire_after_cursor_execute(const CursorExecuteEvent& event) const;
+  /// Calls the listeners of event.kind registered now, in order.
+  void fire_pool(const PoolEvent& event) const;
   ListenerId add(bool before, CursorListener fn);
+  ListenerId add_pool(PoolEventKind kind, const char* name, PoolListener fn);
 
   std::atomic<bool> has_cursor_listeners_{false};
+  std::atomic<bool> has_pool_listeners_{false};
   std::unique_ptr<Impl> impl_;
 };
 

@@ -49,7 +49,8 @@ void register_driver(DriverEntry entry);
 
 /// The dialect called name, loading its plugin when needed. driver_hint, when not empty, is
 /// the driver the URL names: its plugin is also tried for the dialect. Throws PluginError naming
-/// the dialect, every path searched, every file skipped and why, and the dialects available.
+/// the dialect, every path searched, every file skipped and why (not a plugin, another ABI, a
+/// library it needs missing, writable by every user), and the dialects available.
 DialectPtr load_dialect(std::string_view name, std::string_view driver_hint = {});
 /// The driver called name, as load_dialect; dialect_hint is the URL's dialect.
 DriverPtr load_driver(std::string_view name, std::string_view dialect_hint = {});
@@ -58,7 +59,12 @@ DriverPtr load_driver(std::string_view name, std::string_view dialect_hint = {})
 /// <directory of libcrucible.so>/crucible/plugins, then the build tree's plugin directory when
 /// this libcrucible.so is the build tree's own (duplicates dropped; an installed crucible does
 /// not search the tree it was built in). No environment variable is needed to find installed
-/// plugins.
+/// plugins. Empty entries of $CRUCIBLE_PLUGIN_PATH are ignored; a relative entry throws
+/// PluginError naming it, as it would load code from whatever the current directory is.
+///
+/// A plugin file is refused (PluginError, the file never loaded) when it, or the directory it
+/// is found in, is writable by every user: anyone could put a library there, and loading it
+/// runs its code in this process.
 std::vector<std::filesystem::path> search_path();
 
 /// One plugin as `crucible plugins` lists it.

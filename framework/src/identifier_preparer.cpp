@@ -11,6 +11,7 @@
 #include <string_view>
 #include <unordered_set>
 
+#include "crucible/errors.hpp"
 #include "crucible/sql/compiler.hpp"
 
 namespace crucible::sql {
@@ -40,6 +41,11 @@ std::string IdentifierPreparer::quote(std::string_view name) const {
 }
 
 std::string IdentifierPreparer::quote_always(std::string_view name) const {
+  // No database allows NUL in a name, and the C client libraries take the statement as a
+  // C string: a NUL would end it there, sending a statement other than the one compiled.
+  if (name.find('\0') != std::string_view::npos)
+    throw ArgumentError("the identifier '" + std::string(name.substr(0, name.find('\0'))) +
+                        "\\0…' holds a NUL byte, which no database allows in a name");
   std::string out(1, quote_);
   for (char c : name) {
     if (c == quote_) out += quote_;

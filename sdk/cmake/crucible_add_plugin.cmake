@@ -59,7 +59,10 @@ function(crucible_add_plugin name)
     VISIBILITY_INLINES_HIDDEN ON
     LIBRARY_OUTPUT_DIRECTORY ${ARG_OUTPUT_DIRECTORY}
     INSTALL_RPATH "${runpath}")
-  target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  # Not under clang's sanitizers, whose runtime is linked into the program, not the plugin.
+  if(NOT (CRUCIBLE_SANITIZE AND CMAKE_CXX_COMPILER_ID STREQUAL "Clang") AND NOT CRUCIBLE_FUZZ)
+    target_link_options(${target} PRIVATE -Wl,--no-undefined)
+  endif()
   if(NOT ARG_NO_INSTALL)
     install(TARGETS ${target} LIBRARY DESTINATION ${ARG_INSTALL_DESTINATION})
   endif()

@@ -15,17 +15,18 @@
 // adapts to the server it meets: "mysql" on a MariaDB server); v4 the migrations' contract:
 // DialectFeatures::alter_requires_table_rebuild, Dialect::before_table_rebuild,
 // after_table_rebuild and foreign_key_violations, and DDLCompiler's ALTER TABLE forms; v5
-// Dialect::get_check_constraints (CHECK constraints kept through migrations' table rebuilds).
+// Dialect::get_check_constraints (CHECK constraints kept through migrations' table rebuilds);
+// v6 DBAPIError::connection_invalidated (the errors' layout) and DisconnectionError.
 #include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#define CRUCIBLE_PLUGIN_ABI_VERSION 5
+#define CRUCIBLE_PLUGIN_ABI_VERSION 6
 #define CRUCIBLE_PP_CAT_(a, b) a##b
 #define CRUCIBLE_PP_CAT(a, b) CRUCIBLE_PP_CAT_(a, b)
-/// The entry point's identifier for this ABI version: crucible_plugin_v4.
+/// The entry point's identifier for this ABI version: crucible_plugin_v6.
 #define CRUCIBLE_PLUGIN_ENTRY CRUCIBLE_PP_CAT(crucible_plugin_v, CRUCIBLE_PLUGIN_ABI_VERSION)
 
 namespace crucible {

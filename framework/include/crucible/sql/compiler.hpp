@@ -40,7 +40,8 @@ class IdentifierPreparer {
   virtual bool requires_quotes(std::string_view name) const;
   /// name, delimited when requires_quotes (inner delimiters doubled).
   std::string quote(std::string_view name) const;
-  /// name, always delimited.
+  /// name, always delimited. Throws ArgumentError for a name holding a NUL byte (no database
+  /// allows one, and a C client library would cut the statement at it).
   std::string quote_always(std::string_view name) const;
   /// SQL:2016's reserved words, upper case.
   static std::unordered_set<std::string> standard_reserved_words();

@@ -1,0 +1,86 @@
+// Each plugin dialect's result processing and type parsing on any bytes: the first byte picks
+// the dialect (sqlite, postgresql, mysql, loaded from their plugins as an Engine would), the
+// second the column's generic type, the rest is the value read from the database, as text and
+// as bytes. process_result, reflect_type, quote_identifier and the Value conversions either
+// work or throw crucible::Error; a value process_result cannot convert is returned unchanged.
+#include <array>
+#include <cstring>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "crucible/dialect.hpp"
+#include "crucible/errors.hpp"
+#include "crucible/registry.hpp"
+#include "crucible/types.hpp"
+#include "crucible/value.hpp"
+#include "fuzz_support.hpp"
+
+namespace {
+
+std::vector<crucible::registry::DialectPtr>& dialects() {
+  static std::vector<crucible::registry::DialectPtr> loaded;
+  return loaded;
+}
+
+const std::array<crucible::SqlType, 16>& types() {
+  using namespace crucible;
+  static const std::array<SqlType, 16> all{
+      Integer{},  SmallInteger{},   BigInteger{},     Float{},  Double{},      Numeric{10, 2},
+      String{20}, Text{},           Boolean{},        Date{},   Time{},        DateTime{},
+      Uuid{},     LargeBinary{},    JSON{},           DateTime{true}};
+  return all;
+}
+
+// Reads value every way a program may; conversions may refuse, never crash.
+void read_every_way(const crucible::Value& value) {
+  (void)value.to_string();
+  try { (void)value.as<std::int64_t>(); } catch (const crucible::Error&) {}
+  try { (void)value.as<double>(); } catch (const crucible::Error&) {}
+  try { (void)value.as<bool>(); } catch (const crucible::Error&) {}
+  try { (void)value.as<std::string>(); } catch (const crucible::Error&) {}
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerInitialize(int*, char***) {
+  for (const char* name : {"sqlite", "postgresql", "mysql"}) {
+    try {
+      dialects().push_back(crucible::registry::load_dialect(name));
+    } catch (const crucible::PluginError& e) {  // a build without that plugin
+      std::fprintf(stderr, "fuzz_dialect_values: no %s dialect (%s)\n", name, e.what());
+    }
+  }
+  if (dialects().empty()) crucible::fuzz::fail("no dialect plugin could be loaded");
+  return 0;
+}
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  crucible::fuzz::Input in(data, size);
+  const crucible::Dialect& dialect = *dialects()[in.byte() % dialects().size()];
+  const crucible::SqlType& type = types()[in.byte() % types().size()];
+  const std::string_view text = in.rest();
+
+  crucible::Bytes bytes(text.size());
+  std::memcpy(bytes.data(), text.data(), text.size());
+  for (crucible::Value value : {crucible::Value(std::string(text)), crucible::Value(bytes)}) {
+    crucible::Value processed;
+    try {
+      processed = dialect.process_result(type, std::move(value));
+    } catch (const crucible::Error&) {
+      continue;
+    }
+    read_every_way(processed);
+    if (processed.is_null()) crucible::fuzz::fail("process_result turned a value into null");
+  }
+  try {
+    (void)dialect.reflect_type(text);
+  } catch (const crucible::Error&) {
+  }
+  try {
+    const std::string quoted = dialect.quote_identifier(text);
+    if (quoted.size() < text.size()) crucible::fuzz::fail("quote_identifier lost characters");
+  } catch (const crucible::Error&) {
+  }
+  return 0;
+}

@@ -54,9 +54,10 @@ void drop_sequence_defaults(const InsertNode& insert, detail::InsertShape& shape
     if (at == shape.columns.end()) continue;
     const auto index = at - shape.columns.begin();
     const bool from_default =
-        std::all_of(shape.rows.begin(), shape.rows.end(), [&](const std::vector<ElementPtr>& row) {
-          return row[static_cast<std::size_t>(index)] == element;
-        });
+        std::all_of(shape.rows.begin(), shape.rows.end(),
+                    [&, &e = element](const std::vector<ElementPtr>& row) {
+                      return row[static_cast<std::size_t>(index)] == e;
+                    });
     if (!from_default) continue;
     shape.columns.erase(at);
     for (std::vector<ElementPtr>& row : shape.rows) row.erase(row.begin() + index);

@@ -99,7 +99,7 @@ coerce_assignments(const FromNode& table, const Assignments& set, std::string_vi
   out.reserve(set.size());
   for (const auto& [name, value] : set) {
     const ColumnDesc& column = find_column(table, name, what);
-    if (std::any_of(out.begin(), out.end(), [&](const auto& a) { return a.first == name; }))
+    if (std::any_of(out.begin(), out.end(), [&n = name](const auto& a) { return a.first == n; }))
       throw ArgumentError(std::string(what) + ": column '" + name + "' is given twice");
     out.emplace_back(name, coerce(value, column, what));
   }
@@ -441,7 +441,7 @@ Update Update::values(const Assignments& set) const {
   // A later values() adds to the SET list, replacing what it names again (SQLAlchemy).
   for (auto& [name, e] : coerce_assignments(*node->table, set, what)) {
     auto it = std::find_if(node->set.begin(), node->set.end(),
-                           [&](const auto& a) { return a.first == name; });
+                           [&n = name](const auto& a) { return a.first == n; });
     if (it != node->set.end())
       it->second = std::move(e);
     else

@@ -106,7 +106,9 @@ struct EncodedParams {
   std::vector<std::string> text_;  // the text forms the value pointers point into
 };
 
-/// The Value of a non-null field of type `type` whose text-format value is text[0, length).
+/// The Value of a non-null field of type `type` whose text-format value is text[0, length),
+/// followed by a NUL at text[length], as PQgetvalue gives every field (bytea is decoded by
+/// PQunescapeBytea, which reads up to that NUL).
 Value read_field(const char* text, int length, TypeOid type);
 /// read_field into out, reusing out's string storage for a text field (what fetch_into wants:
 /// a row refilled in place allocates nothing for text that fits).

@@ -5,6 +5,7 @@
 // SQLite returns the value from "SELECT ?"; read_column gives a Value or throws crucible::Error.
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -38,13 +39,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   switch (storage) {
   case 0: {
     std::int64_t i = 0;
-    std::memcpy(&i, value.data(), std::min(value.size(), sizeof i));
+    if (!value.empty()) std::memcpy(&i, value.data(), std::min(value.size(), sizeof i));
     sqlite3_bind_int64(stmt, 1, i);
     break;
   }
   case 1: {
     double d = 0;
-    std::memcpy(&d, value.data(), std::min(value.size(), sizeof d));
+    if (!value.empty()) std::memcpy(&d, value.data(), std::min(value.size(), sizeof d));
     sqlite3_bind_double(stmt, 1, d);
     break;
   }

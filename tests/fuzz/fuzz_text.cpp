@@ -1,10 +1,13 @@
 // text() (SQLAlchemy's ':name' bind parameters, skipping string literals, quoted identifiers and
-// comments through the SQL lexer) on any bytes, compiled in every paramstyle: each bind name is
+// comments through the SQL lexer) on any bytes, compiled in every paramstyle: it parses or
+// throws crucible::Error (an unterminated literal or comment), each bind name is
 // a non-empty word, a positional style has one placeholder value per occurrence, a named one one
 // per distinct name.
 #include <cctype>
+#include <optional>
 
 #include "crucible/dialect.hpp"
+#include "crucible/errors.hpp"
 #include "crucible/sql/text.hpp"
 #include "fuzz_support.hpp"
 
@@ -21,7 +24,13 @@ class AnyDialect final : public crucible::Dialect {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view sql(reinterpret_cast<const char*>(data), size);
-  const crucible::sql::TextClause clause = crucible::text(sql);
+  std::optional<crucible::sql::TextClause> parsed;
+  try {
+    parsed.emplace(crucible::text(sql));
+  } catch (const crucible::Error&) {  // refused with a reason (an unterminated literal…)
+    return 0;
+  }
+  const crucible::sql::TextClause& clause = *parsed;
   if (clause.text() != sql) crucible::fuzz::fail("text() did not keep the statement verbatim");
   for (const std::string& name : clause.bind_names()) {
     if (name.empty()) crucible::fuzz::fail("an empty bind name");

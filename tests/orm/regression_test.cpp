@@ -181,6 +181,25 @@ TEST_P(RegressionTest, RemovedItemExpungedAndDropped_ItsAssociationRowIsStillDel
                                   "JOIN books b ON b.id = bt.book_id WHERE b.title = 'B1' ORDER BY t.name"),
             (std::vector<std::string>{"t1", "t3"}));
 }
+// Found by LeakSanitizer on examples/orm_quickstart: after a commit (expire_on_commit) the
+// parent's collection and the children's Refs still held each other, unloaded, and the closing
+// Session did not break that cycle, so the objects outlived every reference of the program.
+TEST_P(RegressionTest, BackPopulatesPairExpiredByCommit_IsFreedOnceTheProgramLetsGo) {
+  std::weak_ptr<Author> author;
+  std::weak_ptr<Book> book;
+  {
+    orm::Session s{engine()};
+    auto a = s.add(Author{.name = "Cyclic"});
+    auto b = s.add(Book{.title = "Loop"});
+    a->books.push_back(b);
+    ASSERT_EQ(b->author.raw(), a) << "back_populates set the Ref in memory";
+    s.commit();
+    author = a;
+    book = b;
+  }
+  EXPECT_TRUE(author.expired()) << "the author outlived the Session and the program's references";
+  EXPECT_TRUE(book.expired()) << "the book outlived the Session and the program's references";
+}
 
 CRUCIBLE_ORM_BACKENDS(RegressionTest);
 

@@ -54,9 +54,9 @@ std::int64_t select_one(Engine& engine) {
 TEST_P(ServerFaultTest, KilledMidTransaction_OperationalErrorNothingVisibleAndThePoolRecovers) {
   ASSERT_FALSE(url().empty());
   admin_exec("CREATE TABLE " + table() + " (id INTEGER PRIMARY KEY)");
-  Engine engine = create_engine(url(), {.pool_pre_ping = true});
-  int invalidations = 0, connects = 0;
+  int invalidations = 0, connects = 0;  // before the Engine, whose listeners use them
   std::string invalidated_by;
+  Engine engine = create_engine(url(), {.pool_pre_ping = true});
   engine.events().on_invalidate([&](const PoolEvent& e) {
     ++invalidations;
     if (e.error != nullptr) invalidated_by = e.error->what();

@@ -81,8 +81,8 @@ class LoadTest : public crucible::testing::BackendTest {
 
 TEST_P(LoadTest, SixtyFourThreadsTwoThousandCheckoutsEach_NothingLostEveryConnectionReturned) {
   ASSERT_FALSE(url().empty());
+  PoolCounters counters;  // before the Engine: its listeners are called until the Engine goes
   Engine engine = create_engine(url());  // pool_size 5, max_overflow 10, pool_timeout 30 s
-  PoolCounters counters;
   counters.listen(engine);
   Errors errors;
   const auto read = select(rows().c("n")).where(rows().c("thread") == bindparam("thread") &&
@@ -129,8 +129,8 @@ TEST_P(LoadTest, SixtyFourThreadsTwoThousandCheckoutsEach_NothingLostEveryConnec
 
 TEST_P(LoadTest, PoolTooSmallForItsThreads_TimesOutCleanlyAndRecovers) {
   ASSERT_FALSE(url().empty());
+  PoolCounters counters;  // before the Engine: its listeners are called until the Engine goes
   Engine engine = create_engine(url(), {.pool_size = 2, .max_overflow = 1, .pool_timeout = 0.05});
-  PoolCounters counters;
   counters.listen(engine);
   std::atomic<int> timeouts{0}, served{0};
   Errors other;

@@ -227,15 +227,18 @@ TEST_F(EngineEventsTest, CheckoutCheckinAndReset_FireOncePerBorrow_AndStopWhenRe
 
 TEST_F(EngineEventsTest, InvalidatedConnection_IsReportedAndClosed) {
   std::string log;
-  engine().events().on_invalidate([&](const PoolEvent& e) {
+  const ListenerId invalidate = engine().events().on_invalidate([&](const PoolEvent& e) {
     log += 'V';
     EXPECT_EQ(e.error, nullptr) << "invalidated by hand, not by an error";
   });
-  engine().events().on_close([&](const PoolEvent&) { log += 'L'; });
+  const ListenerId close = engine().events().on_close([&](const PoolEvent&) { log += 'L'; });
   auto conn = engine().connect();
   conn.invalidate();
   conn.close();
   EXPECT_EQ(log, "VL");
   auto next = engine().connect();
   EXPECT_EQ(count(next), 0) << "the next checkout opens a new connection that works";
+  // The Engine outlives log: its pool's last connection is closed when the fixture ends.
+  engine().events().remove(invalidate);
+  engine().events().remove(close);
 }

@@ -27,7 +27,9 @@
 // Pool events (SQLAlchemy's PoolEvents, which event.listen(engine, "checkout", fn) also
 // reaches): on_connect, on_checkout, on_checkin, on_reset, on_invalidate and on_close listen to
 // the Engine's pool, and to the pools engine.dispose() puts in its place; PoolEvent (pool.hpp)
-// says what each sees and when it fires.
+// says what each sees and when it fires. Pool listeners are called for as long as the pool
+// lives, including when the last copy of the Engine goes and its idle connections are closed
+// (on_close): what a listener refers to must outlive the Engine, or the listener be removed.
 //
 // Cost when nobody listens: one relaxed atomic load per statement; nothing is copied or
 // allocated. Registration is rare and copies the (small) list of listeners.

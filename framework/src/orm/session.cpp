@@ -186,10 +186,10 @@ void SessionCore::expunge_all() noexcept {
   for (auto& log : logs_) log = TransactionLog{};
 }
 
-// Before the Session lets its objects go: a back_populates pair loaded on both sides holds its
-// objects in a reference cycle (a parent's collection holds the child, the child's Ref holds
+// Before the Session lets its objects go: a back_populates pair whose sides hold each other
+// (loaded, or expired by a commit but not read since) holds its objects in a reference cycle (a parent's collection holds the child, the child's Ref holds
 // the parent). The Ref side becomes weak, so the graph is freed when the program drops it; a
-// many-to-many pair loaded on both sides has its second side unloaded.
+// many-to-many pair holding each other has its second side unloaded.
 void SessionCore::break_cycles() noexcept {
   for (const auto& state : ordered_) {
     if (state->session != this) continue;
@@ -199,10 +199,9 @@ void SessionCore::break_cycles() noexcept {
       if (rel.back_populates < 0 || !rel.target) continue;
       const RelationshipProperty& back =
           rel.target->relationships()[static_cast<std::size_t>(rel.back_populates)];
-      AttributeBase& mine = rel.accessor->attribute(state->ptr());
-      if (!mine.loaded()) continue;
+      // Loaded or not: an attribute expired by a commit still holds its objects until it is
+      // read again, and a cycle through it would outlive the program's last reference.
       for (const auto& item : rel.accessor->items(state->ptr())) {
-        if (!back.accessor->attribute(item.get()).loaded()) continue;
         const auto theirs = back.accessor->items(item.get());
         const bool cycle = std::any_of(theirs.begin(), theirs.end(),
                                        [&](const auto& p) { return p.get() == state->ptr(); });

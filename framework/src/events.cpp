@@ -1,6 +1,6 @@
-// EngineEvents (events.hpp): the cursor-execute and pool listeners of one Engine, kept as an immutable
-// snapshot that registration replaces (copy on write), so that firing reads a shared_ptr and
-// never holds a lock while a listener runs.
+// EngineEvents (events.hpp): the cursor-execute and pool listeners of one Engine, kept as an
+// immutable snapshot that registration replaces (copy on write), so that firing reads a shared_ptr
+// and never holds a lock while a listener runs.
 #include "crucible/events.hpp"
 
 #include <array>

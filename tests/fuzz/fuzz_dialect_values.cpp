@@ -1,8 +1,9 @@
 // Each plugin dialect's result processing and type parsing on any bytes: the first byte picks
 // the dialect (sqlite, postgresql, mysql, loaded from their plugins as an Engine would), the
 // second the column's generic type, the rest is the value read from the database, as text and
-// as bytes (and as the text the ODBC plugin parses into decimals, dates, times and UUIDs). process_result, reflect_type, quote_identifier and the Value conversions either
-// work or throw crucible::Error; a value process_result cannot convert is returned unchanged.
+// as bytes (and as the text the ODBC plugin parses into decimals, dates, times and UUIDs).
+// process_result, reflect_type, quote_identifier and the Value conversions either work or throw
+// crucible::Error; a value process_result cannot convert is returned unchanged.
 #include <array>
 #include <cstring>
 #include <memory>
@@ -26,20 +27,32 @@ std::vector<crucible::registry::DialectPtr>& dialects() {
 const std::array<crucible::SqlType, 16>& types() {
   namespace t = crucible::types;
   static const std::array<crucible::SqlType, 16> all{
-      t::Integer{}, t::SmallInteger{}, t::BigInteger{}, t::Float{},     t::Double{},
-      t::Numeric{10, 2}, t::String{20}, t::Text{},     t::Boolean{},    t::Date{},
-      t::Time{},    t::DateTime{},    t::Uuid{},       t::LargeBinary{}, t::JSON{},
-      t::DateTime{true}};
+      t::Integer{}, t::SmallInteger{}, t::BigInteger{}, t::Float{},
+      t::Double{},  t::Numeric{10, 2}, t::String{20},   t::Text{},
+      t::Boolean{}, t::Date{},         t::Time{},       t::DateTime{},
+      t::Uuid{},    t::LargeBinary{},  t::JSON{},       t::DateTime{true}};
   return all;
 }
 
 // Reads value every way a program may; conversions may refuse, never crash.
 void read_every_way(const crucible::Value& value) {
   (void)value.to_string();
-  try { (void)value.as<std::int64_t>(); } catch (const crucible::Error&) {}
-  try { (void)value.as<double>(); } catch (const crucible::Error&) {}
-  try { (void)value.as<bool>(); } catch (const crucible::Error&) {}
-  try { (void)value.as<std::string>(); } catch (const crucible::Error&) {}
+  try {
+    (void)value.as<std::int64_t>();
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)value.as<double>();
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)value.as<bool>();
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)value.as<std::string>();
+  } catch (const crucible::Error&) {
+  }
 }
 
 }  // namespace
@@ -77,11 +90,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   // The ODBC plugin reads DECIMAL, DATE, TIME, TIMESTAMP and GUID columns as SQL_C_CHAR text
   // through these parsers (plugins/odbc/odbc_results.cpp), whatever the dialect.
   const std::string owned(text);
-  try { (void)crucible::Decimal::parse(owned); } catch (const crucible::Error&) {}
-  try { (void)crucible::Date::parse(owned).to_string(); } catch (const crucible::Error&) {}
-  try { (void)crucible::Time::parse(owned).to_string(); } catch (const crucible::Error&) {}
-  try { (void)crucible::DateTime::parse(owned).to_string(); } catch (const crucible::Error&) {}
-  try { (void)crucible::Uuid::parse(owned).to_string(); } catch (const crucible::Error&) {}
+  try {
+    (void)crucible::Decimal::parse(owned);
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)crucible::Date::parse(owned).to_string();
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)crucible::Time::parse(owned).to_string();
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)crucible::DateTime::parse(owned).to_string();
+  } catch (const crucible::Error&) {
+  }
+  try {
+    (void)crucible::Uuid::parse(owned).to_string();
+  } catch (const crucible::Error&) {
+  }
   try {
     (void)dialect.reflect_type(text);
   } catch (const crucible::Error&) {

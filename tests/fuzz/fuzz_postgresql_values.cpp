@@ -14,12 +14,12 @@ namespace pg = crucible::postgresql;
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static constexpr std::array<pg::TypeOid, 24> kTypes{
-      pg::oid::kUnknown, pg::oid::kBool,   pg::oid::kBytea,     pg::oid::kChar,
-      pg::oid::kName,    pg::oid::kInt8,   pg::oid::kInt2,      pg::oid::kInt4,
-      pg::oid::kText,    pg::oid::kOid,    pg::oid::kJson,      pg::oid::kFloat4,
-      pg::oid::kFloat8,  pg::oid::kBpchar, pg::oid::kVarchar,   pg::oid::kDate,
+      pg::oid::kUnknown, pg::oid::kBool,      pg::oid::kBytea,       pg::oid::kChar,
+      pg::oid::kName,    pg::oid::kInt8,      pg::oid::kInt2,        pg::oid::kInt4,
+      pg::oid::kText,    pg::oid::kOid,       pg::oid::kJson,        pg::oid::kFloat4,
+      pg::oid::kFloat8,  pg::oid::kBpchar,    pg::oid::kVarchar,     pg::oid::kDate,
       pg::oid::kTime,    pg::oid::kTimestamp, pg::oid::kTimestamptz, pg::oid::kInterval,
-      pg::oid::kTimetz,  pg::oid::kNumeric, pg::oid::kUuid,     pg::oid::kJsonb};
+      pg::oid::kTimetz,  pg::oid::kNumeric,   pg::oid::kUuid,        pg::oid::kJsonb};
   crucible::fuzz::Input in(data, size);
   const pg::TypeOid type = kTypes[in.byte() % kTypes.size()];
   // A copy of exactly the field's bytes and the NUL that PQgetvalue puts after every field,
@@ -39,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     return v.kind() == crucible::ValueKind::kDouble && std::isnan(v.as<double>());
   };
   if (!(again == first) && !(is_nan(again) && is_nan(first)))  // NaN equals nothing
-    crucible::fuzz::fail("read_field and read_field_into disagree for type " + std::to_string(type));
+    crucible::fuzz::fail("read_field and read_field_into disagree for type " +
+                         std::to_string(type));
   (void)first.to_string();
   return 0;
 }

@@ -20,7 +20,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     again = crucible::make_url(rendered);
   } catch (const crucible::Error& e) {
-    crucible::fuzz::fail("render(false) gave '" + rendered + "', which make_url refuses: " + e.what());
+    crucible::fuzz::fail("render(false) gave '" + rendered +
+                         "', which make_url refuses: " + e.what());
   }
   if (!(again == url))
     crucible::fuzz::fail("'" + std::string(text) + "' renders as '" + rendered +

@@ -100,14 +100,14 @@ class BackendTest : public ::testing::TestWithParam<std::string> {
 };
 
 /// Runs the tests of a TEST_P suite on every backend.
-#define CRUCIBLE_RELIABILITY_BACKENDS(Suite)                                                \
-  INSTANTIATE_TEST_SUITE_P(Sqlite, Suite, ::testing::Values(std::string("sqlite")));        \
-  INSTANTIATE_TEST_SUITE_P(Postgresql, Suite, ::testing::Values(std::string("postgresql"))); \
+#define CRUCIBLE_RELIABILITY_BACKENDS(Suite)                                                       \
+  INSTANTIATE_TEST_SUITE_P(Sqlite, Suite, ::testing::Values(std::string("sqlite")));               \
+  INSTANTIATE_TEST_SUITE_P(Postgresql, Suite, ::testing::Values(std::string("postgresql")));       \
   INSTANTIATE_TEST_SUITE_P(Mariadb, Suite, ::testing::Values(std::string("mariadb")))
 
 /// Runs the tests of a TEST_P suite on the server backends only.
-#define CRUCIBLE_RELIABILITY_SERVERS(Suite)                                                 \
-  INSTANTIATE_TEST_SUITE_P(Postgresql, Suite, ::testing::Values(std::string("postgresql"))); \
+#define CRUCIBLE_RELIABILITY_SERVERS(Suite)                                                        \
+  INSTANTIATE_TEST_SUITE_P(Postgresql, Suite, ::testing::Values(std::string("postgresql")));       \
   INSTANTIATE_TEST_SUITE_P(Mariadb, Suite, ::testing::Values(std::string("mariadb")))
 
 }  // namespace crucible::testing

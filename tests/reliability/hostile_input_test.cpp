@@ -18,15 +18,9 @@ namespace {
 /// Strings that would be code if they reached the SQL text.
 const std::vector<std::string>& hostile_strings() {
   static const std::vector<std::string> all{
-      "Robert'); DROP TABLE students;--",
-      "' OR '1'='1",
-      "\"; DELETE FROM t; --",
-      "/* comment */ SELECT 1; -- and more",
-      "a\\' b\\\\ c\\",
-      ":name ? %s %(x)s $1 :1",
-      "`backtick` [bracket] ${x}",
-      "line\nbreak\r\ttab",
-      "unicode: ünïcødé 日本語 🚀",
+      "Robert'); DROP TABLE students;--",    "' OR '1'='1",        "\"; DELETE FROM t; --",
+      "/* comment */ SELECT 1; -- and more", "a\\' b\\\\ c\\",     ":name ? %s %(x)s $1 :1",
+      "`backtick` [bracket] ${x}",           "line\nbreak\r\ttab", "unicode: ünïcødé 日本語 🚀",
   };
   return all;
 }
@@ -90,12 +84,11 @@ TEST_P(HostileInputTest, NulAndNonUtf8Text_IsKeptVerbatimOrRefusedSayingWhy) {
       // column refuses other bytes): a DataError or a DatabaseError that names the problem.
       const std::string message = e.what();
       RecordProperty("refused_" + what, message);  // in the XML report (--gtest_output=xml)
-      EXPECT_TRUE(message.find("NUL") != std::string::npos ||
-                  message.find("0x00") != std::string::npos ||
-                  message.find("UTF8") != std::string::npos ||
-                  message.find("UTF-8") != std::string::npos ||
-                  message.find("Incorrect string value") != std::string::npos ||
-                  message.find("invalid byte sequence") != std::string::npos)
+      EXPECT_TRUE(
+          message.find("NUL") != std::string::npos || message.find("0x00") != std::string::npos ||
+          message.find("UTF8") != std::string::npos || message.find("UTF-8") != std::string::npos ||
+          message.find("Incorrect string value") != std::string::npos ||
+          message.find("invalid byte sequence") != std::string::npos)
           << what << " refused without saying why: " << message;
       continue;
     }
@@ -144,7 +137,7 @@ TEST_P(HostileInputTest, HostileIdentifiers_AreQuotedNotExecuted) {
   std::vector<std::string> seen;
   for (const ReflectedColumn& c : Inspector(admin()).get_columns(name)) seen.push_back(c.name);
   EXPECT_EQ(seen, (std::vector<std::string>{"id", columns[0], columns[1], columns[2], columns[3],
-                                             columns[4]}));
+                                            columns[4]}));
   EXPECT_EQ(count_rows(), 0) << "the table the name attacks is still there, untouched";
   conn.close();  // its transaction holds the table: DROP would wait for it
   metadata.drop_all(admin());

@@ -85,8 +85,9 @@ TEST_P(LoadTest, SixtyFourThreadsTwoThousandCheckoutsEach_NothingLostEveryConnec
   Engine engine = create_engine(url());  // pool_size 5, max_overflow 10, pool_timeout 30 s
   counters.listen(engine);
   Errors errors;
-  const auto read = select(rows().c("n")).where(rows().c("thread") == bindparam("thread") &&
-                                                rows().c("n") == bindparam("n"));
+  const auto read =
+      select(rows().c("n"))
+          .where(rows().c("thread") == bindparam("thread") && rows().c("n") == bindparam("n"));
   const auto write = insert(rows());
 
   std::vector<std::thread> threads;

@@ -27,7 +27,8 @@ class PrivateServer {
     const std::string out = run(script(pg_ ? "pg-start" : "mariadb-start"));
     const std::string key = pg_ ? "CRUCIBLE_POSTGRESQL_URL=" : "CRUCIBLE_MYSQL_URL=";
     const std::size_t at = out.find(key);
-    if (at == std::string::npos) throw std::runtime_error("no URL in the start script's output: " + out);
+    if (at == std::string::npos)
+      throw std::runtime_error("no URL in the start script's output: " + out);
     url_ = out.substr(at + key.size(), out.find('\n', at) - at - key.size());
   }
   ~PrivateServer() {

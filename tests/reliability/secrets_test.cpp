@@ -25,10 +25,13 @@ constexpr const char* kPasswordEncoded = "Pw-9f3k%3Bs3cr3t%40x";  // as the URL 
 class SecretsTest : public crucible::testing::BackendTest {
  protected:
   /// Every text produced, with where it came from.
-  void collect(const std::string& where, const std::string& text) { texts_.push_back({where, text}); }
+  void collect(const std::string& where, const std::string& text) {
+    texts_.push_back({where, text});
+  }
   void expect_no_password() {
     for (const auto& [where, text] : texts_) {
-      EXPECT_EQ(text.find(kPassword), std::string::npos) << where << " shows the password: " << text;
+      EXPECT_EQ(text.find(kPassword), std::string::npos)
+          << where << " shows the password: " << text;
       EXPECT_EQ(text.find(kPasswordEncoded), std::string::npos)
           << where << " shows the password, percent-encoded: " << text;
     }
@@ -43,7 +46,8 @@ TEST_P(SecretsTest, PasswordInTheUrl_ReachesNoLogErrorOrCliOutput) {
   URL with_password = make_url(url());
   if (backend() == "mariadb") {  // a user that needs the password, so that it is really used
     admin_exec("DROP USER IF EXISTS 'crucible_pw'@'127.0.0.1'");
-    admin_exec(std::string("CREATE USER 'crucible_pw'@'127.0.0.1' IDENTIFIED BY '") + kPassword + "'");
+    admin_exec(std::string("CREATE USER 'crucible_pw'@'127.0.0.1' IDENTIFIED BY '") + kPassword +
+               "'");
     admin_exec("GRANT ALL ON `" + with_password.database() + "`.* TO 'crucible_pw'@'127.0.0.1'");
     with_password = with_password.with_username("crucible_pw");
   }  // PostgreSQL's test server trusts loopback: the password travels and is not checked

@@ -20,7 +20,7 @@ struct Counters {
   std::atomic<bool> alive{true};
 };
 
-class CountingConnection final : public DbapiConnection {
+class CountingConnection : public DbapiConnection {
  public:
   explicit CountingConnection(Counters& c) : c_(c) { ++c_.opened; }
   std::unique_ptr<Cursor> cursor() override {
@@ -238,8 +238,8 @@ TEST(PoolTest, InvalidatePool_ReplacesEveryConnectionOpenedBefore) {
   {
     auto a = pool->connect();
     auto b = pool->connect();
-    b.release();           // idle, opened before the invalidation
-    a.invalidate_pool();   // as after a disconnect error on a
+    b.release();          // idle, opened before the invalidation
+    a.invalidate_pool();  // as after a disconnect error on a
   }
   EXPECT_EQ(c.closed, 1) << "the invalidated connection is closed on return";
   auto fresh = pool->connect();
@@ -259,7 +259,8 @@ TEST(PoolTest, TimeoutError_ReportsThePoolState) {
     FAIL() << "an exhausted pool handed out a connection";
   } catch (const TimeoutError& e) {
     const std::string message = e.what();
-    EXPECT_NE(message.find("QueuePool limit of size 1 overflow 0 reached"), std::string::npos) << message;
+    EXPECT_NE(message.find("QueuePool limit of size 1 overflow 0 reached"), std::string::npos)
+        << message;
     EXPECT_NE(message.find("Current Checked out connections: 1"), std::string::npos) << message;
   }
 }
@@ -319,13 +320,13 @@ TEST(PoolTest, CheckoutListenerDisconnectionError_ReplacesTheConnection) {
   Counters c;
   std::string log;
   int rejections = 1;
-  auto pool = make_queue_pool(recording_hooks(c, log,
-                                              [&](const PoolEvent& e) {
-                                                if (e.kind == PoolEventKind::kCheckout &&
-                                                    rejections-- > 0)
-                                                  throw DisconnectionError("stale");
-                                              }),
-                              {.pool_size = 1});
+  auto pool =
+      make_queue_pool(recording_hooks(c, log,
+                                      [&](const PoolEvent& e) {
+                                        if (e.kind == PoolEventKind::kCheckout && rejections-- > 0)
+                                          throw DisconnectionError("stale");
+                                      }),
+                      {.pool_size = 1});
   auto conn = pool->connect();
   EXPECT_EQ(log, "COVLCO") << "the rejected connection is invalidated, closed and replaced";
   EXPECT_EQ(c.opened, 2);
@@ -377,28 +378,18 @@ TEST(PoolTest, ConnectListenerThrowing_ClosesTheConnectionAndFailsTheCheckout) {
 TEST(PoolTest, FailedReset_InvalidatesTheConnection) {
   Counters c;
   std::string log;
-  class FailingRollback final : public DbapiConnection {
+  // A connection whose rollback fails, as when the server went away while it was borrowed.
+  class FailingRollback final : public CountingConnection {
    public:
-    explicit FailingRollback(Counters& c) : inner_(c) {}
-    std::unique_ptr<Cursor> cursor() override { return inner_.cursor(); }
-    void commit() override {}
+    using CountingConnection::CountingConnection;
     void rollback() override {
       throw OperationalError({.driver_message = "connection reset by peer"});
     }
-    void close() noexcept override { inner_.close(); }
-    bool ping() noexcept override { return false; }
-    void set_autocommit(bool) override {}
-    bool autocommit() const noexcept override { return false; }
-    void set_isolation_level(std::string_view) override {}
-    bool in_transaction() const noexcept override { return true; }
-    std::string server_version() const override { return "0"; }
-    ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
-
-   private:
-    CountingConnection inner_;
   };
   PoolHooks h = recording_hooks(c, log);
-  h.create = [&c] { return std::unique_ptr<DbapiConnection>(std::make_unique<FailingRollback>(c)); };
+  h.create = [&c] {
+    return std::unique_ptr<DbapiConnection>(std::make_unique<FailingRollback>(c));
+  };
   auto pool = make_queue_pool(std::move(h), {.pool_size = 1});
   pool->connect().release();
   EXPECT_EQ(log, "CORVIL") << "the rollback failed: invalidated, then closed";

@@ -793,6 +793,7 @@ void UnitOfWork::run() {
 void SessionCore::flush() {
   check_usable();
   if (flushing_) return;
+  if (ordered_.empty() && before_flush.empty()) return;  // a Session holding nothing
   flushing_ = true;
   try {
     for (const auto& fn : before_flush) fn(*facade);

@@ -126,20 +126,18 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
     state->snapshot.push_back(std::move(v));
   }
   const std::size_t nrel = mapper.relationships().size();
-  if (nrel > 0) {
-    state->rel_snapshot.resize(nrel);
-    state->rel_known.assign(nrel, false);
-    for (std::size_t i = 0; i < nrel; ++i) {
-      AttributeBase& a = mapper.relationships()[i].accessor->attribute(obj);
-      a.attach(state, static_cast<std::uint16_t>(i));
-      a.set_load(AttributeBase::Load::kUnloaded);
-    }
-  }
+  state->rel_snapshot.resize(nrel);
+  state->rel_known.assign(nrel, false);
   state->key = std::move(key);
   InstanceState* made = state.get();
   identity_.insert(made);
-  states_.insert(made);
-  ordered_.push_back(std::move(state));
+  // The Session owns the state before the attributes link to it (expunge_all unlinks them).
+  ordered_.push_back(state);  // indexed by address on the next state_of
+  for (std::size_t i = 0; i < nrel; ++i) {
+    AttributeBase& a = mapper.relationships()[i].accessor->attribute(obj);
+    a.attach(state, static_cast<std::uint16_t>(i));
+    a.set_load(AttributeBase::Load::kUnloaded);
+  }
   return made;
 }
 
@@ -452,8 +450,28 @@ std::shared_ptr<void> SessionCore::get(const Mapper& mapper, std::span<const Val
   if (InstanceState* hit = lookup(mapper, key))
     return hit->status == InstanceState::Status::kDeleted ? nullptr : hit->object;
   autoflush();
-  auto rows = Loader(*this).run(*mapper.by_key_query(), true, key_params(key));
-  return rows->rows == 0 ? nullptr : rows->objects.front();
+  const EntityQuery& query = *mapper.by_key_query();
+  const auto& rels = mapper.relationships();
+  if (std::any_of(rels.begin(), rels.end(), [](const RelationshipProperty& r) { return r.lazy == Lazy::kJoined; })) {
+    auto rows = Loader(*this).run(query, true, key_params(key));  // the joins go in the SELECT
+    return rows->rows == 0 ? nullptr : rows->objects.front();
+  }
+  // One row at most (the key is the primary key's): read it, make its object, and let the
+  // statement go without stepping it to its end.
+  InstanceState* state = nullptr;
+  {
+    crucible::Result result = connection().execute(query.select, key_params(key));
+    crucible::Row row;
+    if (!result.fetch_into(row)) return nullptr;
+    bool created = false;
+    state = instance(mapper, row.mutable_values(), 0, &created);
+  }
+  if (state == nullptr) return nullptr;
+  if (!rels.empty()) {
+    std::vector<std::shared_ptr<InstanceState>> parents{state->shared_from_this()};
+    Loader(*this).post_load(mapper, parents, plan_for(mapper, {}), std::vector<bool>(rels.size(), false));
+  }
+  return state->object;
 }
 
 void SessionCore::refresh(const Mapper& mapper, const void* object) {

@@ -60,12 +60,15 @@ SessionCore::SessionCore(Engine e, SessionOptions o, Connection* external)
 
 SessionCore::~SessionCore() { close(); }
 
-InstanceState* SessionCore::state_of(const void* object) const noexcept {
-  return states_.find(object);
+void SessionCore::index_new_states() const {
+  for (; indexed_ < ordered_.size(); ++indexed_) {
+    InstanceState* state = ordered_[indexed_].get();
+    if (state->session == this) states_.insert(state);
+  }
 }
 
-std::shared_ptr<InstanceState> SessionCore::shared_state_of(const void* object) const noexcept {
-  InstanceState* state = states_.find(object);
+std::shared_ptr<InstanceState> SessionCore::shared_state_of(const void* object) const {
+  InstanceState* state = state_of(object);
   return state == nullptr ? nullptr : state->shared_from_this();
 }
 
@@ -91,10 +94,14 @@ std::vector<Value> SessionCore::key_of(const Mapper& mapper, const void* object)
 
 std::vector<std::shared_ptr<InstanceState>> SessionCore::all_states() const {
   std::vector<std::shared_ptr<InstanceState>> out;
-  out.reserve(states_.size());
+  out.reserve(ordered_.size());
   for (const auto& state : ordered_)
     if (state->session == this) out.push_back(state);
-  if (ordered_.size() > 2 * out.size() + 64) ordered_ = out;
+  if (ordered_.size() > 2 * out.size() + 64) {
+    index_new_states();  // indexed_ counts a prefix of ordered_, which is about to shrink
+    ordered_ = out;
+    indexed_ = ordered_.size();
+  }
   return out;
 }
 
@@ -119,8 +126,7 @@ void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object) {
   const std::size_t nrel = mapper.relationships().size();
   state->rel_snapshot.resize(nrel);
   state->rel_known.assign(nrel, false);
-  states_.insert(state.get());
-  ordered_.push_back(state);
+  ordered_.push_back(state);  // indexed by address on the next state_of
   log().added.push_back(state);
   for (std::size_t i = 0; i < nrel; ++i) {
     AttributeBase& a = mapper.relationships()[i].accessor->attribute(state->ptr());
@@ -183,7 +189,8 @@ void SessionCore::expunge_all() noexcept {
   identity_.clear();
   states_.clear();
   ordered_.clear();
-  for (auto& log : logs_) log = TransactionLog{};
+  indexed_ = 0;
+  for (auto& log : logs_) log.clear();
 }
 
 // Before the Session lets its objects go: a back_populates pair whose sides hold each other
@@ -299,7 +306,7 @@ void SessionCore::commit_level(std::size_t depth) {
   if (depth == 0) {
     levels_.back().commit();
     release_connection();
-    logs_.assign(1, TransactionLog{});
+    reset_logs();
     for (std::size_t k = 0; k < ordered_.size(); ++k) {  // detach() leaves ordered_ as it is
       InstanceState* state = ordered_[k].get();
       if (state->session != this) continue;
@@ -352,7 +359,7 @@ void SessionCore::rollback() noexcept {
   }
   level_ids_.clear();
   for (auto it = logs_.rbegin(); it != logs_.rend(); ++it) restore(*it);
-  logs_.assign(1, TransactionLog{});
+  reset_logs();
   release_connection();
   pending_rollback_ = false;
 }
@@ -414,7 +421,7 @@ void SessionCore::restore(TransactionLog& log) noexcept {
     if (state->status == InstanceState::Status::kGone) identity_.insert(state.get());
     state->status = InstanceState::Status::kPersistent;
   }
-  log = TransactionLog{};
+  log.clear();
 }
 
 void SessionCore::commit() {
@@ -422,7 +429,7 @@ void SessionCore::commit() {
   if (levels_.empty()) {
     flush();
     if (levels_.empty()) {
-      logs_.assign(1, TransactionLog{});
+      reset_logs();
       return;
     }
   }

@@ -178,6 +178,14 @@ struct TransactionLog {
   /// Deleted in this level (their state as it was).
   std::vector<std::shared_ptr<InstanceState>> deleted;
   std::unordered_set<const InstanceState*> updated_set;  ///< the states in `updated`
+  /// Forgets everything (keeping the memory: a Session logs the same amount again and again).
+  void clear() noexcept {
+    added.clear();
+    inserted.clear();
+    updated.clear();
+    deleted.clear();
+    updated_set.clear();
+  }
 };
 
 /// The strategy a load uses for each relationship of one mapper, with the options that
@@ -194,9 +202,14 @@ class SessionCore {
  public:
   SessionCore(Engine engine, SessionOptions options, Connection* external);
   ~SessionCore();
-  /// A new state for an object of mapper in this Session (not yet indexed).
+  /// A new state for an object of mapper in this Session (not yet indexed). The state and its
+  /// snapshot come from the Session's memory (see snapshot_resource): every state is dropped
+  /// before the Session's pool goes (expunge_all, the destructor), and the attributes' weak
+  /// links to a state are reset when it is detached.
   std::shared_ptr<InstanceState> new_state(const Mapper& mapper) {
-    return std::make_shared<InstanceState>(&mapper, this, snapshot_resource());
+    std::pmr::memory_resource* memory = snapshot_resource();
+    return std::allocate_shared<InstanceState>(std::pmr::polymorphic_allocator<InstanceState>(memory),
+                                               &mapper, this, memory);
   }
 
   Session* facade{nullptr};  ///< the Session object, for before_flush listeners
@@ -205,8 +218,14 @@ class SessionCore {
   std::vector<std::function<void(Session&)>> before_flush;
 
   // ---- objects ----
-  InstanceState* state_of(const void* object) const noexcept;
-  std::shared_ptr<InstanceState> shared_state_of(const void* object) const noexcept;
+  /// The state of object in this Session, or null. Indexes the states made since the last call
+  /// first (loading does not index what it makes: most loaded objects are never looked up by
+  /// address, and 100,000 inserts at scattered addresses were a tenth of loading them).
+  InstanceState* state_of(const void* object) const {
+    index_new_states();
+    return states_.find(object);
+  }
+  std::shared_ptr<InstanceState> shared_state_of(const void* object) const;
   InstanceState* lookup(const Mapper& mapper, std::span<const Value> key) const {
     return identity_.find(&mapper, key);
   }
@@ -263,6 +282,11 @@ class SessionCore {
   std::weak_ptr<void> alive() const noexcept { return alive_; }
   std::size_t depth() const noexcept { return levels_.size(); }
   TransactionLog& log() { return logs_.back(); }
+  /// The root level's log alone, empty.
+  void reset_logs() noexcept {
+    logs_.resize(1);
+    logs_[0].clear();
+  }
   bool in_transaction() const noexcept { return !levels_.empty(); }
 
   // ---- back_populates (attributes.cpp) ----
@@ -287,9 +311,10 @@ class SessionCore {
   void release_connection() noexcept;
   void cascade_add(const std::shared_ptr<InstanceState>& state);
 
-  /// The memory for the next state's snapshot: the heap for a Session's first few states, then
-  /// a pool of the Session's own. One malloc per snapshot was a large share of loading many
-  /// objects, while making the pool costs more than a Session that gets one object does.
+  /// The memory for the next state and its snapshot: the heap for a Session's first few states,
+  /// then a pool of the Session's own. Two mallocs and frees per loaded object were a large share
+  /// of loading many objects, while making the pool costs more than a Session that gets one
+  /// object does.
   std::pmr::memory_resource* snapshot_resource() {
     if (states_made_ < kUnpooledStates) {
       ++states_made_;
@@ -316,8 +341,14 @@ class SessionCore {
   bool flushing_{false};
   std::uint64_t counter_{0};
 
+  /// Adds ordered_[indexed_ …] that are still the Session's to states_.
+  void index_new_states() const;
+
   IdentityMap identity_;  ///< the persistent states by (mapper, key)
-  StateIndex states_;     ///< every state of the Session by object address
+  /// The Session's states by object address: those of ordered_[0, indexed_) still attached
+  /// (state_of indexes the rest on first use).
+  mutable StateIndex states_;
+  mutable std::size_t indexed_{0};
   std::uint64_t load_counter_{0};  ///< numbers each Loader::run, for InstanceState::load_mark
   /// Owns the states, in the order added or loaded (detached ones are skipped, and dropped
   /// when they are many).

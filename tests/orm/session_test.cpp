@@ -124,6 +124,72 @@ TEST_P(SessionTest, Rollback_RestoresChangedMembersAndExpungesNewObjects) {
   EXPECT_TRUE(session.contains(alice));
 }
 
+// A Session that holds more than its first 32 objects keeps their states and snapshots (texts
+// included) in an arena of its own: dirty checking, the UPDATE's columns and a rollback's
+// restore must see the texts as loaded, past that point as before it.
+TEST_P(SessionTest, ManyObjects_TextsAreDirtyCheckedAndRestoredPastTheFirstStates) {
+  constexpr int kUsers = 100;
+  {
+    orm::Session s{engine()};
+    for (int i = 0; i < kUsers; ++i) {
+      User u{.name = "user " + std::to_string(i), .email = "u" + std::to_string(i) + "@example.com"};
+      if (i % 2 == 0) u.fullname = "Full Name Of User Number " + std::to_string(i);  // > 15 chars
+      s.add(std::move(u));
+    }
+    s.commit();
+  }
+  orm::Session session{engine()};
+  auto users = session.scalars(select<User>().order_by({orm::col(&User::id)})).all();
+  ASSERT_EQ(users.size(), static_cast<std::size_t>(kUsers));
+  reset_statements();
+  session.flush();
+  EXPECT_EQ(statement_count(), 0u) << "nothing changed";
+  // The same text again is no change; another text, or a fullname taken away, is.
+  users[90]->name = "user 90";
+  users[91]->email = "changed-91@example.com";
+  users[92]->fullname.reset();
+  users[93]->fullname = "Now Has A Full Name, Ninety-Three";
+  session.flush();
+  // 91's email; 92's and 93's fullname in one executemany (the same columns changed).
+  ASSERT_EQ(count("UPDATE"), 2u);
+  for (const auto& sql : statements()) {
+    if (sql.rfind("UPDATE", 0) != 0) continue;
+    EXPECT_EQ(sql.find("name,"), std::string::npos) << sql;
+  }
+  reset_statements();
+  session.flush();
+  EXPECT_EQ(statement_count(), 0u) << "the snapshots took the flushed values";
+  session.rollback();
+  EXPECT_EQ(users[91]->email, "u91@example.com");
+  EXPECT_EQ(users[92]->fullname, std::optional<std::string>("Full Name Of User Number 92"));
+  EXPECT_FALSE(users[93]->fullname.has_value());
+  orm::Session other{engine()};
+  EXPECT_EQ(other.get<User>(users[91]->id)->email, "u91@example.com");
+  EXPECT_EQ(other.get<User>(users[92]->id)->fullname,
+            std::optional<std::string>("Full Name Of User Number 92"));
+}
+
+TEST_P(SessionTest, ManyObjects_AddAllThenChangeTextsUpdatesOnlyThose) {
+  orm::Session session{engine()};
+  std::vector<User> batch;
+  for (int i = 0; i < 80; ++i)
+    batch.push_back(User{.name = "n" + std::to_string(i),
+                         .fullname = "A Fairly Long Full Name " + std::to_string(i),
+                         .email = "batch" + std::to_string(i) + "@example.com"});
+  auto users = session.add_all(std::move(batch));
+  session.commit();
+  reset_statements();
+  users[70]->fullname = "A Fairly Long Full Name 70";  // the same text
+  users[71]->fullname = "Another Long Full Name, Seventy-One";
+  session.commit();
+  ASSERT_EQ(count("UPDATE"), 1u);
+  orm::Session other{engine()};
+  EXPECT_EQ(other.get<User>(users[71]->id)->fullname,
+            std::optional<std::string>("Another Long Full Name, Seventy-One"));
+  EXPECT_EQ(other.get<User>(users[70]->id)->fullname,
+            std::optional<std::string>("A Fairly Long Full Name 70"));
+}
+
 CRUCIBLE_ORM_BACKENDS(SessionTest);
 
 }  // namespace

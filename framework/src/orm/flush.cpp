@@ -12,6 +12,7 @@
 #include <functional>
 #include <map>
 #include <set>
+#include <span>
 #include <unordered_map>
 
 #include "crucible/errors.hpp"
@@ -110,7 +111,7 @@ void children_first(const Mapper& m, std::vector<StatePtr>& doomed) {
   if (links.empty() || doomed.size() < 2) return;
   const auto values = [](const InstanceState& st, const std::vector<std::size_t>& cols) {
     std::vector<Value> k;
-    for (std::size_t c : cols) k.push_back(st.snapshot.at(c));
+    for (std::size_t c : cols) k.push_back(st.snapshot.value(c));
     return k;
   };
   std::vector<StatePtr> parents_first;
@@ -135,7 +136,7 @@ bool SessionCore::is_dirty(const InstanceState& state) const {
   if (state.status != Status::kPersistent || state.snapshot.empty()) return false;
   const auto& cols = state.mapper->columns();
   for (std::size_t i = 0; i < cols.size(); ++i)
-    if (!cols[i].accessor->same(state.ptr(), state.snapshot[i])) return true;
+    if (!state.snapshot.same(*cols[i].accessor, state.ptr(), i)) return true;
   return false;
 }
 
@@ -154,6 +155,8 @@ class UnitOfWork {
   void insert(const Mapper& m, std::vector<StatePtr>& pending);
   void insert_group(const Mapper& m, const std::vector<StatePtr>& group,
                     const std::vector<std::size_t>& cols, const std::vector<std::size_t>& fetch);
+  void insert_page(const Mapper& m, std::span<const StatePtr> group,
+                   const std::vector<std::size_t>& cols, const std::vector<std::size_t>& fetch);
   void update(const Mapper& m, const std::vector<StatePtr>& states);
   void many_to_many();
   void delete_rows(const Mapper& m, const std::vector<StatePtr>& states);
@@ -409,6 +412,19 @@ void UnitOfWork::insert(const Mapper& m, std::vector<StatePtr>& pending) {
 void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& group,
                               const std::vector<std::size_t>& cols,
                               const std::vector<std::size_t>& fetch) {
+  // A page of the dialect's multi-row INSERT at a time: the values built, sent and moved into
+  // the snapshots while they are in the cache (100,000 objects' values at once were megabytes
+  // of fresh pages).
+  const std::size_t page =
+      std::max<std::size_t>(1, s_.connection().dialect().features().insertmanyvalues_page_size);
+  for (std::size_t start = 0; start < group.size(); start += page)
+    insert_page(m, std::span<const StatePtr>(group).subspan(start, std::min(page, group.size() - start)),
+                cols, fetch);
+}
+
+void UnitOfWork::insert_page(const Mapper& m, std::span<const StatePtr> group,
+                             const std::vector<std::size_t>& cols,
+                             const std::vector<std::size_t>& fetch) {
   Connection& conn = s_.connection();
   const auto& props = m.columns();
   const DialectFeatures& f = conn.dialect().features();
@@ -475,8 +491,8 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
     // The snapshot: the values sent (moved out of the parameters), and those read back.
     st->snapshot.resize(props.size());
     const std::span<Value> row = table.row(g);
-    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot[cols[k]] = std::move(row[k]);
-    for (std::size_t i : fetch) st->snapshot[i] = props[i].accessor->get(st->ptr());
+    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot.take(cols[k], row[k]);
+    for (std::size_t i : fetch) st->snapshot.set(i, props[i].accessor->get(st->ptr()));
     s_.make_persistent(st, KeyValues(st->snapshot, m.primary_key()));
     // A relationship the program never set on the new object is not known to be empty: rows
     // may refer to it (or it to them) by key alone. It loads on first access.
@@ -518,8 +534,8 @@ void UnitOfWork::update(const Mapper& m, const std::vector<StatePtr>& states) {
                            " were matched (changed or deleted behind the Session?)");
     for (const StatePtr& st : group) {
       auto& log = s_.log();
-      if (log.updated_set.insert(st.get()).second) log.updated.emplace_back(st, std::vector<Value>(st->snapshot.begin(), st->snapshot.end()));
-      for (std::size_t i : cur) st->snapshot[i] = props[i].accessor->get(st->ptr());
+      if (log.updated_set.insert(st.get()).second) log.updated.emplace_back(st, st->snapshot.values());
+      for (std::size_t i : cur) st->snapshot.set(i, props[i].accessor->get(st->ptr()));
       std::vector<Value> key = SessionCore::key_of(m, st->ptr());
       if (key != st->key) {  // the primary key itself changed: re-key the identity map
         s_.identity_.erase(st.get());
@@ -532,7 +548,7 @@ void UnitOfWork::update(const Mapper& m, const std::vector<StatePtr>& states) {
   for (const StatePtr& st : states) {
     std::vector<std::size_t> changed;
     for (std::size_t i = 0; i < props.size(); ++i)
-      if (!props[i].accessor->same(st->ptr(), st->snapshot[i])) changed.push_back(i);
+      if (!st->snapshot.same(*props[i].accessor, st->ptr(), i)) changed.push_back(i);
     if (changed.empty()) continue;
     if (changed != cur) {
       run();
@@ -636,7 +652,7 @@ void UnitOfWork::delete_rows(const Mapper& m, const std::vector<StatePtr>& state
     for (const StatePtr& st : states) {
       std::vector<sql::Expr> where;
       for (std::size_t k = 0; k < rel.secondary_local.size(); ++k)
-        where.push_back(rel.secondary->c(rel.secondary_local[k]) == sql::Expr(st->snapshot[rel.local_columns[k]]));
+        where.push_back(rel.secondary->c(rel.secondary_local[k]) == sql::Expr(st->snapshot.value(rel.local_columns[k])));
       conn.execute(sql::delete_(*rel.secondary).where(sql::and_(where)));
     }
   }

@@ -113,7 +113,7 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
   state->status = InstanceState::Status::kPersistent;
   state->order = ++counter_;
   void* obj = state->ptr();
-  state->snapshot.reserve(cols.size());
+  state->snapshot.resize(cols.size());
   for (std::size_t i = 0; i < cols.size(); ++i) {
     Value& v = values[offset + i];
     try {
@@ -123,7 +123,7 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
                                 .driver_message = "loading " + mapper.class_name() + "." +
                                                   cols[i].key + ": " + e.what()});
     }
-    state->snapshot.push_back(std::move(v));
+    state->snapshot.take(i, v);  // an arena's copy leaves the row's buffers for the next row
   }
   const std::size_t nrel = mapper.relationships().size();
   state->rel_snapshot.resize(nrel);
@@ -233,7 +233,7 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   while (result.fetch_into(row)) {
     {
       std::vector<Value>& values = row.mutable_values();
-      // Extra columns first: instance() moves entity values out of the row.
+      // Extra columns first: instance() may move entity values out of the row.
       for (std::size_t x : q.extras) out->values.push_back(values[x]);
       InstanceState* first = nullptr;
       for (std::size_t e = 0; e < n; ++e) {
@@ -490,7 +490,7 @@ void SessionCore::refresh(const Mapper& mapper, const void* object) {
   const auto& cols = mapper.columns();
   for (std::size_t i = 0; i < cols.size(); ++i) {
     cols[i].accessor->load(state->ptr(), values[i]);
-    state->snapshot[i] = std::move(values[i]);
+    state->snapshot.set(i, values[i]);
   }
   for (std::size_t i = 0; i < mapper.relationships().size(); ++i) {
     mapper.relationships()[i].accessor->attribute(state->ptr()).set_load(AttributeBase::Load::kUnloaded);

@@ -112,10 +112,10 @@ void SessionCore::check_usable() const {
         "flush; wanted session.rollback() before any further work, found a new request");
 }
 
-void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object) {
+void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object, bool fresh) {
   if (!object) throw ArgumentError("add() wants an object, found a null pointer");
   check_usable();
-  if (auto* existing = state_of(object.get())) {
+  if (auto* existing = fresh ? nullptr : state_of(object.get())) {
     if (existing->status == InstanceState::Status::kDeleted) existing->status = InstanceState::Status::kPersistent;
     return;
   }
@@ -414,7 +414,7 @@ void SessionCore::restore(TransactionLog& log) noexcept {
     } else if (state->key != old_key) {
       state->key = std::move(old_key);
     }
-    state->snapshot.assign(before.begin(), before.end());
+    state->snapshot.assign(before);
   }
   for (auto& state : log.deleted) {
     if (state->session != this) continue;
@@ -469,6 +469,9 @@ Session::~Session() = default;
 
 void Session::add_object(const Mapper& mapper, std::shared_ptr<void> object) {
   core_->add(mapper, std::move(object));
+}
+void Session::add_new_object(const Mapper& mapper, std::shared_ptr<void> object) {
+  core_->add(mapper, std::move(object), /*fresh=*/true);
 }
 void Session::delete_object(const Mapper& mapper, const void* object) { core_->delete_(mapper, object); }
 void Session::expunge_object(const Mapper&, const void* object) { core_->expunge(object); }

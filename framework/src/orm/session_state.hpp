@@ -17,7 +17,9 @@
 
 #include "crucible/engine.hpp"
 #include "crucible/orm/session.hpp"
+#include "arena.hpp"
 #include "flat_set.hpp"
+#include "snapshot.hpp"
 
 namespace crucible::orm::detail {
 
@@ -29,13 +31,13 @@ class SessionCore;
 class KeyValues {
  public:
   KeyValues() = default;
-  /// The values at `columns` of a row (a snapshot).
-  KeyValues(std::span<const Value> row, const std::vector<std::size_t>& columns) : size_(columns.size()) {
+  /// The values at `columns` of a snapshot.
+  KeyValues(const Snapshot& snapshot, const std::vector<std::size_t>& columns) : size_(columns.size()) {
     if (size_ == 1) {
-      one_ = row[columns[0]];
+      one_ = snapshot.value(columns[0]);
     } else {
       many_.reserve(size_);
-      for (std::size_t c : columns) many_.push_back(row[c]);
+      for (std::size_t c : columns) many_.push_back(snapshot.value(c));
     }
   }
   explicit KeyValues(std::span<const Value> values) : size_(values.size()) {
@@ -88,7 +90,7 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
 
   /// Persistent: the column values as the database has them (at load or the last flush),
   /// parallel to mapper->columns(). Empty while pending.
-  std::pmr::vector<Value> snapshot;
+  Snapshot snapshot;
   /// Persistent: the primary key values (the identity), in primary key order.
   KeyValues key;
   /// Per relationship: the related objects as of load or the last flush, for the flush to see
@@ -203,11 +205,11 @@ class SessionCore {
   SessionCore(Engine engine, SessionOptions options, Connection* external);
   ~SessionCore();
   /// A new state for an object of mapper in this Session (not yet indexed). The state and its
-  /// snapshot come from the Session's memory (see snapshot_resource): every state is dropped
-  /// before the Session's pool goes (expunge_all, the destructor), and the attributes' weak
-  /// links to a state are reset when it is detached.
+  /// snapshot come from state_memory(): every state is dropped before the arena goes
+  /// (expunge_all, the destructor), and the attributes' weak links to a state are reset when it
+  /// is detached.
   std::shared_ptr<InstanceState> new_state(const Mapper& mapper) {
-    std::pmr::memory_resource* memory = snapshot_resource();
+    std::pmr::memory_resource* memory = state_memory();
     return std::allocate_shared<InstanceState>(std::pmr::polymorphic_allocator<InstanceState>(memory),
                                                &mapper, this, memory);
   }
@@ -230,7 +232,8 @@ class SessionCore {
     return identity_.find(&mapper, key);
   }
   /// Adds object as pending (and what its save-update cascades reach). No-op when held.
-  void add(const Mapper& mapper, std::shared_ptr<void> object);
+  /// fresh: the Session made the object just now, so it cannot hold it (no lookup).
+  void add(const Mapper& mapper, std::shared_ptr<void> object, bool fresh = false);
   void delete_(const Mapper& mapper, const void* object);
   void expunge(const void* object);
   void expunge_all() noexcept;
@@ -312,20 +315,19 @@ class SessionCore {
   void cascade_add(const std::shared_ptr<InstanceState>& state);
 
   /// The memory for the next state and its snapshot: the heap for a Session's first few states,
-  /// then a pool of the Session's own. Two mallocs and frees per loaded object were a large share
-  /// of loading many objects, while making the pool costs more than a Session that gets one
-  /// object does.
-  std::pmr::memory_resource* snapshot_resource() {
-    if (states_made_ < kUnpooledStates) {
+  /// then the Session's arena (arena.hpp). The heap's per-block costs were a large share of
+  /// loading many objects, while an arena's first chunk costs more than a Session that gets
+  /// one object saves.
+  std::pmr::memory_resource* state_memory() noexcept {
+    if (states_made_ < kHeapStates) {
       ++states_made_;
       return std::pmr::new_delete_resource();
     }
-    if (!snapshot_pool_) snapshot_pool_.emplace();
-    return &*snapshot_pool_;
+    return &arena_;
   }
-  static constexpr std::size_t kUnpooledStates = 32;
-  /// The pool, declared first so that it outlives every state.
-  std::optional<std::pmr::unsynchronized_pool_resource> snapshot_pool_;
+  static constexpr std::size_t kHeapStates = 32;
+  /// Declared first so that it outlives every state.
+  SessionArena arena_;
   std::size_t states_made_{0};
   Connection* external_{nullptr};
   std::optional<Connection> own_;

@@ -105,6 +105,13 @@ class ColumnAccessor {
   virtual void set(void* object, const Value& v) const = 0;
   /// Whether the member equals v, with no allocation for the common kinds.
   virtual bool same(const void* object, const Value& v) const = 0;
+  /// Whether the member equals the string value text (same() of a Value holding it); no
+  /// allocation where the member is a std::string or std::optional<std::string>.
+  virtual bool same_text(const void* object, std::string_view text) const {
+    Value v;
+    v.assign_string(text);
+    return same(object, v);
+  }
   /// Whether the member holds "no value yet": nullopt, or 0 for an integer.
   virtual bool unset(const void* object) const = 0;
   /// The value of a default-constructed member (what a rollback puts back into a key the
@@ -130,6 +137,12 @@ class MemberColumn final : public ColumnAccessor {
   }
   bool same(const void* o, const Value& v) const override {
     return Traits::same(obj(o).*member_, v);
+  }
+  bool same_text(const void* o, std::string_view text) const override {
+    const M& m = obj(o).*member_;
+    if constexpr (std::is_same_v<M, std::string>) return m == text;
+    else if constexpr (std::is_same_v<M, std::optional<std::string>>) return m.has_value() && *m == text;
+    else return ColumnAccessor::same_text(o, text);
   }
   bool unset(const void* o) const override { return Traits::unset(obj(o).*member_); }
   Value unset_value() const override { return Traits::to(M{}); }

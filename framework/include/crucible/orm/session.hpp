@@ -224,7 +224,7 @@ class Session {
     requires(!std::is_pointer_v<T>)
   std::shared_ptr<T> add(T object) {
     auto p = std::make_shared<T>(std::move(object));
-    add_object(mapper_of<T>(), p);
+    add_new_object(mapper_of<T>(), p);
     return p;
   }
   /// Adds an object the program made (or re-adds a detached one).
@@ -241,7 +241,7 @@ class Session {
     const Mapper& m = mapper_of<T>();
     for (T& o : objects) {
       out.push_back(std::make_shared<T>(std::move(o)));
-      add_object(m, out.back());
+      add_new_object(m, out.back());
     }
     return out;
   }
@@ -399,6 +399,8 @@ class Session {
 
  private:
   void add_object(const Mapper& mapper, std::shared_ptr<void> object);
+  /// add_object for an object the Session has just made (it cannot hold it yet).
+  void add_new_object(const Mapper& mapper, std::shared_ptr<void> object);
   void delete_object(const Mapper& mapper, const void* object);
   void expunge_object(const Mapper& mapper, const void* object);
   std::shared_ptr<void> merge_object(const Mapper& mapper, const void* object);

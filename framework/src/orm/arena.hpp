@@ -1,0 +1,97 @@
+#pragma once
+// The memory of one Session's states and snapshots: size classes with free lists over chunks
+// from the heap, all given back when the Session goes. Private to libcrucible.
+//
+// A loaded object costs a state, its snapshot's slots and a copy of each text: four small
+// blocks, made and freed by the hundred thousand, always from the Session's one thread. The
+// heap handles them one by one (and consolidates its free lists as they go);
+// std::pmr::unsynchronized_pool_resource, which is general, spent more instructions on its
+// bookkeeping than malloc did. Here a block is a free-list pop or a bump of the current chunk,
+// and freeing it is a push: a block freed is reused by the next of its size class, so a
+// long-lived Session's memory stays at its peak, not its total.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <memory_resource>
+#include <new>
+#include <vector>
+
+namespace crucible::orm::detail {
+
+class SessionArena final : public std::pmr::memory_resource {
+ public:
+  SessionArena() = default;
+  ~SessionArena() override {
+    for (const Chunk& c : chunks_) ::operator delete(c.data, c.size);
+  }
+  SessionArena(const SessionArena&) = delete;
+  SessionArena& operator=(const SessionArena&) = delete;
+
+ private:
+  static constexpr std::size_t kGrain = 16;     ///< block sizes are multiples of this
+  static constexpr std::size_t kLargest = 512;  ///< larger blocks come from the heap directly
+  static constexpr std::size_t kFirstChunk = 4096;
+  static constexpr std::size_t kLargestChunk = 256 * 1024;
+  struct FreeBlock {
+    FreeBlock* next;
+  };
+  struct Chunk {
+    void* data;
+    std::size_t size;
+  };
+
+  static bool pooled(std::size_t bytes, std::size_t alignment) noexcept {
+    return bytes <= kLargest && alignment <= kGrain;
+  }
+  static std::size_t size_class(std::size_t bytes) noexcept {
+    return (std::max<std::size_t>(bytes, 1) + kGrain - 1) / kGrain - 1;
+  }
+
+  void* do_allocate(std::size_t bytes, std::size_t alignment) override {
+    if (!pooled(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
+    const std::size_t c = size_class(bytes);
+    if (FreeBlock* b = free_[c]) {
+      free_[c] = b->next;
+      return b;
+    }
+    const std::size_t size = (c + 1) * kGrain;
+    if (static_cast<std::size_t>(end_ - next_) < size) grow();
+    void* p = next_;
+    next_ += size;
+    return p;
+  }
+
+  void do_deallocate(void* p, std::size_t bytes, std::size_t alignment) override {
+    if (!pooled(bytes, alignment)) {
+      ::operator delete (p, bytes, std::align_val_t{alignment});
+      return;
+    }
+    const std::size_t c = size_class(bytes);
+    auto* b = static_cast<FreeBlock*>(p);
+    b->next = free_[c];
+    free_[c] = b;
+  }
+
+  bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
+    return this == &other;
+  }
+
+  // A new chunk, twice the last (from 4 KiB to 256 KiB): a Session that holds a few objects
+  // takes little, one that loads many takes few chunks. The rest of the old chunk is dropped.
+  void grow() {
+    const std::size_t size =
+        chunks_.empty() ? kFirstChunk : std::min(chunks_.back().size * 2, kLargestChunk);
+    chunks_.reserve(chunks_.size() + 1);
+    void* data = ::operator new(size);  // aligned for any scalar, so for kGrain
+    chunks_.push_back({data, size});
+    next_ = static_cast<std::byte*>(data);
+    end_ = next_ + size;
+  }
+
+  std::array<FreeBlock*, kLargest / kGrain> free_{};
+  std::byte* next_{nullptr};
+  std::byte* end_{nullptr};
+  std::vector<Chunk> chunks_;
+};
+
+}  // namespace crucible::orm::detail

@@ -178,13 +178,16 @@ void SessionCore::expunge(const void* object) {
 }
 
 void SessionCore::expunge_all() noexcept {
-  break_cycles();
+  if (back_populates_) break_cycles();
+  // One pass: each state detached and let go (a log may still hold it).
   for (auto& state : ordered_) {
-    if (state->session != this) continue;
-    const Mapper& m = *state->mapper;
-    for (std::size_t i = 0; i < m.relationships().size(); ++i)
-      m.relationships()[i].accessor->attribute(state->ptr()).detach();
-    state->session = nullptr;
+    if (state->session == this) {
+      const Mapper& m = *state->mapper;
+      for (std::size_t i = 0; i < m.relationships().size(); ++i)
+        m.relationships()[i].accessor->attribute(state->ptr()).detach();
+      state->session = nullptr;
+    }
+    state.reset();
   }
   identity_.clear();
   states_.clear();

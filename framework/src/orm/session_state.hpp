@@ -209,6 +209,8 @@ class SessionCore {
   /// (expunge_all, the destructor), and the attributes' weak links to a state are reset when it
   /// is detached.
   std::shared_ptr<InstanceState> new_state(const Mapper& mapper) {
+    if (!back_populates_)
+      for (const RelationshipProperty& rel : mapper.relationships()) back_populates_ |= rel.back_populates >= 0;
     std::pmr::memory_resource* memory = state_memory();
     return std::allocate_shared<InstanceState>(std::pmr::polymorphic_allocator<InstanceState>(memory),
                                                &mapper, this, memory);
@@ -352,6 +354,9 @@ class SessionCore {
   mutable StateIndex states_;
   mutable std::size_t indexed_{0};
   std::uint64_t load_counter_{0};  ///< numbers each Loader::run, for InstanceState::load_mark
+  /// A state was made for a mapper with a back_populates relationship: closing must look for
+  /// the reference cycles such pairs make (break_cycles).
+  bool back_populates_{false};
   /// Owns the states, in the order added or loaded (detached ones are skipped, and dropped
   /// when they are many).
   mutable std::vector<std::shared_ptr<InstanceState>> ordered_;

@@ -155,7 +155,10 @@ FirebirdCompiler::FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle st
 
 void FirebirdCompiler::cast_bind(const Element& e) {
   std::string type;
-  if (e.type.kind() != TypeKind::kNull && e.type.kind() != TypeKind::kEnum &&
+  if (wide_strings_ && (e.type.kind() == TypeKind::kString || e.type.kind() == TypeKind::kEnum ||
+                        e.type.kind() == TypeKind::kNull)) {
+    type = "VARCHAR(8191)";  // a || operand: as long as a UTF8 VARCHAR gets, not the column's n
+  } else if (e.type.kind() != TypeKind::kNull && e.type.kind() != TypeKind::kEnum &&
       !(e.type.kind() == TypeKind::kDateTime && e.type.timezone())) {
     type = dialect_.type_compiler().process(e.type);
   } else {
@@ -234,12 +237,26 @@ void FirebirdCompiler::visit_case(const Element& e) {
 // ---- operators and functions -------------------------------------------------------------------
 
 void FirebirdCompiler::visit_binary(const Element& e) {
-  if (e.text != "%") return SQLCompiler::visit_binary(e);
-  out_ += "MOD(";
-  visit(*e.children[0]);
-  out_ += ", ";
-  visit(*e.children[1]);
-  out_ += ')';
+  if (e.text == "%") {
+    out_ += "MOD(";
+    visit_typed(*e.children[0]);
+    out_ += ", ";
+    visit_typed(*e.children[1]);
+    out_ += ')';
+    return;
+  }
+  // Firebird types a parameter by its context, and an arithmetic or || operand has none it can
+  // use ("Data type unknown", "Invalid data type for multiplication"): such binds are cast.
+  const bool arithmetic = e.text == "+" || e.text == "-" || e.text == "*" || e.text == "/";
+  const bool concat = e.text == "||";
+  if (!arithmetic && !concat) return SQLCompiler::visit_binary(e);
+  const bool saved = cast_binds_;
+  const bool saved_wide = wide_strings_;
+  cast_binds_ = true;
+  wide_strings_ = concat;
+  SQLCompiler::visit_binary(e);
+  cast_binds_ = saved;
+  wide_strings_ = saved_wide;
 }
 
 std::string FirebirdCompiler::function_name(const Element& e) const {
@@ -264,8 +281,52 @@ void FirebirdCompiler::visit_function(const Element& e) {
 
 // ---- SELECT ------------------------------------------------------------------------------------
 
+// The 1-based position in the first member's select list of the column an ORDER BY item of a
+// UNION names, or 0 when it names none there.
+std::size_t FirebirdCompiler::compound_position(const sql::SelectNode& select, const Element& item) {
+  const sql::SelectNode* first = &select;
+  while (!first->compound.empty() && !first->parts.empty()) first = first->parts.front().get();
+  const Element* target = &item;
+  if (target->kind == ElementKind::kOrderBy && !target->children.empty())
+    target = target->children[0].get();
+  if (target->kind != ElementKind::kColumn && target->kind != ElementKind::kLabel) return 0;
+  for (std::size_t i = 0; i < first->columns.size(); ++i) {
+    const Element& c = *first->columns[i];
+    if ((c.kind == ElementKind::kColumn || c.kind == ElementKind::kLabel) && c.text == target->text)
+      return i + 1;
+  }
+  return 0;
+}
+
 void FirebirdCompiler::visit_select(const sql::SelectNode& select, bool nested) {
   const std::size_t begin = out_.size();
+  if (!select.compound.empty() && !select.order_by.empty()) {
+    // Firebird sorts a UNION only by position ("invalid ORDER BY clause" for a name;
+    // Language Reference 6.1.8): ORDER BY 1 [DESC] [NULLS FIRST|LAST], then OFFSET/FETCH.
+    std::vector<std::string> positions;
+    for (const sql::ElementPtr& item : select.order_by) {
+      const std::size_t at = compound_position(select, *item);
+      if (at == 0) break;
+      std::string text = std::to_string(at);
+      if (item->kind == ElementKind::kOrderBy) {
+        if ((item->flags & sql::kDesc) != 0) text += " DESC";
+        if ((item->flags & sql::kNullsFirst) != 0) text += " NULLS FIRST";
+        if ((item->flags & sql::kNullsLast) != 0) text += " NULLS LAST";
+      }
+      positions.push_back(std::move(text));
+    }
+    if (positions.size() == select.order_by.size()) {
+      sql::SelectNode bare = select;
+      bare.order_by.clear();
+      bare.limit = nullptr;
+      bare.offset = nullptr;
+      SQLCompiler::visit_select(bare, nested);
+      out_ += " ORDER BY ";
+      for (std::size_t i = 0; i < positions.size(); ++i) out_ += (i ? ", " : "") + positions[i];
+      limit_offset(select);
+      return;
+    }
+  }
   SQLCompiler::visit_select(select, nested);
   if (!select.compound.empty()) return;  // its members were each given their FROM
   const std::string_view text = std::string_view(out_).substr(begin);

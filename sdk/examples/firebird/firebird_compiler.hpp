@@ -41,13 +41,14 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   void visit_label(const sql::Element& e) override;
   /// CASE with its THEN/ELSE binds cast.
   void visit_case(const sql::Element& e) override;
-  /// MOD(a, b) for %.
+  /// MOD(a, b) for %; the operands' binds of + - * / and || cast.
   void visit_binary(const sql::Element& e) override;
   /// AVG(CAST(x AS DOUBLE PRECISION)) for an integer x; the base's for the rest.
   void visit_function(const sql::Element& e) override;
   /// char_length for length.
   std::string function_name(const sql::Element& e) const override;
-  /// The base's SELECT, with FROM RDB$DATABASE added where it has no FROM.
+  /// The base's SELECT, with FROM RDB$DATABASE added where it has no FROM, and a UNION's
+  /// ORDER BY by column positions.
   void visit_select(const sql::SelectNode& select, bool nested) override;
   /// OFFSET n ROWS FETCH FIRST m ROWS ONLY.
   void limit_offset(const sql::SelectNode& select) override;
@@ -66,10 +67,13 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   void cast_bind(const sql::Element& e);
   /// Visits e, casting it when it is a bare bind or literal.
   void visit_typed(const sql::Element& e);
+  /// The 1-based position of a UNION's ORDER BY item in its first member's columns, or 0.
+  static std::size_t compound_position(const sql::SelectNode& select, const sql::Element& item);
   /// The INSERT INTO name as the base writes it.
   std::string table_text(const sql::InsertNode& insert) const;
 
   bool cast_binds_{false};
+  bool wide_strings_{false};     ///< cast text binds as VARCHAR(8191) (|| operands)
   std::size_t insert_begin_{0};  ///< where visit_insert began writing
 };
 

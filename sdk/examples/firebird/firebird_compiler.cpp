@@ -153,7 +153,7 @@ FirebirdCompiler::FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle st
 
 // ---- binds and their types ---------------------------------------------------------------------
 
-void FirebirdCompiler::cast_bind(const Element& e) {
+std::string FirebirdCompiler::bind_type_name(const Element& e) const {
   std::string type;
   if (wide_strings_ && (e.type.kind() == TypeKind::kString || e.type.kind() == TypeKind::kEnum ||
                         e.type.kind() == TypeKind::kNull)) {
@@ -175,6 +175,11 @@ void FirebirdCompiler::cast_bind(const Element& e) {
     default: type = "VARCHAR(8191)"; break;  // text, JSON, or a value given at execute()
     }
   }
+  return type;
+}
+
+void FirebirdCompiler::cast_bind(const Element& e) {
+  const std::string type = bind_type_name(e);
   out_ += "CAST(";
   if (e.kind == ElementKind::kLiteral)
     SQLCompiler::visit_literal(e);
@@ -382,11 +387,7 @@ void FirebirdCompiler::visit_insert(const sql::InsertNode& insert, const Params*
     if (insert.upsert != sql::UpsertAction::kNone)
       not_supported("Firebird's MERGE takes one source row here: execute the upsert on '" +
                     insert.table->name + "' with one parameter set per row (executemany)");
-    if (!insert.returning.empty())
-      not_supported("Firebird 3's INSERT … RETURNING returns one row: execute insert(" +
-                    insert.table->name +
-                    ").returning(…) with one parameter set per row (executemany) instead of "
-                    "values_rows()");
+    if (!insert.returning.empty()) return insert_rows_returning(insert);
     std::vector<std::string> columns = insert.columns;
     std::vector<sql::ElementPtr> defaults;
     for (const auto& [name, element] : insert.defaults) {
@@ -420,6 +421,83 @@ void FirebirdCompiler::visit_insert(const sql::InsertNode& insert, const Params*
   cast_binds_ = insert.upsert != sql::UpsertAction::kNone;
   SQLCompiler::visit_insert(insert, params);
   cast_binds_ = false;
+}
+
+// values_rows() with RETURNING: Firebird 3's INSERT … RETURNING gives one row, so the rows go
+// through a selectable EXECUTE BLOCK (Language Reference 7.9) that inserts them one by one and
+// SUSPENDs each returned row, in input order:
+//   EXECUTE BLOCK (p1 t = ?, …) RETURNS (c t, …) AS BEGIN
+//     INSERT INTO t (cols) VALUES (:p1, …) RETURNING … INTO :c, …; SUSPEND; … END
+void FirebirdCompiler::insert_rows_returning(const sql::InsertNode& insert) {
+  const auto has_binds = [](const Element& root) {
+    std::vector<const Element*> stack{&root};
+    while (!stack.empty()) {
+      const Element* e = stack.back();
+      stack.pop_back();
+      if (is_bare_bind(*e) || e->select) return true;
+      for (const auto& c : e->children) stack.push_back(c.get());
+    }
+    return false;
+  };
+  std::vector<std::string> outputs;
+  std::vector<std::string> output_types;
+  for (std::size_t i = 0; i < insert.returning.size(); ++i) {
+    const Element& r = *insert.returning[i];
+    if (has_binds(r) || r.type.kind() == TypeKind::kNull)
+      not_supported("Firebird 3 returns the rows of values_rows() through EXECUTE BLOCK, whose "
+                    "outputs need a known type and no parameters: RETURNING item " +
+                    std::to_string(i + 1) + " on '" + insert.table->name +
+                    "' has none or holds a value; execute with one parameter set per row instead");
+    std::string name = (r.kind == ElementKind::kColumn || r.kind == ElementKind::kLabel)
+                           ? r.text
+                           : "r" + std::to_string(i + 1);
+    if (std::find(outputs.begin(), outputs.end(), name) != outputs.end())
+      name = "r" + std::to_string(i + 1);
+    outputs.push_back(name);
+    output_types.push_back(dialect_.type_compiler().process(r.type));
+  }
+  std::string body;
+  int param = 0;
+  out_ += "EXECUTE BLOCK (";
+  for (const auto& row : insert.rows) {
+    body += " INSERT INTO " + table_text(insert) + " (";
+    for (std::size_t i = 0; i < insert.columns.size(); ++i)
+      body += (i ? ", " : "") + quote(insert.columns[i]);
+    body += ") VALUES (";
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      const Element& v = *row[i];
+      if (i != 0) body += ", ";
+      if (v.kind == ElementKind::kNull) {
+        body += "NULL";
+        continue;
+      }
+      if (!is_bare_bind(v))
+        not_supported("values_rows() with RETURNING on '" + insert.table->name +
+                      "' takes plain values on Firebird (its rows run in an EXECUTE BLOCK)");
+      const std::string p = "p" + std::to_string(++param);
+      out_ += (param > 1 ? ", " : "") + p + " " + bind_type_name(v) + " = ";
+      if (v.kind == ElementKind::kLiteral)
+        SQLCompiler::visit_literal(v);
+      else
+        SQLCompiler::visit_bind(v);
+      body += ":" + p;
+    }
+    body += ") RETURNING ";
+    const std::size_t mark = out_.size();
+    for (std::size_t i = 0; i < insert.returning.size(); ++i) {
+      if (i != 0) out_ += ", ";
+      visit(*insert.returning[i]);
+    }
+    body += out_.substr(mark);
+    out_.resize(mark);
+    body += " INTO ";
+    for (std::size_t i = 0; i < outputs.size(); ++i) body += (i ? ", :" : ":") + quote(outputs[i]);
+    body += "; SUSPEND;";
+  }
+  out_ += ") RETURNS (";
+  for (std::size_t i = 0; i < outputs.size(); ++i)
+    out_ += (i ? ", " : "") + quote(outputs[i]) + " " + output_types[i];
+  out_ += ") AS BEGIN" + body + " END";
 }
 
 void FirebirdCompiler::visit_upsert(const sql::InsertNode& insert) {

@@ -11,7 +11,9 @@
 //  * a % b is MOD(a, b); length() is CHAR_LENGTH() (characters, not bytes); avg() of an integer
 //    expression averages it as DOUBLE PRECISION (Firebird's AVG of integers is an integer).
 //  * values_rows(): INSERT INTO t (cols) SELECT … FROM RDB$DATABASE UNION ALL SELECT … (Firebird
-//    has no multi-row VALUES); with RETURNING it is refused (RETURNING gives one row in 3.0).
+//    has no multi-row VALUES); with RETURNING, which gives one row per statement in 3.0, an
+//    EXECUTE BLOCK (p1 t = ?, …) RETURNS (…) AS BEGIN INSERT … RETURNING … INTO …; SUSPEND; …
+//    END, whose rows come back in input order (Language Reference 7.9).
 //  * The portable upsert: UPDATE OR INSERT INTO t (cols) VALUES (…) MATCHING (k) (6.5) when it
 //    means exactly what was asked (a do-update on columns k, every other proposed column set to
 //    its proposed value, no WHERE); otherwise MERGE INTO t USING (SELECT … FROM RDB$DATABASE)
@@ -63,6 +65,10 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   void visit_excluded(const sql::Element& e) override;
 
  private:
+  /// The type a bind is cast to: its own, else its value's kind's (VARCHAR(8191) for text).
+  std::string bind_type_name(const sql::Element& e) const;
+  /// values_rows() with RETURNING, as a selectable EXECUTE BLOCK.
+  void insert_rows_returning(const sql::InsertNode& insert);
   /// Writes CAST(<placeholder> AS <type>) for a bind or literal.
   void cast_bind(const sql::Element& e);
   /// Visits e, casting it when it is a bare bind or literal.

@@ -3,6 +3,9 @@
 // defaults (crucible/sdk/testing/requirements.hpp) that Firebird 3.0 lacks, turned off with the
 // reason and the manual's page (Firebird 3.0 Language Reference, "LR" below). A case whose
 // requirement is off is skipped, visibly; none is turned off to hide a bug.
+#include <cstdint>
+
+#include "crucible/crucible.hpp"
 #include "crucible/sdk/testing/requirements.hpp"
 
 void crucible::sdk::testing::configure_requirements(Requirements& r, const Dialect& /*dialect*/) {
@@ -25,4 +28,15 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   // SNAPSHOT keeps the transaction's snapshot; READ COMMITTED sees other commits (LR 10.1.1).
   r.repeatable_read_snapshot = true;
   r.read_committed_visibility = true;
+  // An administrator ends an attachment by deleting its row of the monitoring table
+  // MON$ATTACHMENTS (Language Reference, appendix E "Monitoring Tables"; Firebird 2.1+); the
+  // victim's next call then fails with isc_att_shutdown, as after a server-side disconnect.
+  r.provoke_disconnect = [](Connection& victim, const Engine& engine) {
+    const auto id = victim.execute(text("SELECT CURRENT_CONNECTION FROM RDB$DATABASE"))
+                        .scalar_one()
+                        .as<std::int64_t>();
+    Connection admin = engine.connect();
+    admin.execute(text("DELETE FROM MON$ATTACHMENTS WHERE MON$ATTACHMENT_ID = :id"), {{"id", id}});
+    admin.commit();
+  };
 }

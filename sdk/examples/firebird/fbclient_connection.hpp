@@ -17,9 +17,10 @@ namespace crucible::firebird {
 /// How a transaction is started (the TPB items; Firebird 3.0 Language Reference 10.1 "SET
 /// TRANSACTION").
 struct TransactionOptions {
-  std::string isolation{"READ COMMITTED"};  ///< READ COMMITTED, REPEATABLE READ, SNAPSHOT, SERIALIZABLE
-  bool autocommit{false};                   ///< isc_tpb_autocommit: each statement commits
-  int lock_timeout{10};                     ///< seconds; 0 = NO WAIT
+  std::string isolation{
+      "READ COMMITTED"};   ///< READ COMMITTED, REPEATABLE READ, SNAPSHOT, SERIALIZABLE
+  bool autocommit{false};  ///< isc_tpb_autocommit: each statement commits
+  int lock_timeout{10};    ///< seconds; 0 = NO WAIT
 };
 
 /// One attachment. Used by one thread at a time (PEP 249 threadsafety 1).

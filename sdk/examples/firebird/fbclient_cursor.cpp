@@ -59,8 +59,9 @@ ISC_TIME encode_time(const Time& t) {
 Date decode_date(ISC_DATE d) { return civil_from_days(static_cast<std::int64_t>(d) - kEpochShift); }
 Time decode_time(ISC_TIME t) {
   const std::uint32_t seconds = t / 10000u;
-  return Time{static_cast<std::uint8_t>(seconds / 3600), static_cast<std::uint8_t>(seconds / 60 % 60),
-              static_cast<std::uint8_t>(seconds % 60), (t % 10000u) * 100u};
+  return Time{static_cast<std::uint8_t>(seconds / 3600),
+              static_cast<std::uint8_t>(seconds / 60 % 60), static_cast<std::uint8_t>(seconds % 60),
+              (t % 10000u) * 100u};
 }
 
 // "-123.45" from 12345 and scale -2.
@@ -212,8 +213,8 @@ void FbclientCursor::prepare(std::string_view sql) {
   isc_dsql_sql_info(status, &stmt_, sizeof(items), items, sizeof(buffer), buffer);
   check(status, text);
   statement_type_ = buffer[0] == isc_info_sql_stmt_type
-                        ? static_cast<int>(isc_vax_integer(buffer + 3, static_cast<short>(
-                                                                           isc_vax_integer(buffer + 1, 2))))
+                        ? static_cast<int>(isc_vax_integer(
+                              buffer + 3, static_cast<short>(isc_vax_integer(buffer + 1, 2))))
                         : 0;
   sql_ = text;
   description_.clear();
@@ -221,7 +222,8 @@ void FbclientCursor::prepare(std::string_view sql) {
   for (short i = 0; i < out->sqld; ++i) {
     const XSQLVAR& v = out->sqlvar[i];
     ColumnDescription d;
-    d.name = normalize_column_name(std::string(v.aliasname, static_cast<std::size_t>(v.aliasname_length)));
+    d.name = normalize_column_name(
+        std::string(v.aliasname, static_cast<std::size_t>(v.aliasname_length)));
     d.type_name = type_name(v);
     d.nullable = (v.sqltype & 1) != 0;
     if ((v.sqltype & ~1) == SQL_SHORT || (v.sqltype & ~1) == SQL_LONG ||
@@ -263,8 +265,8 @@ Value FbclientCursor::read_blob(const ISC_QUAD& id, bool text) {
   std::vector<char> segment(kSegment);
   for (;;) {
     unsigned short got = 0;
-    const ISC_STATUS r = isc_get_segment(status, &blob, &got,
-                                         static_cast<unsigned short>(segment.size()), segment.data());
+    const ISC_STATUS r = isc_get_segment(
+        status, &blob, &got, static_cast<unsigned short>(segment.size()), segment.data());
     if (r == 0 || r == isc_segment) {
       out.append(segment.data(), got);
       continue;
@@ -287,7 +289,9 @@ void FbclientCursor::bind(std::span<const Value* const> params) {
   XSQLDA* in = in_->get();
   if (static_cast<std::size_t>(in->sqld) != params.size())
     throw ProgrammingError(error_info("the statement has " + std::to_string(in->sqld) +
-                          " parameter markers, found " + std::to_string(params.size()) + " values", sql_));
+                                          " parameter markers, found " +
+                                          std::to_string(params.size()) + " values",
+                                      sql_));
   for (std::size_t i = 0; i < params.size(); ++i) {
     XSQLVAR& v = in->sqlvar[i];
     const XSQLVAR& described = in_->described[i];
@@ -350,10 +354,14 @@ void FbclientCursor::bind(std::span<const Value* const> params) {
       put(SQL_DOUBLE, &d, sizeof d);
       break;
     }
-    case ValueKind::kString: put_text(std::get<std::string>(value.storage()), text_charset()); break;
+    case ValueKind::kString:
+      put_text(std::get<std::string>(value.storage()), text_charset());
+      break;
     case ValueKind::kJson: put_text(std::get<Json>(value.storage()).text, text_charset()); break;
     case ValueKind::kDecimal: put_text(std::get<Decimal>(value.storage()).text, kUtf8); break;
-    case ValueKind::kUuid: put_text(std::get<Uuid>(value.storage()).to_hex(), text_charset()); break;
+    case ValueKind::kUuid:
+      put_text(std::get<Uuid>(value.storage()).to_hex(), text_charset());
+      break;
     case ValueKind::kBytes: {
       const Bytes& b = std::get<Bytes>(value.storage());
       const std::string_view raw(reinterpret_cast<const char*>(b.data()), b.size());
@@ -462,8 +470,8 @@ void FbclientCursor::executemany(std::string_view sql, const ParamSets& param_se
       run(param_sets[s], true);
     } catch (const ProgrammingError& e) {
       if (e.driver_code() != 0) throw;
-      throw ProgrammingError(error_info("parameter set " + std::to_string(s) +
-                                                         ": " + e.driver_message(), sql_));
+      throw ProgrammingError(
+          error_info("parameter set " + std::to_string(s) + ": " + e.driver_message(), sql_));
     }
     close_cursor();
   }
@@ -567,9 +575,11 @@ void FbclientCursor::read_row(std::vector<Value>& row) {
     }
     case SQL_NULL: cell = Value(); break;
     default:
-      throw NotSupportedError(error_info("the fbclient driver cannot read column '" + description_[static_cast<std::size_t>(i)].name +
-                            "' of Firebird type code " + std::to_string(v.sqltype & ~1) +
-                            " (arrays are not supported)", sql_));
+      throw NotSupportedError(error_info(
+          "the fbclient driver cannot read column '" +
+              description_[static_cast<std::size_t>(i)].name + "' of Firebird type code " +
+              std::to_string(v.sqltype & ~1) + " (arrays are not supported)",
+          sql_));
     }
   }
 }

@@ -132,8 +132,7 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
     ISC_STATUS_ARRAY detach{};
     isc_detach_database(detach, &db);  // reattach with the connection's own DPB (lc_ctype)
     db = 0;
-    isc_attach_database(status, 0, target.c_str(), &db, static_cast<short>(dpb.size()),
-                        dpb.data());
+    isc_attach_database(status, 0, target.c_str(), &db, static_cast<short>(dpb.size()), dpb.data());
   }
   check(status);
   return std::make_unique<FbclientConnection>(db, tx);
@@ -147,8 +146,7 @@ FbclientConnection::FbclientConnection(isc_db_handle db, TransactionOptions opti
 FbclientConnection::~FbclientConnection() { close(); }
 
 isc_db_handle* FbclientConnection::db() {
-  if (db_ == 0)
-    throw InterfaceError(error_info("the Firebird connection is closed"));
+  if (db_ == 0) throw InterfaceError(error_info("the Firebird connection is closed"));
   return &db_;
 }
 
@@ -172,12 +170,12 @@ isc_tr_handle* FbclientConnection::transaction() {
     tpb.push_back(isc_tpb_lock_timeout);
     tpb.push_back(4);
     for (int i = 0; i < 4; ++i)
-      tpb.push_back(static_cast<char>((static_cast<unsigned>(options_.lock_timeout) >> (8 * i)) & 0xff));
+      tpb.push_back(
+          static_cast<char>((static_cast<unsigned>(options_.lock_timeout) >> (8 * i)) & 0xff));
   }
   if (options_.autocommit) tpb.push_back(isc_tpb_autocommit);
   ISC_STATUS_ARRAY status{};
-  isc_start_transaction(status, &tr_, 1, &db_, static_cast<unsigned short>(tpb.size()),
-                        tpb.data());
+  isc_start_transaction(status, &tr_, 1, &db_, static_cast<unsigned short>(tpb.size()), tpb.data());
   check(status);
   return &tr_;
 }

@@ -14,10 +14,10 @@ namespace {
 
 // GDS codes of a lost attachment (iberror.h); see is_disconnect_code.
 constexpr std::array<long long, 8> kDisconnectCodes = {
-    isc_att_shutdown,        // connection shutdown (also: deleted from MON$ATTACHMENTS)
-    isc_shutdown,            // database shutdown
-    isc_network_error,       // unable to complete network request to host
-    isc_net_read_err,        isc_net_write_err,
+    isc_att_shutdown,   // connection shutdown (also: deleted from MON$ATTACHMENTS)
+    isc_shutdown,       // database shutdown
+    isc_network_error,  // unable to complete network request to host
+    isc_net_read_err,       isc_net_write_err,
     isc_conn_lost,           // connection lost to database
     isc_lost_db_connection,  // connection lost to database (remote)
     isc_bad_db_handle,       // invalid database handle (no active connection)
@@ -45,7 +45,8 @@ void throw_status(const ISC_STATUS* status, std::string_view sql) {
     if (!info.driver_message.empty()) info.driver_message += "; ";
     info.driver_message += line.data();
   }
-  if (info.driver_message.empty()) info.driver_message = "Firebird error " + std::to_string(status[1]);
+  if (info.driver_message.empty())
+    info.driver_message = "Firebird error " + std::to_string(status[1]);
 
   const std::string cls = info.sqlstate.substr(0, 2);
   if (is_disconnect_code(info.driver_code) || cls == "08") throw OperationalError(std::move(info));

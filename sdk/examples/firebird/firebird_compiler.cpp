@@ -145,6 +145,21 @@ std::string unquote(const std::string& written) {
   return out;
 }
 
+// The generic type a value of unknown type is cast to in a select list.
+SqlType type_of_value(const Value& v) {
+  switch (v.kind()) {
+  case ValueKind::kBool: return Boolean{};
+  case ValueKind::kInt: return BigInteger{};
+  case ValueKind::kDouble: return Double{};
+  case ValueKind::kDecimal: return Numeric{18, 6};
+  case ValueKind::kDate: return types::Date{};
+  case ValueKind::kTime: return types::Time{};
+  case ValueKind::kDateTime: return types::DateTime{};
+  case ValueKind::kBytes: return LargeBinary{};
+  default: return String{8191};
+  }
+}
+
 }  // namespace
 
 FirebirdCompiler::FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle style,
@@ -159,7 +174,7 @@ std::string FirebirdCompiler::bind_type_name(const Element& e) const {
                         e.type.kind() == TypeKind::kNull)) {
     type = "VARCHAR(8191)";  // a || operand: as long as a UTF8 VARCHAR gets, not the column's n
   } else if (e.type.kind() != TypeKind::kNull && e.type.kind() != TypeKind::kEnum &&
-      !(e.type.kind() == TypeKind::kDateTime && e.type.timezone())) {
+             !(e.type.kind() == TypeKind::kDateTime && e.type.timezone())) {
     type = dialect_.type_compiler().process(e.type);
   } else {
     switch (e.value.kind()) {
@@ -288,7 +303,8 @@ void FirebirdCompiler::visit_function(const Element& e) {
 
 // The 1-based position in the first member's select list of the column an ORDER BY item of a
 // UNION names, or 0 when it names none there.
-std::size_t FirebirdCompiler::compound_position(const sql::SelectNode& select, const Element& item) {
+std::size_t FirebirdCompiler::compound_position(const sql::SelectNode& select,
+                                                const Element& item) {
   const sql::SelectNode* first = &select;
   while (!first->compound.empty() && !first->parts.empty()) first = first->parts.front().get();
   const Element* target = &item;
@@ -332,6 +348,21 @@ void FirebirdCompiler::visit_select(const sql::SelectNode& select, bool nested) 
       return;
     }
   }
+  if (select.compound.empty() &&
+      std::any_of(select.columns.begin(), select.columns.end(),
+                  [](const sql::ElementPtr& c) { return is_bare_bind(*c); })) {
+    // SELECT ?: a bare parameter as a result column gets its type from a CAST.
+    sql::SelectNode typed = select;
+    for (sql::ElementPtr& c : typed.columns) {
+      if (!is_bare_bind(*c)) continue;
+      auto cast = std::make_shared<Element>();
+      cast->kind = ElementKind::kCast;
+      cast->type = c->type.kind() != TypeKind::kNull ? c->type : type_of_value(c->value);
+      cast->children.push_back(c);
+      c = std::move(cast);
+    }
+    return visit_select(typed, nested);
+  }
   SQLCompiler::visit_select(select, nested);
   if (!select.compound.empty()) return;  // its members were each given their FROM
   const std::string_view text = std::string_view(out_).substr(begin);
@@ -344,9 +375,9 @@ void FirebirdCompiler::visit_select(const sql::SelectNode& select, bool nested) 
     } else if (seen_select && word == "FROM") {
       has_from = true;
       return false;
-    } else if (seen_select && (word == "WHERE" || word == "GROUP" || word == "HAVING" ||
-                               word == "ORDER" || word == "OFFSET" || word == "FETCH" ||
-                               word == "UNION" || word == "WINDOW")) {
+    } else if (seen_select &&
+               (word == "WHERE" || word == "GROUP" || word == "HAVING" || word == "ORDER" ||
+                word == "OFFSET" || word == "FETCH" || word == "UNION" || word == "WINDOW")) {
       insert_at = at;
       return false;
     }
@@ -518,8 +549,8 @@ void FirebirdCompiler::visit_upsert(const sql::InsertNode& insert) {
   if (cols_close == std::string_view::npos ||
       written.substr(cols_close + 1, values_kw.size()) != values_kw)
     throw InternalError(error_info("the firebird compiler could not read the "
-                                                    "INSERT it is making an upsert of: " +
-                                                    std::string(written)));
+                                   "INSERT it is making an upsert of: " +
+                                   std::string(written)));
   const std::size_t vals_open = cols_close + 1 + values_kw.size();
   const std::size_t vals_close = matching_paren(written, vals_open);
   const std::string cols_text(written.substr(cols_open + 1, cols_close - cols_open - 1));
@@ -534,7 +565,8 @@ void FirebirdCompiler::visit_upsert(const sql::InsertNode& insert) {
   // UPDATE OR INSERT … MATCHING when it says exactly what was asked.
   bool update_or_insert = insert.upsert == sql::UpsertAction::kDoUpdate && !insert.upsert_where &&
                           !insert.conflict_columns.empty();
-  for (const std::string& k : insert.conflict_columns) update_or_insert = update_or_insert && inserted(k);
+  for (const std::string& k : insert.conflict_columns)
+    update_or_insert = update_or_insert && inserted(k);
   if (update_or_insert) {
     std::size_t expected = 0;
     for (const std::string& c : names) {

@@ -34,7 +34,7 @@ std::string upper(std::string_view text) {
 }  // namespace
 
 FirebirdDialect::FirebirdDialect() {
-  features_.supports_returning = true;            // INSERT/UPDATE/DELETE/MERGE … RETURNING (one row)
+  features_.supports_returning = true;  // INSERT/UPDATE/DELETE/MERGE … RETURNING (one row)
   features_.supports_multivalues_insert = false;  // no VALUES (…), (…): emulated by the compiler
   features_.supports_native_boolean = true;       // BOOLEAN, Firebird 3.0
   features_.supports_native_uuid = false;         // CHAR(32) of hex digits
@@ -42,12 +42,12 @@ FirebirdDialect::FirebirdDialect() {
   features_.supports_sequences = false;           // generators exist; the suite has no case yet
   features_.supports_transactional_ddl = true;    // DDL commits with its transaction
   features_.use_insertmanyvalues = false;
-  features_.max_identifier_length = 31;           // bytes, Language Reference 2.3
+  features_.max_identifier_length = 31;  // bytes, Language Reference 2.3
   features_.upsert_style = UpsertStyle::kMerge;
 }
 
-std::unique_ptr<sql::SQLCompiler> FirebirdDialect::statement_compiler(
-    ParamStyle style, sql::CompileOptions options) const {
+std::unique_ptr<sql::SQLCompiler>
+FirebirdDialect::statement_compiler(ParamStyle style, sql::CompileOptions options) const {
   return std::make_unique<FirebirdCompiler>(*this, style, options);
 }
 

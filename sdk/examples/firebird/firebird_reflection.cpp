@@ -29,8 +29,8 @@ std::int64_t integer(const Value& v) { return v.is_null() ? 0 : v.as<std::int64_
 void no_schemas(const std::optional<std::string>& schema) {
   if (schema)
     throw NotSupportedError(error_info("Firebird has no schemas: reflection "
-                                                        "cannot look in schema '" +
-                                                        *schema + "'"));
+                                       "cannot look in schema '" +
+                                       *schema + "'"));
 }
 
 // The DDL name of a column's domain (RDB$FIELDS; the type codes of Language Reference appendix
@@ -236,8 +236,7 @@ FirebirdDialect::get_indexes(DbapiConnection& conn, std::string_view table,
     const std::string name = normalize_name(text(r[0]));
     if (out.empty() || out.back().name != name)
       out.push_back(ReflectedIndex{name, {}, integer(r[1]) == 1});
-    out.back().column_names.push_back(r[2].is_null() ? std::string()
-                                                     : normalize_name(text(r[2])));
+    out.back().column_names.push_back(r[2].is_null() ? std::string() : normalize_name(text(r[2])));
   }
   return out;
 }

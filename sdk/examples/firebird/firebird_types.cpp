@@ -19,12 +19,38 @@ namespace {
 
 // Firebird 3.0's reserved words that SQL:2016 does not reserve (Language Reference, appendix A).
 constexpr const char* kFirebirdReserved[] = {
-    "ADD",       "ADMIN",       "BIT_LENGTH", "BOOLEAN",     "CHAR_LENGTH", "CHARACTER_LENGTH",
-    "DB_KEY",    "GDSCODE",     "INSERTING",  "DELETING",    "UPDATING",    "LONG",
-    "OCTET_LENGTH", "PLAN",     "POST_EVENT", "RDB$DB_KEY",  "RDB$GET_CONTEXT", "RDB$SET_CONTEXT",
-    "RECORD_VERSION", "RECREATE", "RETURNING_VALUES", "ROW_COUNT", "SQLCODE", "VARIABLE",
-    "VIEW",      "WHILE",       "CURRENT_CONNECTION", "CURRENT_TRANSACTION", "CURRENT_ROLE",
-    "RDB$RECORD_VERSION", "SENSITIVE", "TRIM",
+    "ADD",
+    "ADMIN",
+    "BIT_LENGTH",
+    "BOOLEAN",
+    "CHAR_LENGTH",
+    "CHARACTER_LENGTH",
+    "DB_KEY",
+    "GDSCODE",
+    "INSERTING",
+    "DELETING",
+    "UPDATING",
+    "LONG",
+    "OCTET_LENGTH",
+    "PLAN",
+    "POST_EVENT",
+    "RDB$DB_KEY",
+    "RDB$GET_CONTEXT",
+    "RDB$SET_CONTEXT",
+    "RECORD_VERSION",
+    "RECREATE",
+    "RETURNING_VALUES",
+    "ROW_COUNT",
+    "SQLCODE",
+    "VARIABLE",
+    "VIEW",
+    "WHILE",
+    "CURRENT_CONNECTION",
+    "CURRENT_TRANSACTION",
+    "CURRENT_ROLE",
+    "RDB$RECORD_VERSION",
+    "SENSITIVE",
+    "TRIM",
 };
 
 std::unordered_set<std::string> firebird_reserved_words() {
@@ -47,7 +73,8 @@ std::string FirebirdTypeCompiler::process(const SqlType& type) const {
     const int scale = type.scale().value_or(type.precision() ? 0 : 6);
     if (precision > 18)
       not_supported("Firebird 3 keeps at most 18 digits in a NUMERIC (Language Reference 3.3), "
-                    "found " + type.repr() + "; Firebird 4 takes 38");
+                    "found " +
+                    type.repr() + "; Firebird 4 takes 38");
     return "NUMERIC(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
   }
   case TypeKind::kString: return "VARCHAR(" + std::to_string(type.length().value_or(8191)) + ")";
@@ -66,8 +93,8 @@ std::string FirebirdTypeCompiler::process(const SqlType& type) const {
   case TypeKind::kEnum: {
     std::size_t longest = 1;
     for (const auto& v : type.enum_values()) longest = std::max(longest, v.size());
-    return "VARCHAR(" + std::to_string(type.length().value_or(static_cast<std::uint32_t>(longest))) +
-           ")";
+    return "VARCHAR(" +
+           std::to_string(type.length().value_or(static_cast<std::uint32_t>(longest))) + ")";
   }
   case TypeKind::kNull: break;
   }
@@ -90,11 +117,10 @@ std::string FirebirdDDLCompiler::column_specification(const sql::TableData& tabl
   return out;
 }
 
-std::string FirebirdDDLCompiler::rename_column(const sql::TableData& table,
-                                               std::string_view column,
+std::string FirebirdDDLCompiler::rename_column(const sql::TableData& table, std::string_view column,
                                                std::string_view new_name) const {
-  return "ALTER TABLE " + table_name(table) + " ALTER COLUMN " +
-         dialect_.quote_identifier(column) + " TO " + dialect_.quote_identifier(new_name);
+  return "ALTER TABLE " + table_name(table) + " ALTER COLUMN " + dialect_.quote_identifier(column) +
+         " TO " + dialect_.quote_identifier(new_name);
 }
 
 std::string FirebirdDDLCompiler::rename_table(const sql::TableData& table,

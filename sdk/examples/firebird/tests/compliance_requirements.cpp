@@ -3,10 +3,22 @@
 // defaults (crucible/sdk/testing/requirements.hpp) that Firebird 3.0 lacks, turned off with the
 // reason and the manual's page (Firebird 3.0 Language Reference, "LR" below). A case whose
 // requirement is off is skipped, visibly; none is turned off to hide a bug.
+#include <stdlib.h>  // setenv (POSIX)
+
 #include <cstdint>
 
 #include "crucible/crucible.hpp"
 #include "crucible/sdk/testing/requirements.hpp"
+
+namespace {
+
+// The embedded engine keeps its lock and trace files in $FIREBIRD_LOCK (Firebird 3 README
+// "environment variables"; /tmp/firebird by default, shared by every user of the machine): this
+// suite's go to its build tree. Set before main, so before the plugin and libfbclient load; a
+// FIREBIRD_LOCK the caller set is kept.
+const bool kLockDirSet = setenv("FIREBIRD_LOCK", FIREBIRD_TEST_LOCK_DIR, 0) == 0;
+
+}  // namespace
 
 void crucible::sdk::testing::configure_requirements(Requirements& r, const Dialect& /*dialect*/) {
   // RETURNING in UPDATE and DELETE returns one row: a statement that changes several rows fails

@@ -31,6 +31,21 @@ bool is_bare_bind(const Element& e) {
   return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
 }
 
+// The offset of the quote closing the '…' literal or "…" name that opens at open (a doubled
+// quote inside is part of it), or text.size() when it is not closed.
+std::size_t closing_quote(std::string_view text, std::size_t open) {
+  const char q = text[open];
+  for (std::size_t i = open + 1; i < text.size(); ++i) {
+    if (text[i] != q) continue;
+    if (i + 1 < text.size() && text[i + 1] == q) {
+      ++i;
+      continue;
+    }
+    return i;
+  }
+  return text.size();
+}
+
 // The token scanner behind the FROM check: walks text at parenthesis depth 0, skipping '…'
 // literals and "…" identifiers, and calls on_word(word_upper, offset) for each bare word.
 template <class F>
@@ -39,17 +54,7 @@ void top_level_words(std::string_view text, F on_word) {
   for (std::size_t i = 0; i < text.size();) {
     const char c = text[i];
     if (c == '\'' || c == '"') {
-      const char q = c;
-      for (++i; i < text.size(); ++i) {
-        if (text[i] == q) {
-          if (i + 1 < text.size() && text[i + 1] == q) {
-            ++i;
-            continue;
-          }
-          break;
-        }
-      }
-      ++i;
+      i = closing_quote(text, i) + 1;
     } else if (c == '(') {
       ++depth;
       ++i;
@@ -79,16 +84,7 @@ std::size_t matching_paren(std::string_view text, std::size_t open) {
   for (std::size_t i = open; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\'' || c == '"') {
-      const char q = c;
-      for (++i; i < text.size(); ++i) {
-        if (text[i] == q) {
-          if (i + 1 < text.size() && text[i + 1] == q) {
-            ++i;
-            continue;
-          }
-          break;
-        }
-      }
+      i = closing_quote(text, i);
     } else if (c == '(') {
       ++depth;
     } else if (c == ')' && --depth == 0) {
@@ -106,16 +102,7 @@ std::vector<std::string> split_top_level(std::string_view text) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\'' || c == '"') {
-      const char q = c;
-      for (++i; i < text.size(); ++i) {
-        if (text[i] == q) {
-          if (i + 1 < text.size() && text[i + 1] == q) {
-            ++i;
-            continue;
-          }
-          break;
-        }
-      }
+      i = closing_quote(text, i);
     } else if (c == '(') {
       ++depth;
     } else if (c == ')') {

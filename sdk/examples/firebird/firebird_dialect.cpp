@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 #include <string>
 
 #include "crucible/errors.hpp"
@@ -68,6 +69,15 @@ SqlType FirebirdDialect::reflect_type(std::string_view declared) const {
   if (u.find("CHARACTER SET OCTETS") != std::string::npos) return LargeBinary{};
   if (u.starts_with("DOUBLE PRECISION")) return types::Double{};
   return Dialect::reflect_type(declared);
+}
+
+void FirebirdDialect::initialize(DbapiConnection& conn) {
+  const std::string version = conn.server_version();  // "3.0.11"
+  const int major = version.empty() ? 0 : std::atoi(version.c_str());
+  if (major != 0 && major < 3)
+    throw NotSupportedError(error_info("the firebird dialect needs Firebird 3.0 or later (BOOLEAN, "
+                                       "identity columns, OFFSET/FETCH); the server is " +
+                                       version));
 }
 
 std::vector<std::string> FirebirdDialect::isolation_levels() const {

@@ -50,6 +50,9 @@ class FirebirdDialect final : public Dialect {
   /// BINARY] (LargeBinary), DOUBLE PRECISION, CHAR(n) CHARACTER SET OCTETS (LargeBinary).
   SqlType reflect_type(std::string_view declared) const override;
 
+  /// Refuses a server older than Firebird 3.0 (no BOOLEAN, identity columns or OFFSET/FETCH),
+  /// with NotSupportedError naming its version (conn.server_version()).
+  void initialize(DbapiConnection& conn) override;
   /// READ COMMITTED, REPEATABLE READ, SNAPSHOT, SERIALIZABLE and AUTOCOMMIT.
   std::vector<std::string> isolation_levels() const override;
   /// The fbclient driver's is_disconnect_code() for the error's GDS code.

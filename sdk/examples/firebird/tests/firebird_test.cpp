@@ -259,6 +259,16 @@ TEST_F(Firebird, RefusedConnection_NeverShowsThePassword) {
   }
 }
 
+TEST_F(Firebird, ServerVersion_IsTheEngines) {
+  auto conn = engine().connect();
+  const std::string engine_version =
+      conn.execute(text("SELECT rdb$get_context('SYSTEM', 'ENGINE_VERSION') FROM RDB$DATABASE"))
+          .scalar_one()
+          .as<std::string>();
+  EXPECT_EQ(conn.dbapi_connection().server_version(), engine_version);
+  EXPECT_TRUE(engine_version.starts_with("3.")) << engine_version;
+}
+
 TEST_F(Firebird, UnknownConnectArgument_IsArgumentErrorListingTheKnownOnes) {
   Engine bad = create_engine("firebird:///" + path_.string() + "?create=true&dialect=1");
   try {

@@ -32,9 +32,14 @@ class FbclientConnection final : public DbapiConnection {
   FbclientConnection(const FbclientConnection&) = delete;
   FbclientConnection& operator=(const FbclientConnection&) = delete;
 
+  /// A cursor with its own DSQL statement handle. Throws InterfaceError when closed.
   std::unique_ptr<Cursor> cursor() override;
+  /// isc_commit_transaction / isc_rollback_transaction of the open transaction, if any; the
+  /// next statement starts another. Throws the mapped error when Firebird refuses (a commit
+  /// that violates a deferred constraint, a lost attachment).
   void commit() override;
   void rollback() override;
+  /// Rolls back the open transaction and detaches (isc_detach_database), ignoring errors.
   void close() noexcept override;
   /// isc_database_info(isc_info_attachment_id): false once the attachment is gone.
   bool ping() noexcept override;

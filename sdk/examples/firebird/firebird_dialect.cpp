@@ -40,7 +40,7 @@ FirebirdDialect::FirebirdDialect() {
   features_.supports_native_boolean = true;       // BOOLEAN, Firebird 3.0
   features_.supports_native_uuid = false;         // CHAR(32) of hex digits
   features_.supports_savepoints = true;           // SAVEPOINT / RELEASE / ROLLBACK TO
-  features_.supports_sequences = false;           // generators exist; the suite has no case yet
+  features_.supports_sequences = true;            // CREATE SEQUENCE (generators), NEXT VALUE FOR
   features_.supports_transactional_ddl = true;    // DDL commits with its transaction
   features_.use_insertmanyvalues = false;
   features_.max_identifier_length = 31;  // bytes, Language Reference 2.3

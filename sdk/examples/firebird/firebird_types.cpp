@@ -117,6 +117,17 @@ std::string FirebirdDDLCompiler::column_specification(const sql::TableData& tabl
   return out;
 }
 
+std::string FirebirdDDLCompiler::create_sequence(const sql::Sequence& sequence) const {
+  const std::int64_t increment = sequence.increment.value_or(1);
+  const std::int64_t start = sequence.start.value_or(1);
+  std::string name;
+  if (sequence.schema) name = dialect_.quote_identifier(*sequence.schema) + ".";
+  name += dialect_.quote_identifier(sequence.name);
+  // Firebird's grammar wants START WITH before INCREMENT BY.
+  return "CREATE SEQUENCE " + name + " START WITH " + std::to_string(start - increment) +
+         " INCREMENT BY " + std::to_string(increment);
+}
+
 std::string FirebirdDDLCompiler::rename_column(const sql::TableData& table, std::string_view column,
                                                std::string_view new_name) const {
   return "ALTER TABLE " + table_name(table) + " ALTER COLUMN " + dialect_.quote_identifier(column) +

@@ -35,6 +35,10 @@ class FirebirdDDLCompiler final : public sql::DDLCompiler {
   /// column (TableData::autoincrement_column), the standard form for the others.
   std::string column_specification(const sql::TableData& table,
                                    const sql::ColumnData& column) const override;
+  /// CREATE SEQUENCE name START WITH (start - increment) INCREMENT BY increment: Firebird 3
+  /// hands out START WITH + INCREMENT first (Language Reference 5.16; Firebird 4 changed it),
+  /// so that the first NEXT VALUE FOR is the Sequence's start (default 1), as the standard says.
+  std::string create_sequence(const sql::Sequence& sequence) const override;
   /// ALTER TABLE t ALTER COLUMN c TO n (Language Reference 5.4.2).
   std::string rename_column(const sql::TableData& table, std::string_view column,
                             std::string_view new_name) const override;

@@ -94,6 +94,37 @@ TEST_F(Firebird, IntegerPrimaryKey_IsAnIdentityColumnThatNumbersInserts) {
   EXPECT_TRUE(Inspector(engine()).get_columns("items").front().autoincrement);
 }
 
+TEST_F(Firebird, SequenceDefault_IsAGeneratorThatStartsWhereItSays) {
+  Table tickets{
+      "tickets", metadata_,
+      Column{"id", Integer{}, primary_key,
+             Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
+      Column{"note", String{10}}};
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  const auto stmt = insert(tickets).values({{"note", "a"}});
+  EXPECT_TRUE(contains(sql_of(stmt), "NEXT VALUE FOR ticket_seq")) << sql_of(stmt);
+  conn.execute(stmt);
+  conn.execute(insert(tickets).values({{"note", "b"}}));
+  EXPECT_EQ(conn.execute(select(tickets.c("id")).order_by({tickets.c("id")}))
+                .scalars()
+                .all_as<std::int64_t>(),
+            (std::vector<std::int64_t>{100, 110}));
+  EXPECT_EQ(conn.execute(text("SELECT COUNT(*) FROM RDB$GENERATORS "
+                              "WHERE RDB$GENERATOR_NAME = 'TICKET_SEQ'"))
+                .scalar_one(),
+            Value(1));
+  conn.commit();
+  conn.close();
+  metadata_.drop_all(engine());  // drops the sequence too
+  auto after = engine().connect();
+  EXPECT_EQ(after
+                .execute(text("SELECT COUNT(*) FROM RDB$GENERATORS "
+                              "WHERE RDB$GENERATOR_NAME = 'TICKET_SEQ'"))
+                .scalar_one(),
+            Value(0));
+}
+
 TEST_F(Firebird, UpsertOfEveryProposedColumn_IsUpdateOrInsertAndBothInsertsAndUpdates) {
   metadata_.create_all(engine());
   const auto upsert = insert(items_).on_conflict_do_update(

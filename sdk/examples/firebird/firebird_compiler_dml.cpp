@@ -26,6 +26,25 @@ bool is_bare_bind(const Element& e) {
   return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
 }
 
+// The rows of values_rows() with the columns they set: the columns given, then each column a
+// client-side default (Column default_) fills because no row gives it (a Sequence's NEXT VALUE
+// FOR is left to the column's own default).
+struct RowsToInsert {
+  std::vector<std::string> columns;
+  std::vector<std::vector<sql::ElementPtr>> rows;
+};
+
+RowsToInsert rows_with_defaults(const sql::InsertNode& insert) {
+  RowsToInsert out{insert.columns, insert.rows};
+  for (const auto& [name, element] : insert.defaults) {
+    if (element->kind == ElementKind::kNextValue) continue;
+    if (std::find(out.columns.begin(), out.columns.end(), name) != out.columns.end()) continue;
+    out.columns.push_back(name);
+    for (auto& row : out.rows) row.push_back(element);
+  }
+  return out;
+}
+
 }  // namespace
 
 // ---- INSERT and the upsert ---------------------------------------------------------------------
@@ -43,28 +62,17 @@ void FirebirdCompiler::visit_insert(const sql::InsertNode& insert, const Params*
       not_supported("Firebird's MERGE takes one source row here: execute the upsert on '" +
                     insert.table->name + "' with one parameter set per row (executemany)");
     if (!insert.returning.empty()) return insert_rows_returning(insert);
-    std::vector<std::string> columns = insert.columns;
-    std::vector<sql::ElementPtr> defaults;
-    for (const auto& [name, element] : insert.defaults) {
-      if (element->kind == ElementKind::kNextValue) continue;
-      if (std::find(columns.begin(), columns.end(), name) != columns.end()) continue;
-      columns.push_back(name);
-      defaults.push_back(element);
-    }
+    const RowsToInsert all = rows_with_defaults(insert);
     out_ += "INSERT INTO " + table_text(insert) + " (";
-    for (std::size_t i = 0; i < columns.size(); ++i) out_ += (i ? ", " : "") + quote(columns[i]);
+    for (std::size_t i = 0; i < all.columns.size(); ++i)
+      out_ += (i ? ", " : "") + quote(all.columns[i]);
     out_ += ')';
     cast_binds_ = true;
-    for (std::size_t r = 0; r < insert.rows.size(); ++r) {
+    for (std::size_t r = 0; r < all.rows.size(); ++r) {
       out_ += r == 0 ? " SELECT " : " UNION ALL SELECT ";
-      std::size_t i = 0;
-      for (; i < insert.rows[r].size(); ++i) {
+      for (std::size_t i = 0; i < all.rows[r].size(); ++i) {
         if (i != 0) out_ += ", ";
-        visit(*insert.rows[r][i]);
-      }
-      for (const sql::ElementPtr& d : defaults) {
-        if (i++ != 0) out_ += ", ";
-        visit(*d);
+        visit(*all.rows[r][i]);
       }
       out_ += " FROM RDB$DATABASE";
     }
@@ -113,11 +121,13 @@ void FirebirdCompiler::insert_rows_returning(const sql::InsertNode& insert) {
   }
   std::string body;
   int param = 0;
+  const std::size_t begin = out_.size();
   out_ += "EXECUTE BLOCK (";
-  for (const auto& row : insert.rows) {
+  const RowsToInsert all = rows_with_defaults(insert);
+  for (const auto& row : all.rows) {
     body += " INSERT INTO " + table_text(insert) + " (";
-    for (std::size_t i = 0; i < insert.columns.size(); ++i)
-      body += (i ? ", " : "") + quote(insert.columns[i]);
+    for (std::size_t i = 0; i < all.columns.size(); ++i)
+      body += (i ? ", " : "") + quote(all.columns[i]);
     body += ") VALUES (";
     for (std::size_t i = 0; i < row.size(); ++i) {
       const Element& v = *row[i];
@@ -150,6 +160,7 @@ void FirebirdCompiler::insert_rows_returning(const sql::InsertNode& insert) {
     body += "; SUSPEND;";
   }
   out_ += ") RETURNS (";
+  if (param == 0) out_.replace(begin, std::string("EXECUTE BLOCK () ").size(), "EXECUTE BLOCK ");
   for (std::size_t i = 0; i < outputs.size(); ++i)
     out_ += (i ? ", " : "") + quote(outputs[i]) + " " + output_types[i];
   out_ += ") AS BEGIN" + body + " END";

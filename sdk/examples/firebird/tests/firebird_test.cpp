@@ -196,6 +196,21 @@ TEST_F(Firebird, ValuesRowsWithReturning_RunsAsAnExecuteBlockInInputOrder) {
   auto conn = engine().connect();
   EXPECT_EQ(conn.execute(stmt).scalars().all_as<std::string>(),
             (std::vector<std::string>{"c", "a"}));
+  // A client-side default fills the column no row gives, in both forms.
+  Table notes{"notes", metadata_, Column{"id", Integer{}, primary_key},
+              Column{"status", String{10}, default_("draft")}};
+  notes.create(engine());
+  EXPECT_EQ(
+      conn.execute(
+              insert(notes).values_rows({{{"id", 1}}, {{"id", 2}}}).returning({notes.c("status")}))
+          .scalars()
+          .all_as<std::string>(),
+      (std::vector<std::string>{"draft", "draft"}));
+  conn.execute(insert(notes).values_rows({{{"id", 3}}, {{"id", 4}}}));
+  EXPECT_EQ(
+      conn.execute(select(func::count()).select_from(notes).where(notes.c("status") == "draft"))
+          .scalar_one(),
+      Value(4));
   const auto plain =
       insert(items_).values_rows({{{"id", 5}, {"name", "e"}}, {{"id", 6}, {"name", "f"}}});
   EXPECT_TRUE(contains(sql_of(plain), "UNION ALL SELECT")) << sql_of(plain);

@@ -1,0 +1,273 @@
+// The "fbclient" driver and its connections (fbclient_driver.hpp, fbclient_connection.hpp).
+#include "fbclient_driver.hpp"
+
+#include <ibase.h>
+#include <iberror.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "crucible/errors.hpp"
+#include "crucible/url.hpp"
+#include "fbclient_connection.hpp"
+#include "fbclient_cursor.hpp"
+#include "fbclient_errors.hpp"
+
+namespace crucible::firebird {
+
+namespace {
+
+// A parameter buffer (DPB/TPB) item with a one-byte length, as isc_attach_database reads them
+// ("InterBase 6 API Guide", "Creating and initializing a DPB").
+void add_string(std::vector<char>& buffer, char tag, std::string_view value) {
+  if (value.size() > 255)
+    throw ArgumentError("a Firebird connect parameter is longer than 255 bytes (" +
+                        std::to_string(value.size()) + ")");
+  buffer.push_back(tag);
+  buffer.push_back(static_cast<char>(value.size()));
+  buffer.insert(buffer.end(), value.begin(), value.end());
+}
+
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+bool truthy(const std::string& key, const std::string& value) {
+  const std::string v = upper(value);
+  if (v == "TRUE" || v == "1" || v == "YES" || v == "ON") return true;
+  if (v == "FALSE" || v == "0" || v == "NO" || v == "OFF") return false;
+  throw ArgumentError("the fbclient connect argument '" + key + "' wants true or false, found '" +
+                      value + "'");
+}
+
+// The connection string isc_attach_database takes: a bare path for the embedded engine,
+// host[/port]:path for a server (Firebird 3.0 Quick Start, "Connection strings").
+std::string connection_string(const URL& url) {
+  if (url.database().empty())
+    throw ArgumentError("a firebird URL names the database file or alias after the host: "
+                        "firebird:////abs/path/app.fdb (embedded) or "
+                        "firebird://host:3050//abs/path/app.fdb, found none in " +
+                        url.render());
+  if (url.host().empty()) return url.database();
+  std::string out = url.host();
+  if (url.port()) out += "/" + std::to_string(*url.port());
+  return out + ":" + url.database();
+}
+
+// The isolation levels a TPB can say, upper case (Firebird 3.0 Language Reference 10.1.1).
+bool known_isolation(const std::string& level) {
+  return level == "READ COMMITTED" || level == "REPEATABLE READ" || level == "SNAPSHOT" ||
+         level == "SERIALIZABLE";
+}
+
+}  // namespace
+
+// ---- driver -------------------------------------------------------------------------------------
+
+std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
+                                                         const ConnectOptions& options) {
+  std::map<std::string, std::string, std::less<>> args;
+  for (const auto& [key, value] : url.query()) args[key] = value;
+  for (const auto& [key, value] : options.args) args[key] = value;
+  bool create = false;
+  std::string charset = "UTF8";
+  TransactionOptions tx;
+  for (const auto& [key, value] : args) {
+    if (key == "create") {
+      create = truthy(key, value);
+    } else if (key == "charset") {
+      charset = value;
+    } else if (key == "lock_timeout") {
+      try {
+        tx.lock_timeout = std::stoi(value);
+      } catch (const std::exception&) {
+        tx.lock_timeout = -1;
+      }
+      if (tx.lock_timeout < 0)
+        throw ArgumentError("the fbclient connect argument 'lock_timeout' wants a number of "
+                            "seconds (0 or more), found '" +
+                            value + "'");
+    } else {
+      throw ArgumentError("the fbclient driver has no connect argument '" + key +
+                          "' (it takes create, charset and lock_timeout)");
+    }
+  }
+  const std::string target = connection_string(url);
+  const std::string user = url.username().empty() ? "SYSDBA" : url.username();
+
+  std::vector<char> dpb{isc_dpb_version1};
+  add_string(dpb, isc_dpb_user_name, user);
+  if (url.password()) add_string(dpb, isc_dpb_password, *url.password());
+  add_string(dpb, isc_dpb_lc_ctype, charset);
+  dpb.push_back(isc_dpb_utf8_filename);  // the path is UTF-8, as every crucible string
+  dpb.push_back(0);
+
+  ISC_STATUS_ARRAY status{};
+  isc_db_handle db = 0;
+  isc_attach_database(status, 0, target.c_str(), &db, static_cast<short>(dpb.size()), dpb.data());
+  if (status[0] == 1 && status[1] == isc_io_error && create) {
+    // CREATE DATABASE through DSQL: the only way the ISC API offers (isc_create_database is a
+    // stub). The statement holds the password, so it is never reported as the failed SQL.
+    std::string sql = "CREATE DATABASE '";
+    for (const char c : target) sql += c == '\'' ? std::string("''") : std::string(1, c);
+    sql += "' USER '";
+    for (const char c : user) sql += c == '\'' ? std::string("''") : std::string(1, c);
+    sql += "'";
+    if (url.password()) {
+      sql += " PASSWORD '";
+      for (const char c : *url.password()) sql += c == '\'' ? std::string("''") : std::string(1, c);
+      sql += "'";
+    }
+    sql += " PAGE_SIZE 8192 DEFAULT CHARACTER SET UTF8";
+    isc_tr_handle none = 0;
+    ISC_STATUS_ARRAY create_status{};
+    isc_dsql_execute_immediate(create_status, &db, &none, 0, sql.c_str(), SQL_DIALECT_V6, nullptr);
+    check(create_status, "CREATE DATABASE (create=true)");
+    ISC_STATUS_ARRAY detach{};
+    isc_detach_database(detach, &db);  // reattach with the connection's own DPB (lc_ctype)
+    db = 0;
+    isc_attach_database(status, 0, target.c_str(), &db, static_cast<short>(dpb.size()), dpb.data());
+  }
+  check(status);
+  return std::make_unique<FbclientConnection>(db, tx);
+}
+
+// ---- connection ---------------------------------------------------------------------------------
+
+FbclientConnection::FbclientConnection(isc_db_handle db, TransactionOptions options)
+    : db_(db), options_(std::move(options)) {}
+
+FbclientConnection::~FbclientConnection() { close(); }
+
+isc_db_handle* FbclientConnection::db() {
+  if (db_ == 0) throw InterfaceError(error_info("the Firebird connection is closed"));
+  return &db_;
+}
+
+isc_tr_handle* FbclientConnection::transaction() {
+  db();
+  if (tr_ != 0) return &tr_;
+  // TPB (Firebird 3.0 Language Reference 10.1.1 "SET TRANSACTION", and ibase.h's isc_tpb_*).
+  std::vector<char> tpb{isc_tpb_version3, isc_tpb_write};
+  if (options_.isolation == "READ COMMITTED") {
+    tpb.push_back(isc_tpb_read_committed);
+    tpb.push_back(isc_tpb_rec_version);
+  } else if (options_.isolation == "SERIALIZABLE") {
+    tpb.push_back(isc_tpb_consistency);
+  } else {
+    tpb.push_back(isc_tpb_concurrency);  // REPEATABLE READ, SNAPSHOT
+  }
+  if (options_.lock_timeout == 0) {
+    tpb.push_back(isc_tpb_nowait);
+  } else {
+    tpb.push_back(isc_tpb_wait);
+    tpb.push_back(isc_tpb_lock_timeout);
+    tpb.push_back(4);
+    for (int i = 0; i < 4; ++i)
+      tpb.push_back(
+          static_cast<char>((static_cast<unsigned>(options_.lock_timeout) >> (8 * i)) & 0xff));
+  }
+  if (options_.autocommit) tpb.push_back(isc_tpb_autocommit);
+  ISC_STATUS_ARRAY status{};
+  isc_start_transaction(status, &tr_, 1, &db_, static_cast<unsigned short>(tpb.size()), tpb.data());
+  check(status);
+  return &tr_;
+}
+
+std::unique_ptr<Cursor> FbclientConnection::cursor() {
+  db();
+  return std::make_unique<FbclientCursor>(*this);
+}
+
+void FbclientConnection::end_transaction(bool commit) {
+  if (tr_ == 0) return;
+  ISC_STATUS_ARRAY status{};
+  if (commit)
+    isc_commit_transaction(status, &tr_);
+  else
+    isc_rollback_transaction(status, &tr_);
+  if (status[0] == 1 && status[1] != 0) {
+    // A transaction whose attachment is gone cannot be ended; forget it so that close() and the
+    // pool do not try again.
+    if (is_disconnect_code(status[1])) tr_ = 0;
+    throw_status(status, commit ? "COMMIT" : "ROLLBACK");
+  }
+  tr_ = 0;
+}
+
+void FbclientConnection::commit() {
+  db();
+  end_transaction(true);
+}
+
+void FbclientConnection::rollback() {
+  db();
+  end_transaction(false);
+}
+
+void FbclientConnection::close() noexcept {
+  if (db_ == 0) return;
+  ISC_STATUS_ARRAY status{};
+  if (tr_ != 0) isc_rollback_transaction(status, &tr_);
+  tr_ = 0;
+  isc_detach_database(status, &db_);
+  db_ = 0;
+}
+
+bool FbclientConnection::ping() noexcept {
+  if (db_ == 0) return false;
+  const char items[] = {isc_info_attachment_id, isc_info_end};
+  char buffer[32] = {};
+  ISC_STATUS_ARRAY status{};
+  isc_database_info(status, &db_, sizeof(items), items, sizeof(buffer), buffer);
+  return !(status[0] == 1 && status[1] != 0);
+}
+
+void FbclientConnection::set_autocommit(bool on) {
+  db();
+  if (on == options_.autocommit) return;
+  end_transaction(on);  // switching on commits what was done so far, as PEP 249 drivers do
+  options_.autocommit = on;
+}
+
+void FbclientConnection::set_isolation_level(std::string_view level) {
+  const std::string wanted = upper(level);
+  if (!known_isolation(wanted))
+    throw ArgumentError("the fbclient driver knows the isolation levels READ COMMITTED, "
+                        "REPEATABLE READ, SNAPSHOT and SERIALIZABLE, found '" +
+                        std::string(level) + "'");
+  options_.isolation = wanted;
+}
+
+std::string FbclientConnection::server_version() const {
+  if (db_ == 0) return "";
+  const char items[] = {isc_info_firebird_version, isc_info_end};
+  char buffer[256] = {};
+  ISC_STATUS_ARRAY status{};
+  auto* db = const_cast<isc_db_handle*>(&db_);
+  isc_database_info(status, db, sizeof(items), items, sizeof(buffer), buffer);
+  check(status);
+  // isc_info_firebird_version, length(2), count(1), then count strings of length(1) + text,
+  // the first like "LI-V3.0.11.33637 Firebird 3.0".
+  if (static_cast<unsigned char>(buffer[0]) != isc_info_firebird_version) return "";
+  const auto len = static_cast<unsigned char>(buffer[4]);
+  const std::string text(buffer + 5, std::min<std::size_t>(len, sizeof(buffer) - 5));
+  const auto v = text.find("-V");
+  if (v == std::string::npos) return text;
+  std::string version;
+  int dots = 0;
+  for (std::size_t i = v + 2; i < text.size(); ++i) {
+    if (text[i] == '.' && ++dots == 3) break;
+    if (!std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') break;
+    version += text[i];
+  }
+  return version;
+}
+
+}  // namespace crucible::firebird

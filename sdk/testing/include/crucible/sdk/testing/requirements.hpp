@@ -67,6 +67,10 @@ struct Requirements {
   bool nulls_ordering{true};
   /// WITH RECURSIVE.
   bool recursive_cte{true};
+  /// TIME keeps microseconds (SQLAlchemy's time_microseconds); Firebird 3 keeps 1/10000 s.
+  bool time_microseconds{true};
+  /// TIMESTAMP (without time zone) keeps microseconds (SQLAlchemy's datetime_microseconds).
+  bool datetime_microseconds{true};
   /// A timezone-aware timestamp type (TIMESTAMP WITH TIME ZONE): the instant survives a round
   /// trip (the offset may come back normalised).
   bool timezone_aware_datetimes{true};

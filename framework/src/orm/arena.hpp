@@ -27,6 +27,10 @@ class SessionArena final : public std::pmr::memory_resource {
   SessionArena(const SessionArena&) = delete;
   SessionArena& operator=(const SessionArena&) = delete;
 
+  /// From now on blocks freed are not kept for reuse: for the Session's destructor, whose states
+  /// go just before the arena does (keeping each block would touch each one's memory once more).
+  void stop_reuse() noexcept { reuse_ = false; }
+
  private:
   static constexpr std::size_t kGrain = 16;     ///< block sizes are multiples of this
   static constexpr std::size_t kLargest = 512;  ///< larger blocks come from the heap directly
@@ -66,6 +70,7 @@ class SessionArena final : public std::pmr::memory_resource {
       ::operator delete (p, bytes, std::align_val_t{alignment});
       return;
     }
+    if (!reuse_) return;
     const std::size_t c = size_class(bytes);
     auto* b = static_cast<FreeBlock*>(p);
     b->next = free_[c];
@@ -92,6 +97,7 @@ class SessionArena final : public std::pmr::memory_resource {
   std::byte* next_{nullptr};
   std::byte* end_{nullptr};
   std::vector<Chunk> chunks_;
+  bool reuse_{true};
 };
 
 }  // namespace crucible::orm::detail

@@ -126,16 +126,18 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
     state->snapshot.take(i, v);  // an arena's copy leaves the row's buffers for the next row
   }
   const std::size_t nrel = mapper.relationships().size();
-  state->rel_snapshot.resize(nrel);
-  state->rel_known.assign(nrel, false);
+  if (nrel > 0) {
+    state->rel_snapshot.resize(nrel);
+    state->rel_known.assign(nrel, false);
+  }
   state->key = std::move(key);
   InstanceState* made = state.get();
   identity_.insert(made);
   // The Session owns the state before the attributes link to it (expunge_all unlinks them).
-  ordered_.push_back(state);  // indexed by address on the next state_of
+  ordered_.push_back(std::move(state));  // indexed by address on the next state_of
   for (std::size_t i = 0; i < nrel; ++i) {
     AttributeBase& a = mapper.relationships()[i].accessor->attribute(obj);
-    a.attach(state, static_cast<std::uint16_t>(i));
+    a.attach(ordered_.back(), static_cast<std::uint16_t>(i));
     a.set_load(AttributeBase::Load::kUnloaded);
   }
   return made;

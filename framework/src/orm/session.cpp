@@ -58,7 +58,10 @@ SessionCore::SessionCore(Engine e, SessionOptions o, Connection* external)
   logs_.emplace_back();
 }
 
-SessionCore::~SessionCore() { close(); }
+SessionCore::~SessionCore() {
+  arena_.stop_reuse();  // every state goes in close(), then the arena
+  close();
+}
 
 void SessionCore::index_new_states() const {
   for (; indexed_ < ordered_.size(); ++indexed_) {

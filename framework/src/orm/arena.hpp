@@ -16,13 +16,35 @@
 #include <new>
 #include <vector>
 
+// Under AddressSanitizer a block freed into the arena is poisoned until it is handed out again,
+// so that a use after free inside the arena is reported as it would be on the heap.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define CRUCIBLE_ARENA_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define CRUCIBLE_ARENA_ASAN 1
+#endif
+#ifdef CRUCIBLE_ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define CRUCIBLE_ARENA_POISON(p, n) ASAN_POISON_MEMORY_REGION((p), (n))
+#define CRUCIBLE_ARENA_UNPOISON(p, n) ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define CRUCIBLE_ARENA_POISON(p, n) ((void)(p), (void)(n))
+#define CRUCIBLE_ARENA_UNPOISON(p, n) ((void)(p), (void)(n))
+#endif
+
 namespace crucible::orm::detail {
 
 class SessionArena final : public std::pmr::memory_resource {
  public:
   SessionArena() = default;
   ~SessionArena() override {
-    for (const Chunk& c : chunks_) ::operator delete(c.data, c.size);
+    for (const Chunk& c : chunks_) {
+      CRUCIBLE_ARENA_UNPOISON(c.data, c.size);
+      give_back(c.data, c.size);
+    }
   }
   SessionArena(const SessionArena&) = delete;
   SessionArena& operator=(const SessionArena&) = delete;
@@ -54,11 +76,12 @@ class SessionArena final : public std::pmr::memory_resource {
   void* do_allocate(std::size_t bytes, std::size_t alignment) override {
     if (!pooled(bytes, alignment)) return ::operator new (bytes, std::align_val_t{alignment});
     const std::size_t c = size_class(bytes);
+    const std::size_t size = (c + 1) * kGrain;
     if (FreeBlock* b = free_[c]) {
+      CRUCIBLE_ARENA_UNPOISON(b, size);
       free_[c] = b->next;
       return b;
     }
-    const std::size_t size = (c + 1) * kGrain;
     if (static_cast<std::size_t>(end_ - next_) < size) grow();
     void* p = next_;
     next_ += size;
@@ -75,6 +98,7 @@ class SessionArena final : public std::pmr::memory_resource {
     auto* b = static_cast<FreeBlock*>(p);
     b->next = free_[c];
     free_[c] = b;
+    CRUCIBLE_ARENA_POISON(b, (c + 1) * kGrain);
   }
 
   bool do_is_equal(const std::pmr::memory_resource& other) const noexcept override {
@@ -87,11 +111,22 @@ class SessionArena final : public std::pmr::memory_resource {
     const std::size_t size =
         chunks_.empty() ? kFirstChunk : std::min(chunks_.back().size * 2, kLargestChunk);
     chunks_.reserve(chunks_.size() + 1);
-    void* data = ::operator new(size);  // aligned for any scalar, so for kGrain
+    void* data = take(size);  // aligned for any scalar, so for kGrain
+    CRUCIBLE_ARENA_UNPOISON(data, size);
     chunks_.push_back({data, size});
     next_ = static_cast<std::byte*>(data);
     end_ = next_ + size;
   }
+
+  /// A chunk of size bytes: one a closed Session left (largest chunks only), or a new one.
+  static void* take(std::size_t size);
+  /// Keeps a largest chunk for the next Session while the process keeps less than kKeptBytes
+  /// of them (as malloc keeps freed memory below its trim threshold), and frees it otherwise.
+  /// Freed at once, the tens of megabytes of a large load went back to the system and came back
+  /// as page faults in the next one: loading 100,000 objects from PostgreSQL twice took a
+  /// quarter longer for it. Kept chunks go when the process ends.
+  static void give_back(void* data, std::size_t size) noexcept;
+  static constexpr std::size_t kKeptBytes = 64 * 1024 * 1024;
 
   std::array<FreeBlock*, kLargest / kGrain> free_{};
   std::byte* next_{nullptr};

@@ -47,7 +47,7 @@ void SessionArena::give_back(void* data, std::size_t size) noexcept {
       }
     }
   }
-  ::operator delete(data, size);
+  ::operator delete(data);
 }
 
 }  // namespace crucible::orm::detail

@@ -90,10 +90,8 @@ class SessionArena final : public std::pmr::memory_resource {
 
   void do_deallocate(void* p, std::size_t bytes, std::size_t alignment) override {
     if (!pooled(bytes, alignment)) {
-      ::operator delete (
-          p,
-          std::align_val_t{
-              alignment});  // unsized: clang declares sized deletes only with -fsized-deallocation
+      // Unsized: clang declares the sized forms only with -fsized-deallocation.
+      ::operator delete (p, std::align_val_t{alignment});
       return;
     }
     if (!reuse_) return;

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -23,38 +24,26 @@ std::string upper(std::string_view text) {
   return out;
 }
 
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-Compatible Low-Level
-// Date Algorithms", days_from_civil), and back.
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+// Days since 1970-01-01 of a proleptic Gregorian date, and back (std::chrono's calendar).
+std::int64_t days_from_civil(const Date& d) noexcept {
+  using namespace std::chrono;
+  return sys_days{year{d.year} / month{d.month} / day{d.day}}.time_since_epoch().count();
 }
 
 Date civil_from_days(std::int64_t z) noexcept {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return Date{static_cast<std::int32_t>(y + (m <= 2 ? 1 : 0)), static_cast<std::uint8_t>(m),
-              static_cast<std::uint8_t>(d)};
+  using namespace std::chrono;
+  const year_month_day ymd{sys_days{days{z}}};
+  return Date{static_cast<int>(ymd.year()),
+              static_cast<std::uint8_t>(static_cast<unsigned>(ymd.month())),
+              static_cast<std::uint8_t>(static_cast<unsigned>(ymd.day()))};
 }
 
 // dt at UTC, without an offset: dt minus its offset.
 DateTime to_utc(const DateTime& dt) {
   if (!dt.utc_offset_seconds || *dt.utc_offset_seconds == 0)
     return DateTime{dt.date, dt.time, std::nullopt};
-  std::int64_t seconds = days_from_civil(dt.date.year, dt.date.month, dt.date.day) * 86400 +
-                         dt.time.hour * 3600 + dt.time.minute * 60 + dt.time.second -
-                         *dt.utc_offset_seconds;
+  std::int64_t seconds = days_from_civil(dt.date) * 86400 + dt.time.hour * 3600 +
+                         dt.time.minute * 60 + dt.time.second - *dt.utc_offset_seconds;
   std::int64_t days = seconds / 86400;
   seconds %= 86400;
   if (seconds < 0) {

@@ -5,6 +5,7 @@
 // bounds, unicode, exact decimals, timestamps with and without zone).
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -41,15 +42,12 @@ class PostgresqlSchemaTest : public crucible::testing::PgEngineFixture {
   }
 };
 
-// Seconds since 1970-01-01 UTC of an aware timestamp (Howard Hinnant's days_from_civil).
+// Seconds since 1970-01-01 UTC of an aware timestamp (std::chrono's calendar).
 std::int64_t epoch_seconds(const DateTime& dt) {
-  const std::int64_t y = dt.date.year - (dt.date.month <= 2 ? 1 : 0);
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const std::int64_t yoe = y - era * 400;
-  const std::int64_t m = dt.date.month;
-  const std::int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dt.date.day - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + doe - 719468;
+  using namespace std::chrono;
+  const std::int64_t days = sys_days{year{dt.date.year} / month{dt.date.month} / day{dt.date.day}}
+                                .time_since_epoch()
+                                .count();
   return days * 86400 + dt.time.hour * 3600 + dt.time.minute * 60 + dt.time.second -
          dt.utc_offset_seconds.value_or(0);
 }

@@ -4,6 +4,7 @@
 // through a Core insert (the dialect's bind processors, one executemany) and must come back equal
 // through a Core select (its result processors); each non-null value must also find its row
 // when bound in a WHERE comparison with the column.
+#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <ostream>
@@ -54,17 +55,12 @@ DateTime at(int y, int mo, int d, int h, int mi, int s, std::uint32_t us,
                   offset};
 }
 
-// Microseconds since 1970-01-01 UTC of a timestamp with an offset (days_from_civil, H. Hinnant).
+// Microseconds since 1970-01-01 UTC of a timestamp with an offset (std::chrono's calendar).
 std::int64_t utc_micros(const DateTime& dt) {
-  std::int64_t y = dt.date.year;
-  const unsigned m = dt.date.month;
-  const unsigned d = dt.date.day;
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+  using namespace std::chrono;
+  const std::int64_t days = sys_days{year{dt.date.year} / month{dt.date.month} / day{dt.date.day}}
+                                .time_since_epoch()
+                                .count();
   const std::int64_t seconds = days * 86400 + dt.time.hour * 3600 + dt.time.minute * 60 +
                                dt.time.second - dt.utc_offset_seconds.value_or(0);
   return seconds * 1000000 + dt.time.microsecond;
@@ -98,7 +94,9 @@ std::vector<TypeCase> type_cases() {
       {"DateBounds",
        types::Date{},
        {Date{2024, 2, 29}, Date{1, 1, 1}, Date{9999, 12, 31}, Value()}},
-      {"TimeSeconds", types::Time{}, {Time{23, 59, 59, 0}, Time{0, 0, 0, 0}, Time{12, 30, 1, 0}, Value()}},
+      {"TimeSeconds",
+       types::Time{},
+       {Time{23, 59, 59, 0}, Time{0, 0, 0, 0}, Time{12, 30, 1, 0}, Value()}},
       {"TimeMicroseconds",
        types::Time{},
        {Time{23, 59, 59, 999999}, Time{0, 0, 0, 0}, Time{12, 30, 0, 500}, Value()},

@@ -10,14 +10,13 @@ namespace {
 struct KeptChunks {
   std::mutex mutex;
   std::vector<void*> chunks;  ///< each SessionArena::kLargestChunk bytes
-  ~KeptChunks() {
-    for (void* c : chunks) ::operator delete(c);
-  }
 };
 
+// Never destroyed: a Session that outlives static destruction (one in a static object) still
+// finds it; what it keeps at exit is reachable memory the process gives back as it ends.
 KeptChunks& kept() {
-  static KeptChunks instance;
-  return instance;
+  static auto* instance = new KeptChunks;
+  return *instance;
 }
 
 }  // namespace

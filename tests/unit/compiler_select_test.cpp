@@ -356,6 +356,20 @@ TEST_F(CompilerSelectTest, CacheKey_SameShapeOtherValuesIsEqual) {
             sqlite(select(users_.c("name")).where(users_.c("id") == 2)).sql);
 }
 
+// A dialect may type a placeholder from its value's kind (Firebird casts a bare bind to it), so
+// values of another kind, or decimals of another scale, compile apart; equal kinds share.
+TEST_F(CompilerSelectTest, CacheKey_HoldsTheKindOfEachBoundValueAndTheScaleOfADecimal) {
+  const auto plus = [&](Value v) { return key_of(select(users_.c("age") + Expr(std::move(v)))).key; };
+  EXPECT_EQ(plus(5), plus(7));
+  EXPECT_NE(plus(5), plus(0.5));
+  EXPECT_NE(plus(5), plus(Value()));
+  EXPECT_NE(plus(5), plus("5"));
+  EXPECT_EQ(plus(Decimal{"1.25"}), plus(Decimal{"-9.50"}));
+  EXPECT_NE(plus(Decimal{"1.25"}), plus(Decimal{"1.075"}));
+  EXPECT_EQ(plus(Decimal{"1.075"}), plus(Decimal{"1075e-3"}));
+  EXPECT_EQ(plus(Decimal{"12"}), plus(Decimal{"1.2e1"}));
+}
+
 TEST_F(CompilerSelectTest, CacheKey_DifferentShapesDiffer) {
   const auto base = key_of(select(users_.c("name")).where(users_.c("id") == 1)).key;
   EXPECT_NE(base, key_of(select(users_.c("name")).where(users_.c("id") > 1)).key);

@@ -33,12 +33,14 @@
 
 namespace crucible::firebird {
 
-class FbclientConnection;
+class Attachment;
 
 /// One cursor (see the file comment). Used by the connection's thread only.
 class FbclientCursor final : public Cursor {
  public:
-  explicit FbclientCursor(FbclientConnection& conn);
+  /// A cursor on the attachment state (shared with its connection and the other cursors: when
+  /// the connection is closed or destroyed first, every call but close() throws InterfaceError).
+  explicit FbclientCursor(std::shared_ptr<Attachment> conn);
   ~FbclientCursor() override;
   FbclientCursor(const FbclientCursor&) = delete;
   FbclientCursor& operator=(const FbclientCursor&) = delete;
@@ -72,7 +74,7 @@ class FbclientCursor final : public Cursor {
   Value read_blob(const ISC_QUAD& id, bool text);
   ISC_QUAD write_blob(const void* data, std::size_t size);
 
-  FbclientConnection* conn_;
+  std::shared_ptr<Attachment> conn_;
   isc_stmt_handle stmt_{0};
   std::string sql_;        ///< the statement prepared in stmt_
   int statement_type_{0};  ///< isc_info_sql_stmt_*

@@ -138,19 +138,19 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
   return std::make_unique<FbclientConnection>(db, tx);
 }
 
-// ---- connection ---------------------------------------------------------------------------------
+// ---- attachment ---------------------------------------------------------------------------------
 
-FbclientConnection::FbclientConnection(isc_db_handle db, TransactionOptions options)
+Attachment::Attachment(isc_db_handle db, TransactionOptions options) noexcept
     : db_(db), options_(std::move(options)) {}
 
-FbclientConnection::~FbclientConnection() { close(); }
+Attachment::~Attachment() { close(); }
 
-isc_db_handle* FbclientConnection::db() {
+isc_db_handle* Attachment::db() {
   if (db_ == 0) throw InterfaceError(error_info("the Firebird connection is closed"));
   return &db_;
 }
 
-isc_tr_handle* FbclientConnection::transaction() {
+isc_tr_handle* Attachment::transaction() {
   db();
   if (tr_ != 0) return &tr_;
   // TPB (Firebird 3.0 Language Reference 10.1.1 "SET TRANSACTION", and ibase.h's isc_tpb_*).
@@ -180,12 +180,7 @@ isc_tr_handle* FbclientConnection::transaction() {
   return &tr_;
 }
 
-std::unique_ptr<Cursor> FbclientConnection::cursor() {
-  db();
-  return std::make_unique<FbclientCursor>(*this);
-}
-
-void FbclientConnection::end_transaction(bool commit) {
+void Attachment::end_transaction(bool commit) {
   if (tr_ == 0) return;
   ISC_STATUS_ARRAY status{};
   if (commit)
@@ -201,39 +196,67 @@ void FbclientConnection::end_transaction(bool commit) {
   tr_ = 0;
 }
 
-void FbclientConnection::commit() {
-  db();
-  end_transaction(true);
-}
-
-void FbclientConnection::rollback() {
-  db();
-  end_transaction(false);
-}
-
-void FbclientConnection::close() noexcept {
+void Attachment::close() noexcept {
   if (db_ == 0) return;
   ISC_STATUS_ARRAY status{};
-  if (tr_ != 0) isc_rollback_transaction(status, &tr_);
+  if (tr_ != 0) {
+    isc_rollback_transaction(status, &tr_);
+    if (!(status[0] == 1 && status[1] != 0)) tr_ = 0;
+  }
+  ISC_STATUS_ARRAY detach{};
+  isc_detach_database(detach, &db_);
+  if (detach[0] == 1 && detach[1] == isc_open_trans) {
+    // The rollback above failed and left the transaction open: Firebird refuses to detach
+    // with it (Developer's Guide, isc_detach_database). Roll it back again, then detach.
+    if (tr_ != 0) {
+      ISC_STATUS_ARRAY again{};
+      isc_rollback_transaction(again, &tr_);
+    }
+    ISC_STATUS_ARRAY retry{};
+    isc_detach_database(retry, &db_);
+  }
   tr_ = 0;
-  isc_detach_database(status, &db_);
   db_ = 0;
 }
 
+// ---- connection ---------------------------------------------------------------------------------
+
+FbclientConnection::FbclientConnection(isc_db_handle db, TransactionOptions options)
+    : state_(std::make_shared<Attachment>(db, std::move(options))) {}
+
+FbclientConnection::~FbclientConnection() { close(); }
+
+std::unique_ptr<Cursor> FbclientConnection::cursor() {
+  state_->db();
+  return std::make_unique<FbclientCursor>(state_);
+}
+
+void FbclientConnection::commit() {
+  state_->db();
+  state_->end_transaction(true);
+}
+
+void FbclientConnection::rollback() {
+  state_->db();
+  state_->end_transaction(false);
+}
+
+void FbclientConnection::close() noexcept { state_->close(); }
+
 bool FbclientConnection::ping() noexcept {
-  if (db_ == 0) return false;
+  if (state_->closed()) return false;
   const char items[] = {isc_info_attachment_id, isc_info_end};
   char buffer[32] = {};
   ISC_STATUS_ARRAY status{};
-  isc_database_info(status, &db_, sizeof(items), items, sizeof(buffer), buffer);
+  isc_database_info(status, state_->db(), sizeof(items), items, sizeof(buffer), buffer);
   return !(status[0] == 1 && status[1] != 0);
 }
 
 void FbclientConnection::set_autocommit(bool on) {
-  db();
-  if (on == options_.autocommit) return;
-  end_transaction(on);  // switching on commits what was done so far, as PEP 249 drivers do
-  options_.autocommit = on;
+  state_->db();
+  if (on == state_->options().autocommit) return;
+  state_->end_transaction(on);  // switching on commits what was done so far, as PEP 249 does
+  state_->options().autocommit = on;
 }
 
 void FbclientConnection::set_isolation_level(std::string_view level) {
@@ -242,16 +265,15 @@ void FbclientConnection::set_isolation_level(std::string_view level) {
     throw ArgumentError("the fbclient driver knows the isolation levels READ COMMITTED, "
                         "REPEATABLE READ, SNAPSHOT and SERIALIZABLE, found '" +
                         std::string(level) + "'");
-  options_.isolation = wanted;
+  state_->options().isolation = wanted;
 }
 
 std::string FbclientConnection::server_version() const {
-  if (db_ == 0) return "";
+  if (state_->closed()) return "";
   const char items[] = {isc_info_firebird_version, isc_info_end};
   char buffer[256] = {};
   ISC_STATUS_ARRAY status{};
-  auto* db = const_cast<isc_db_handle*>(&db_);
-  isc_database_info(status, db, sizeof(items), items, sizeof(buffer), buffer);
+  isc_database_info(status, state_->db(), sizeof(items), items, sizeof(buffer), buffer);
   check(status);
   // isc_info_firebird_version, length(2), count(1), then count strings of length(1) + text,
   // the first like "LI-V3.0.11.33637 Firebird 3.0".

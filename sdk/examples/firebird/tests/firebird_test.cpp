@@ -340,4 +340,65 @@ TEST_F(Firebird, Snapshot_KeepsItsViewWhileReadCommittedSeesNewCommits) {
   EXPECT_EQ(committed.execute(select(func::count()).select_from(items_)).scalar_one(), Value(1));
 }
 
+TEST_F(Firebird, CursorOutlivingItsConnection_ThrowsInterfaceErrorAndDestroysCleanly) {
+  auto dbapi = engine().driver().connect(engine().url(), {});
+  std::unique_ptr<Cursor> cursor = dbapi->cursor();
+  const std::vector<Value> none;
+  cursor->execute("SELECT 1 FROM RDB$DATABASE UNION ALL SELECT 2 FROM RDB$DATABASE", none);
+  dbapi.reset();  // the connection goes first, its cursor stays
+  std::vector<Value> row;
+  EXPECT_THROW(cursor->fetch_into(row), InterfaceError);
+  EXPECT_THROW(cursor->execute("SELECT 1 FROM RDB$DATABASE", none), InterfaceError);
+  cursor.reset();  // no read of the freed connection (AddressSanitizer/valgrind would see it)
+}
+
+TEST_F(Firebird, ReturningOfAnUpdateOrDeleteThatTouchesNoRow_GivesNoRow) {
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(items_).values({{"id", 1}, {"name", "a"}, {"hits", 3}}));
+  EXPECT_TRUE(conn.execute(update(items_)
+                               .where(items_.c("id") == 99)
+                               .values({{"hits", 4}})
+                               .returning({items_.c("id")}))
+                  .all()
+                  .empty());
+  EXPECT_TRUE(
+      conn.execute(delete_(items_).where(items_.c("id") == 99).returning({items_.c("id")}))
+          .all()
+          .empty());
+  // The row that is there still comes back.
+  EXPECT_EQ(conn.execute(update(items_)
+                             .where(items_.c("id") == 1)
+                             .values({{"hits", 4}})
+                             .returning({items_.c("hits")}))
+                .scalar_one(),
+            Value(4));
+}
+
+TEST_F(Firebird, FailedFetch_LeavesTheStatementRunnableAgain) {
+  metadata_.create_all(engine());
+  auto dbapi = engine().driver().connect(engine().url(), {});
+  auto cursor = dbapi->cursor();
+  const std::vector<Value> none;
+  cursor->execute("INSERT INTO items (id, name, hits) VALUES (1, 'a', 1)", none);
+  cursor->execute("INSERT INTO items (id, name, hits) VALUES (2, 'b', 0)", none);
+  // The second row divides by zero while it is fetched.
+  const std::string sql = "SELECT 10 / (hits - CAST(? AS INTEGER)) FROM items ORDER BY id";
+  const std::vector<Value> zero_on_row_two{Value(0)};
+  std::vector<Value> row;
+  cursor->execute(sql, zero_on_row_two);
+  EXPECT_THROW(
+      {
+        while (cursor->fetch_into(row)) {
+        }
+      },
+      DBAPIError);
+  // The same statement (still prepared) runs again.
+  const std::vector<Value> fine{Value(5)};
+  cursor->execute(sql, fine);
+  int rows = 0;
+  while (cursor->fetch_into(row)) ++rows;
+  EXPECT_EQ(rows, 2);
+}
+
 }  // namespace

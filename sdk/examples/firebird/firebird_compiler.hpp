@@ -65,7 +65,10 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   void visit_excluded(const sql::Element& e) override;
 
  private:
-  /// The type a bind is cast to: its own, else its value's kind's (VARCHAR(8191) for text).
+  /// The type a bind is cast to: its own, else its value's kind's (VARCHAR(8191) for text); in
+  /// + - * / a bind with a value always its value's kind (BIGINT, DOUBLE PRECISION,
+  /// NUMERIC(18, s) with s from the Decimal's text). Throws NotSupportedError for a Decimal of
+  /// more than 18 digits.
   std::string bind_type_name(const sql::Element& e) const;
   /// values_rows() with RETURNING, as a selectable EXECUTE BLOCK.
   void insert_rows_returning(const sql::InsertNode& insert);
@@ -80,6 +83,7 @@ class FirebirdCompiler final : public sql::SQLCompiler {
 
   bool cast_binds_{false};
   bool wide_strings_{false};     ///< cast text binds as VARCHAR(8191) (|| operands)
+  bool arithmetic_{false};       ///< in + - * /: a bind with a value is cast to its own kind
   std::size_t insert_begin_{0};  ///< where visit_insert began writing
 };
 

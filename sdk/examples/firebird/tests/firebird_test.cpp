@@ -401,4 +401,31 @@ TEST_F(Firebird, FailedFetch_LeavesTheStatementRunnableAgain) {
   EXPECT_EQ(rows, 2);
 }
 
+TEST_F(Firebird, ArithmeticWithAValue_KeepsTheValuesOwnType) {
+  Table prices{"prices", metadata_, Column{"id", Integer{}, primary_key},
+               Column{"hits", Integer{}}, Column{"price", Numeric{10, 2}}};
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(prices).values(
+      {{"id", 1}, {"hits", 1}, {"price", Value(Decimal::parse("10.00"))}}));
+  // hits + 0.5 is 1.5, not hits + CAST(0.5 AS INTEGER) = 2.
+  EXPECT_EQ(conn.execute(select(prices.c("hits") + 0.5)).scalar_one(), Value(1.5));
+  // price * 1.075 keeps the three places of 1.075 (not 1.08).
+  EXPECT_EQ(conn.execute(select(prices.c("price") * Value(Decimal::parse("1.075")))).scalar_one(),
+            Value(Decimal{"10.75000"}));
+  // An integer above 2^31 is not squeezed into the INTEGER column's type.
+  EXPECT_EQ(conn.execute(select(prices.c("hits") + std::int64_t{3000000000})).scalar_one(),
+            Value(std::int64_t{3000000001}));
+}
+
+TEST_F(Firebird, UntypedDecimal_KeepsEveryPlaceAndRefusesMoreThan18Digits) {
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.execute(select(Expr(Value(Decimal::parse("1.12345678"))))).scalar_one(),
+            Value(Decimal{"1.12345678"}));
+  // (labelled: another statement shape, so not the compiled statement above from the cache)
+  EXPECT_THROW(
+      conn.execute(select(Expr(Value(Decimal::parse("12345678901.123456789"))).label("d"))),
+      NotSupportedError);
+}
+
 }  // namespace

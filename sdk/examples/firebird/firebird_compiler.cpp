@@ -85,8 +85,9 @@ std::string FirebirdCompiler::bind_type_name(const Element& e) const {
   // other operand's type, which would round 0.5 to an INTEGER 1 or 1.075 to NUMERIC(10,2)'s
   // 1.08, and overflow an INTEGER with a value above 2^31.
   const bool own_kind = arithmetic_ && e.value.kind() != ValueKind::kNull;
-  if (!own_kind && wide_strings_ && (e.type.kind() == TypeKind::kString || e.type.kind() == TypeKind::kEnum ||
-                        e.type.kind() == TypeKind::kNull)) {
+  if (!own_kind && wide_strings_ &&
+      (e.type.kind() == TypeKind::kString || e.type.kind() == TypeKind::kEnum ||
+       e.type.kind() == TypeKind::kNull)) {
     type = "VARCHAR(8191)";  // a || operand: as long as a UTF8 VARCHAR gets, not the column's n
   } else if (!own_kind && e.type.kind() != TypeKind::kNull && e.type.kind() != TypeKind::kEnum &&
              !(e.type.kind() == TypeKind::kDateTime && e.type.timezone())) {

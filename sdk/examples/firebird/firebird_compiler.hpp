@@ -55,7 +55,9 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   /// OFFSET n ROWS FETCH FIRST m ROWS ONLY.
   void limit_offset(const sql::SelectNode& select) override;
   /// values_rows() as INSERT … SELECT … UNION ALL; upserts as UPDATE OR INSERT or MERGE (the
-  /// base writes the INSERT, visit_upsert rewrites it).
+  /// base writes the INSERT, visit_upsert rewrites it). Throws NotSupportedError for
+  /// values_rows() of more than 200 rows or 64 KB of SQL (Firebird 3's 255 contexts and
+  /// statement size; use executemany), or an upsert of several rows.
   void visit_insert(const sql::InsertNode& insert, const Params* params) override;
   /// Rewrites the INSERT just written into UPDATE OR INSERT or MERGE (see the file comment).
   /// Throws NotSupportedError for an upsert from a SELECT, of DEFAULT VALUES, or naming a
@@ -70,6 +72,8 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   /// NUMERIC(18, s) with s from the Decimal's text). Throws NotSupportedError for a Decimal of
   /// more than 18 digits.
   std::string bind_type_name(const sql::Element& e) const;
+  /// values_rows() without RETURNING, as INSERT … SELECT … FROM RDB$DATABASE UNION ALL ….
+  void insert_rows_union(const sql::InsertNode& insert);
   /// values_rows() with RETURNING, as a selectable EXECUTE BLOCK.
   void insert_rows_returning(const sql::InsertNode& insert);
   /// Writes CAST(<placeholder> AS <type>) for a bind or literal.

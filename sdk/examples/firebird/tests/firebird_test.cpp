@@ -362,10 +362,9 @@ TEST_F(Firebird, ReturningOfAnUpdateOrDeleteThatTouchesNoRow_GivesNoRow) {
                                .returning({items_.c("id")}))
                   .all()
                   .empty());
-  EXPECT_TRUE(
-      conn.execute(delete_(items_).where(items_.c("id") == 99).returning({items_.c("id")}))
-          .all()
-          .empty());
+  EXPECT_TRUE(conn.execute(delete_(items_).where(items_.c("id") == 99).returning({items_.c("id")}))
+                  .all()
+                  .empty());
   // The row that is there still comes back.
   EXPECT_EQ(conn.execute(update(items_)
                              .where(items_.c("id") == 1)
@@ -402,12 +401,12 @@ TEST_F(Firebird, FailedFetch_LeavesTheStatementRunnableAgain) {
 }
 
 TEST_F(Firebird, ArithmeticWithAValue_KeepsTheValuesOwnType) {
-  Table prices{"prices", metadata_, Column{"id", Integer{}, primary_key},
-               Column{"hits", Integer{}}, Column{"price", Numeric{10, 2}}};
+  Table prices{"prices", metadata_, Column{"id", Integer{}, primary_key}, Column{"hits", Integer{}},
+               Column{"price", Numeric{10, 2}}};
   metadata_.create_all(engine());
   auto conn = engine().connect();
-  conn.execute(insert(prices).values(
-      {{"id", 1}, {"hits", 1}, {"price", Value(Decimal::parse("10.00"))}}));
+  conn.execute(
+      insert(prices).values({{"id", 1}, {"hits", 1}, {"price", Value(Decimal::parse("10.00"))}}));
   // hits + 0.5 is 1.5, not hits + CAST(0.5 AS INTEGER) = 2.
   EXPECT_EQ(conn.execute(select(prices.c("hits") + 0.5)).scalar_one(), Value(1.5));
   // price * 1.075 keeps the three places of 1.075 (not 1.08).
@@ -426,6 +425,63 @@ TEST_F(Firebird, UntypedDecimal_KeepsEveryPlaceAndRefusesMoreThan18Digits) {
   EXPECT_THROW(
       conn.execute(select(Expr(Value(Decimal::parse("12345678901.123456789"))).label("d"))),
       NotSupportedError);
+}
+
+TEST_F(Firebird, ValuesRowsOnASequenceColumn_NumbersEveryRowInBothForms) {
+  Table tickets{
+      "tickets", metadata_,
+      Column{"id", Integer{}, primary_key,
+             Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
+      Column{"note", String{10}}};
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.execute(insert(tickets).values_rows({{{"note", "a"}}, {{"note", "b"}}}))
+                .rowcount(),
+            2);
+  EXPECT_EQ(conn.execute(insert(tickets)
+                             .values_rows({{{"note", "c"}}, {{"note", "d"}}})
+                             .returning({tickets.c("id")}))
+                .scalars()
+                .all_as<std::int64_t>(),
+            (std::vector<std::int64_t>{120, 130}));
+  EXPECT_EQ(conn.execute(select(tickets.c("id")).order_by({tickets.c("id")}))
+                .scalars()
+                .all_as<std::int64_t>(),
+            (std::vector<std::int64_t>{100, 110, 120, 130}));
+}
+
+TEST_F(Firebird, ValuesRowsWithReturningUnderLiteralBinds_WritesTheValuesInTheBlockBody) {
+  metadata_.create_all(engine());
+  const auto stmt = insert(items_)
+                        .values_rows({{{"id", 3}, {"name", "c"}}, {{"id", 1}, {"name", "a"}}})
+                        .returning({items_.c("name")});
+  const std::string shown =
+      sql::compile(stmt, engine().dialect(), {.literal_binds = true}, ParamStyle::kQmark)->sql;
+  EXPECT_TRUE(contains(shown, "VALUES (3, 'c')")) << shown;
+  // The text shown is SQL Firebird runs.
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.exec_driver_sql(shown).scalars().all_as<std::string>(),
+            (std::vector<std::string>{"c", "a"}));
+}
+
+TEST_F(Firebird, ValuesRowsOfManyRows_IsRefusedPointingToExecutemany) {
+  metadata_.create_all(engine());
+  std::vector<Params> rows;
+  std::vector<sql::Assignments> assignments;
+  for (int i = 0; i < 300; ++i) {
+    rows.push_back({{"id", i}, {"name", "n" + std::to_string(i)}});
+    assignments.push_back({{"id", i}, {"name", "n" + std::to_string(i)}});
+  }
+  auto conn = engine().connect();
+  try {
+    conn.execute(insert(items_).values_rows(assignments));
+    FAIL() << "300 rows in one UNION ALL were accepted";
+  } catch (const NotSupportedError& e) {
+    EXPECT_TRUE(contains(e.what(), "executemany")) << e.what();
+  }
+  // executemany inserts them.
+  conn.execute(insert(items_), rows);
+  EXPECT_EQ(conn.execute(select(func::count()).select_from(items_)).scalar_one(), Value(300));
 }
 
 }  // namespace

@@ -307,7 +307,8 @@ void FirebirdCompiler::visit_select(const sql::SelectNode& select, bool nested) 
   });
   if (has_from || !seen_select) return;
   if (insert_at == std::string_view::npos) {
-    out_ += " FROM RDB$DATABASE";
+    // After a -- comment the FROM goes on a line of its own, or it would be commented out.
+    out_ += ends_in_line_comment(text) ? "\nFROM RDB$DATABASE" : " FROM RDB$DATABASE";
   } else {
     out_.insert(begin + insert_at, "FROM RDB$DATABASE ");
   }

@@ -435,9 +435,8 @@ TEST_F(Firebird, ValuesRowsOnASequenceColumn_NumbersEveryRowInBothForms) {
       Column{"note", String{10}}};
   metadata_.create_all(engine());
   auto conn = engine().connect();
-  EXPECT_EQ(conn.execute(insert(tickets).values_rows({{{"note", "a"}}, {{"note", "b"}}}))
-                .rowcount(),
-            2);
+  EXPECT_EQ(
+      conn.execute(insert(tickets).values_rows({{{"note", "a"}}, {{"note", "b"}}})).rowcount(), 2);
   EXPECT_EQ(conn.execute(insert(tickets)
                              .values_rows({{{"note", "c"}}, {{"note", "d"}}})
                              .returning({tickets.c("id")}))
@@ -482,6 +481,40 @@ TEST_F(Firebird, ValuesRowsOfManyRows_IsRefusedPointingToExecutemany) {
   // executemany inserts them.
   conn.execute(insert(items_), rows);
   EXPECT_EQ(conn.execute(select(func::count()).select_from(items_)).scalar_one(), Value(300));
+}
+
+TEST_F(Firebird, SelectEndingInALineComment_GetsItsFromOnALineOfItsOwn) {
+  const auto stmt = select(literal_column("7 -- seven", Integer{}));
+  const std::string sql = sql_of(stmt);
+  EXPECT_TRUE(contains(sql, "-- seven\nFROM RDB$DATABASE")) << sql;
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.execute(stmt).scalar_one(), Value(7));
+  // A FROM inside a comment is not the statement's FROM.
+  const auto commented = select(literal_column("8 /* FROM nowhere */", Integer{}));
+  EXPECT_EQ(conn.execute(commented).scalar_one(), Value(8));
+}
+
+TEST_F(Firebird, UpsertOnQuotedNamesWithCommasAndParentheses_IsMergeWithReturning) {
+  Table odd{"odd", metadata_, Column{"id", Integer{}, primary_key}, Column{"a,b", Integer{}},
+            Column{"c)", Integer{}}};
+  metadata_.create_all(engine());
+  const auto upsert = [&](int id, int v) {
+    return insert(odd)
+        .values({{"id", id}, {"a,b", v}, {"c)", v}})
+        .on_conflict_do_update({"id"}, {{"a,b", excluded(odd, "a,b")}}, excluded(odd, "a,b") > 0)
+        .returning({odd.c("a,b"), odd.c("c)")});
+  };
+  const std::string sql = sql_of(upsert(1, 1));
+  EXPECT_TRUE(sql.starts_with("MERGE INTO odd USING (SELECT")) << sql;
+  EXPECT_TRUE(contains(sql, "AS excluded (id, \"a,b\", \"c)\")")) << sql;
+  EXPECT_TRUE(contains(sql, " RETURNING ")) << sql;
+  auto conn = engine().connect();
+  const Row inserted = conn.execute(upsert(1, 5)).one();
+  EXPECT_EQ(inserted[0], Value(5));
+  EXPECT_EQ(inserted[1], Value(5));
+  const Row updated = conn.execute(upsert(1, 9)).one();  // only "a,b" is updated
+  EXPECT_EQ(updated[0], Value(9));
+  EXPECT_EQ(updated[1], Value(5));
 }
 
 }  // namespace

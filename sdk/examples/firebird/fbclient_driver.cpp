@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -66,6 +69,19 @@ bool known_isolation(const std::string& level) {
          level == "SERIALIZABLE";
 }
 
+// Whether a failed attach says the database file does not exist: ENOENT (isc_arg_unix) or
+// ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND (isc_arg_win32) among the status vector's
+// arguments (a server reports the open() error of its own host this way).
+bool file_not_found(const ISC_STATUS* status) {
+  for (std::size_t i = 1; i < ISC_STATUS_LENGTH && status[i] != isc_arg_end;) {
+    const ISC_STATUS type = status[i];
+    if (type == isc_arg_unix && status[i + 1] == ENOENT) return true;
+    if (type == isc_arg_win32 && (status[i + 1] == 2 || status[i + 1] == 3)) return true;
+    i += type == isc_arg_cstring ? 3 : 2;
+  }
+  return false;
+}
+
 }  // namespace
 
 // ---- driver -------------------------------------------------------------------------------------
@@ -82,13 +98,19 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
     if (key == "create") {
       create = truthy(key, value);
     } else if (key == "charset") {
-      charset = value;
+      // The cursor reads and writes text as UTF-8 (crucible's strings): another connection
+      // character set would give garbled text.
+      if (upper(value) != "UTF8")
+        throw ArgumentError("the fbclient connect argument 'charset' wants UTF8 (the driver "
+                            "converts text as UTF-8), found '" +
+                            value + "'");
+      charset = "UTF8";
     } else if (key == "lock_timeout") {
-      try {
-        tx.lock_timeout = std::stoi(value);
-      } catch (const std::exception&) {
-        tx.lock_timeout = -1;
-      }
+      // A whole number of seconds: "10s" or "1.5" are refused, not read as 10 or 1.
+      int seconds = -1;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (error != std::errc{} || end != value.data() + value.size()) seconds = -1;
+      tx.lock_timeout = seconds;
       if (tx.lock_timeout < 0)
         throw ArgumentError("the fbclient connect argument 'lock_timeout' wants a number of "
                             "seconds (0 or more), found '" +
@@ -111,7 +133,13 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
   ISC_STATUS_ARRAY status{};
   isc_db_handle db = 0;
   isc_attach_database(status, 0, target.c_str(), &db, static_cast<short>(dpb.size()), dpb.data());
-  if (status[0] == 1 && status[1] == isc_io_error && create) {
+  // Create only a database file that does not exist: any other I/O error (a directory, no
+  // permission, a full disk) is reported as it is. For the embedded engine the file is on this
+  // host and checked here; a server reports its open() error in the status vector.
+  std::error_code unknown;
+  const bool missing = url.host().empty() ? !std::filesystem::exists(target, unknown) && !unknown
+                                          : file_not_found(status);
+  if (status[0] == 1 && status[1] == isc_io_error && create && missing) {
     // CREATE DATABASE through DSQL: the only way the ISC API offers (isc_create_database is a
     // stub). The statement holds the password, so it is never reported as the failed SQL.
     std::string sql = "CREATE DATABASE '";

@@ -517,4 +517,54 @@ TEST_F(Firebird, UpsertOnQuotedNamesWithCommasAndParentheses_IsMergeWithReturnin
   EXPECT_EQ(updated[1], Value(5));
 }
 
+TEST_F(Firebird, CharsetOtherThanUtf8_IsArgumentErrorSayingWhatItWants) {
+  Engine latin = create_engine("firebird:///" + path_.string() + "?charset=WIN1252");
+  try {
+    latin.connect();
+    FAIL() << "charset=WIN1252 was accepted";
+  } catch (const ArgumentError& e) {
+    EXPECT_TRUE(contains(e.what(), "UTF8")) << e.what();
+    EXPECT_TRUE(contains(e.what(), "WIN1252")) << e.what();
+  }
+  EXPECT_NO_THROW(
+      create_engine("firebird:///" + path_.string() + "?charset=utf8&create=true").connect());
+}
+
+TEST_F(Firebird, LockTimeoutThatIsNotAWholeNumber_IsArgumentError) {
+  EXPECT_THROW(create_engine("firebird:///" + path_.string() + "?lock_timeout=10s").connect(),
+               ArgumentError);
+  EXPECT_THROW(create_engine("firebird:///" + path_.string() + "?lock_timeout=1.5").connect(),
+               ArgumentError);
+  EXPECT_NO_THROW(
+      create_engine("firebird:///" + path_.string() + "?lock_timeout=3&create=true").connect());
+}
+
+TEST_F(Firebird, CreateOnAPathThatExistsButIsNoDatabase_ReportsTheOpenErrorNotACreate) {
+  const auto dir =
+      std::filesystem::path(FIREBIRD_TEST_DIR) / ("a-directory-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  try {
+    create_engine("firebird:///" + dir.string() + "?create=true").connect();
+    FAIL() << "a directory was opened as a database";
+  } catch (const DBAPIError& e) {
+    EXPECT_FALSE(contains(e.what(), "CREATE DATABASE")) << e.what();
+  }
+  std::filesystem::remove(dir);
+}
+
+TEST_F(Firebird, FailedCreate_NeverShowsThePassword) {
+  // The directory does not exist: the attach finds no file, the CREATE DATABASE then fails.
+  const std::string nowhere = "/nonexistent-" + std::to_string(getpid()) + "/x.fdb";
+  Engine e = create_engine("firebird+fbclient://sysdba:Sekr1t-Pw@/" + nowhere + "?create=true");
+  try {
+    e.connect();
+    FAIL() << "a database was created in a directory that does not exist";
+  } catch (const DBAPIError& err) {
+    EXPECT_TRUE(contains(err.what(), "CREATE DATABASE")) << err.what();
+    EXPECT_FALSE(contains(err.what(), "Sekr1t-Pw")) << err.what();
+    EXPECT_FALSE(contains(err.sql(), "Sekr1t-Pw")) << err.sql();
+    EXPECT_FALSE(contains(err.driver_message(), "Sekr1t-Pw")) << err.driver_message();
+  }
+}
+
 }  // namespace

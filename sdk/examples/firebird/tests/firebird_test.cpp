@@ -332,12 +332,17 @@ TEST_F(Firebird, Snapshot_KeepsItsViewWhileReadCommittedSeesNewCommits) {
   Engine snapshot = create_engine(engine().url(), options);
   auto reader = snapshot.connect();
   auto committed = engine().connect();
-  EXPECT_EQ(reader.execute(select(func::count()).select_from(items_)).scalar_one(), Value(0));
+  const auto count = select(func::count()).select_from(items_);
+  // Both read in a transaction that stays open across the other connection's commit.
+  EXPECT_EQ(reader.execute(count).scalar_one(), Value(0));
+  EXPECT_EQ(committed.execute(count).scalar_one(), Value(0));
+  ASSERT_TRUE(committed.in_transaction());
   engine().begin([&](Connection& c) {
     c.execute(insert(items_).values({{"id", 1}, {"name", "a"}}));
   });
-  EXPECT_EQ(reader.execute(select(func::count()).select_from(items_)).scalar_one(), Value(0));
-  EXPECT_EQ(committed.execute(select(func::count()).select_from(items_)).scalar_one(), Value(1));
+  EXPECT_TRUE(committed.in_transaction());
+  EXPECT_EQ(reader.execute(count).scalar_one(), Value(0));     // its snapshot
+  EXPECT_EQ(committed.execute(count).scalar_one(), Value(1));  // the same transaction sees it
 }
 
 TEST_F(Firebird, CursorOutlivingItsConnection_ThrowsInterfaceErrorAndDestroysCleanly) {
@@ -565,6 +570,32 @@ TEST_F(Firebird, FailedCreate_NeverShowsThePassword) {
     EXPECT_FALSE(contains(err.sql(), "Sekr1t-Pw")) << err.sql();
     EXPECT_FALSE(contains(err.driver_message(), "Sekr1t-Pw")) << err.driver_message();
   }
+}
+
+TEST_F(Firebird, ColumnNamedIndex_IsQuotedAndWorks) {
+  Table t{"entries", metadata_, Column{"id", Integer{}, primary_key}, Column{"index", Integer{}}};
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(t).values({{"id", 1}, {"index", 4}}));
+  EXPECT_EQ(conn.execute(select(t.c("index"))).scalar_one(), Value(4));
+}
+
+TEST_F(Firebird, StringLongerThanAUtf8Varchar_IsRefusedPointingToText) {
+  try {
+    engine().dialect().type_compiler().process(String{10000});
+    FAIL() << "VARCHAR(10000) was written";
+  } catch (const NotSupportedError& e) {
+    EXPECT_TRUE(contains(e.what(), "Text")) << e.what();
+  }
+  EXPECT_EQ(engine().dialect().type_compiler().process(String{8191}), "VARCHAR(8191)");
+}
+
+TEST_F(Firebird, ReflectionOfANameLongerThan31Bytes_IsNotFound) {
+  metadata_.create_all(engine());
+  const std::string long_name(40, 'x');
+  Inspector inspector(engine());
+  EXPECT_FALSE(inspector.has_table(long_name));
+  EXPECT_THROW(inspector.get_columns(long_name), NoSuchTableError);
 }
 
 }  // namespace

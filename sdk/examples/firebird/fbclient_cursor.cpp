@@ -14,14 +14,13 @@
 #include "fbclient_connection.hpp"
 #include "fbclient_errors.hpp"
 #include "fbclient_values.hpp"
+#include "firebird_dialect.hpp"
 #include "firebird_sql_text.hpp"
 
 namespace crucible::firebird {
 
 namespace {
 
-constexpr int kOctets = 1;  // RDB$CHARACTER_SETS: OCTETS
-constexpr int kUtf8 = 4;    // RDB$CHARACTER_SETS: UTF8
 constexpr std::size_t kSegment = 32768;
 // Whether sql is EXECUTE PROCEDURE (or an EXECUTE BLOCK without SUSPEND): Firebird reports
 // those, and every INSERT/UPDATE/DELETE/MERGE with RETURNING as well, as
@@ -146,8 +145,7 @@ void FbclientCursor::prepare(std::string_view sql) {
   for (short i = 0; i < out->sqld; ++i) {
     const XSQLVAR& v = out->sqlvar[i];
     ColumnDescription d;
-    d.name = normalize_column_name(
-        std::string(v.aliasname, static_cast<std::size_t>(v.aliasname_length)));
+    d.name = normalize_name(std::string(v.aliasname, static_cast<std::size_t>(v.aliasname_length)));
     d.type_name = type_name(v);
     d.nullable = (v.sqltype & 1) != 0;
     if ((v.sqltype & ~1) == SQL_SHORT || (v.sqltype & ~1) == SQL_LONG ||
@@ -250,7 +248,7 @@ void FbclientCursor::bind(std::span<const Value* const> params) {
     };
     const auto text_charset = [&]() {
       const int cs = described.sqlsubtype & 0xff;
-      return (declared == SQL_TEXT || declared == SQL_VARYING) && cs != 0 ? cs : kUtf8;
+      return (declared == SQL_TEXT || declared == SQL_VARYING) && cs != 0 ? cs : kCharsetUtf8;
     };
     switch (value.kind()) {
     case ValueKind::kNull:
@@ -282,14 +280,16 @@ void FbclientCursor::bind(std::span<const Value* const> params) {
       put_text(std::get<std::string>(value.storage()), text_charset());
       break;
     case ValueKind::kJson: put_text(std::get<Json>(value.storage()).text, text_charset()); break;
-    case ValueKind::kDecimal: put_text(std::get<Decimal>(value.storage()).text, kUtf8); break;
+    case ValueKind::kDecimal:
+      put_text(std::get<Decimal>(value.storage()).text, kCharsetUtf8);
+      break;
     case ValueKind::kUuid:
       put_text(std::get<Uuid>(value.storage()).to_hex(), text_charset());
       break;
     case ValueKind::kBytes: {
       const Bytes& b = std::get<Bytes>(value.storage());
       const std::string_view raw(reinterpret_cast<const char*>(b.data()), b.size());
-      put_text(raw, kOctets);
+      put_text(raw, kCharsetOctets);
       break;
     }
     case ValueKind::kDate: {
@@ -421,7 +421,7 @@ void FbclientCursor::read_row(std::vector<Value>& row) {
     switch (v.sqltype & ~1) {
     case SQL_TEXT: {
       std::size_t len = static_cast<std::size_t>(v.sqllen);
-      if (charset == kOctets) {
+      if (charset == kCharsetOctets) {
         Bytes b(len);
         std::memcpy(b.data(), data, len);
         cell = Value(std::move(b));
@@ -434,7 +434,7 @@ void FbclientCursor::read_row(std::vector<Value>& row) {
     case SQL_VARYING: {
       unsigned short len = 0;
       std::memcpy(&len, data, sizeof len);
-      if (charset == kOctets) {
+      if (charset == kCharsetOctets) {
         Bytes b(len);
         std::memcpy(b.data(), data + 2, len);
         cell = Value(std::move(b));

@@ -18,6 +18,7 @@
 #include "fbclient_connection.hpp"
 #include "fbclient_cursor.hpp"
 #include "fbclient_errors.hpp"
+#include "firebird_sql_text.hpp"
 
 namespace crucible::firebird {
 
@@ -32,13 +33,6 @@ void add_string(std::vector<char>& buffer, char tag, std::string_view value) {
   buffer.push_back(tag);
   buffer.push_back(static_cast<char>(value.size()));
   buffer.insert(buffer.end(), value.begin(), value.end());
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
 }
 
 bool truthy(const std::string& key, const std::string& value) {

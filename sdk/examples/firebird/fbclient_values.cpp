@@ -8,8 +8,6 @@ namespace crucible::firebird {
 
 namespace {
 
-constexpr int kOctets = 1;  // RDB$CHARACTER_SETS: OCTETS
-
 // ISC_DATE counts days from 1858-11-17 (the Modified Julian Day epoch), which is 40587 days
 // before 1970-01-01; ISC_TIME counts 1/10000 s (ISC_TIME_SECONDS_PRECISION) since midnight.
 constexpr std::int64_t kEpochShift = 40587;
@@ -65,25 +63,11 @@ std::string scaled(std::int64_t value, int scale) {
   return negative ? "-" + digits : digits;
 }
 
-std::string normalize_column_name(std::string name) {
-  bool has_upper = false;
-  for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::islower(u) || !(std::isupper(u) || std::isdigit(u) || c == '_' || c == '$'))
-      return name;
-    has_upper = has_upper || std::isupper(u);
-  }
-  if (!has_upper || name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return name;
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name;
-}
-
 std::string type_name(const XSQLVAR& v) {
   const int charset = v.sqlsubtype & 0xff;
   switch (v.sqltype & ~1) {
-  case SQL_TEXT: return charset == kOctets ? "CHAR CHARACTER SET OCTETS" : "CHAR";
-  case SQL_VARYING: return charset == kOctets ? "VARCHAR CHARACTER SET OCTETS" : "VARCHAR";
+  case SQL_TEXT: return charset == kCharsetOctets ? "CHAR CHARACTER SET OCTETS" : "CHAR";
+  case SQL_VARYING: return charset == kCharsetOctets ? "VARCHAR CHARACTER SET OCTETS" : "VARCHAR";
   case SQL_SHORT: return v.sqlscale < 0 ? "NUMERIC" : "SMALLINT";
   case SQL_LONG: return v.sqlscale < 0 ? "NUMERIC" : "INTEGER";
   case SQL_INT64: return v.sqlscale < 0 ? "NUMERIC" : "BIGINT";

@@ -24,10 +24,6 @@ bool is_integer(const SqlType& t) {
          t.kind() == TypeKind::kBigInteger;
 }
 
-bool is_bare_bind(const Element& e) {
-  return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
-}
-
 // The scale of a decimal literal's text ([+-]digits[.digits][e[+-]digits]) as NUMERIC(18, s)
 // keeps it whole. Throws NotSupportedError when it needs more than Firebird 3's 18 digits
 // (Language Reference 3.3 "Fixed-Point Data Types").
@@ -72,6 +68,10 @@ SqlType type_of_value(const Value& v) {
 }
 
 }  // namespace
+
+bool is_bare_bind(const sql::Element& e) {
+  return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
+}
 
 FirebirdCompiler::FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle style,
                                    sql::CompileOptions options)

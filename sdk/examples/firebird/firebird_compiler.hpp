@@ -29,6 +29,10 @@ namespace crucible::firebird {
 
 class FirebirdDialect;
 
+/// Whether e is a bound value or a literal with nothing around it (whose type Firebird cannot
+/// infer where it stands alone).
+bool is_bare_bind(const sql::Element& e);
+
 /// Compiles one statement for Firebird 3; see the file comment. One object per statement, not
 /// shared between threads (as every SQLCompiler).
 class FirebirdCompiler final : public sql::SQLCompiler {

@@ -22,10 +22,6 @@ using sql::ElementKind;
   throw NotSupportedError(error_info(std::move(message)));
 }
 
-bool is_bare_bind(const Element& e) {
-  return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
-}
-
 // Firebird 3 allows 255 contexts (tables, RDB$DATABASE readers) in one statement and 64 KB of
 // statement text (Language Reference, Appendix "Limits"). The UNION ALL form reads RDB$DATABASE
 // once per row, so values_rows() of more rows is refused with NotSupportedError rather than

@@ -62,7 +62,7 @@ class FirebirdDialect final : public Dialect {
   /// SQLAlchemy's normalize_name: "USERS" (a name Firebird upper-cased) as "users"; a name with
   /// lower case or characters that need quotes is kept. Trailing blanks (RDB$ names are CHAR(31))
   /// are removed first.
-  std::string normalize_name(std::string_view name) const;
+  std::string normalize_name(std::string_view name) const;  // firebird::normalize_name
   /// SQLAlchemy's denormalize_name: the form stored in RDB$ tables, "users" as "USERS" when it is
   /// written unquoted, otherwise as is.
   std::string denormalize_name(std::string_view name) const;
@@ -108,5 +108,11 @@ class FirebirdDialect final : public Dialect {
  private:
   DialectFeatures features_;
 };
+
+/// The one name normalisation of the plugin, for reflection (FirebirdDialect::normalize_name)
+/// and result column names (the fbclient cursor): SQLAlchemy's normalize_name, "USERS" as "users"
+/// when Firebird upper-cased it and the lower-case form needs no quotes (not a reserved word);
+/// trailing blanks (RDB$ names are CHAR(31)) removed. Never throws but std::bad_alloc.
+std::string normalize_name(std::string_view name);
 
 }  // namespace crucible::firebird

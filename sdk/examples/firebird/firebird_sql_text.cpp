@@ -3,6 +3,14 @@
 
 namespace crucible::firebird {
 
+// text with a-z raised to A-Z.
+std::string upper(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
 // The offset of the quote closing the '…' literal or "…" name that opens at open (a doubled
 // quote inside is part of it), or text.size() when it is not closed.
 std::size_t closing_quote(std::string_view text, std::size_t open) {

@@ -14,6 +14,9 @@
 
 namespace crucible::firebird {
 
+/// text in ASCII upper case (Firebird folds unquoted names and keywords so).
+std::string upper(std::string_view text);
+
 /// The offset of the quote closing the '…' literal or "…" name that opens at open, or
 /// text.size() when it is not closed.
 std::size_t closing_quote(std::string_view text, std::size_t open);

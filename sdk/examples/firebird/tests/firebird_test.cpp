@@ -598,4 +598,21 @@ TEST_F(Firebird, ReflectionOfANameLongerThan31Bytes_IsNotFound) {
   EXPECT_THROW(inspector.get_columns(long_name), NoSuchTableError);
 }
 
+TEST_F(Firebird, Dates_RoundTripAcrossTheWholeCalendar) {
+  auto conn = engine().connect();
+  for (const Date& d : {Date{1, 1, 1}, Date{1858, 11, 16}, Date{1858, 11, 17}, Date{1900, 2, 28},
+                        Date{2000, 2, 29}, Date{2024, 12, 31}, Date{9999, 12, 31}}) {
+    // Written by the driver, read by Firebird as text; written by Firebird, read by the driver.
+    const std::string shown = conn.exec_driver_sql("SELECT CAST(CAST(? AS DATE) AS VARCHAR(10)) "
+                                                   "FROM RDB$DATABASE",
+                                                   std::vector<Value>{Value(d)})
+                                  .scalar_one()
+                                  .as<std::string>();
+    EXPECT_EQ(shown, d.to_string());
+    EXPECT_EQ(conn.exec_driver_sql("SELECT CAST('" + d.to_string() + "' AS DATE) FROM RDB$DATABASE")
+                  .scalar_one(),
+              Value(d));
+  }
+}
+
 }  // namespace

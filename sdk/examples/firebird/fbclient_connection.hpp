@@ -55,6 +55,7 @@ class Attachment {
   void close() noexcept;
   /// How the next transaction starts.
   TransactionOptions& options() noexcept { return options_; }
+  /// As options(), read only.
   const TransactionOptions& options() const noexcept { return options_; }
 
  private:
@@ -78,6 +79,7 @@ class FbclientConnection final : public DbapiConnection {
   /// next statement starts another. Throws the mapped error when Firebird refuses (a commit
   /// that violates a deferred constraint, a lost attachment).
   void commit() override;
+  /// As commit(), ending the transaction with isc_rollback_transaction.
   void rollback() override;
   /// Rolls back the open transaction and detaches (Attachment::close()); cursors still alive
   /// then throw InterfaceError.
@@ -87,6 +89,7 @@ class FbclientConnection final : public DbapiConnection {
   /// Ends the open transaction (committing it when switching autocommit on), then starts the
   /// next one with or without isc_tpb_autocommit.
   void set_autocommit(bool on) override;
+  /// Whether each statement commits on its own (isc_tpb_autocommit).
   bool autocommit() const noexcept override { return state_->options().autocommit; }
   /// READ COMMITTED, REPEATABLE READ, SNAPSHOT or SERIALIZABLE, for the next transaction.
   /// Throws ArgumentError for another name.

@@ -30,6 +30,7 @@ namespace crucible::firebird {
 /// The driver (see the file comment). Stateless; thread-safe (the client library is).
 class FbclientDriver final : public Driver {
  public:
+  /// "fbclient", the URL's +driver.
   std::string_view name() const noexcept override { return "fbclient"; }
   /// qmark: Firebird's DSQL marks parameters with '?'.
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }

@@ -20,7 +20,9 @@ constexpr int kCharsetUtf8 = 4;    ///< UTF8
 ISC_DATE encode_date(const Date& d);
 /// t as an ISC_TIME; microseconds below 100 are dropped (Firebird keeps 1/10000 s).
 ISC_TIME encode_time(const Time& t);
+/// The date of an ISC_DATE (days since 1858-11-17).
 Date decode_date(ISC_DATE d);
+/// The time of an ISC_TIME (1/10000 s since midnight), to 100 µs.
 Time decode_time(ISC_TIME t);
 /// The exact decimal text of a scaled integer: "-123.45" from -12345 and scale -2.
 std::string scaled(std::int64_t value, int scale);

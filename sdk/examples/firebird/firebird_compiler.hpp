@@ -37,11 +37,13 @@ bool is_bare_bind(const sql::Element& e);
 /// shared between threads (as every SQLCompiler).
 class FirebirdCompiler final : public sql::SQLCompiler {
  public:
+  /// A compiler for one statement in style (Firebird's DSQL takes qmark).
   FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle style, sql::CompileOptions options);
 
  protected:
   /// CAST(? AS t) while cast_binds_ is set; the base's placeholder otherwise.
   void visit_bind(const sql::Element& e) override;
+  /// As visit_bind, for a literal value.
   void visit_literal(const sql::Element& e) override;
   /// A bind or literal labelled in a select list is cast (Firebird cannot type "? AS x").
   void visit_label(const sql::Element& e) override;

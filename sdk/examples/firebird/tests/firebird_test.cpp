@@ -38,6 +38,16 @@ class Firebird : public ::testing::Test {
     return text.find(part) != std::string::npos;
   }
 
+  // tickets (id numbered by the Sequence ticket_seq: 100, 110, …; note), in metadata_.
+  Table tickets_table() {
+    return Table{
+        "tickets", metadata_,
+        Column{
+            "id", Integer{}, primary_key,
+            Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
+        Column{"note", String{10}}};
+  }
+
   std::filesystem::path path_;
   std::optional<Engine> engine_;
   MetaData metadata_;
@@ -95,11 +105,7 @@ TEST_F(Firebird, IntegerPrimaryKey_IsAnIdentityColumnThatNumbersInserts) {
 }
 
 TEST_F(Firebird, SequenceDefault_IsAGeneratorThatStartsWhereItSays) {
-  Table tickets{
-      "tickets", metadata_,
-      Column{"id", Integer{}, primary_key,
-             Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
-      Column{"note", String{10}}};
+  Table tickets = tickets_table();
   metadata_.create_all(engine());
   auto conn = engine().connect();
   const auto stmt = insert(tickets).values({{"note", "a"}});
@@ -433,11 +439,7 @@ TEST_F(Firebird, UntypedDecimal_KeepsEveryPlaceAndRefusesMoreThan18Digits) {
 }
 
 TEST_F(Firebird, ValuesRowsOnASequenceColumn_NumbersEveryRowInBothForms) {
-  Table tickets{
-      "tickets", metadata_,
-      Column{"id", Integer{}, primary_key,
-             Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
-      Column{"note", String{10}}};
+  Table tickets = tickets_table();
   metadata_.create_all(engine());
   auto conn = engine().connect();
   EXPECT_EQ(

@@ -48,6 +48,18 @@ class Firebird : public ::testing::Test {
         Column{"note", String{10}}};
   }
 
+  // What() of the ArgumentError that connecting to this test's file with query (the URL's part
+  // after '?') raises; "" and a test failure when it connects.
+  std::string argument_error(const std::string& query) const {
+    try {
+      create_engine("firebird:///" + path_.string() + "?" + query).connect();
+    } catch (const ArgumentError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "connected with " << query;
+    return "";
+  }
+
   std::filesystem::path path_;
   std::optional<Engine> engine_;
   MetaData metadata_;
@@ -322,13 +334,8 @@ TEST_F(Firebird, ServerVersion_IsTheEngines) {
 }
 
 TEST_F(Firebird, UnknownConnectArgument_IsArgumentErrorListingTheKnownOnes) {
-  Engine bad = create_engine("firebird:///" + path_.string() + "?create=true&dialect=1");
-  try {
-    bad.connect();
-    FAIL() << "an unknown connect argument was accepted";
-  } catch (const ArgumentError& e) {
-    EXPECT_TRUE(contains(e.what(), "create, charset and lock_timeout")) << e.what();
-  }
+  const std::string what = argument_error("create=true&dialect=1");
+  EXPECT_TRUE(contains(what, "create, charset and lock_timeout")) << what;
 }
 
 TEST_F(Firebird, Snapshot_KeepsItsViewWhileReadCommittedSeesNewCommits) {
@@ -525,23 +532,16 @@ TEST_F(Firebird, UpsertOnQuotedNamesWithCommasAndParentheses_IsMergeWithReturnin
 }
 
 TEST_F(Firebird, CharsetOtherThanUtf8_IsArgumentErrorSayingWhatItWants) {
-  Engine latin = create_engine("firebird:///" + path_.string() + "?charset=WIN1252");
-  try {
-    latin.connect();
-    FAIL() << "charset=WIN1252 was accepted";
-  } catch (const ArgumentError& e) {
-    EXPECT_TRUE(contains(e.what(), "UTF8")) << e.what();
-    EXPECT_TRUE(contains(e.what(), "WIN1252")) << e.what();
-  }
+  const std::string what = argument_error("charset=WIN1252");
+  EXPECT_TRUE(contains(what, "UTF8")) << what;
+  EXPECT_TRUE(contains(what, "WIN1252")) << what;
   EXPECT_NO_THROW(
       create_engine("firebird:///" + path_.string() + "?charset=utf8&create=true").connect());
 }
 
 TEST_F(Firebird, LockTimeoutThatIsNotAWholeNumber_IsArgumentError) {
-  EXPECT_THROW(create_engine("firebird:///" + path_.string() + "?lock_timeout=10s").connect(),
-               ArgumentError);
-  EXPECT_THROW(create_engine("firebird:///" + path_.string() + "?lock_timeout=1.5").connect(),
-               ArgumentError);
+  EXPECT_TRUE(contains(argument_error("lock_timeout=10s"), "'10s'"));
+  EXPECT_TRUE(contains(argument_error("lock_timeout=1.5"), "'1.5'"));
   EXPECT_NO_THROW(
       create_engine("firebird:///" + path_.string() + "?lock_timeout=3&create=true").connect());
 }

@@ -617,4 +617,14 @@ TEST_F(Firebird, Dates_RoundTripAcrossTheWholeCalendar) {
   }
 }
 
+TEST_F(Firebird, ArithmeticWithATypedValue_IsCompiledApartFromOtherKinds) {
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(items_).values({{"id", 1}, {"name", "a"}, {"hits", 1}}));
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + 5)).scalar_one(), Value(6));
+  // A value with its own type is another statement for the compiled cache than hits + 5.
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + literal(0.5, Double{}))).scalar_one(),
+            Value(1.5));
+}
+
 }  // namespace

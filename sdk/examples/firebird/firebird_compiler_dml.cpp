@@ -291,7 +291,9 @@ void FirebirdCompiler::visit_upsert(const sql::InsertNode& insert) {
                   "' names no conflict columns and the table has no unique key among the inserted "
                   "columns for Firebird's MERGE to match on");
 
+  // A value ending in a -- comment (a text() fragment) would comment out the FROM after it.
   std::string merge = "MERGE INTO " + table + " USING (SELECT " + vals_text +
+                      (ends_in_line_comment(vals_text) ? "\n" : "") +
                       " FROM RDB$DATABASE) AS excluded (" + cols_text + ") ON " + on;
   out_.replace(insert_begin_, std::string::npos, merge);
   if (insert.upsert == sql::UpsertAction::kDoUpdate) {

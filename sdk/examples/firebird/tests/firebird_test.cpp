@@ -627,4 +627,16 @@ TEST_F(Firebird, ArithmeticWithATypedValue_IsCompiledApartFromOtherKinds) {
             Value(1.5));
 }
 
+TEST_F(Firebird, MergeUpsertOfAValueEndingInALineComment_KeepsItsFrom) {
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  const auto stmt = insert(items_)
+                        .values({{"id", 1}, {"name", "a"}, {"hits", literal_column("7 -- seven")}})
+                        .on_conflict_do_update({"id"}, {{"hits", excluded(items_, "hits")}},
+                                               excluded(items_, "hits") > 0);
+  EXPECT_TRUE(sql_of(stmt).starts_with("MERGE INTO")) << sql_of(stmt);
+  EXPECT_EQ(conn.execute(stmt).rowcount(), 1);
+  EXPECT_EQ(conn.execute(select(items_.c("hits"))).scalar_one(), Value(7));
+}
+
 }  // namespace

@@ -14,14 +14,26 @@
 #include "fbclient_connection.hpp"
 #include "fbclient_errors.hpp"
 #include "fbclient_values.hpp"
+#include "firebird_dialect.hpp"
+#include "firebird_sql_text.hpp"
 
 namespace crucible::firebird {
 
 namespace {
 
-constexpr int kOctets = 1;  // RDB$CHARACTER_SETS: OCTETS
-constexpr int kUtf8 = 4;    // RDB$CHARACTER_SETS: UTF8
 constexpr std::size_t kSegment = 32768;
+// Whether sql is EXECUTE PROCEDURE (or an EXECUTE BLOCK without SUSPEND): Firebird reports
+// those, and every INSERT/UPDATE/DELETE/MERGE with RETURNING as well, as
+// isc_info_sql_stmt_exec_procedure, but only they always give their one row.
+bool is_execute(std::string_view sql) {
+  bool execute = false;
+  top_level_words(sql, [&](const std::string& word, std::size_t) {
+    execute = word == "EXECUTE";
+    return false;  // the first word decides
+  });
+  return execute;
+}
+
 [[noreturn]] void data_error(std::string message, std::string_view sql) {
   throw DataError(error_info(std::move(message), std::string(sql)));
 }
@@ -59,7 +71,7 @@ struct FbclientCursor::Sqlda {
   std::vector<XSQLVAR> described;  ///< the variables as Firebird described them
 };
 
-FbclientCursor::FbclientCursor(FbclientConnection& conn) : conn_(&conn) {}
+FbclientCursor::FbclientCursor(std::shared_ptr<Attachment> conn) : conn_(std::move(conn)) {}
 
 FbclientCursor::~FbclientCursor() { close(); }
 
@@ -78,6 +90,7 @@ void FbclientCursor::close() noexcept {
 void FbclientCursor::close_cursor() noexcept {
   if (!cursor_open_) return;
   cursor_open_ = false;
+  if (conn_->closed()) return;  // the statement went with the attachment
   ISC_STATUS_ARRAY status{};
   isc_dsql_free_statement(status, &stmt_, DSQL_close);
 }
@@ -132,8 +145,7 @@ void FbclientCursor::prepare(std::string_view sql) {
   for (short i = 0; i < out->sqld; ++i) {
     const XSQLVAR& v = out->sqlvar[i];
     ColumnDescription d;
-    d.name = normalize_column_name(
-        std::string(v.aliasname, static_cast<std::size_t>(v.aliasname_length)));
+    d.name = normalize_name(std::string(v.aliasname, static_cast<std::size_t>(v.aliasname_length)));
     d.type_name = type_name(v);
     d.nullable = (v.sqltype & 1) != 0;
     if ((v.sqltype & ~1) == SQL_SHORT || (v.sqltype & ~1) == SQL_LONG ||
@@ -236,7 +248,7 @@ void FbclientCursor::bind(std::span<const Value* const> params) {
     };
     const auto text_charset = [&]() {
       const int cs = described.sqlsubtype & 0xff;
-      return (declared == SQL_TEXT || declared == SQL_VARYING) && cs != 0 ? cs : kUtf8;
+      return (declared == SQL_TEXT || declared == SQL_VARYING) && cs != 0 ? cs : kCharsetUtf8;
     };
     switch (value.kind()) {
     case ValueKind::kNull:
@@ -268,14 +280,16 @@ void FbclientCursor::bind(std::span<const Value* const> params) {
       put_text(std::get<std::string>(value.storage()), text_charset());
       break;
     case ValueKind::kJson: put_text(std::get<Json>(value.storage()).text, text_charset()); break;
-    case ValueKind::kDecimal: put_text(std::get<Decimal>(value.storage()).text, kUtf8); break;
+    case ValueKind::kDecimal:
+      put_text(std::get<Decimal>(value.storage()).text, kCharsetUtf8);
+      break;
     case ValueKind::kUuid:
       put_text(std::get<Uuid>(value.storage()).to_hex(), text_charset());
       break;
     case ValueKind::kBytes: {
       const Bytes& b = std::get<Bytes>(value.storage());
       const std::string_view raw(reinterpret_cast<const char*>(b.data()), b.size());
-      put_text(raw, kOctets);
+      put_text(raw, kCharsetOctets);
       break;
     }
     case ValueKind::kDate: {
@@ -342,7 +356,9 @@ void FbclientCursor::run(std::span<const Value* const> params, bool keep_rows) {
     isc_dsql_execute2(status, tr, &stmt_, 1, in_->get(), out_->get());
     check(status, sql_);
     const std::int64_t n = affected_rows();
-    if (n != 0 || statement_type_ == isc_info_sql_stmt_exec_procedure) {
+    // DML with RETURNING that touched no row leaves the output variables as they were (NULLs):
+    // no row then. A procedure gives its row whatever it changed.
+    if (n > 0 || is_execute(sql_)) {
       std::vector<Value> row;
       read_row(row);
       if (keep_rows) buffered_.push_back(std::move(row));
@@ -359,6 +375,7 @@ void FbclientCursor::run(std::span<const Value* const> params, bool keep_rows) {
 
 void FbclientCursor::execute(std::string_view sql, std::span<const Value> params) {
   if (closed_) throw InterfaceError(error_info("the cursor is closed", std::string(sql)));
+  conn_->db();  // InterfaceError once the connection is closed
   close_cursor();
   buffered_.clear();
   rowcount_ = -1;
@@ -371,6 +388,7 @@ void FbclientCursor::execute(std::string_view sql, std::span<const Value> params
 
 void FbclientCursor::executemany(std::string_view sql, const ParamSets& param_sets) {
   if (closed_) throw InterfaceError(error_info("the cursor is closed", std::string(sql)));
+  conn_->db();  // InterfaceError once the connection is closed
   close_cursor();
   buffered_.clear();
   rowcount_ = -1;
@@ -403,7 +421,7 @@ void FbclientCursor::read_row(std::vector<Value>& row) {
     switch (v.sqltype & ~1) {
     case SQL_TEXT: {
       std::size_t len = static_cast<std::size_t>(v.sqllen);
-      if (charset == kOctets) {
+      if (charset == kCharsetOctets) {
         Bytes b(len);
         std::memcpy(b.data(), data, len);
         cell = Value(std::move(b));
@@ -416,7 +434,7 @@ void FbclientCursor::read_row(std::vector<Value>& row) {
     case SQL_VARYING: {
       unsigned short len = 0;
       std::memcpy(&len, data, sizeof len);
-      if (charset == kOctets) {
+      if (charset == kCharsetOctets) {
         Bytes b(len);
         std::memcpy(b.data(), data + 2, len);
         cell = Value(std::move(b));
@@ -502,6 +520,7 @@ bool FbclientCursor::fetch_into(std::vector<Value>& row) {
     return true;
   }
   if (!cursor_open_) return false;
+  conn_->db();  // InterfaceError once the connection is closed (its statements went with it)
   ISC_STATUS_ARRAY status{};
   const ISC_STATUS r = isc_dsql_fetch(status, &stmt_, 1, out_->get());
   if (r == 100) {
@@ -509,7 +528,9 @@ bool FbclientCursor::fetch_into(std::vector<Value>& row) {
     return false;
   }
   if (r != 0) {
-    cursor_open_ = false;
+    // Close the server-side cursor first (DSQL_close), or the next execute of this statement
+    // fails with "Attempt to reopen an open cursor".
+    close_cursor();
     throw_status(status, sql_);
   }
   read_row(row);

@@ -33,12 +33,14 @@
 
 namespace crucible::firebird {
 
-class FbclientConnection;
+class Attachment;
 
 /// One cursor (see the file comment). Used by the connection's thread only.
 class FbclientCursor final : public Cursor {
  public:
-  explicit FbclientCursor(FbclientConnection& conn);
+  /// A cursor on the attachment state (shared with its connection and the other cursors: when
+  /// the connection is closed or destroyed first, every call but close() throws InterfaceError).
+  explicit FbclientCursor(std::shared_ptr<Attachment> conn);
   ~FbclientCursor() override;
   FbclientCursor(const FbclientCursor&) = delete;
   FbclientCursor& operator=(const FbclientCursor&) = delete;
@@ -53,26 +55,42 @@ class FbclientCursor final : public Cursor {
   /// order. Throws as execute(), naming the set that failed in a ProgrammingError for a wrong
   /// parameter count.
   void executemany(std::string_view sql, const ParamSets& param_sets) override;
+  /// The next row (a buffered RETURNING row, else isc_dsql_fetch of the open cursor) into row;
+  /// false when there is none. Throws InterfaceError once closed (the cursor or its
+  /// connection), the mapped error when Firebird fails mid-fetch (the server cursor is closed
+  /// first, so the statement can run again).
   bool fetch_into(std::vector<Value>& row) override;
+  /// The result columns of the statement prepared last (names normalised, normalize_name()).
   const std::vector<ColumnDescription>& description() const override { return description_; }
+  /// Rows inserted, updated or deleted by the last execute (isc_info_sql_records; the sum for
+  /// executemany), -1 for a SELECT or DDL.
   std::int64_t rowcount() const override { return rowcount_; }
   /// Always nullopt: Firebird has no row id of the last insert; use RETURNING.
   std::optional<std::int64_t> lastrowid() const override { return std::nullopt; }
+  /// Drops the statement handle (DSQL_drop) while the attachment is open. Idempotent.
   void close() noexcept override;
 
  private:
   struct Sqlda;  // an XSQLDA with the storage of its variables
 
+  /// isc_dsql_prepare of sql unless it is prepared already; describes its columns and markers.
   void prepare(std::string_view sql);
+  /// Fills the input XSQLDA from params (see the file comment for the types).
   void bind(std::span<const Value* const> params);
+  /// Executes the prepared statement once with params; keep_rows buffers a RETURNING row.
   void run(std::span<const Value* const> params, bool keep_rows);
+  /// Closes the open server cursor (DSQL_close), if any.
   void close_cursor() noexcept;
+  /// Converts the output XSQLDA's current row into row.
   void read_row(std::vector<Value>& row);
+  /// isc_info_sql_records: rows inserted + updated + deleted by the last execute, -1 if unknown.
   std::int64_t affected_rows();
+  /// The whole BLOB id, as text or bytes.
   Value read_blob(const ISC_QUAD& id, bool text);
+  /// A new BLOB holding size bytes of data; its id.
   ISC_QUAD write_blob(const void* data, std::size_t size);
 
-  FbclientConnection* conn_;
+  std::shared_ptr<Attachment> conn_;
   isc_stmt_handle stmt_{0};
   std::string sql_;        ///< the statement prepared in stmt_
   int statement_type_{0};  ///< isc_info_sql_stmt_*

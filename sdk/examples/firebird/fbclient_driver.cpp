@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -15,6 +18,7 @@
 #include "fbclient_connection.hpp"
 #include "fbclient_cursor.hpp"
 #include "fbclient_errors.hpp"
+#include "firebird_sql_text.hpp"
 
 namespace crucible::firebird {
 
@@ -29,13 +33,6 @@ void add_string(std::vector<char>& buffer, char tag, std::string_view value) {
   buffer.push_back(tag);
   buffer.push_back(static_cast<char>(value.size()));
   buffer.insert(buffer.end(), value.begin(), value.end());
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
 }
 
 bool truthy(const std::string& key, const std::string& value) {
@@ -66,6 +63,19 @@ bool known_isolation(const std::string& level) {
          level == "SERIALIZABLE";
 }
 
+// Whether a failed attach says the database file does not exist: ENOENT (isc_arg_unix) or
+// ERROR_FILE_NOT_FOUND / ERROR_PATH_NOT_FOUND (isc_arg_win32) among the status vector's
+// arguments (a server reports the open() error of its own host this way).
+bool file_not_found(const ISC_STATUS* status) {
+  for (std::size_t i = 1; i < ISC_STATUS_LENGTH && status[i] != isc_arg_end;) {
+    const ISC_STATUS type = status[i];
+    if (type == isc_arg_unix && status[i + 1] == ENOENT) return true;
+    if (type == isc_arg_win32 && (status[i + 1] == 2 || status[i + 1] == 3)) return true;
+    i += type == isc_arg_cstring ? 3 : 2;
+  }
+  return false;
+}
+
 }  // namespace
 
 // ---- driver -------------------------------------------------------------------------------------
@@ -82,13 +92,19 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
     if (key == "create") {
       create = truthy(key, value);
     } else if (key == "charset") {
-      charset = value;
+      // The cursor reads and writes text as UTF-8 (crucible's strings): another connection
+      // character set would give garbled text.
+      if (upper(value) != "UTF8")
+        throw ArgumentError("the fbclient connect argument 'charset' wants UTF8 (the driver "
+                            "converts text as UTF-8), found '" +
+                            value + "'");
+      charset = "UTF8";
     } else if (key == "lock_timeout") {
-      try {
-        tx.lock_timeout = std::stoi(value);
-      } catch (const std::exception&) {
-        tx.lock_timeout = -1;
-      }
+      // A whole number of seconds: "10s" or "1.5" are refused, not read as 10 or 1.
+      int seconds = -1;
+      const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), seconds);
+      if (error != std::errc{} || end != value.data() + value.size()) seconds = -1;
+      tx.lock_timeout = seconds;
       if (tx.lock_timeout < 0)
         throw ArgumentError("the fbclient connect argument 'lock_timeout' wants a number of "
                             "seconds (0 or more), found '" +
@@ -111,7 +127,13 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
   ISC_STATUS_ARRAY status{};
   isc_db_handle db = 0;
   isc_attach_database(status, 0, target.c_str(), &db, static_cast<short>(dpb.size()), dpb.data());
-  if (status[0] == 1 && status[1] == isc_io_error && create) {
+  // Create only a database file that does not exist: any other I/O error (a directory, no
+  // permission, a full disk) is reported as it is. For the embedded engine the file is on this
+  // host and checked here; a server reports its open() error in the status vector.
+  std::error_code unknown;
+  const bool missing = url.host().empty() ? !std::filesystem::exists(target, unknown) && !unknown
+                                          : file_not_found(status);
+  if (status[0] == 1 && status[1] == isc_io_error && create && missing) {
     // CREATE DATABASE through DSQL: the only way the ISC API offers (isc_create_database is a
     // stub). The statement holds the password, so it is never reported as the failed SQL.
     std::string sql = "CREATE DATABASE '";
@@ -138,19 +160,19 @@ std::unique_ptr<DbapiConnection> FbclientDriver::connect(const URL& url,
   return std::make_unique<FbclientConnection>(db, tx);
 }
 
-// ---- connection ---------------------------------------------------------------------------------
+// ---- attachment ---------------------------------------------------------------------------------
 
-FbclientConnection::FbclientConnection(isc_db_handle db, TransactionOptions options)
+Attachment::Attachment(isc_db_handle db, TransactionOptions options) noexcept
     : db_(db), options_(std::move(options)) {}
 
-FbclientConnection::~FbclientConnection() { close(); }
+Attachment::~Attachment() { close(); }
 
-isc_db_handle* FbclientConnection::db() {
+isc_db_handle* Attachment::db() {
   if (db_ == 0) throw InterfaceError(error_info("the Firebird connection is closed"));
   return &db_;
 }
 
-isc_tr_handle* FbclientConnection::transaction() {
+isc_tr_handle* Attachment::transaction() {
   db();
   if (tr_ != 0) return &tr_;
   // TPB (Firebird 3.0 Language Reference 10.1.1 "SET TRANSACTION", and ibase.h's isc_tpb_*).
@@ -180,12 +202,7 @@ isc_tr_handle* FbclientConnection::transaction() {
   return &tr_;
 }
 
-std::unique_ptr<Cursor> FbclientConnection::cursor() {
-  db();
-  return std::make_unique<FbclientCursor>(*this);
-}
-
-void FbclientConnection::end_transaction(bool commit) {
+void Attachment::end_transaction(bool commit) {
   if (tr_ == 0) return;
   ISC_STATUS_ARRAY status{};
   if (commit)
@@ -201,39 +218,67 @@ void FbclientConnection::end_transaction(bool commit) {
   tr_ = 0;
 }
 
-void FbclientConnection::commit() {
-  db();
-  end_transaction(true);
-}
-
-void FbclientConnection::rollback() {
-  db();
-  end_transaction(false);
-}
-
-void FbclientConnection::close() noexcept {
+void Attachment::close() noexcept {
   if (db_ == 0) return;
   ISC_STATUS_ARRAY status{};
-  if (tr_ != 0) isc_rollback_transaction(status, &tr_);
+  if (tr_ != 0) {
+    isc_rollback_transaction(status, &tr_);
+    if (!(status[0] == 1 && status[1] != 0)) tr_ = 0;
+  }
+  ISC_STATUS_ARRAY detach{};
+  isc_detach_database(detach, &db_);
+  if (detach[0] == 1 && detach[1] == isc_open_trans) {
+    // The rollback above failed and left the transaction open: Firebird refuses to detach
+    // with it (Developer's Guide, isc_detach_database). Roll it back again, then detach.
+    if (tr_ != 0) {
+      ISC_STATUS_ARRAY again{};
+      isc_rollback_transaction(again, &tr_);
+    }
+    ISC_STATUS_ARRAY retry{};
+    isc_detach_database(retry, &db_);
+  }
   tr_ = 0;
-  isc_detach_database(status, &db_);
   db_ = 0;
 }
 
+// ---- connection ---------------------------------------------------------------------------------
+
+FbclientConnection::FbclientConnection(isc_db_handle db, TransactionOptions options)
+    : state_(std::make_shared<Attachment>(db, std::move(options))) {}
+
+FbclientConnection::~FbclientConnection() { close(); }
+
+std::unique_ptr<Cursor> FbclientConnection::cursor() {
+  state_->db();
+  return std::make_unique<FbclientCursor>(state_);
+}
+
+void FbclientConnection::commit() {
+  state_->db();
+  state_->end_transaction(true);
+}
+
+void FbclientConnection::rollback() {
+  state_->db();
+  state_->end_transaction(false);
+}
+
+void FbclientConnection::close() noexcept { state_->close(); }
+
 bool FbclientConnection::ping() noexcept {
-  if (db_ == 0) return false;
+  if (state_->closed()) return false;
   const char items[] = {isc_info_attachment_id, isc_info_end};
   char buffer[32] = {};
   ISC_STATUS_ARRAY status{};
-  isc_database_info(status, &db_, sizeof(items), items, sizeof(buffer), buffer);
+  isc_database_info(status, state_->db(), sizeof(items), items, sizeof(buffer), buffer);
   return !(status[0] == 1 && status[1] != 0);
 }
 
 void FbclientConnection::set_autocommit(bool on) {
-  db();
-  if (on == options_.autocommit) return;
-  end_transaction(on);  // switching on commits what was done so far, as PEP 249 drivers do
-  options_.autocommit = on;
+  state_->db();
+  if (on == state_->options().autocommit) return;
+  state_->end_transaction(on);  // switching on commits what was done so far, as PEP 249 does
+  state_->options().autocommit = on;
 }
 
 void FbclientConnection::set_isolation_level(std::string_view level) {
@@ -242,16 +287,15 @@ void FbclientConnection::set_isolation_level(std::string_view level) {
     throw ArgumentError("the fbclient driver knows the isolation levels READ COMMITTED, "
                         "REPEATABLE READ, SNAPSHOT and SERIALIZABLE, found '" +
                         std::string(level) + "'");
-  options_.isolation = wanted;
+  state_->options().isolation = wanted;
 }
 
 std::string FbclientConnection::server_version() const {
-  if (db_ == 0) return "";
+  if (state_->closed()) return "";
   const char items[] = {isc_info_firebird_version, isc_info_end};
   char buffer[256] = {};
   ISC_STATUS_ARRAY status{};
-  auto* db = const_cast<isc_db_handle*>(&db_);
-  isc_database_info(status, db, sizeof(items), items, sizeof(buffer), buffer);
+  isc_database_info(status, state_->db(), sizeof(items), items, sizeof(buffer), buffer);
   check(status);
   // isc_info_firebird_version, length(2), count(1), then count strings of length(1) + text,
   // the first like "LI-V3.0.11.33637 Firebird 3.0".

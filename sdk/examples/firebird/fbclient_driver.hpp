@@ -11,11 +11,12 @@
 //
 // The user defaults to SYSDBA (embedded mode checks no password). Connect arguments, in the
 // URL's query or in connect_args:
-//   create        true: create the database (UTF8, page size 8192) when it does not exist yet
-//   charset       the connection character set (lc_ctype); default UTF8, which the driver's
-//                 text conversion assumes
-//   lock_timeout  seconds a statement waits for a row another transaction locked (default 10;
-//                 0 = fail at once with a lock conflict)
+//   create        true: create the database (UTF8, page size 8192) when its file does not exist;
+//                 any other error opening it is reported as it is
+//   charset       the connection character set (lc_ctype): UTF8 only, which the driver's text
+//                 conversion assumes (another is an ArgumentError)
+//   lock_timeout  a whole number of seconds a statement waits for a row another transaction
+//                 locked (default 10; 0 = fail at once with a lock conflict)
 // Values are always bound parameters (qmark). Transactions are PEP 249's implicit ones, started
 // with a TPB per isolation level: READ COMMITTED (read_committed rec_version, the default),
 // REPEATABLE READ / SNAPSHOT (concurrency), SERIALIZABLE (consistency), and AUTOCOMMIT
@@ -30,6 +31,7 @@ namespace crucible::firebird {
 /// The driver (see the file comment). Stateless; thread-safe (the client library is).
 class FbclientDriver final : public Driver {
  public:
+  /// "fbclient", the URL's +driver.
   std::string_view name() const noexcept override { return "fbclient"; }
   /// qmark: Firebird's DSQL marks parameters with '?'.
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }

@@ -1,53 +1,35 @@
 // Firebird's wire forms of values and names (fbclient_values.hpp).
 #include "fbclient_values.hpp"
 
-#include <algorithm>
-#include <cctype>
+#include <chrono>
 
 namespace crucible::firebird {
 
 namespace {
 
-constexpr int kOctets = 1;  // RDB$CHARACTER_SETS: OCTETS
-
-// ISC_DATE counts days from 1858-11-17 (the Modified Julian Day epoch), which is 40587 days
-// before 1970-01-01; ISC_TIME counts 1/10000 s (ISC_TIME_SECONDS_PRECISION) since midnight.
-constexpr std::int64_t kEpochShift = 40587;
-
-// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
-std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
-  y -= m <= 2 ? 1 : 0;
-  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const auto yoe = static_cast<unsigned>(y - era * 400);
-  const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
-}
-
-Date civil_from_days(std::int64_t z) {
-  z += 719468;
-  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const auto doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  return Date{static_cast<std::int32_t>(y + (m <= 2 ? 1 : 0)), static_cast<std::uint8_t>(m),
-              static_cast<std::uint8_t>(d)};
-}
+// ISC_DATE counts days from 1858-11-17 (the Modified Julian Day epoch); ISC_TIME counts
+// 1/10000 s (ISC_TIME_SECONDS_PRECISION) since midnight. Dates are converted with C++20's
+// proleptic Gregorian calendar (std::chrono::sys_days, year_month_day).
+constexpr std::chrono::sys_days kIscEpoch =
+    std::chrono::year{1858} / std::chrono::November / std::chrono::day{17};
 
 }  // namespace
 
 ISC_DATE encode_date(const Date& d) {
-  return static_cast<ISC_DATE>(days_from_civil(d.year, d.month, d.day) + kEpochShift);
+  const std::chrono::sys_days days =
+      std::chrono::year{d.year} / std::chrono::month{d.month} / std::chrono::day{d.day};
+  return static_cast<ISC_DATE>((days - kIscEpoch).count());
 }
 ISC_TIME encode_time(const Time& t) {
   return static_cast<ISC_TIME>((t.hour * 3600u + t.minute * 60u + t.second) * 10000u +
                                t.microsecond / 100u);
 }
-Date decode_date(ISC_DATE d) { return civil_from_days(static_cast<std::int64_t>(d) - kEpochShift); }
+Date decode_date(ISC_DATE d) {
+  const std::chrono::year_month_day ymd{kIscEpoch + std::chrono::days{d}};
+  return Date{static_cast<std::int32_t>(static_cast<int>(ymd.year())),
+              static_cast<std::uint8_t>(static_cast<unsigned>(ymd.month())),
+              static_cast<std::uint8_t>(static_cast<unsigned>(ymd.day()))};
+}
 Time decode_time(ISC_TIME t) {
   const std::uint32_t seconds = t / 10000u;
   return Time{static_cast<std::uint8_t>(seconds / 3600),
@@ -61,29 +43,19 @@ std::string scaled(std::int64_t value, int scale) {
   if (negative) digits.erase(0, 1);
   const auto places = static_cast<std::size_t>(-scale);
   if (digits.size() <= places) digits.insert(0, places - digits.size() + 1, '0');
-  digits.insert(digits.size() - places, ".");
-  return negative ? "-" + digits : digits;
-}
-
-std::string normalize_column_name(std::string name) {
-  bool has_upper = false;
-  for (const char c : name) {
-    const auto u = static_cast<unsigned char>(c);
-    if (std::islower(u) || !(std::isupper(u) || std::isdigit(u) || c == '_' || c == '$'))
-      return name;
-    has_upper = has_upper || std::isupper(u);
-  }
-  if (!has_upper || name.empty() || std::isdigit(static_cast<unsigned char>(name[0]))) return name;
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return name;
+  // Built by appending (GCC 12 warns -Wrestrict, wrongly, on a string insert here).
+  std::string out = negative ? "-" : "";
+  out.append(digits, 0, digits.size() - places);
+  out += '.';
+  out.append(digits, digits.size() - places, places);
+  return out;
 }
 
 std::string type_name(const XSQLVAR& v) {
   const int charset = v.sqlsubtype & 0xff;
   switch (v.sqltype & ~1) {
-  case SQL_TEXT: return charset == kOctets ? "CHAR CHARACTER SET OCTETS" : "CHAR";
-  case SQL_VARYING: return charset == kOctets ? "VARCHAR CHARACTER SET OCTETS" : "VARCHAR";
+  case SQL_TEXT: return charset == kCharsetOctets ? "CHAR CHARACTER SET OCTETS" : "CHAR";
+  case SQL_VARYING: return charset == kCharsetOctets ? "VARCHAR CHARACTER SET OCTETS" : "VARCHAR";
   case SQL_SHORT: return v.sqlscale < 0 ? "NUMERIC" : "SMALLINT";
   case SQL_LONG: return v.sqlscale < 0 ? "NUMERIC" : "INTEGER";
   case SQL_INT64: return v.sqlscale < 0 ? "NUMERIC" : "BIGINT";

@@ -12,17 +12,20 @@
 
 namespace crucible::firebird {
 
+/// Character set ids of RDB$CHARACTER_SETS (an XSQLVAR's sqlsubtype & 0xff for text).
+constexpr int kCharsetOctets = 1;  ///< OCTETS: bytes
+constexpr int kCharsetUtf8 = 4;    ///< UTF8
+
 /// d as an ISC_DATE (any year 1-9999 of the proleptic Gregorian calendar).
 ISC_DATE encode_date(const Date& d);
 /// t as an ISC_TIME; microseconds below 100 are dropped (Firebird keeps 1/10000 s).
 ISC_TIME encode_time(const Time& t);
+/// The date of an ISC_DATE (days since 1858-11-17).
 Date decode_date(ISC_DATE d);
+/// The time of an ISC_TIME (1/10000 s since midnight), to 100 µs.
 Time decode_time(ISC_TIME t);
 /// The exact decimal text of a scaled integer: "-123.45" from -12345 and scale -2.
 std::string scaled(std::int64_t value, int scale);
-/// SQLAlchemy's normalize_name for a result column: a name Firebird upper-cased (all upper
-/// case, a regular identifier) comes back in lower case; any other keeps its spelling.
-std::string normalize_column_name(std::string name);
 /// The type of a described column, as Firebird's DDL names it ("VARCHAR", "NUMERIC",
 /// "BLOB SUB_TYPE TEXT"), for ColumnDescription::type_name; "" for a type it does not know.
 std::string type_name(const XSQLVAR& v);

@@ -24,8 +24,32 @@ bool is_integer(const SqlType& t) {
          t.kind() == TypeKind::kBigInteger;
 }
 
-bool is_bare_bind(const Element& e) {
-  return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
+// The scale of a decimal literal's text ([+-]digits[.digits][e[+-]digits]) as NUMERIC(18, s)
+// keeps it whole. Throws NotSupportedError when it needs more than Firebird 3's 18 digits
+// (Language Reference 3.3 "Fixed-Point Data Types").
+int decimal_scale(const Decimal& d) {
+  const std::string& t = d.text;
+  std::size_t i = (!t.empty() && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
+  int whole = 0;
+  int fraction = 0;
+  bool leading = true;
+  for (; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) {
+    if (leading && t[i] == '0') continue;
+    leading = false;
+    ++whole;
+  }
+  if (i < t.size() && t[i] == '.')
+    for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++fraction;
+  int exponent = 0;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) exponent = std::stoi(t.substr(i + 1));
+  const int scale = std::max(0, fraction - exponent);
+  const int integer_digits = std::max(0, whole + exponent);
+  if (scale + integer_digits > 18)
+    throw NotSupportedError(error_info("the decimal " + t + " needs " +
+                                       std::to_string(scale + integer_digits) +
+                                       " digits; Firebird 3's NUMERIC holds at most 18 (bind it "
+                                       "as a double or a string instead)"));
+  return scale;
 }
 
 // The generic type a value of unknown type is cast to in a select list.
@@ -34,7 +58,7 @@ SqlType type_of_value(const Value& v) {
   case ValueKind::kBool: return Boolean{};
   case ValueKind::kInt: return BigInteger{};
   case ValueKind::kDouble: return Double{};
-  case ValueKind::kDecimal: return Numeric{18, 6};
+  case ValueKind::kDecimal: return Numeric{18, decimal_scale(std::get<Decimal>(v.storage()))};
   case ValueKind::kDate: return types::Date{};
   case ValueKind::kTime: return types::Time{};
   case ValueKind::kDateTime: return types::DateTime{};
@@ -45,6 +69,10 @@ SqlType type_of_value(const Value& v) {
 
 }  // namespace
 
+bool is_bare_bind(const sql::Element& e) {
+  return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
+}
+
 FirebirdCompiler::FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle style,
                                    sql::CompileOptions options)
     : SQLCompiler(dialect, style, options) {}
@@ -53,10 +81,15 @@ FirebirdCompiler::FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle st
 
 std::string FirebirdCompiler::bind_type_name(const Element& e) const {
   std::string type;
-  if (wide_strings_ && (e.type.kind() == TypeKind::kString || e.type.kind() == TypeKind::kEnum ||
-                        e.type.kind() == TypeKind::kNull)) {
+  // An arithmetic operand with a value is cast to its value's own kind: the base gives it the
+  // other operand's type, which would round 0.5 to an INTEGER 1 or 1.075 to NUMERIC(10,2)'s
+  // 1.08, and overflow an INTEGER with a value above 2^31.
+  const bool own_kind = arithmetic_ && e.value.kind() != ValueKind::kNull;
+  if (!own_kind && wide_strings_ &&
+      (e.type.kind() == TypeKind::kString || e.type.kind() == TypeKind::kEnum ||
+       e.type.kind() == TypeKind::kNull)) {
     type = "VARCHAR(8191)";  // a || operand: as long as a UTF8 VARCHAR gets, not the column's n
-  } else if (e.type.kind() != TypeKind::kNull && e.type.kind() != TypeKind::kEnum &&
+  } else if (!own_kind && e.type.kind() != TypeKind::kNull && e.type.kind() != TypeKind::kEnum &&
              !(e.type.kind() == TypeKind::kDateTime && e.type.timezone())) {
     type = dialect_.type_compiler().process(e.type);
   } else {
@@ -64,7 +97,10 @@ std::string FirebirdCompiler::bind_type_name(const Element& e) const {
     case ValueKind::kBool: type = "BOOLEAN"; break;
     case ValueKind::kInt: type = "BIGINT"; break;
     case ValueKind::kDouble: type = "DOUBLE PRECISION"; break;
-    case ValueKind::kDecimal: type = "NUMERIC(18, 6)"; break;
+    case ValueKind::kDecimal:
+      type = "NUMERIC(18, " + std::to_string(decimal_scale(std::get<Decimal>(e.value.storage()))) +
+             ")";
+      break;
     case ValueKind::kDate: type = "DATE"; break;
     case ValueKind::kTime: type = "TIME"; break;
     case ValueKind::kDateTime: type = "TIMESTAMP"; break;
@@ -155,11 +191,14 @@ void FirebirdCompiler::visit_binary(const Element& e) {
   if (!arithmetic && !concat) return SQLCompiler::visit_binary(e);
   const bool saved = cast_binds_;
   const bool saved_wide = wide_strings_;
+  const bool saved_arithmetic = arithmetic_;
   cast_binds_ = true;
   wide_strings_ = concat;
+  arithmetic_ = arithmetic;
   SQLCompiler::visit_binary(e);
   cast_binds_ = saved;
   wide_strings_ = saved_wide;
+  arithmetic_ = saved_arithmetic;
 }
 
 std::string FirebirdCompiler::function_name(const Element& e) const {
@@ -268,7 +307,8 @@ void FirebirdCompiler::visit_select(const sql::SelectNode& select, bool nested) 
   });
   if (has_from || !seen_select) return;
   if (insert_at == std::string_view::npos) {
-    out_ += " FROM RDB$DATABASE";
+    // After a -- comment the FROM goes on a line of its own, or it would be commented out.
+    out_ += ends_in_line_comment(text) ? "\nFROM RDB$DATABASE" : " FROM RDB$DATABASE";
   } else {
     out_.insert(begin + insert_at, "FROM RDB$DATABASE ");
   }

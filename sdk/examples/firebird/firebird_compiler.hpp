@@ -29,15 +29,21 @@ namespace crucible::firebird {
 
 class FirebirdDialect;
 
+/// Whether e is a bound value or a literal with nothing around it (whose type Firebird cannot
+/// infer where it stands alone).
+bool is_bare_bind(const sql::Element& e);
+
 /// Compiles one statement for Firebird 3; see the file comment. One object per statement, not
 /// shared between threads (as every SQLCompiler).
 class FirebirdCompiler final : public sql::SQLCompiler {
  public:
+  /// A compiler for one statement in style (Firebird's DSQL takes qmark).
   FirebirdCompiler(const FirebirdDialect& dialect, ParamStyle style, sql::CompileOptions options);
 
  protected:
   /// CAST(? AS t) while cast_binds_ is set; the base's placeholder otherwise.
   void visit_bind(const sql::Element& e) override;
+  /// As visit_bind, for a literal value.
   void visit_literal(const sql::Element& e) override;
   /// A bind or literal labelled in a select list is cast (Firebird cannot type "? AS x").
   void visit_label(const sql::Element& e) override;
@@ -55,7 +61,9 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   /// OFFSET n ROWS FETCH FIRST m ROWS ONLY.
   void limit_offset(const sql::SelectNode& select) override;
   /// values_rows() as INSERT … SELECT … UNION ALL; upserts as UPDATE OR INSERT or MERGE (the
-  /// base writes the INSERT, visit_upsert rewrites it).
+  /// base writes the INSERT, visit_upsert rewrites it). Throws NotSupportedError for
+  /// values_rows() of more than 200 rows or 64 KB of SQL (Firebird 3's 255 contexts and
+  /// statement size; use executemany), or an upsert of several rows.
   void visit_insert(const sql::InsertNode& insert, const Params* params) override;
   /// Rewrites the INSERT just written into UPDATE OR INSERT or MERGE (see the file comment).
   /// Throws NotSupportedError for an upsert from a SELECT, of DEFAULT VALUES, or naming a
@@ -65,8 +73,13 @@ class FirebirdCompiler final : public sql::SQLCompiler {
   void visit_excluded(const sql::Element& e) override;
 
  private:
-  /// The type a bind is cast to: its own, else its value's kind's (VARCHAR(8191) for text).
+  /// The type a bind is cast to: its own, else its value's kind's (VARCHAR(8191) for text); in
+  /// + - * / a bind with a value always its value's kind (BIGINT, DOUBLE PRECISION,
+  /// NUMERIC(18, s) with s from the Decimal's text). Throws NotSupportedError for a Decimal of
+  /// more than 18 digits.
   std::string bind_type_name(const sql::Element& e) const;
+  /// values_rows() without RETURNING, as INSERT … SELECT … FROM RDB$DATABASE UNION ALL ….
+  void insert_rows_union(const sql::InsertNode& insert);
   /// values_rows() with RETURNING, as a selectable EXECUTE BLOCK.
   void insert_rows_returning(const sql::InsertNode& insert);
   /// Writes CAST(<placeholder> AS <type>) for a bind or literal.
@@ -80,6 +93,7 @@ class FirebirdCompiler final : public sql::SQLCompiler {
 
   bool cast_binds_{false};
   bool wide_strings_{false};     ///< cast text binds as VARCHAR(8191) (|| operands)
+  bool arithmetic_{false};       ///< in + - * /: a bind with a value is cast to its own kind
   std::size_t insert_begin_{0};  ///< where visit_insert began writing
 };
 

@@ -22,13 +22,17 @@ using sql::ElementKind;
   throw NotSupportedError(error_info(std::move(message)));
 }
 
-bool is_bare_bind(const Element& e) {
-  return e.kind == ElementKind::kBind || e.kind == ElementKind::kLiteral;
-}
+// Firebird 3 allows 255 contexts (tables, RDB$DATABASE readers) in one statement and 64 KB of
+// statement text (Language Reference, Appendix "Limits"). The UNION ALL form reads RDB$DATABASE
+// once per row, so values_rows() of more rows is refused with NotSupportedError rather than
+// split: the compiler makes one statement, and executemany() (one prepared INSERT run per row)
+// is the way to insert many rows.
+constexpr std::size_t kMaxUnionRows = 200;
+constexpr std::size_t kMaxStatementBytes = 65535;
 
 // The rows of values_rows() with the columns they set: the columns given, then each column a
-// client-side default (Column default_) fills because no row gives it (a Sequence's NEXT VALUE
-// FOR is left to the column's own default).
+// client-side default (Column default_) or a Sequence (NEXT VALUE FOR s) fills because no row
+// gives it.
 struct RowsToInsert {
   std::vector<std::string> columns;
   std::vector<std::vector<sql::ElementPtr>> rows;
@@ -37,7 +41,6 @@ struct RowsToInsert {
 RowsToInsert rows_with_defaults(const sql::InsertNode& insert) {
   RowsToInsert out{insert.columns, insert.rows};
   for (const auto& [name, element] : insert.defaults) {
-    if (element->kind == ElementKind::kNextValue) continue;
     if (std::find(out.columns.begin(), out.columns.end(), name) != out.columns.end()) continue;
     out.columns.push_back(name);
     for (auto& row : out.rows) row.push_back(element);
@@ -61,22 +64,23 @@ void FirebirdCompiler::visit_insert(const sql::InsertNode& insert, const Params*
     if (insert.upsert != sql::UpsertAction::kNone)
       not_supported("Firebird's MERGE takes one source row here: execute the upsert on '" +
                     insert.table->name + "' with one parameter set per row (executemany)");
-    if (!insert.returning.empty()) return insert_rows_returning(insert);
-    const RowsToInsert all = rows_with_defaults(insert);
-    out_ += "INSERT INTO " + table_text(insert) + " (";
-    for (std::size_t i = 0; i < all.columns.size(); ++i)
-      out_ += (i ? ", " : "") + quote(all.columns[i]);
-    out_ += ')';
-    cast_binds_ = true;
-    for (std::size_t r = 0; r < all.rows.size(); ++r) {
-      out_ += r == 0 ? " SELECT " : " UNION ALL SELECT ";
-      for (std::size_t i = 0; i < all.rows[r].size(); ++i) {
-        if (i != 0) out_ += ", ";
-        visit(*all.rows[r][i]);
-      }
-      out_ += " FROM RDB$DATABASE";
+    if (insert.returning.empty() && insert.rows.size() > kMaxUnionRows)
+      not_supported("values_rows() of " + std::to_string(insert.rows.size()) + " rows on '" +
+                    insert.table->name + "' is more than Firebird 3 takes in one statement (" +
+                    std::to_string(kMaxUnionRows) +
+                    " rows here: 255 contexts, 64 KB of text); execute the INSERT with one "
+                    "parameter set per row instead (executemany)");
+    const std::size_t begin = out_.size();
+    if (!insert.returning.empty()) {
+      insert_rows_returning(insert);
+    } else {
+      insert_rows_union(insert);
     }
-    cast_binds_ = false;
+    if (out_.size() - begin > kMaxStatementBytes)
+      not_supported("values_rows() on '" + insert.table->name + "' makes " +
+                    std::to_string(out_.size() - begin) +
+                    " bytes of SQL, more than Firebird 3's 64 KB statement limit; execute the "
+                    "INSERT with one parameter set per row instead (executemany)");
     return;
   }
   insert_begin_ = out_.size();
@@ -86,11 +90,34 @@ void FirebirdCompiler::visit_insert(const sql::InsertNode& insert, const Params*
   cast_binds_ = false;
 }
 
+// values_rows() without RETURNING: INSERT INTO t (cols) SELECT … FROM RDB$DATABASE UNION ALL
+// SELECT … (Firebird 3 has no multi-row VALUES), each value cast (a bare ? in a select list
+// has no type).
+void FirebirdCompiler::insert_rows_union(const sql::InsertNode& insert) {
+  const RowsToInsert all = rows_with_defaults(insert);
+  out_ += "INSERT INTO " + table_text(insert) + " (";
+  for (std::size_t i = 0; i < all.columns.size(); ++i)
+    out_ += (i ? ", " : "") + quote(all.columns[i]);
+  out_ += ')';
+  cast_binds_ = true;
+  for (std::size_t r = 0; r < all.rows.size(); ++r) {
+    out_ += r == 0 ? " SELECT " : " UNION ALL SELECT ";
+    for (std::size_t i = 0; i < all.rows[r].size(); ++i) {
+      if (i != 0) out_ += ", ";
+      visit(*all.rows[r][i]);
+    }
+    out_ += " FROM RDB$DATABASE";
+  }
+  cast_binds_ = false;
+}
+
 // values_rows() with RETURNING: Firebird 3's INSERT … RETURNING gives one row, so the rows go
 // through a selectable EXECUTE BLOCK (Language Reference 7.9) that inserts them one by one and
 // SUSPENDs each returned row, in input order:
 //   EXECUTE BLOCK (p1 t = ?, …) RETURNS (c t, …) AS BEGIN
 //     INSERT INTO t (cols) VALUES (:p1, …) RETURNING … INTO :c, …; SUSPEND; … END
+// Only a placeholder is an input parameter (`p t = ?`); a literal (and every value under
+// literal_binds) and NEXT VALUE FOR s are written in the body itself.
 void FirebirdCompiler::insert_rows_returning(const sql::InsertNode& insert) {
   const auto has_binds = [](const Element& root) {
     std::vector<const Element*> stack{&root};
@@ -136,15 +163,27 @@ void FirebirdCompiler::insert_rows_returning(const sql::InsertNode& insert) {
         body += "NULL";
         continue;
       }
+      const bool inline_value = v.kind == ElementKind::kLiteral ||
+                                (v.kind == ElementKind::kBind && options_.literal_binds) ||
+                                v.kind == ElementKind::kNextValue;
+      if (inline_value) {
+        const std::size_t mark = out_.size();
+        if (v.kind == ElementKind::kNextValue)
+          visit(v);
+        else if (v.kind == ElementKind::kLiteral)
+          SQLCompiler::visit_literal(v);
+        else
+          SQLCompiler::visit_bind(v);
+        body += out_.substr(mark);
+        out_.resize(mark);
+        continue;
+      }
       if (!is_bare_bind(v))
         not_supported("values_rows() with RETURNING on '" + insert.table->name +
                       "' takes plain values on Firebird (its rows run in an EXECUTE BLOCK)");
       const std::string p = "p" + std::to_string(++param);
       out_ += (param > 1 ? ", " : "") + p + " " + bind_type_name(v) + " = ";
-      if (v.kind == ElementKind::kLiteral)
-        SQLCompiler::visit_literal(v);
-      else
-        SQLCompiler::visit_bind(v);
+      SQLCompiler::visit_bind(v);
       body += ":" + p;
     }
     body += ") RETURNING ";
@@ -252,7 +291,9 @@ void FirebirdCompiler::visit_upsert(const sql::InsertNode& insert) {
                   "' names no conflict columns and the table has no unique key among the inserted "
                   "columns for Firebird's MERGE to match on");
 
+  // A value ending in a -- comment (a text() fragment) would comment out the FROM after it.
   std::string merge = "MERGE INTO " + table + " USING (SELECT " + vals_text +
+                      (ends_in_line_comment(vals_text) ? "\n" : "") +
                       " FROM RDB$DATABASE) AS excluded (" + cols_text + ") ON " + on;
   out_.replace(insert_begin_, std::string::npos, merge);
   if (insert.upsert == sql::UpsertAction::kDoUpdate) {

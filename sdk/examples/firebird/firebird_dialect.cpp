@@ -9,6 +9,7 @@
 #include "crucible/errors.hpp"
 #include "fbclient_errors.hpp"
 #include "firebird_compiler.hpp"
+#include "firebird_sql_text.hpp"
 #include "firebird_types.hpp"
 
 namespace crucible::firebird {
@@ -23,13 +24,6 @@ const FirebirdTypeCompiler& type_compiler_instance() {
 const FirebirdIdentifierPreparer& preparer_instance() {
   static const FirebirdIdentifierPreparer instance;
   return instance;
-}
-
-std::string upper(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return out;
 }
 
 }  // namespace
@@ -89,6 +83,10 @@ bool FirebirdDialect::is_disconnect(const DBAPIError& error) const noexcept {
 }
 
 std::string FirebirdDialect::normalize_name(std::string_view name) const {
+  return firebird::normalize_name(name);
+}
+
+std::string normalize_name(std::string_view name) {
   std::string n(name);
   while (!n.empty() && n.back() == ' ') n.pop_back();
   if (n.empty()) return n;
@@ -96,7 +94,7 @@ std::string FirebirdDialect::normalize_name(std::string_view name) const {
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   // Upper case as Firebird folds an unquoted name, and written unquoted once lowered.
-  if (upper(n) == n && lower != n && !identifier_preparer().requires_quotes(lower)) return lower;
+  if (upper(n) == n && lower != n && !preparer_instance().requires_quotes(lower)) return lower;
   return n;
 }
 

@@ -35,17 +35,25 @@ namespace crucible::firebird {
 /// Dialect "firebird", default driver "fbclient". Immutable after construction; thread-safe.
 class FirebirdDialect final : public Dialect {
  public:
+  /// Sets the features below; never throws but std::bad_alloc.
   FirebirdDialect();
+  /// "firebird", the URL scheme.
   std::string_view name() const noexcept override { return "firebird"; }
+  /// "fbclient": firebird:// URLs without a driver use libfbclient (fbclient_driver.hpp).
   std::string_view default_driver() const noexcept override { return "fbclient"; }
   /// RETURNING, savepoints, transactional DDL, native BOOLEAN, sequences, MERGE upsert, 31-byte
   /// names, no multi-row VALUES (the compiler emulates values_rows()).
   const DialectFeatures& features() const noexcept override { return features_; }
 
+  /// A new FirebirdCompiler (firebird_compiler.hpp) for one statement.
   std::unique_ptr<sql::SQLCompiler> statement_compiler(ParamStyle style,
                                                        sql::CompileOptions options) const override;
+  /// A new FirebirdDDLCompiler (firebird_types.hpp): identity columns, CREATE SEQUENCE, ALTER.
   std::unique_ptr<sql::DDLCompiler> ddl_compiler() const override;
+  /// The one FirebirdTypeCompiler (firebird_types.hpp); thread-safe.
   const sql::TypeCompiler& type_compiler() const override;
+  /// The one FirebirdIdentifierPreparer, with Firebird 3's reserved words (Language Reference
+  /// appendix A); thread-safe.
   const sql::IdentifierPreparer& identifier_preparer() const override;
   /// The standard names plus Firebird's own: BLOB SUB_TYPE TEXT (Text), BLOB [SUB_TYPE
   /// BINARY] (LargeBinary), DOUBLE PRECISION, CHAR(n) CHARACTER SET OCTETS (LargeBinary).
@@ -62,7 +70,7 @@ class FirebirdDialect final : public Dialect {
   /// SQLAlchemy's normalize_name: "USERS" (a name Firebird upper-cased) as "users"; a name with
   /// lower case or characters that need quotes is kept. Trailing blanks (RDB$ names are CHAR(31))
   /// are removed first.
-  std::string normalize_name(std::string_view name) const;
+  std::string normalize_name(std::string_view name) const;  // firebird::normalize_name
   /// SQLAlchemy's denormalize_name: the form stored in RDB$ tables, "users" as "USERS" when it is
   /// written unquoted, otherwise as is.
   std::string denormalize_name(std::string_view name) const;
@@ -74,10 +82,13 @@ class FirebirdDialect final : public Dialect {
 
   /// Empty: Firebird 3 has no schemas.
   std::vector<std::string> get_schema_names(DbapiConnection& conn) const override;
+  /// The user tables (RDB$RELATIONS without RDB$VIEW_BLR, RDB$SYSTEM_FLAG 0), normalised names.
   std::vector<std::string> get_table_names(DbapiConnection& conn,
                                            const std::optional<std::string>& schema) const override;
+  /// The user views (RDB$RELATIONS with RDB$VIEW_BLR), normalised names.
   std::vector<std::string> get_view_names(DbapiConnection& conn,
                                           const std::optional<std::string>& schema) const override;
+  /// Whether RDB$RELATIONS holds table (denormalised); false for a name over 31 bytes.
   bool has_table(DbapiConnection& conn, std::string_view table,
                  const std::optional<std::string>& schema) const override;
   /// Generators (CREATE SEQUENCE/GENERATOR), from RDB$GENERATORS.
@@ -87,6 +98,8 @@ class FirebirdDialect final : public Dialect {
   /// "NUMERIC(10,2)", "BLOB SUB_TYPE TEXT"); autoincrement for identity columns.
   std::vector<ReflectedColumn> get_columns(DbapiConnection& conn, std::string_view table,
                                            const std::optional<std::string>& schema) const override;
+  /// The PRIMARY KEY's name and columns in key order (RDB$RELATION_CONSTRAINTS,
+  /// RDB$INDEX_SEGMENTS). Throws NoSuchTableError for a missing table.
   ReflectedPrimaryKey get_pk_constraint(DbapiConnection& conn, std::string_view table,
                                         const std::optional<std::string>& schema) const override;
   /// Each with its ON UPDATE/ON DELETE rule (nullopt for Firebird's default RESTRICT).
@@ -97,6 +110,7 @@ class FirebirdDialect final : public Dialect {
   /// FOREIGN KEY); an expression index's part is "".
   std::vector<ReflectedIndex> get_indexes(DbapiConnection& conn, std::string_view table,
                                           const std::optional<std::string>& schema) const override;
+  /// The UNIQUE constraints, each with its columns in key order.
   std::vector<ReflectedUniqueConstraint>
   get_unique_constraints(DbapiConnection& conn, std::string_view table,
                          const std::optional<std::string>& schema) const override;
@@ -108,5 +122,11 @@ class FirebirdDialect final : public Dialect {
  private:
   DialectFeatures features_;
 };
+
+/// The one name normalisation of the plugin, for reflection (FirebirdDialect::normalize_name)
+/// and result column names (the fbclient cursor): SQLAlchemy's normalize_name, "USERS" as "users"
+/// when Firebird upper-cased it and the lower-case form needs no quotes (not a reserved word);
+/// trailing blanks (RDB$ names are CHAR(31)) removed. Never throws but std::bad_alloc.
+std::string normalize_name(std::string_view name);
 
 }  // namespace crucible::firebird

@@ -17,7 +17,12 @@ namespace {
 
 using Rows = std::vector<std::vector<Value>>;
 
+// Runs one catalogue query with the names in params. A name longer than the 31 bytes of
+// RDB$ names (CHAR(31); Language Reference appendix D) names nothing: no rows, so that
+// has_table() is false and get_columns() raises NoSuchTableError, as for any other missing name.
 Rows query(DbapiConnection& conn, const std::string& sql, std::vector<Value> params = {}) {
+  for (const Value& p : params)
+    if (p.kind() == ValueKind::kString && p.as<std::string>().size() > 31) return {};
   auto cursor = conn.cursor();
   cursor->execute(sql, params);
   return cursor->fetchall();

@@ -27,6 +27,7 @@ constexpr const char* kFirebirdReserved[] = {
     "CHARACTER_LENGTH",
     "DB_KEY",
     "GDSCODE",
+    "INDEX",
     "INSERTING",
     "DELETING",
     "UPDATING",
@@ -77,7 +78,15 @@ std::string FirebirdTypeCompiler::process(const SqlType& type) const {
                     type.repr() + "; Firebird 4 takes 38");
     return "NUMERIC(" + std::to_string(precision) + ", " + std::to_string(scale) + ")";
   }
-  case TypeKind::kString: return "VARCHAR(" + std::to_string(type.length().value_or(8191)) + ")";
+  case TypeKind::kString: {
+    // A UTF8 VARCHAR holds at most 32765 bytes, 8191 characters of 4 bytes (Language Reference
+    // 3.5 "Character Data Types"). A longer String is refused rather than silently made a BLOB.
+    const std::uint32_t length = type.length().value_or(8191);
+    if (length > 8191)
+      not_supported("Firebird 3's VARCHAR in UTF8 holds at most 8191 characters, found " +
+                    type.repr() + "; use Text (BLOB SUB_TYPE TEXT) for longer text");
+    return "VARCHAR(" + std::to_string(length) + ")";
+  }
   case TypeKind::kText:
   case TypeKind::kJson: return "BLOB SUB_TYPE TEXT";
   case TypeKind::kBoolean: return "BOOLEAN";

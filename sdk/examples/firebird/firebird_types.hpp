@@ -16,6 +16,9 @@ namespace crucible::firebird {
 /// precision above 18, naming the type.
 class FirebirdTypeCompiler final : public sql::TypeCompiler {
  public:
+  /// type's Firebird 3 name, as the class comment says. Throws NotSupportedError for a time
+  /// zone, a NUMERIC of more than 18 digits or a String longer than 8191 characters (Language
+  /// Reference 3.3, 3.5).
   std::string process(const SqlType& type) const override;
 };
 
@@ -23,6 +26,7 @@ class FirebirdTypeCompiler final : public sql::TypeCompiler {
 /// appendix A "Reserved Words and Keywords") added to SQL:2016's.
 class FirebirdIdentifierPreparer final : public sql::IdentifierPreparer {
  public:
+  /// The standard preparer with Firebird's reserved words (INDEX, POSITION …) added.
   FirebirdIdentifierPreparer();
 };
 

@@ -36,10 +36,9 @@ void crucible::sdk::testing::configure_requirements(Requirements& r, const Diale
   // NUMERIC/DECIMAL keep at most 18 digits in Firebird 3 (LR 3.3 "Fixed-Point Data Types");
   // the suite's case wants 38.
   r.precision_numerics_many_significant_digits = false;
-  // Firebird reports SQLSTATE, but a unique or primary key violation is the generic 23000
+  // sqlstate stays off (the default): a unique or primary key violation is the generic 23000
   // (GDS 335544665 isc_unique_key_violation), not the 23505 the suite's case expects (LR
   // appendix B, "SQLSTATE codes").
-  r.sqlstate = false;
   // SNAPSHOT keeps the transaction's snapshot; READ COMMITTED sees other commits (LR 10.1.1).
   r.repeatable_read_snapshot = true;
   r.read_committed_visibility = true;

@@ -38,6 +38,28 @@ class Firebird : public ::testing::Test {
     return text.find(part) != std::string::npos;
   }
 
+  // tickets (id numbered by the Sequence ticket_seq: 100, 110, …; note), in metadata_.
+  Table tickets_table() {
+    return Table{
+        "tickets", metadata_,
+        Column{
+            "id", Integer{}, primary_key,
+            Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
+        Column{"note", String{10}}};
+  }
+
+  // What() of the ArgumentError that connecting to this test's file with query (the URL's part
+  // after '?') raises; "" and a test failure when it connects.
+  std::string argument_error(const std::string& query) const {
+    try {
+      create_engine("firebird:///" + path_.string() + "?" + query).connect();
+    } catch (const ArgumentError& e) {
+      return e.what();
+    }
+    ADD_FAILURE() << "connected with " << query;
+    return "";
+  }
+
   std::filesystem::path path_;
   std::optional<Engine> engine_;
   MetaData metadata_;
@@ -95,11 +117,7 @@ TEST_F(Firebird, IntegerPrimaryKey_IsAnIdentityColumnThatNumbersInserts) {
 }
 
 TEST_F(Firebird, SequenceDefault_IsAGeneratorThatStartsWhereItSays) {
-  Table tickets{
-      "tickets", metadata_,
-      Column{"id", Integer{}, primary_key,
-             Sequence{.name = "ticket_seq", .start = 100, .increment = 10, .schema = std::nullopt}},
-      Column{"note", String{10}}};
+  Table tickets = tickets_table();
   metadata_.create_all(engine());
   auto conn = engine().connect();
   const auto stmt = insert(tickets).values({{"note", "a"}});
@@ -316,13 +334,8 @@ TEST_F(Firebird, ServerVersion_IsTheEngines) {
 }
 
 TEST_F(Firebird, UnknownConnectArgument_IsArgumentErrorListingTheKnownOnes) {
-  Engine bad = create_engine("firebird:///" + path_.string() + "?create=true&dialect=1");
-  try {
-    bad.connect();
-    FAIL() << "an unknown connect argument was accepted";
-  } catch (const ArgumentError& e) {
-    EXPECT_TRUE(contains(e.what(), "create, charset and lock_timeout")) << e.what();
-  }
+  const std::string what = argument_error("create=true&dialect=1");
+  EXPECT_TRUE(contains(what, "create, charset and lock_timeout")) << what;
 }
 
 TEST_F(Firebird, Snapshot_KeepsItsViewWhileReadCommittedSeesNewCommits) {
@@ -332,12 +345,298 @@ TEST_F(Firebird, Snapshot_KeepsItsViewWhileReadCommittedSeesNewCommits) {
   Engine snapshot = create_engine(engine().url(), options);
   auto reader = snapshot.connect();
   auto committed = engine().connect();
-  EXPECT_EQ(reader.execute(select(func::count()).select_from(items_)).scalar_one(), Value(0));
+  const auto count = select(func::count()).select_from(items_);
+  // Both read in a transaction that stays open across the other connection's commit.
+  EXPECT_EQ(reader.execute(count).scalar_one(), Value(0));
+  EXPECT_EQ(committed.execute(count).scalar_one(), Value(0));
+  ASSERT_TRUE(committed.in_transaction());
   engine().begin([&](Connection& c) {
     c.execute(insert(items_).values({{"id", 1}, {"name", "a"}}));
   });
-  EXPECT_EQ(reader.execute(select(func::count()).select_from(items_)).scalar_one(), Value(0));
-  EXPECT_EQ(committed.execute(select(func::count()).select_from(items_)).scalar_one(), Value(1));
+  EXPECT_TRUE(committed.in_transaction());
+  EXPECT_EQ(reader.execute(count).scalar_one(), Value(0));     // its snapshot
+  EXPECT_EQ(committed.execute(count).scalar_one(), Value(1));  // the same transaction sees it
+}
+
+TEST_F(Firebird, CursorOutlivingItsConnection_ThrowsInterfaceErrorAndDestroysCleanly) {
+  auto dbapi = engine().driver().connect(engine().url(), {});
+  std::unique_ptr<Cursor> cursor = dbapi->cursor();
+  const std::vector<Value> none;
+  cursor->execute("SELECT 1 FROM RDB$DATABASE UNION ALL SELECT 2 FROM RDB$DATABASE", none);
+  dbapi.reset();  // the connection goes first, its cursor stays
+  std::vector<Value> row;
+  EXPECT_THROW(cursor->fetch_into(row), InterfaceError);
+  EXPECT_THROW(cursor->execute("SELECT 1 FROM RDB$DATABASE", none), InterfaceError);
+  cursor.reset();  // no read of the freed connection (AddressSanitizer/valgrind would see it)
+}
+
+TEST_F(Firebird, ReturningOfAnUpdateOrDeleteThatTouchesNoRow_GivesNoRow) {
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(items_).values({{"id", 1}, {"name", "a"}, {"hits", 3}}));
+  EXPECT_TRUE(conn.execute(update(items_)
+                               .where(items_.c("id") == 99)
+                               .values({{"hits", 4}})
+                               .returning({items_.c("id")}))
+                  .all()
+                  .empty());
+  EXPECT_TRUE(conn.execute(delete_(items_).where(items_.c("id") == 99).returning({items_.c("id")}))
+                  .all()
+                  .empty());
+  // The row that is there still comes back.
+  EXPECT_EQ(conn.execute(update(items_)
+                             .where(items_.c("id") == 1)
+                             .values({{"hits", 4}})
+                             .returning({items_.c("hits")}))
+                .scalar_one(),
+            Value(4));
+}
+
+TEST_F(Firebird, FailedFetch_LeavesTheStatementRunnableAgain) {
+  metadata_.create_all(engine());
+  auto dbapi = engine().driver().connect(engine().url(), {});
+  auto cursor = dbapi->cursor();
+  const std::vector<Value> none;
+  cursor->execute("INSERT INTO items (id, name, hits) VALUES (1, 'a', 1)", none);
+  cursor->execute("INSERT INTO items (id, name, hits) VALUES (2, 'b', 0)", none);
+  // The second row divides by zero while it is fetched.
+  const std::string sql = "SELECT 10 / (hits - CAST(? AS INTEGER)) FROM items ORDER BY id";
+  const std::vector<Value> zero_on_row_two{Value(0)};
+  std::vector<Value> row;
+  cursor->execute(sql, zero_on_row_two);
+  EXPECT_THROW(
+      {
+        while (cursor->fetch_into(row)) {
+        }
+      },
+      DBAPIError);
+  // The same statement (still prepared) runs again.
+  const std::vector<Value> fine{Value(5)};
+  cursor->execute(sql, fine);
+  int rows = 0;
+  while (cursor->fetch_into(row)) ++rows;
+  EXPECT_EQ(rows, 2);
+}
+
+TEST_F(Firebird, ArithmeticWithAValue_KeepsTheValuesOwnType) {
+  Table prices{"prices", metadata_, Column{"id", Integer{}, primary_key}, Column{"hits", Integer{}},
+               Column{"price", Numeric{10, 2}}};
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(
+      insert(prices).values({{"id", 1}, {"hits", 1}, {"price", Value(Decimal::parse("10.00"))}}));
+  // hits + 0.5 is 1.5, not hits + CAST(0.5 AS INTEGER) = 2.
+  EXPECT_EQ(conn.execute(select(prices.c("hits") + 0.5)).scalar_one(), Value(1.5));
+  // price * 1.075 keeps the three places of 1.075 (not 1.08).
+  EXPECT_EQ(conn.execute(select(prices.c("price") * Value(Decimal::parse("1.075")))).scalar_one(),
+            Value(Decimal{"10.75000"}));
+  // An integer above 2^31 is not squeezed into the INTEGER column's type.
+  EXPECT_EQ(conn.execute(select(prices.c("hits") + std::int64_t{3000000000})).scalar_one(),
+            Value(std::int64_t{3000000001}));
+}
+
+TEST_F(Firebird, UntypedDecimal_KeepsEveryPlaceAndRefusesMoreThan18Digits) {
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.execute(select(Expr(Value(Decimal::parse("1.12345678"))))).scalar_one(),
+            Value(Decimal{"1.12345678"}));
+  // (labelled: another statement shape, so not the compiled statement above from the cache)
+  EXPECT_THROW(
+      conn.execute(select(Expr(Value(Decimal::parse("12345678901.123456789"))).label("d"))),
+      NotSupportedError);
+}
+
+TEST_F(Firebird, ValuesRowsOnASequenceColumn_NumbersEveryRowInBothForms) {
+  Table tickets = tickets_table();
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  EXPECT_EQ(
+      conn.execute(insert(tickets).values_rows({{{"note", "a"}}, {{"note", "b"}}})).rowcount(), 2);
+  EXPECT_EQ(conn.execute(insert(tickets)
+                             .values_rows({{{"note", "c"}}, {{"note", "d"}}})
+                             .returning({tickets.c("id")}))
+                .scalars()
+                .all_as<std::int64_t>(),
+            (std::vector<std::int64_t>{120, 130}));
+  EXPECT_EQ(conn.execute(select(tickets.c("id")).order_by({tickets.c("id")}))
+                .scalars()
+                .all_as<std::int64_t>(),
+            (std::vector<std::int64_t>{100, 110, 120, 130}));
+}
+
+TEST_F(Firebird, ValuesRowsWithReturningUnderLiteralBinds_WritesTheValuesInTheBlockBody) {
+  metadata_.create_all(engine());
+  const auto stmt = insert(items_)
+                        .values_rows({{{"id", 3}, {"name", "c"}}, {{"id", 1}, {"name", "a"}}})
+                        .returning({items_.c("name")});
+  const std::string shown =
+      sql::compile(stmt, engine().dialect(), {.literal_binds = true}, ParamStyle::kQmark)->sql;
+  EXPECT_TRUE(contains(shown, "VALUES (3, 'c')")) << shown;
+  // The text shown is SQL Firebird runs.
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.exec_driver_sql(shown).scalars().all_as<std::string>(),
+            (std::vector<std::string>{"c", "a"}));
+}
+
+TEST_F(Firebird, ValuesRowsOfManyRows_IsRefusedPointingToExecutemany) {
+  metadata_.create_all(engine());
+  std::vector<Params> rows;
+  std::vector<sql::Assignments> assignments;
+  for (int i = 0; i < 300; ++i) {
+    rows.push_back({{"id", i}, {"name", "n" + std::to_string(i)}});
+    assignments.push_back({{"id", i}, {"name", "n" + std::to_string(i)}});
+  }
+  auto conn = engine().connect();
+  try {
+    conn.execute(insert(items_).values_rows(assignments));
+    FAIL() << "300 rows in one UNION ALL were accepted";
+  } catch (const NotSupportedError& e) {
+    EXPECT_TRUE(contains(e.what(), "executemany")) << e.what();
+  }
+  // executemany inserts them.
+  conn.execute(insert(items_), rows);
+  EXPECT_EQ(conn.execute(select(func::count()).select_from(items_)).scalar_one(), Value(300));
+}
+
+TEST_F(Firebird, SelectEndingInALineComment_GetsItsFromOnALineOfItsOwn) {
+  const auto stmt = select(literal_column("7 -- seven", Integer{}));
+  const std::string sql = sql_of(stmt);
+  EXPECT_TRUE(contains(sql, "-- seven\nFROM RDB$DATABASE")) << sql;
+  auto conn = engine().connect();
+  EXPECT_EQ(conn.execute(stmt).scalar_one(), Value(7));
+  // A FROM inside a comment is not the statement's FROM.
+  const auto commented = select(literal_column("8 /* FROM nowhere */", Integer{}));
+  EXPECT_EQ(conn.execute(commented).scalar_one(), Value(8));
+}
+
+TEST_F(Firebird, UpsertOnQuotedNamesWithCommasAndParentheses_IsMergeWithReturning) {
+  Table odd{"odd", metadata_, Column{"id", Integer{}, primary_key}, Column{"a,b", Integer{}},
+            Column{"c)", Integer{}}};
+  metadata_.create_all(engine());
+  const auto upsert = [&](int id, int v) {
+    return insert(odd)
+        .values({{"id", id}, {"a,b", v}, {"c)", v}})
+        .on_conflict_do_update({"id"}, {{"a,b", excluded(odd, "a,b")}}, excluded(odd, "a,b") > 0)
+        .returning({odd.c("a,b"), odd.c("c)")});
+  };
+  const std::string sql = sql_of(upsert(1, 1));
+  EXPECT_TRUE(sql.starts_with("MERGE INTO odd USING (SELECT")) << sql;
+  EXPECT_TRUE(contains(sql, "AS excluded (id, \"a,b\", \"c)\")")) << sql;
+  EXPECT_TRUE(contains(sql, " RETURNING ")) << sql;
+  auto conn = engine().connect();
+  const Row inserted = conn.execute(upsert(1, 5)).one();
+  EXPECT_EQ(inserted[0], Value(5));
+  EXPECT_EQ(inserted[1], Value(5));
+  const Row updated = conn.execute(upsert(1, 9)).one();  // only "a,b" is updated
+  EXPECT_EQ(updated[0], Value(9));
+  EXPECT_EQ(updated[1], Value(5));
+}
+
+TEST_F(Firebird, CharsetOtherThanUtf8_IsArgumentErrorSayingWhatItWants) {
+  const std::string what = argument_error("charset=WIN1252");
+  EXPECT_TRUE(contains(what, "UTF8")) << what;
+  EXPECT_TRUE(contains(what, "WIN1252")) << what;
+  EXPECT_NO_THROW(
+      create_engine("firebird:///" + path_.string() + "?charset=utf8&create=true").connect());
+}
+
+TEST_F(Firebird, LockTimeoutThatIsNotAWholeNumber_IsArgumentError) {
+  EXPECT_TRUE(contains(argument_error("lock_timeout=10s"), "'10s'"));
+  EXPECT_TRUE(contains(argument_error("lock_timeout=1.5"), "'1.5'"));
+  EXPECT_NO_THROW(
+      create_engine("firebird:///" + path_.string() + "?lock_timeout=3&create=true").connect());
+}
+
+TEST_F(Firebird, CreateOnAPathThatExistsButIsNoDatabase_ReportsTheOpenErrorNotACreate) {
+  const auto dir =
+      std::filesystem::path(FIREBIRD_TEST_DIR) / ("a-directory-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  try {
+    create_engine("firebird:///" + dir.string() + "?create=true").connect();
+    FAIL() << "a directory was opened as a database";
+  } catch (const DBAPIError& e) {
+    EXPECT_FALSE(contains(e.what(), "CREATE DATABASE")) << e.what();
+  }
+  std::filesystem::remove(dir);
+}
+
+TEST_F(Firebird, FailedCreate_NeverShowsThePassword) {
+  // The directory does not exist: the attach finds no file, the CREATE DATABASE then fails.
+  const std::string nowhere = "/nonexistent-" + std::to_string(getpid()) + "/x.fdb";
+  Engine e = create_engine("firebird+fbclient://sysdba:Sekr1t-Pw@/" + nowhere + "?create=true");
+  try {
+    e.connect();
+    FAIL() << "a database was created in a directory that does not exist";
+  } catch (const DBAPIError& err) {
+    EXPECT_TRUE(contains(err.what(), "CREATE DATABASE")) << err.what();
+    EXPECT_FALSE(contains(err.what(), "Sekr1t-Pw")) << err.what();
+    EXPECT_FALSE(contains(err.sql(), "Sekr1t-Pw")) << err.sql();
+    EXPECT_FALSE(contains(err.driver_message(), "Sekr1t-Pw")) << err.driver_message();
+  }
+}
+
+TEST_F(Firebird, ColumnNamedIndex_IsQuotedAndWorks) {
+  Table t{"entries", metadata_, Column{"id", Integer{}, primary_key}, Column{"index", Integer{}}};
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(t).values({{"id", 1}, {"index", 4}}));
+  EXPECT_EQ(conn.execute(select(t.c("index"))).scalar_one(), Value(4));
+}
+
+TEST_F(Firebird, StringLongerThanAUtf8Varchar_IsRefusedPointingToText) {
+  try {
+    engine().dialect().type_compiler().process(String{10000});
+    FAIL() << "VARCHAR(10000) was written";
+  } catch (const NotSupportedError& e) {
+    EXPECT_TRUE(contains(e.what(), "Text")) << e.what();
+  }
+  EXPECT_EQ(engine().dialect().type_compiler().process(String{8191}), "VARCHAR(8191)");
+}
+
+TEST_F(Firebird, ReflectionOfANameLongerThan31Bytes_IsNotFound) {
+  metadata_.create_all(engine());
+  const std::string long_name(40, 'x');
+  Inspector inspector(engine());
+  EXPECT_FALSE(inspector.has_table(long_name));
+  EXPECT_THROW(inspector.get_columns(long_name), NoSuchTableError);
+}
+
+TEST_F(Firebird, Dates_RoundTripAcrossTheWholeCalendar) {
+  auto conn = engine().connect();
+  for (const Date& d : {Date{1, 1, 1}, Date{1858, 11, 16}, Date{1858, 11, 17}, Date{1900, 2, 28},
+                        Date{2000, 2, 29}, Date{2024, 12, 31}, Date{9999, 12, 31}}) {
+    // Written by the driver, read by Firebird as text; written by Firebird, read by the driver.
+    const std::string shown = conn.exec_driver_sql("SELECT CAST(CAST(? AS DATE) AS VARCHAR(10)) "
+                                                   "FROM RDB$DATABASE",
+                                                   std::vector<Value>{Value(d)})
+                                  .scalar_one()
+                                  .as<std::string>();
+    EXPECT_EQ(shown, d.to_string());
+    EXPECT_EQ(conn.exec_driver_sql("SELECT CAST('" + d.to_string() + "' AS DATE) FROM RDB$DATABASE")
+                  .scalar_one(),
+              Value(d));
+  }
+}
+
+TEST_F(Firebird, ArithmeticWithATypedValue_IsCompiledApartFromOtherKinds) {
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  conn.execute(insert(items_).values({{"id", 1}, {"name", "a"}, {"hits", 1}}));
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + 5)).scalar_one(), Value(6));
+  // A value with its own type is another statement for the compiled cache than hits + 5.
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + literal(0.5, Double{}))).scalar_one(),
+            Value(1.5));
+}
+
+TEST_F(Firebird, MergeUpsertOfAValueEndingInALineComment_KeepsItsFrom) {
+  metadata_.create_all(engine());
+  auto conn = engine().connect();
+  const auto stmt = insert(items_)
+                        .values({{"id", 1}, {"name", "a"}, {"hits", literal_column("7 -- seven")}})
+                        .on_conflict_do_update({"id"}, {{"hits", excluded(items_, "hits")}},
+                                               excluded(items_, "hits") > 0);
+  EXPECT_TRUE(sql_of(stmt).starts_with("MERGE INTO")) << sql_of(stmt);
+  EXPECT_EQ(conn.execute(stmt).rowcount(), 1);
+  EXPECT_EQ(conn.execute(select(items_.c("hits"))).scalar_one(), Value(7));
 }
 
 }  // namespace

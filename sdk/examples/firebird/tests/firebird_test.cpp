@@ -617,12 +617,18 @@ TEST_F(Firebird, Dates_RoundTripAcrossTheWholeCalendar) {
   }
 }
 
-TEST_F(Firebird, ArithmeticWithATypedValue_IsCompiledApartFromOtherKinds) {
+// The engine's compiled cache keys a statement by its values' kinds and a decimal's scale, so
+// hits + 5 and then hits + 0.5 (or a decimal of more places) each get the CAST of their own value.
+TEST_F(Firebird, ArithmeticWithValuesOfAnotherKind_IsCompiledForEach) {
   metadata_.create_all(engine());
   auto conn = engine().connect();
   conn.execute(insert(items_).values({{"id", 1}, {"name", "a"}, {"hits", 1}}));
   EXPECT_EQ(conn.execute(select(items_.c("hits") + 5)).scalar_one(), Value(6));
-  // A value with its own type is another statement for the compiled cache than hits + 5.
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + 0.5)).scalar_one(), Value(1.5));
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + Decimal{"0.25"})).scalar_one().to_string(),
+            "1.25");
+  EXPECT_EQ(conn.execute(select(items_.c("hits") + Decimal{"0.125"})).scalar_one().to_string(),
+            "1.125");
   EXPECT_EQ(conn.execute(select(items_.c("hits") + literal(0.5, Double{}))).scalar_one(),
             Value(1.5));
 }

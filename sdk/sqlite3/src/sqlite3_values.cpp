@@ -22,6 +22,9 @@ namespace {
 bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
 // Reads a non-negative decimal integer at pos (after spaces); nullopt when there is none.
+// The largest precision or scale a declared type is taken to have (see parse_declared_type).
+constexpr std::int32_t kMaxDeclaredDigits = 1000;
+
 std::optional<std::int32_t> read_int(std::string_view text, std::size_t& pos) noexcept {
   while (pos < text.size() && is_space(text[pos])) ++pos;
   std::int32_t value = 0;
@@ -143,16 +146,22 @@ DeclaredType parse_declared_type(const char* declared) noexcept {
     type.kind = DeclaredKind::kJson;
   }
   // "(p)" or "(p, s)" after the name, possibly after further words ("DOUBLE PRECISION(8)").
+  // SQLite keeps whatever numbers a declaration holds; one outside 0 … 1000 (PostgreSQL's
+  // largest NUMERIC scale) is no precision or scale, since results are formatted with that many
+  // digits (DECIMAL(10, 2000000000) would read 10 as two billion zeros).
+  const auto sane = [](const std::optional<std::int32_t>& n) {
+    return n && *n >= 0 && *n <= kMaxDeclaredDigits;
+  };
   pos = text.find('(', pos);
   if (pos != std::string_view::npos) {
     ++pos;
     const auto precision = read_int(text, pos);
     if (precision && pos < text.size() && (text[pos] == ')' || text[pos] == ',')) {
-      type.precision = precision;
+      if (sane(precision)) type.precision = precision;
       if (text[pos] == ',') {
         ++pos;
         const auto scale = read_int(text, pos);
-        if (scale && pos < text.size() && text[pos] == ')') type.scale = scale;
+        if (sane(scale) && pos < text.size() && text[pos] == ')') type.scale = scale;
       }
     }
   }

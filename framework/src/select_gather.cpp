@@ -139,31 +139,15 @@ class Gatherer {
   }
 
   // The kind of a bound value, and a decimal's scale, enter the key: a dialect may type the
-  // placeholder from them (Firebird casts a bare bind to its value's type, NUMERIC(18, scale)
+  // placeholder from them (a CAST of a bare parameter to its value's type, NUMERIC(p, scale)
   // for a decimal), so values of other kinds must not share its SQL. SQLAlchemy's key holds a
   // literal's type, inferred from its Python value, likewise.
   void value_shape(const Value& v) {
     k_ += static_cast<char>('a' + static_cast<int>(v.kind()));
     if (const auto* d = std::get_if<Decimal>(&v.storage())) {
       k_ += 's';
-      append_number(k_, decimal_scale(d->text));
+      append_number(k_, d->scale());
     }
-  }
-
-  // Digits after the point less the exponent ([+-]digits[.digits][e[+-]digits]), at least 0.
-  static int decimal_scale(std::string_view t) {
-    const std::size_t point = t.find('.');
-    const std::size_t e = t.find_first_of("eE");
-    int fraction = 0;
-    if (point != std::string_view::npos)
-      fraction = static_cast<int>((e == std::string_view::npos ? t.size() : e) - point - 1);
-    int exponent = 0;
-    if (e != std::string_view::npos) {
-      std::string_view digits = t.substr(e + 1);
-      if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-      std::from_chars(digits.data(), digits.data() + digits.size(), exponent);
-    }
-    return fraction > exponent ? fraction - exponent : 0;
   }
 
   void element(const ElementPtr& p) {

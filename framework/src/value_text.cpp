@@ -5,6 +5,7 @@
 // calendar, a time must be 00:00:00-23:59:59, and nothing may follow the value.
 #include <Poco/UUID.h>
 
+#include <charconv>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -267,6 +268,22 @@ DateTime DateTime::parse(std::string_view text) {
 }
 
 // ---- Decimal, Uuid ----
+
+int Decimal::scale() const noexcept {
+  const std::string_view t = text;
+  const std::size_t point = t.find('.');
+  const std::size_t e = t.find_first_of("eE");
+  int fraction = 0;
+  if (point != std::string_view::npos && (e == std::string_view::npos || point < e))
+    fraction = static_cast<int>((e == std::string_view::npos ? t.size() : e) - point - 1);
+  int exponent = 0;
+  if (e != std::string_view::npos) {
+    std::string_view digits = t.substr(e + 1);
+    if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
+    std::from_chars(digits.data(), digits.data() + digits.size(), exponent);
+  }
+  return fraction > exponent ? fraction - exponent : 0;
+}
 
 Decimal Decimal::parse(std::string_view text) {
   if (!is_decimal_literal(text)) {

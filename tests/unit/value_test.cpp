@@ -261,6 +261,15 @@ TEST(ValueTest, DateTimeFromDateTimeDateAndString) {
 
 // ---- decimal, uuid ----
 
+TEST(ValueTest, DecimalScaleIsThePlacesAfterThePointLessTheExponent) {
+  EXPECT_EQ(Decimal{"1.25"}.scale(), 2);
+  EXPECT_EQ(Decimal{"-9.50"}.scale(), 2);
+  EXPECT_EQ(Decimal{"42"}.scale(), 0);
+  EXPECT_EQ(Decimal{"1075e-3"}.scale(), 3);
+  EXPECT_EQ(Decimal{"1.2e1"}.scale(), 0);
+  EXPECT_EQ(Decimal{"1.25E+1"}.scale(), 1);
+}
+
 TEST(ValueTest, DecimalFromDecimalIntDoubleAndString) {
   EXPECT_EQ(Value(Decimal{"1.50"}).as<Decimal>().text, "1.50");
   EXPECT_EQ(Value(kInt64Min).as<Decimal>().text, "-9223372036854775808");

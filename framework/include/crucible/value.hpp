@@ -70,6 +70,10 @@ struct Decimal {
   /// Checks that text is a decimal literal ([+-]digits[.digits][e[+-]digits]); throws
   /// ArgumentError otherwise.
   static Decimal parse(std::string_view text);
+  /// The scale that keeps the value whole (SQL NUMERIC(p, s)'s s): the digits after the point
+  /// less the exponent, at least 0 ("1.25" 2, "1075e-3" 3, "1.2e1" 0). Reads text as parse()
+  /// accepts it; never throws.
+  int scale() const noexcept;
 };
 
 /// A UUID (RFC 4122), 16 bytes in network order.

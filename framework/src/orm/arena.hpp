@@ -124,8 +124,8 @@ class SessionArena final : public std::pmr::memory_resource {
   /// Keeps a largest chunk for the next Session while the process keeps less than kKeptBytes
   /// of them (as malloc keeps freed memory below its trim threshold), and frees it otherwise.
   /// Freed at once, the tens of megabytes of a large load went back to the system and came back
-  /// as page faults in the next one: loading 100,000 objects from PostgreSQL twice took a
-  /// quarter longer for it. Kept chunks go when the process ends.
+  /// as page faults in the next one (bench/orm_postgresql_bench: loading 100,000 objects
+  /// took a quarter longer for it). Kept chunks go when the process ends.
   static void give_back(void* data, std::size_t size) noexcept;
   static constexpr std::size_t kKeptBytes = 64 * 1024 * 1024;
 

@@ -488,7 +488,8 @@ void UnitOfWork::insert_page(const Mapper& m, std::span<const StatePtr> group,
   }
   for (std::size_t g = 0; g < group.size(); ++g) {
     const StatePtr& st = group[g];
-    // The snapshot: the values sent (moved out of the parameters), and those read back.
+    // The snapshot: the values sent (taken from the parameters, or copied into the Session's
+    // arena), and those read back.
     st->snapshot.resize(props.size());
     const std::span<Value> row = table.row(g);
     for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot.take(cols[k], row[k]);

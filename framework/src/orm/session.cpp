@@ -200,8 +200,8 @@ void SessionCore::expunge_all() noexcept {
 }
 
 // Before the Session lets its objects go: a back_populates pair whose sides hold each other
-// (loaded, or expired by a commit but not read since) holds its objects in a reference cycle (a parent's collection holds the child, the child's Ref holds
-// the parent). The Ref side becomes weak, so the graph is freed when the program drops it; a
+// (loaded, or expired by a commit but not read since) holds its objects in a reference cycle
+// (a parent's collection holds the child, the child's Ref holds the parent). The Ref side becomes weak, so the graph is freed when the program drops it; a
 // many-to-many pair holding each other has its second side unloaded.
 void SessionCore::break_cycles() noexcept {
   for (const auto& state : ordered_) {

@@ -31,18 +31,15 @@ int decimal_scale(const Decimal& d) {
   const std::string& t = d.text;
   std::size_t i = (!t.empty() && (t[0] == '+' || t[0] == '-')) ? 1 : 0;
   int whole = 0;
-  int fraction = 0;
   bool leading = true;
   for (; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) {
     if (leading && t[i] == '0') continue;
     leading = false;
     ++whole;
   }
-  if (i < t.size() && t[i] == '.')
-    for (++i; i < t.size() && std::isdigit(static_cast<unsigned char>(t[i])); ++i) ++fraction;
-  int exponent = 0;
-  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) exponent = std::stoi(t.substr(i + 1));
-  const int scale = std::max(0, fraction - exponent);
+  const std::size_t e = t.find_first_of("eE", i);
+  const int exponent = e == std::string::npos ? 0 : std::stoi(t.substr(e + 1));
+  const int scale = d.scale();  // the scale the engine's compiled cache keys on, so they agree
   const int integer_digits = std::max(0, whole + exponent);
   if (scale + integer_digits > 18)
     throw NotSupportedError(error_info("the decimal " + t + " needs " +

@@ -127,7 +127,9 @@ void ConnectionState::close_results(const char* reason) noexcept {
 }
 
 void ConnectionState::track(const std::shared_ptr<CursorHolder>& holder) {
-  std::erase_if(results, [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); });
+  results.erase(std::remove_if(results.begin(), results.end(),
+                               [](const std::weak_ptr<CursorHolder>& w) { return w.expired(); }),
+                results.end());
   results.push_back(holder);
 }
 
@@ -347,7 +349,7 @@ Result Connection::execute(const sql::Executable& stmt, const Params& params) {
   detail::ValueVector values;
   values.values.reserve(p.compiled->bind_names.size());
   detail::collect_binds(p, params, *st.engine->dialect, values);
-  auto holder = st.run(p.compiled->sql, values.values);
+  auto holder = st.run(p.compiled->sql, values.span());
   holder->processing = detail::processing_for(*st.engine, p.compiled);
   return Result(std::move(holder));
 }

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "crucible/engine.hpp"
 #include "crucible/events.hpp"
 #include "crucible/registry.hpp"
@@ -100,7 +102,8 @@ struct ConnectionState {
   std::uint64_t generation{0};          ///< bumped by every root transaction
   std::vector<std::string> savepoints;  ///< open savepoints, outermost first
   std::uint64_t savepoint_counter{0};
-  std::vector<std::weak_ptr<CursorHolder>> results;
+  /// The results not yet closed (inline room for the usual one or two at a time).
+  boost::container::small_vector<std::weak_ptr<CursorHolder>, 2> results;
   PooledCaches* caches{nullptr};  ///< the pooled connection's, once made (caches_for())
 
   DbapiConnection& dbapi();

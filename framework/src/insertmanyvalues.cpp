@@ -121,7 +121,7 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
       values.values.clear();
       values.values.reserve(count * pages.width());
       for (std::size_t r = first; r < first + count; ++r) param_sets.collect(r, values);
-      page_values = values.values;
+      page_values = values.span();
     }
     std::shared_ptr<CursorHolder> page = st.run(pages.compiled_for(count)->sql, page_values);
     Cursor& cursor = *page->cursor;

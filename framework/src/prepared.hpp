@@ -5,8 +5,11 @@
 // (insertmanyvalues.cpp).
 #include <cstddef>
 #include <memory>
+#include <span>
 #include <string_view>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 #include "crucible/dialect.hpp"
 #include "crucible/params.hpp"
@@ -95,9 +98,11 @@ void collect_binds(const Prepared& p, const Params& params, const Dialect& diale
 
 /// A collect_binds sink: the values of one execute(), copied into a vector.
 struct ValueVector {
-  std::vector<Value> values;
+  /// Inline room for a statement's usual few parameters (a lookup by key allocates nothing).
+  boost::container::small_vector<Value, 4> values;
   void add(const Value& value) { values.push_back(value); }
   void add_owned(Value value) { values.push_back(std::move(value)); }
+  std::span<const Value> span() const noexcept { return {values.data(), values.size()}; }
 };
 
 /// Which result columns of compiled need the dialect's result processor; null when none do.

@@ -39,7 +39,8 @@ namespace crucible::orm::detail {
 
 class SessionArena final : public std::pmr::memory_resource {
  public:
-  SessionArena() = default;
+  /// Blocks come from the arena's own first kInline bytes, then from chunks.
+  SessionArena() noexcept : next_(first_), end_(first_ + kInline) {}
   ~SessionArena() override {
     for (const Chunk& c : chunks_) {
       CRUCIBLE_ARENA_UNPOISON(c.data, c.size);
@@ -56,6 +57,9 @@ class SessionArena final : public std::pmr::memory_resource {
  private:
   static constexpr std::size_t kGrain = 16;     ///< block sizes are multiples of this
   static constexpr std::size_t kLargest = 512;  ///< larger blocks come from the heap directly
+  /// The bytes inside the arena itself: room for a Session that holds one or two objects (a
+  /// state, its snapshot's slots and texts) without a chunk from the heap.
+  static constexpr std::size_t kInline = 1024;
   static constexpr std::size_t kFirstChunk = 4096;
   static constexpr std::size_t kLargestChunk = 256 * 1024;
   struct FreeBlock {
@@ -107,7 +111,8 @@ class SessionArena final : public std::pmr::memory_resource {
   }
 
   // A new chunk, twice the last (from 4 KiB to 256 KiB): a Session that holds a few objects
-  // takes little, one that loads many takes few chunks. The rest of the old chunk is dropped.
+  // takes little, one that loads many takes few chunks. The rest of the old chunk (or of the
+  // inline bytes) is dropped.
   void grow() {
     const std::size_t size =
         chunks_.empty() ? kFirstChunk : std::min(chunks_.back().size * 2, kLargestChunk);
@@ -130,8 +135,9 @@ class SessionArena final : public std::pmr::memory_resource {
   static constexpr std::size_t kKeptBytes = 64 * 1024 * 1024;
 
   std::array<FreeBlock*, kLargest / kGrain> free_{};
-  std::byte* next_{nullptr};
-  std::byte* end_{nullptr};
+  alignas(kGrain) std::byte first_[kInline];
+  std::byte* next_;
+  std::byte* end_;
   std::vector<Chunk> chunks_;
   bool reuse_{true};
 };

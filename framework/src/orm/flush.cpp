@@ -492,7 +492,7 @@ void UnitOfWork::insert_page(const Mapper& m, std::span<const StatePtr> group,
     // arena), and those read back.
     st->snapshot.resize(props.size());
     const std::span<Value> row = table.row(g);
-    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot.take(cols[k], row[k]);
+    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot.set(cols[k], row[k]);
     for (std::size_t i : fetch) st->snapshot.set(i, props[i].accessor->get(st->ptr()));
     s_.make_persistent(st, KeyValues(st->snapshot, m.primary_key()));
     // A relationship the program never set on the new object is not known to be empty: rows

@@ -123,7 +123,7 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
                                 .driver_message = "loading " + mapper.class_name() + "." +
                                                   cols[i].key + ": " + e.what()});
     }
-    state->snapshot.take(i, v);  // an arena's copy leaves the row's buffers for the next row
+    state->snapshot.set(i, v);  // a copy in the arena: the row's buffers serve the next row
   }
   const std::size_t nrel = mapper.relationships().size();
   if (nrel > 0) {

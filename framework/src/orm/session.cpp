@@ -3,6 +3,7 @@
 #include "crucible/orm/session.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "crucible/errors.hpp"
 #include "session_state.hpp"
@@ -51,6 +52,43 @@ namespace detail {
 void throw_no_result() { throw NoResultFound("wanted exactly one object, found none"); }
 void throw_multiple_results(std::size_t n) {
   throw MultipleResultsFound("wanted exactly one object, found " + std::to_string(n));
+}
+
+namespace {
+
+// The block of the thread's last SessionCore freed, kept for its next one. A Session destroyed
+// after the thread's objects (one in a static object) frees its block as usual.
+struct SpareCore {
+  void* block{nullptr};
+  bool gone{false};
+  SpareCore() = default;
+  SpareCore(const SpareCore&) = delete;
+  SpareCore& operator=(const SpareCore&) = delete;
+  ~SpareCore() {
+    ::operator delete(std::exchange(block, nullptr));
+    gone = true;
+  }
+};
+thread_local SpareCore spare_core;
+
+}  // namespace
+
+void* SessionCore::operator new(std::size_t size) {
+#ifndef CRUCIBLE_ARENA_ASAN  // under ASan every Session gets its own block, so misuse is seen
+  if (size == sizeof(SessionCore) && spare_core.block != nullptr)
+    return std::exchange(spare_core.block, nullptr);
+#endif
+  return ::operator new(size);
+}
+
+void SessionCore::operator delete(void* p, std::size_t size) noexcept {
+#ifndef CRUCIBLE_ARENA_ASAN
+  if (size == sizeof(SessionCore) && spare_core.block == nullptr && !spare_core.gone) {
+    spare_core.block = p;
+    return;
+  }
+#endif
+  ::operator delete(p);
 }
 
 SessionCore::SessionCore(Engine e, SessionOptions o, Connection* external)
@@ -102,7 +140,7 @@ std::vector<std::shared_ptr<InstanceState>> SessionCore::all_states() const {
     if (state->session == this) out.push_back(state);
   if (ordered_.size() > 2 * out.size() + 64) {
     index_new_states();  // indexed_ counts a prefix of ordered_, which is about to shrink
-    ordered_ = out;
+    ordered_.assign(out.begin(), out.end());
     indexed_ = ordered_.size();
   }
   return out;

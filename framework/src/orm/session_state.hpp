@@ -15,6 +15,8 @@
 #include <unordered_set>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "crucible/engine.hpp"
 #include "crucible/orm/session.hpp"
 #include "arena.hpp"
@@ -204,14 +206,19 @@ class SessionCore {
  public:
   SessionCore(Engine engine, SessionOptions options, Connection* external);
   ~SessionCore();
+  /// A Session's memory (2 KiB, past malloc's per-thread caches) serves the thread's next
+  /// Session: one block is kept per thread (session.cpp), so a Session per request or per
+  /// lookup costs no heap block for its core.
+  static void* operator new(std::size_t size);
+  static void operator delete(void* p, std::size_t size) noexcept;
   /// A new state for an object of mapper in this Session (not yet indexed). The state and its
-  /// snapshot come from state_memory(): every state is dropped before the arena goes
+  /// snapshot come from the Session's arena: every state is dropped before the arena goes
   /// (expunge_all, the destructor), and the attributes' weak links to a state are reset when it
   /// is detached.
   std::shared_ptr<InstanceState> new_state(const Mapper& mapper) {
     if (!back_populates_)
       for (const RelationshipProperty& rel : mapper.relationships()) back_populates_ |= rel.back_populates >= 0;
-    std::pmr::memory_resource* memory = state_memory();
+    std::pmr::memory_resource* memory = &arena_;
     return std::allocate_shared<InstanceState>(std::pmr::polymorphic_allocator<InstanceState>(memory),
                                                &mapper, this, memory);
   }
@@ -283,8 +290,12 @@ class SessionCore {
   std::uint64_t level_id(std::size_t depth) const noexcept {
     return depth < level_ids_.size() ? level_ids_[depth] : 0;
   }
-  /// Expires when the Session is destroyed (SessionTransaction checks it).
-  std::weak_ptr<void> alive() const noexcept { return alive_; }
+  /// Expires when the Session is destroyed (SessionTransaction checks it). Made on first use:
+  /// most Sessions never hand out a SessionTransaction.
+  std::weak_ptr<void> alive() const {
+    if (!alive_) alive_ = std::make_shared<int>(0);
+    return alive_;
+  }
   std::size_t depth() const noexcept { return levels_.size(); }
   TransactionLog& log() { return logs_.back(); }
   /// The root level's log alone, empty.
@@ -316,31 +327,22 @@ class SessionCore {
   void release_connection() noexcept;
   void cascade_add(const std::shared_ptr<InstanceState>& state);
 
-  /// The memory for the next state and its snapshot: the heap for a Session's first few states,
-  /// then the Session's arena (arena.hpp). The heap's per-block costs were a large share of
-  /// loading many objects, while an arena's first chunk costs more than a Session that gets
-  /// one object saves.
-  std::pmr::memory_resource* state_memory() noexcept {
-    if (states_made_ < kHeapStates) {
-      ++states_made_;
-      return std::pmr::new_delete_resource();
-    }
-    return &arena_;
-  }
-  static constexpr std::size_t kHeapStates = 32;
-  /// Declared first so that it outlives every state.
+  /// Declared first so that it outlives every state. Holds every state and snapshot, a small
+  /// Session's in the arena's inline bytes (no heap block for a session.get).
   SessionArena arena_;
-  std::size_t states_made_{0};
   Connection* external_{nullptr};
   std::optional<Connection> own_;
   Connection* conn_{nullptr};
   /// levels_[0] is the root (a Transaction, or a SAVEPOINT on an external connection already
   /// in a transaction), then one per begin_nested.
-  std::vector<Transaction> levels_;
-  std::vector<std::uint64_t> level_ids_;  ///< parallel to levels_
+  /// Inline room for the root and one savepoint: a Session that reads one object should not
+  /// allocate for its bookkeeping (session.get on a fresh Session, issue 6's third workload).
+  boost::container::small_vector<Transaction, 2> levels_;
+  boost::container::small_vector<std::uint64_t, 2> level_ids_;  ///< parallel to levels_
   std::uint64_t level_counter_{0};
-  std::shared_ptr<void> alive_ = std::make_shared<int>(0);
-  std::vector<TransactionLog> logs_;  ///< parallel to levels_ (logs_[0] also before a begin)
+  mutable std::shared_ptr<void> alive_;  ///< made by alive()
+  /// Parallel to levels_ (logs_[0] also before a begin).
+  boost::container::small_vector<TransactionLog, 1> logs_;
   bool pending_rollback_{false};
   bool flushing_{false};
   std::uint64_t counter_{0};
@@ -359,7 +361,7 @@ class SessionCore {
   bool back_populates_{false};
   /// Owns the states, in the order added or loaded (detached ones are skipped, and dropped
   /// when they are many).
-  mutable std::vector<std::shared_ptr<InstanceState>> ordered_;
+  mutable boost::container::small_vector<std::shared_ptr<InstanceState>, 4> ordered_;
 
   friend class UnitOfWork;
   friend class Loader;

@@ -77,18 +77,6 @@ class Snapshot {
       s.value = v;
     }
   }
-  /// Sets value i (< size()) from v, which it may leave empty: a snapshot on the heap takes v as
-  /// it is (its string is as good as a copy), one in an arena copies the text in, so that the
-  /// caller's buffer is refilled for the next row without a new allocation.
-  void take(std::size_t i, Value& v) {
-    if (memory() != std::pmr::new_delete_resource()) {
-      set(i, v);
-      return;
-    }
-    Slot& s = slots_[i];
-    release(s);
-    s.value = std::move(v);
-  }
   /// size() = values.size(), each copied.
   void assign(std::span<const Value> values) {
     clear();

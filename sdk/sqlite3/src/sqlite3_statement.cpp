@@ -174,6 +174,17 @@ StatementCache::StatementCache(std::size_t capacity) noexcept : capacity_(capaci
 StatementCache::~StatementCache() { finalize_all(); }
 
 std::shared_ptr<Statement> StatementCache::acquire(sqlite3* db, std::string_view sql) {
+  // The few most recently used first, without hashing the SQL: a connection mostly runs again
+  // what it ran just now (BEGIN, one SELECT, ROLLBACK for a lookup by key).
+  std::size_t looked = 0;
+  for (auto it = lru_.begin(); it != lru_.end() && looked < kRecent; ++it, ++looked) {
+    const std::shared_ptr<Statement>& recent = *it;
+    if (recent->sql().size() != sql.size() || recent->sql() != sql) continue;
+    if (recent->in_use()) break;  // the index finds it too: the path below prepares another
+    if (it != lru_.begin()) lru_.splice(lru_.begin(), lru_, it);
+    recent->set_in_use(true);
+    return recent;
+  }
   if (const auto found = index_.find(sql); found != index_.end()) {
     const std::shared_ptr<Statement>& cached = *found->second;
     if (!cached->in_use()) {

@@ -123,6 +123,8 @@ class StatementCache {
     }
   };
   using Lru = std::list<std::shared_ptr<Statement>>;  // front: most recently used
+  /// How many of the most recently used acquire() compares with before it hashes the SQL.
+  static constexpr std::size_t kRecent = 4;
 
   std::size_t capacity_;
   Lru lru_;

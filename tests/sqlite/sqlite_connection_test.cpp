@@ -32,6 +32,106 @@ TEST_F(SqliteConnectionTest, ImplicitTransactionIsRolledBack) {
   conn_->commit();
 }
 
+// A first SELECT runs without BEGIN (sqlite3_driver.hpp), but its read is the transaction's
+// snapshot: the statements after it see the database as it was, even once another connection
+// has committed (WAL lets the writer commit while the read is open).
+class DeferredBeginTest : public SqliteConnectionTest {
+ protected:
+  void SetUp() override {
+    SqliteConnectionTest::SetUp();
+    writer_ = connect(dir_.sqlite_url("wal.db"));
+    writer_->set_autocommit(true);
+    EXPECT_EQ(scalar(*writer_, "PRAGMA journal_mode = WAL"), Value("wal"));
+    writer_->set_autocommit(false);
+    exec(*writer_, "CREATE TABLE t (n INTEGER)");
+    exec(*writer_, "INSERT INTO t VALUES (1)");
+    writer_->commit();
+    reader_ = connect(dir_.sqlite_url("wal.db"));
+  }
+  /// Another connection inserts n and commits.
+  void commit_elsewhere(int n) {
+    exec(*writer_, "INSERT INTO t VALUES (?)", {Value(n)});
+    writer_->commit();
+  }
+  std::unique_ptr<DbapiConnection> writer_;
+  std::unique_ptr<DbapiConnection> reader_;
+};
+
+TEST_F(DeferredBeginTest, AFirstSelectReadOnceAndClosedKeepsItsSnapshot) {
+  {
+    const auto cursor = reader_->cursor();  // as session.get: one row read, the rest left
+    cursor->execute("SELECT n FROM t", {});
+    std::vector<Value> row;
+    ASSERT_TRUE(cursor->fetch_into(row));
+    EXPECT_EQ(row, std::vector<Value>{Value(1)});
+  }
+  EXPECT_TRUE(reader_->in_transaction());
+  commit_elsewhere(2);
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(1)) << "the first SELECT's snapshot";
+  reader_->rollback();
+  EXPECT_FALSE(reader_->in_transaction());
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(2));
+}
+
+TEST_F(DeferredBeginTest, AFirstSelectReadToItsEndKeepsItsSnapshot) {
+  EXPECT_EQ(query(*reader_, "SELECT n FROM t"), (Rows{{1}}));
+  commit_elsewhere(2);
+  EXPECT_EQ(query(*reader_, "SELECT n FROM t"), (Rows{{1}}));
+  reader_->commit();
+  EXPECT_EQ(query(*reader_, "SELECT n FROM t ORDER BY n"), (Rows{{1}, {2}}));
+}
+
+TEST_F(DeferredBeginTest, AFirstSelectWithNoRowRunsAgainInsideTheTransaction) {
+  EXPECT_EQ(query(*reader_, "SELECT n FROM t WHERE n = 2"), Rows{});
+  EXPECT_TRUE(reader_->in_transaction());
+  commit_elsewhere(2);
+  EXPECT_EQ(query(*reader_, "SELECT n FROM t WHERE n = 2"), Rows{}) << "the first SELECT's snapshot";
+  reader_->rollback();
+  EXPECT_EQ(query(*reader_, "SELECT n FROM t WHERE n = 2"), (Rows{{2}}));
+}
+
+TEST_F(DeferredBeginTest, AWriteAfterTheFirstSelectIsInTheSameTransaction) {
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(1));
+  exec(*reader_, "INSERT INTO t VALUES (3)");
+  reader_->rollback();
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(1)) << "the INSERT was rolled back";
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(1));
+  exec(*reader_, "INSERT INTO t VALUES (3)");
+  reader_->commit();
+  EXPECT_EQ(scalar(*writer_, "SELECT count(*) FROM t"), Value(2));
+}
+
+TEST_F(DeferredBeginTest, TheFirstReadHoldsItsLockUntilTheTransactionEnds) {
+  // Without WAL a read holds a shared lock, which a writer's COMMIT must wait for.
+  const auto reader = connect(dir_.sqlite_url("journal.db") + "?timeout=0");
+  const auto writer = connect(dir_.sqlite_url("journal.db") + "?timeout=0");
+  exec(*writer, "CREATE TABLE t (n INTEGER)");
+  exec(*writer, "INSERT INTO t VALUES (1)");
+  writer->commit();
+  {
+    const auto cursor = reader->cursor();
+    cursor->execute("SELECT n FROM t", {});
+    std::vector<Value> row;
+    ASSERT_TRUE(cursor->fetch_into(row));
+  }
+  exec(*writer, "INSERT INTO t VALUES (2)");
+  EXPECT_THROW(writer->commit(), OperationalError) << "the reader's transaction is still open";
+  reader->rollback();
+  writer->commit();
+  EXPECT_EQ(scalar(*reader, "SELECT count(*) FROM t"), Value(2));
+}
+
+TEST_F(DeferredBeginTest, SettingAutocommitKeepsTheOpenTransaction) {
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(1));
+  reader_->set_autocommit(true);
+  EXPECT_TRUE(reader_->in_transaction());
+  commit_elsewhere(2);
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(1));
+  reader_->rollback();
+  EXPECT_FALSE(reader_->in_transaction());
+  EXPECT_EQ(scalar(*reader_, "SELECT count(*) FROM t"), Value(2));
+}
+
 TEST_F(SqliteConnectionTest, CommitMakesRowsVisibleToAnotherConnection) {
   const std::string url = dir_.sqlite_url("shared.db");
   const auto writer = connect(url);

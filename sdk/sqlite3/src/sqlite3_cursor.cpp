@@ -30,6 +30,7 @@ void Sqlite3Cursor::start(std::string_view sql) {
   columns_.reset();
   rowcount_ = -1;
   lastrowid_.reset();
+  state_->settle();  // a statement that stood for the transaction without BEGIN gets it now
   statement_ = state_->statements().acquire(state_->db(), sql);
 }
 
@@ -72,7 +73,10 @@ void Sqlite3Cursor::record_completion() {
 
 void Sqlite3Cursor::finish() noexcept {
   if (!statement_) return;
-  if (state_) state_->statements().release(statement_);
+  if (state_ && state_->is_reader(statement_.get()))
+    state_->linger_reader();  // not reset: its read holds the transaction's snapshot
+  else if (state_)
+    state_->statements().release(statement_);
   statement_.reset();
   row_pending_ = false;
 }
@@ -91,8 +95,20 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
     // runs below while params are alive: its text and blobs are bound without a copy. A query
     // reads its parameters as later steps run, after params may be gone: SQLite copies them.
     bind_all(params, /*copy=*/!statement_->is_dml());
-    state_->begin_if_needed(*statement_);
-    const int rc = sqlite3_step(raw);
+    const bool deferred = state_->may_defer_begin(*statement_);
+    if (!deferred) state_->begin_if_needed(*statement_);
+    int rc = sqlite3_step(raw);
+    if (deferred) {
+      if (rc == SQLITE_ROW) {
+        state_->adopt_reader(statement_);  // its read is the transaction's snapshot
+      } else {
+        // No row (or an error): the read ended with the step. The transaction is begun now,
+        // and the query run again inside it, so that it sees the transaction's snapshot.
+        sqlite3_reset(raw);
+        state_->begin_if_needed(*statement_);
+        rc = sqlite3_step(raw);
+      }
+    }
     if (rc == SQLITE_ROW) {
       describe();
       row_pending_ = true;
@@ -158,6 +174,16 @@ bool Sqlite3Cursor::fetch_into(std::vector<Value>& row) {
   if (!statement_) return false;
   sqlite3_stmt* raw = statement_->raw();
   if (!row_pending_) {
+    // A further step of a reader that stands for the transaction could end its read (at
+    // SQLITE_DONE, in autocommit mode): the BEGIN comes first.
+    if (state_->is_reader(statement_.get())) {
+      try {
+        state_->settle();
+      } catch (...) {
+        finish();
+        throw;
+      }
+    }
     const int rc = sqlite3_step(raw);
     if (rc == SQLITE_DONE) {
       record_completion();

@@ -189,12 +189,48 @@ sqlite3* ConnectionState::db() const {
 }
 
 bool ConnectionState::in_transaction() const noexcept {
-  return db_ != nullptr && sqlite3_get_autocommit(db_) == 0;
+  return db_ != nullptr && (reader_ != nullptr || sqlite3_get_autocommit(db_) == 0);
 }
 
 void ConnectionState::begin_if_needed(const Statement& next) {
   if (autocommit_ || next.controls_transaction() || in_transaction()) return;
   run("BEGIN");
+}
+
+bool ConnectionState::may_defer_begin(const Statement& next) const noexcept {
+  return !autocommit_ && next.is_read_only_query() && !in_transaction();
+}
+
+void ConnectionState::adopt_reader(const std::shared_ptr<Statement>& reader) noexcept {
+  reader_ = reader;
+  reader_released_ = false;
+}
+
+void ConnectionState::drop_reader() noexcept {
+  const std::shared_ptr<Statement> reader = std::move(reader_);
+  reader_.reset();
+  if (std::exchange(reader_released_, false)) statements_.release(reader);
+}
+
+void ConnectionState::settle() {
+  if (reader_ == nullptr) return;
+  struct Drop {
+    ConnectionState& state;
+    ~Drop() { state.drop_reader(); }
+  } drop{*this};
+  // The reader is not reset yet, so its read transaction is open: BEGIN makes it the explicit
+  // transaction's (a read's snapshot is kept until the transaction ends).
+  run("BEGIN");
+}
+
+bool ConnectionState::end_reader() {
+  if (reader_ == nullptr) return false;
+  if (!reader_released_) {
+    settle();
+    return false;
+  }
+  drop_reader();  // the reset ends the read, and with it the transaction
+  return true;
 }
 
 void ConnectionState::run(std::string_view sql) {
@@ -213,6 +249,7 @@ void ConnectionState::run(std::string_view sql) {
 
 void ConnectionState::close() noexcept {
   if (db_ == nullptr) return;
+  drop_reader();
   statements_.finalize_all();
   sqlite3_close_v2(db_);
   db_ = nullptr;
@@ -231,11 +268,13 @@ std::unique_ptr<Cursor> Sqlite3Connection::cursor() {
 
 void Sqlite3Connection::commit() {
   state_->db();
+  if (state_->end_reader()) return;
   if (state_->in_transaction()) state_->run("COMMIT");
 }
 
 void Sqlite3Connection::rollback() {
   state_->db();
+  if (state_->end_reader()) return;
   if (state_->in_transaction()) state_->run("ROLLBACK");
 }
 
@@ -248,6 +287,7 @@ bool Sqlite3Connection::ping() noexcept {
 
 void Sqlite3Connection::set_autocommit(bool on) {
   state_->db();
+  state_->settle();  // an open transaction stays open, a BEGUN one
   state_->set_autocommit(on);
 }
 
@@ -255,6 +295,7 @@ bool Sqlite3Connection::autocommit() const noexcept { return state_->autocommit(
 
 void Sqlite3Connection::set_isolation_level(std::string_view level) {
   state_->db();
+  state_->settle();
   const std::string name = upper(level);
   if (name == "SERIALIZABLE") {
     state_->run("PRAGMA read_uncommitted = 0");

@@ -101,6 +101,8 @@ Statement::Statement(sqlite3_stmt* raw, std::string sql) noexcept
     if (next == "TRANSACTION") next = next_keyword(sql_, pos);
     controls_transaction_ = next != "TO";
   }
+  is_read_only_query_ = (first == "SELECT" || first == "VALUES") && raw_ != nullptr &&
+                        sqlite3_stmt_readonly(raw_) != 0;
 }
 
 Statement::~Statement() { finalize(); }

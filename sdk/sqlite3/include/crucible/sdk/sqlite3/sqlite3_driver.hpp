@@ -15,9 +15,17 @@
 //   Any other key is an ArgumentError listing the known ones.
 //
 // Transactions follow PEP 249: out of autocommit mode a "BEGIN" is issued before the first
-// statement after connect, commit() or rollback() (sqlite3_get_autocommit() tells whether one
-// is open); statements that manage the transaction themselves (BEGIN, COMMIT, END, ROLLBACK)
-// get none.
+// statement after connect, commit() or rollback(); statements that manage the transaction
+// themselves (BEGIN, COMMIT, END, ROLLBACK) get none. A first statement that only reads (a
+// read-only SELECT) is the exception, with the same transaction: it runs without the BEGIN, and
+// the read transaction its first step opens (https://sqlite.org/lang_transaction.html: a read
+// lasts until the statement is reset) is the transaction's snapshot. The BEGIN follows before
+// anything else touches the connection (another statement, a further step of that one), while
+// that read still holds the snapshot, so every statement of the transaction sees it as if BEGIN
+// had come first. When nothing else came, commit() or rollback() just resets the statement,
+// ending the read as COMMIT or ROLLBACK would. A transaction that reads one result (an ORM
+// Session's get) so costs no BEGIN and no ROLLBACK. A first SELECT that returns no row has ended
+// its read by then: the BEGIN is issued and the SELECT run again inside it.
 //
 // Threading: opened with SQLITE_OPEN_NOMUTEX; a connection and its cursors belong to one thread
 // at a time. The Driver itself is stateless and thread-safe.
@@ -52,12 +60,34 @@ class ConnectionState {
 
   bool autocommit() const noexcept { return autocommit_; }
   void set_autocommit(bool on) noexcept { autocommit_ = on; }
-  /// True while SQLite has a transaction open (sqlite3_get_autocommit() == 0).
+  /// True while a transaction is open: SQLite's (sqlite3_get_autocommit() == 0), or one that a
+  /// first read-only statement began without BEGIN (see the file comment).
   bool in_transaction() const noexcept;
 
   /// Issues the implicit "BEGIN" of PEP 249 before next runs, when not in autocommit mode, no
   /// transaction is open and next does not manage the transaction itself.
   void begin_if_needed(const Statement& next);
+  /// Whether next may start the implicit transaction without BEGIN: the BEGIN would be issued
+  /// and next is a read-only query (Statement::is_read_only_query).
+  bool may_defer_begin(const Statement& next) const noexcept;
+  /// After the first step of a statement run without BEGIN (may_defer_begin) returned a row:
+  /// the statement's read is the transaction's snapshot until settle() or the transaction's end.
+  void adopt_reader(const std::shared_ptr<Statement>& reader) noexcept;
+  /// Whether statement is the one adopt_reader() took.
+  bool is_reader(const Statement* statement) const noexcept {
+    return statement != nullptr && statement == reader_.get();
+  }
+  /// Takes back the reader from the cursor that finished with it: it is not reset (that would
+  /// end its read) until settle() or the transaction's end. Never throws.
+  void linger_reader() noexcept { reader_released_ = true; }
+  /// Before anything else touches the connection while a reader stands for the transaction:
+  /// issues the BEGIN (the reader's read still holds the snapshot) and gives a finished reader
+  /// back to the cache. A no-op without a reader. Throws the mapped error of the BEGIN.
+  void settle();
+  /// For commit() and rollback(): ends a transaction that only a finished reader stands for by
+  /// resetting it, returning true; otherwise settles (a cursor still reads it) and returns
+  /// false, and the caller ends SQLite's transaction as usual.
+  bool end_reader();
   /// Runs one statement without parameters or rows (BEGIN, COMMIT, PRAGMA …) through the
   /// cache, with no implicit BEGIN. Throws the mapped error.
   void run(std::string_view sql);
@@ -69,6 +99,11 @@ class ConnectionState {
   sqlite3* db_;
   bool autocommit_{false};
   StatementCache statements_;
+  /// The statement whose read stands for a transaction begun without BEGIN, or null.
+  std::shared_ptr<Statement> reader_;
+  bool reader_released_{false};  ///< its cursor has finished with it (it is still not reset)
+  /// Forgets the reader, giving it back to the cache when its cursor finished with it.
+  void drop_reader() noexcept;
 };
 
 /// A connection of the sqlite3 driver (see the file comment). Closed on destruction.

@@ -55,6 +55,10 @@ class Statement {
   /// BEGIN, COMMIT, END or ROLLBACK (not ROLLBACK TO): the statement manages the transaction
   /// itself, so no implicit BEGIN is issued before it.
   bool controls_transaction() const noexcept { return controls_transaction_; }
+  /// SELECT or VALUES (the first keyword, or the verb after WITH …) that SQLite reports
+  /// read-only (sqlite3_stmt_readonly): it may start a transaction without a BEGIN
+  /// (ConnectionState::may_defer_begin).
+  bool is_read_only_query() const noexcept { return is_read_only_query_; }
 
   /// The statement's result columns (none for a statement that returns no rows), read from
   /// SQLite once and kept: they depend only on the SQL and the schema, so they are read again
@@ -77,6 +81,7 @@ class Statement {
   bool is_dml_{false};
   bool is_insert_{false};
   bool controls_transaction_{false};
+  bool is_read_only_query_{false};
   bool in_use_{false};
   std::shared_ptr<const ResultColumns> columns_;  // null until first read
   int columns_reprepares_{0};  // SQLITE_STMTSTATUS_REPREPARE when columns_ was read

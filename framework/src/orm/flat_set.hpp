@@ -92,8 +92,11 @@ class FlatSet {
   void rehash(std::size_t want) {
     std::size_t capacity = want <= kInline ? kInline : 32;
     while (capacity < want) capacity *= 2;
-    // The old slots: the inline ones are not reused (capacity only grows from them) and a heap
-    // table is kept alive until its elements are placed again.
+    // The new table is made before anything changes (a failed allocation leaves the set as it
+    // was). The old slots: the inline ones are not reused (capacity only grows from them) and a
+    // heap table is kept alive until its elements are placed again.
+    std::unique_ptr<Slot[]> fresh;
+    if (capacity != kInline) fresh = std::make_unique<Slot[]>(capacity);  // every element null
     std::unique_ptr<Slot[]> old_heap = std::move(heap_);
     const Slot* old = slots_;
     const std::size_t old_count = old == nullptr ? 0 : mask_ + 1;
@@ -101,7 +104,7 @@ class FlatSet {
       inline_.fill(Slot{0, nullptr});
       slots_ = inline_.data();
     } else {
-      heap_ = std::make_unique<Slot[]>(capacity);  // value-initialised: every element null
+      heap_ = std::move(fresh);
       slots_ = heap_.get();
     }
     mask_ = capacity - 1;

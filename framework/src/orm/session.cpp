@@ -81,7 +81,7 @@ void* SessionCore::operator new(std::size_t size) {
   return ::operator new(size);
 }
 
-void SessionCore::operator delete(void* p, std::size_t size) noexcept {
+void SessionCore::operator delete(void* p, [[maybe_unused]] std::size_t size) noexcept {
 #ifndef CRUCIBLE_ARENA_ASAN
   if (size == sizeof(SessionCore) && spare_core.block == nullptr && !spare_core.gone) {
     spare_core.block = p;

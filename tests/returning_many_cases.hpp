@@ -165,4 +165,58 @@ inline void check_plain_pages_fire_once_per_driver_call(Engine& engine) {
       static_cast<std::int64_t>(kRows));
 }
 
+/// The driver calls of check_key_only_rows_match_the_stored_keys: each cursor-execute event's
+/// statement and whether it was an executemany, and its parameter (set) count.
+struct DriverCall {
+  std::string statement;
+  bool executemany;
+  std::size_t sets;
+};
+
+/// RETURNING of the autoincrement key alone (an ORM flush's INSERT): one row per set whose id
+/// is the id a SELECT finds for that set's code, rowcount the total, the key named "id"; a
+/// duplicate in set 1,500 raises IntegrityError and the rollback keeps nothing. Returns the
+/// driver calls of the successful executemany in calls: pages of INSERT … RETURNING, or, where
+/// the driver's cursor has LastrowidExecutemany (SQLite), one executemany without RETURNING.
+inline void check_key_only_rows_match_the_stored_keys(Engine& engine,
+                                                      std::vector<DriverCall>& calls) {
+  Gadgets g;
+  g.metadata.create_all(engine);
+  const sql::Insert stmt = insert(g.table).returning({g.table.c("id")});
+  calls.clear();
+  const ListenerId id = engine.events().on_before_cursor_execute([&](const CursorExecuteEvent& e) {
+    calls.push_back({std::string(e.statement), e.executemany,
+                     e.executemany ? e.parameter_sets->size() : e.parameters.size()});
+  });
+  auto conn = engine.connect();
+  Result result = conn.execute(stmt, Gadgets::sets(kRows));
+  engine.events().remove(id);
+  EXPECT_EQ(result.rowcount(), static_cast<std::int64_t>(kRows));
+  EXPECT_EQ(result.keys(), (std::vector<std::string>{"id"}));
+  const std::vector<Row> rows = result.all();
+  conn.commit();
+  const std::vector<Row> stored =
+      conn.execute(text("SELECT id, code FROM gadgets ORDER BY id")).all();
+  EXPECT_EQ(rows.size(), kRows);
+  EXPECT_EQ(stored.size(), kRows);
+  for (std::size_t i = 0; i < std::min(rows.size(), stored.size()); ++i) {
+    ASSERT_EQ(rows[i][0].kind(), ValueKind::kInt) << "set " << i;
+    ASSERT_EQ(rows[i].get<std::int64_t>(0), stored[i].get<std::int64_t>(0)) << "set " << i;
+    ASSERT_EQ(stored[i].get<std::string>(1), code(i)) << "set " << i;
+  }
+
+  conn.rollback();  // the SELECT's transaction
+
+  std::vector<Params> failing = Gadgets::sets(kRows);
+  for (std::size_t i = 0; i < kRows; ++i) failing[i] = {{"code", "again-" + code(i)}};
+  failing[1'500] = {{"code", "again-" + code(10)}};
+  {
+    Transaction tx = conn.begin();
+    EXPECT_THROW(conn.execute(stmt, failing), IntegrityError);
+    tx.rollback();
+  }
+  EXPECT_EQ(conn.execute(text("SELECT count(*) FROM gadgets")).scalar().as<std::int64_t>(),
+            static_cast<std::int64_t>(kRows));
+}
+
 }  // namespace crucible::testing::returning_many

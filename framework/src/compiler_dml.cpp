@@ -53,11 +53,10 @@ void drop_sequence_defaults(const InsertNode& insert, detail::InsertShape& shape
     const auto at = std::find(shape.columns.begin(), shape.columns.end(), name);
     if (at == shape.columns.end()) continue;
     const auto index = at - shape.columns.begin();
-    const bool from_default =
-        std::all_of(shape.rows.begin(), shape.rows.end(),
-                    [&, &e = element](const std::vector<ElementPtr>& row) {
-                      return row[static_cast<std::size_t>(index)] == e;
-                    });
+    const bool from_default = std::all_of(shape.rows.begin(), shape.rows.end(),
+                                          [&, &e = element](const std::vector<ElementPtr>& row) {
+                                            return row[static_cast<std::size_t>(index)] == e;
+                                          });
     if (!from_default) continue;
     shape.columns.erase(at);
     for (std::vector<ElementPtr>& row : shape.rows) row.erase(row.begin() + index);
@@ -91,6 +90,18 @@ std::shared_ptr<Compiled> SQLCompiler::compile_insert(const InsertNode& insert, 
       at = ph.end;
     }
     many->pieces.push_back(out_.substr(at, end - at));
+    // RETURNING of the autoincrement key alone, right after the tuple (no upsert clause): a
+    // driver's LastrowidExecutemany can run the INSERT without it (insertmanyvalues.hpp).
+    if (const ColumnData* key =
+            insert.table->table ? insert.table->table->autoincrement_column() : nullptr;
+        key != nullptr && st.returning_begin == end && insert.returning.size() == 1) {
+      const Element& e = *insert.returning.front();
+      if (e.kind == ElementKind::kColumn && e.from && e.from->table == insert.table->table &&
+          e.text == key->name) {
+        many->lastrowid_sql = out_.substr(0, end);
+        many->lastrowid_column = key->name;
+      }
+    }
   }
   auto compiled = end_statement(types_of(insert.returning));
   compiled->insertmanyvalues = std::move(many);
@@ -163,7 +174,10 @@ void SQLCompiler::visit_insert(const InsertNode& insert, const Params* params) {
     visit_upsert(insert);
     state_->enclosing.pop_back();
   }
-  if (!insert.returning.empty()) returning_clause(insert.returning);
+  if (!insert.returning.empty()) {
+    state_->returning_begin = out_.size();
+    returning_clause(insert.returning);
+  }
 }
 
 void SQLCompiler::visit_insert_select(const InsertNode& insert) {

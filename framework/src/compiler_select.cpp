@@ -99,6 +99,7 @@ void SQLCompiler::begin_statement(const CacheKey& key) {
   out_.clear();
   state_->placeholders.clear();
   state_->values_tuple_begin = state_->values_tuple_end = std::string::npos;
+  state_->returning_begin = std::string::npos;
 }
 
 std::shared_ptr<Compiled> SQLCompiler::end_statement(std::vector<SqlType> result_types) {

@@ -29,6 +29,8 @@ struct SQLCompiler::State {
   /// Where visit_insert wrote the VALUES tuple of a single-row INSERT ([begin, end) of out_).
   std::size_t values_tuple_begin{std::string::npos};
   std::size_t values_tuple_end{std::string::npos};
+  /// Where visit_insert began the RETURNING clause (npos: none).
+  std::size_t returning_begin{std::string::npos};
 
   // ---- FROM objects ----
   /// The last number used after each anonymous FROM base name ("anon", "users").

@@ -6,6 +6,7 @@
 namespace crucible {
 
 Cursor::~Cursor() = default;
+LastrowidExecutemany::~LastrowidExecutemany() = default;
 DbapiConnection::~DbapiConnection() = default;
 Driver::~Driver() = default;
 

@@ -90,8 +90,8 @@ std::shared_ptr<Pool> EngineState::make_pool() const {
     if (events->has_pool_listeners()) [[unlikely]]
       events->fire_pool(event);
   };
-  PoolOptions p{options.pool_size,      options.max_overflow,         options.pool_timeout,
-                options.pool_recycle,   options.pool_pre_ping,        options.pool_reset_on_return,
+  PoolOptions p{options.pool_size,    options.max_overflow,  options.pool_timeout,
+                options.pool_recycle, options.pool_pre_ping, options.pool_reset_on_return,
                 options.pool_use_lifo};
   switch (options.poolclass.value_or(dialect->default_pool_class(url))) {
   case PoolClass::kStaticPool: return make_static_pool(std::move(hooks), p);
@@ -156,7 +156,8 @@ void ConnectionState::on_error(DBAPIError& error) noexcept {
   if (engine->dialect->is_disconnect(error)) {
     error.set_connection_invalidated();
     invalidated = true;
-    pooled.invalidate_pool(&error);  // the server is likely gone for the pool's other connections too
+    pooled.invalidate_pool(
+        &error);  // the server is likely gone for the pool's other connections too
   }
 }
 
@@ -192,23 +193,7 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
                                                         const ParamSets& sets) {
   DbapiConnection& conn = dbapi();
   autobegin();
-  EngineEvents& events = *engine->events;
-  if (events.has_cursor_listeners()) [[unlikely]]
-    events.fire_before_cursor_execute({handle, sql, {}, &sets, true});
-  if (engine->echo != nullptr) {
-    log(sql);
-    if (engine->options.hide_parameters) {
-      log("[executemany parameters hidden]");
-    } else {
-      std::string line = "[executemany " + std::to_string(sets.size()) + " parameter sets] ";
-      for (std::size_t i = 0; i < sets.size() && i < kMaxLoggedSets; ++i)
-        line += (i ? ", " : "") + log_values(sets[i]);
-      if (sets.size() > kMaxLoggedSets)
-        line += " … displaying " + std::to_string(kMaxLoggedSets) + " of " +
-                std::to_string(sets.size()) + " total bound parameter sets";
-      log(line);
-    }
-  }
+  announce_many(sql, sets);
   auto holder = std::make_shared<CursorHolder>();
   try {
     holder->cursor = conn.cursor();
@@ -217,10 +202,60 @@ std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,
     on_error(e);
     throw;
   }
+  ran_many(holder, sql, sets);
+  return holder;
+}
+
+std::shared_ptr<CursorHolder>
+ConnectionState::run_many_lastrowids(const std::string& sql, const ParamSets& sets,
+                                     std::vector<std::int64_t>& lastrowids) {
+  DbapiConnection& conn = dbapi();
+  auto holder = std::make_shared<CursorHolder>();
+  try {
+    holder->cursor = conn.cursor();
+  } catch (DBAPIError& e) {
+    on_error(e);
+    throw;
+  }
+  auto* capable = dynamic_cast<LastrowidExecutemany*>(holder->cursor.get());
+  if (capable == nullptr) return nullptr;
+  autobegin();
+  announce_many(sql, sets);
+  try {
+    capable->executemany_lastrowids(sql, sets, lastrowids);
+  } catch (DBAPIError& e) {
+    on_error(e);
+    throw;
+  }
+  ran_many(holder, sql, sets);
+  return holder;
+}
+
+void ConnectionState::announce_many(const std::string& sql, const ParamSets& sets) {
+  EngineEvents& events = *engine->events;
+  if (events.has_cursor_listeners()) [[unlikely]]
+    events.fire_before_cursor_execute({handle, sql, {}, &sets, true});
+  if (engine->echo == nullptr) return;
+  log(sql);
+  if (engine->options.hide_parameters) {
+    log("[executemany parameters hidden]");
+    return;
+  }
+  std::string line = "[executemany " + std::to_string(sets.size()) + " parameter sets] ";
+  for (std::size_t i = 0; i < sets.size() && i < kMaxLoggedSets; ++i)
+    line += (i ? ", " : "") + log_values(sets[i]);
+  if (sets.size() > kMaxLoggedSets)
+    line += " … displaying " + std::to_string(kMaxLoggedSets) + " of " +
+            std::to_string(sets.size()) + " total bound parameter sets";
+  log(line);
+}
+
+void ConnectionState::ran_many(const std::shared_ptr<CursorHolder>& holder, const std::string& sql,
+                               const ParamSets& sets) {
   track(holder);  // like run()'s, so that closing the connection closes a RETURNING result too
+  EngineEvents& events = *engine->events;
   if (events.has_cursor_listeners()) [[unlikely]]
     events.fire_after_cursor_execute({handle, sql, {}, &sets, true});
-  return holder;
 }
 
 void ConnectionState::commit() {
@@ -379,6 +414,9 @@ Result Connection::execute_many(const detail::Prepared& p, const detail::SetSour
   detail::ConnectionState& st = state();
   switch (detail::many_values_path(*st.engine->dialect, *p.compiled)) {
   case detail::ManyValuesPath::kReturning:
+    if (!p.compiled->insertmanyvalues->lastrowid_sql.empty())
+      if (std::optional<Result> r = detail::insertmanyvalues_lastrowids(st, p, param_sets))
+        return std::move(*r);
     return detail::insertmanyvalues_returning(st, p, param_sets);
   case detail::ManyValuesPath::kPlain: return detail::insertmanyvalues(st, p, param_sets);
   case detail::ManyValuesPath::kNone: break;

@@ -114,6 +114,16 @@ struct ConnectionState {
   std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
   /// Runs sql once per set (the driver's executemany), with the events as run().
   std::shared_ptr<CursorHolder> run_many(const std::string& sql, const ParamSets& sets);
+  /// run_many through the driver cursor's LastrowidExecutemany (dbapi.hpp), each set's
+  /// lastrowid put in lastrowids; null, with nothing run and no event fired, when the driver's
+  /// cursor lacks that capability.
+  std::shared_ptr<CursorHolder> run_many_lastrowids(const std::string& sql, const ParamSets& sets,
+                                                    std::vector<std::int64_t>& lastrowids);
+  /// run_many's parts around the driver call: the before_cursor_execute event and the echo
+  /// log, then tracking the holder and the after_cursor_execute event.
+  void announce_many(const std::string& sql, const ParamSets& sets);
+  void ran_many(const std::shared_ptr<CursorHolder>& holder, const std::string& sql,
+                const ParamSets& sets);
   /// A ResultMetadata for columns: one of metadata_cache equal to them, else a new one, cached.
   std::shared_ptr<const ResultMetadata> metadata_for(const std::vector<ColumnDescription>& columns);
   /// Remembers holder so that closing the connection closes it (results not yet read).

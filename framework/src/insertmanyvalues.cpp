@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "buffered_cursor.hpp"
+#include "crucible/errors.hpp"
 #include "crucible/sql/compiler.hpp"
 
 namespace crucible::detail {
@@ -90,8 +92,7 @@ Result insertmanyvalues(ConnectionState& st, const Prepared& p, const SetSource&
     sets.reserve(count, rows * pages.width());
     for (std::size_t i = 0; i < count; ++i) {
       sets.begin_set();
-      for (std::size_t r = 0; r < rows; ++r)
-        param_sets.collect(first + i * rows + r, sets);
+      for (std::size_t r = 0; r < rows; ++r) param_sets.collect(first + i * rows + r, sets);
     }
     holder = st.run_many(pages.compiled_for(rows)->sql, sets);
     if (const std::int64_t n = holder->cursor->rowcount(); n >= 0) total += n;
@@ -142,6 +143,42 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
   auto holder = std::make_shared<CursorHolder>();
   holder->cursor =
       std::make_unique<BufferedCursor>(std::move(description), std::move(rows), total, lastrowid);
+  holder->processing = processing_for(*st.engine, p.compiled);  // as for a single execute
+  st.track(holder);
+  return Result(std::move(holder));
+}
+
+std::optional<Result> insertmanyvalues_lastrowids(ConnectionState& st, const Prepared& p,
+                                                  const SetSource& param_sets) {
+  const sql::InsertManyValues& many = *p.compiled->insertmanyvalues;
+  ParamSets sets;
+  sets.reserve(param_sets.size(), p.compiled->bind_names.size());
+  for (std::size_t r = 0; r < param_sets.size(); ++r) {
+    sets.begin_set();
+    param_sets.collect(r, sets);
+  }
+  std::vector<std::int64_t> ids;
+  std::shared_ptr<CursorHolder> ran = st.run_many_lastrowids(many.lastrowid_sql, sets, ids);
+  if (!ran) return std::nullopt;
+  if (ids.size() != param_sets.size())
+    throw InterfaceError(ErrorInfo{.driver_message = "the driver's executemany_lastrowids() gave " +
+                                                     std::to_string(ids.size()) +
+                                                     " lastrowids for " +
+                                                     std::to_string(param_sets.size()) +
+                                                     " parameter sets; it must give one per set",
+                                   .sql = many.lastrowid_sql});
+  std::vector<Value> rows;
+  rows.reserve(ids.size());
+  for (const std::int64_t id : ids) rows.emplace_back(id);
+  const std::int64_t total = ran->cursor->rowcount();
+  const std::optional<std::int64_t> lastrowid = ran->cursor->lastrowid();
+  ran->close("its rows were read into the executemany's result");
+  auto holder = std::make_shared<CursorHolder>();
+  std::vector<ColumnDescription> description(1);
+  description.front().name = many.lastrowid_column;
+  holder->cursor = std::make_unique<BufferedCursor>(
+      std::move(description), std::move(rows),
+      total >= 0 ? total : static_cast<std::int64_t>(ids.size()), lastrowid);
   holder->processing = processing_for(*st.engine, p.compiled);  // as for a single execute
   st.track(holder);
   return Result(std::move(holder));

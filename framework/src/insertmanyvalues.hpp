@@ -2,6 +2,7 @@
 // An executemany of a single-row INSERT sent as multi-row INSERT … VALUES (…), (…) statements
 // (SQLAlchemy 2.0's "insertmanyvalues"). Private to libcrucible; Connection::execute chooses it.
 #include <cstddef>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -31,7 +32,9 @@ class SetSource {
   virtual void collect(std::size_t r, ParamSets& sink) const = 0;
   /// Sets [first, first + count) in bind order as one span of the caller's own values, when
   /// they can be bound as they are; empty when they must be collected.
-  virtual std::span<const Value> slice(std::size_t /*first*/, std::size_t /*count*/) const { return {}; }
+  virtual std::span<const Value> slice(std::size_t /*first*/, std::size_t /*count*/) const {
+    return {};
+  }
 };
 
 /// A vector of Params as a SetSource.
@@ -40,8 +43,12 @@ class ParamsSets final : public SetSource {
   ParamsSets(const Prepared& p, const std::vector<Params>& sets, const Dialect& dialect) noexcept
       : p_(p), sets_(sets), dialect_(dialect) {}
   std::size_t size() const noexcept override { return sets_.size(); }
-  void collect(std::size_t r, ValueVector& sink) const override { collect_binds(p_, sets_[r], dialect_, sink); }
-  void collect(std::size_t r, ParamSets& sink) const override { collect_binds(p_, sets_[r], dialect_, sink); }
+  void collect(std::size_t r, ValueVector& sink) const override {
+    collect_binds(p_, sets_[r], dialect_, sink);
+  }
+  void collect(std::size_t r, ParamSets& sink) const override {
+    collect_binds(p_, sets_[r], dialect_, sink);
+  }
 
  private:
   const Prepared& p_;
@@ -103,5 +110,17 @@ Result insertmanyvalues(ConnectionState& st, const Prepared& p, const SetSource&
 /// rolls back; no rows are returned.
 Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
                                   const SetSource& param_sets);
+
+/// An executemany of an INSERT … RETURNING whose only RETURNING column is the autoincrement key
+/// (p.compiled->insertmanyvalues->lastrowid_sql is set), served by the driver: the INSERT
+/// without RETURNING through the cursor's LastrowidExecutemany (dbapi.hpp), one driver call and
+/// one cursor-execute event, and each set's lastrowid returned as its RETURNING row. The Result
+/// is as insertmanyvalues_returning's: buffered, one row per set in set order, processed as for a
+/// single execute, rowcount() the total. nullopt, with nothing run, when the driver's cursor
+/// lacks the capability (the caller then uses insertmanyvalues_returning). Throws what the driver
+/// throws (the sets before a failing one inserted in the open transaction), InterfaceError when
+/// the driver gives other than one lastrowid per set.
+std::optional<Result> insertmanyvalues_lastrowids(ConnectionState& st, const Prepared& p,
+                                                  const SetSource& param_sets);
 
 }  // namespace crucible::detail

@@ -68,3 +68,14 @@ TEST_F(SqliteReturningManyTest, ExecutemanyReturning_WideRowsMakePagesWithinSqli
   for (std::size_t r = 0; r < rows.size(); ++r)
     EXPECT_EQ(rows[r].get<std::int64_t>(1), static_cast<std::int64_t>(r * 1000 + 150));
 }
+
+TEST_F(SqliteReturningManyTest, ExecutemanyReturningTheKeyAlone_OneExecutemanyWithLastrowids) {
+  // The sqlite3 driver's cursor has LastrowidExecutemany: the INSERT goes without RETURNING as
+  // one executemany, each set's key read from sqlite3_last_insert_rowid().
+  std::vector<cases::DriverCall> calls;
+  cases::check_key_only_rows_match_the_stored_keys(engine(), calls);
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_TRUE(calls[0].executemany);
+  EXPECT_EQ(calls[0].sets, cases::kRows);
+  EXPECT_EQ(calls[0].statement, "INSERT INTO gadgets (code) VALUES (?)");
+}

@@ -714,3 +714,40 @@ TEST_F(CompilerDmlTest, InsertManyValues_NotMadeWhereAPlaceholderIsOutsideTheTup
                 ->insertmanyvalues,
             nullptr);
 }
+
+TEST_F(CompilerDmlTest, InsertManyValues_KeepsTheStatementWithoutReturningWhenOnlyTheKeyReturns) {
+  const Params row{{"name", "a"}};
+  const auto keyed =
+      compiled(insert(users_).returning({users_.c("id")}), *sqlite_, ParamStyle::kQmark, &row);
+  ASSERT_NE(keyed->insertmanyvalues, nullptr);
+  EXPECT_EQ(keyed->sql, "INSERT INTO users (name) VALUES (?) RETURNING users.id");
+  EXPECT_EQ(keyed->insertmanyvalues->lastrowid_sql, "INSERT INTO users (name) VALUES (?)");
+  EXPECT_EQ(keyed->insertmanyvalues->lastrowid_column, "id");
+  // Anything more than the autoincrement key must come back through RETURNING itself.
+  const auto two = compiled(insert(users_).returning({users_.c("id"), users_.c("name")}), *sqlite_,
+                            ParamStyle::kQmark, &row);
+  ASSERT_NE(two->insertmanyvalues, nullptr);
+  EXPECT_EQ(two->insertmanyvalues->lastrowid_sql, "");
+  const auto other =
+      compiled(insert(users_).returning({users_.c("name")}), *sqlite_, ParamStyle::kQmark, &row);
+  EXPECT_EQ(other->insertmanyvalues->lastrowid_sql, "");
+  // An upsert may insert no row for a set, and then its lastrowid is not that set's key.
+  const auto upsert =
+      compiled(insert(users_).on_conflict_do_nothing({"name"}).returning({users_.c("id")}),
+               *sqlite_, ParamStyle::kQmark, &row);
+  ASSERT_NE(upsert->insertmanyvalues, nullptr);
+  EXPECT_EQ(upsert->insertmanyvalues->lastrowid_sql, "");
+  // A key the database does not number (a text key) is no lastrowid.
+  MetaData metadata;
+  const Table tags{"tags", metadata, Column{"code", String{10}, primary_key},
+                   Column{"label", String{20}}};
+  const Params tag{{"label", "x"}};
+  const auto text_key =
+      compiled(insert(tags).returning({tags.c("code")}), *sqlite_, ParamStyle::kQmark, &tag);
+  ASSERT_NE(text_key->insertmanyvalues, nullptr);
+  EXPECT_EQ(text_key->insertmanyvalues->lastrowid_sql, "");
+  // Without RETURNING there is nothing to serve.
+  EXPECT_EQ(
+      compiled(insert(users_), *sqlite_, ParamStyle::kQmark, &row)->insertmanyvalues->lastrowid_sql,
+      "");
+}

@@ -98,6 +98,29 @@ class Cursor {
   std::vector<std::vector<Value>> fetchall();
 };
 
+/// An optional capability of a driver's Cursor, found with dynamic_cast: an executemany of a
+/// single-row INSERT that keeps each parameter set's lastrowid (PEP 249 keeps only the last).
+///
+/// The engine uses it for an executemany of INSERT … RETURNING whose only RETURNING column is
+/// the table's autoincrement key (an ORM flush of new objects): it sends the INSERT without
+/// RETURNING through this call and returns the ids as the RETURNING rows. So a driver provides
+/// it only where (1) lastrowid after a single-row INSERT is that row's autoincrement primary key
+/// whenever the table has one (SQLite: the rowid, which an INTEGER PRIMARY KEY column aliases,
+/// https://sqlite.org/lang_createtable.html#rowid), and (2) running the sets one by one costs no
+/// more than a multi-row INSERT … RETURNING would (an embedded database: no round trip per set).
+/// A driver without it is served by multi-row INSERT … RETURNING, as before; adding it changes
+/// no class of the plugin ABI.
+class LastrowidExecutemany {
+ public:
+  virtual ~LastrowidExecutemany();
+  /// Runs sql, a single-row INSERT without RETURNING, once per parameter set as
+  /// Cursor::executemany does (same binding, rowcount() the total, same errors; a failing set
+  /// leaves the sets before it inserted in the open transaction), and sets lastrowids to one
+  /// entry per set: lastrowids[i] is lastrowid() as it was right after set i ran.
+  virtual void executemany_lastrowids(std::string_view sql, const ParamSets& param_sets,
+                                      std::vector<std::int64_t>& lastrowids) = 0;
+};
+
 /// A connection to one database (PEP 249 §Connection Objects).
 ///
 /// As PEP 249 requires, a connection is not in autocommit mode when it opens: the driver starts

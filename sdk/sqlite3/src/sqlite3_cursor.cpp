@@ -125,6 +125,18 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
 }
 
 void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_sets) {
+  run_sets(sql, param_sets, nullptr);
+}
+
+void Sqlite3Cursor::executemany_lastrowids(std::string_view sql, const ParamSets& param_sets,
+                                           std::vector<std::int64_t>& lastrowids) {
+  lastrowids.clear();
+  lastrowids.reserve(param_sets.size());
+  run_sets(sql, param_sets, &lastrowids);
+}
+
+void Sqlite3Cursor::run_sets(std::string_view sql, const ParamSets& param_sets,
+                             std::vector<std::int64_t>* lastrowids) {
   start(sql);
   try {
     sqlite3_stmt* raw = statement_->raw();
@@ -159,6 +171,7 @@ void Sqlite3Cursor::executemany(std::string_view sql, const ParamSets& param_set
       const int rc = sqlite3_step(raw);
       if (rc != SQLITE_DONE) throw_step_error(db, rc, statement_->sql());
       if (dml) total += compat::changes(db);  // this statement's own rows, not its triggers'
+      if (lastrowids != nullptr) lastrowids->push_back(sqlite3_last_insert_rowid(db));
     }
     if (dml) rowcount_ = total;
     if (statement_->is_insert() && !param_sets.empty()) lastrowid_ = sqlite3_last_insert_rowid(db);

@@ -62,7 +62,9 @@ class CacheKeyMemo {
   }
   ~CacheKeyMemo() = default;
   /// The key kept, or null before the first execution.
-  std::shared_ptr<const CacheKey> get() const noexcept { return key_.load(std::memory_order_acquire); }
+  std::shared_ptr<const CacheKey> get() const noexcept {
+    return key_.load(std::memory_order_acquire);
+  }
   /// Keeps key (a second thread's equal key may replace the first: both are the same).
   void set(std::shared_ptr<const CacheKey> key) const noexcept {
     key_.store(std::move(key), std::memory_order_release);
@@ -87,6 +89,11 @@ struct InsertManyValues {
   std::string tail;                 ///< the SQL after it (an ON CONFLICT clause, or "")
   std::vector<std::string> pieces;  ///< the tuple's text around its placeholders (one more)
   std::vector<std::size_t> slots;   ///< the bind slot (index into binds) of each placeholder
+  /// When the statement's only RETURNING column is its table's autoincrement key and nothing
+  /// but RETURNING follows the tuple: the statement without RETURNING (for a driver's
+  /// LastrowidExecutemany, dbapi.hpp) and the key's column name; both empty otherwise.
+  std::string lastrowid_sql;
+  std::string lastrowid_column;
 };
 
 /// A statement compiled for one dialect and one paramstyle.

@@ -23,7 +23,7 @@ class Statement;
 struct ResultColumns;
 
 /// A cursor of Sqlite3Connection. One thread at a time, like its connection.
-class Sqlite3Cursor final : public Cursor {
+class Sqlite3Cursor final : public Cursor, public LastrowidExecutemany {
  public:
   explicit Sqlite3Cursor(std::shared_ptr<ConnectionState> state) noexcept;
   ~Sqlite3Cursor() override;
@@ -38,6 +38,11 @@ class Sqlite3Cursor final : public Cursor {
   /// Refuses (ProgrammingError) a statement that returns rows, whose rows would be lost.
   /// The values are bound in place (SQLITE_STATIC): ParamSets keeps them alive and unmoved.
   void executemany(std::string_view sql, const ParamSets& param_sets) override;
+  /// executemany(), keeping sqlite3_last_insert_rowid() after each set: for an INSERT into a
+  /// rowid table, the new row's rowid, which its INTEGER PRIMARY KEY column (if any) aliases
+  /// (https://sqlite.org/c3ref/last_insert_rowid.html). Same errors as executemany().
+  void executemany_lastrowids(std::string_view sql, const ParamSets& param_sets,
+                              std::vector<std::int64_t>& lastrowids) override;
   bool fetch_into(std::vector<Value>& row) override;
   /// Names from sqlite3_column_name, type_name from sqlite3_column_decltype ("" for an
   /// expression), precision/scale from a DECIMAL/NUMERIC(p,s) declaration.
@@ -58,6 +63,10 @@ class Sqlite3Cursor final : public Cursor {
 
   void check_open() const;
   void start(std::string_view sql);
+  /// executemany's body; appends each set's sqlite3_last_insert_rowid() to lastrowids when not
+  /// null.
+  void run_sets(std::string_view sql, const ParamSets& param_sets,
+                std::vector<std::int64_t>* lastrowids);
   /// Binds every parameter of the current statement; text and blobs are copied by SQLite
   /// when copy, else they must outlive the statement's use of them (bind_value).
   void bind_all(std::span<const Value> params, bool copy);

@@ -219,4 +219,16 @@ inline void check_key_only_rows_match_the_stored_keys(Engine& engine,
             static_cast<std::int64_t>(kRows));
 }
 
+/// check_key_only_rows_match_the_stored_keys on a driver without LastrowidExecutemany: the
+/// sets go as pages of INSERT … RETURNING, one execute each.
+inline void check_key_only_sent_as_returning_pages(Engine& engine) {
+  std::vector<DriverCall> calls;
+  check_key_only_rows_match_the_stored_keys(engine, calls);
+  EXPECT_EQ(calls.size(), expected_pages(engine, kRows, 1));
+  for (const DriverCall& call : calls) {
+    EXPECT_FALSE(call.executemany);
+    EXPECT_NE(call.statement.find("RETURNING"), std::string::npos) << call.statement;
+  }
+}
+
 }  // namespace crucible::testing::returning_many

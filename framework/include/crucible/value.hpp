@@ -156,6 +156,9 @@ class Value {
   ValueKind kind() const noexcept { return static_cast<ValueKind>(v_.index()); }
   bool is_null() const noexcept { return v_.index() == 0; }
   const Storage& storage() const noexcept { return v_; }
+  /// The string this value holds, for moving out of (the value then holds an empty string), or
+  /// null when it holds another kind.
+  std::string* mutable_string() noexcept { return std::get_if<std::string>(&v_); }
   /// Makes this the string `text`, reusing the string storage this value already has when it
   /// holds a string (a driver refilling a row in place allocates nothing for text that fits).
   void assign_string(std::string_view text);

@@ -153,9 +153,9 @@ class UnitOfWork {
   void sync_many_to_one(InstanceState& state);
   void sync_one_to_many(const Mapper& target);
   void insert(const Mapper& m, std::vector<StatePtr>& pending);
-  void insert_group(const Mapper& m, const std::vector<StatePtr>& group,
+  void insert_group(const Mapper& m, std::vector<StatePtr>& group,
                     const std::vector<std::size_t>& cols, const std::vector<std::size_t>& fetch);
-  void insert_page(const Mapper& m, std::span<const StatePtr> group,
+  void insert_page(const Mapper& m, std::span<StatePtr> group,
                    const std::vector<std::size_t>& cols, const std::vector<std::size_t>& fetch);
   void update(const Mapper& m, const std::vector<StatePtr>& states);
   void many_to_many();
@@ -360,7 +360,7 @@ void UnitOfWork::insert(const Mapper& m, std::vector<StatePtr>& pending) {
   bool self_ref = std::any_of(m.relationships().begin(), m.relationships().end(),
                               [&](const auto& r) { return r.target == &m; });
   std::vector<std::size_t> use, fetch;  // reused: no allocation per object
-  for (const StatePtr& st : pending) {
+  for (StatePtr& st : pending) {  // each moved into a group (pending is spent)
     if (self_ref) {
       sync_many_to_one(*st);  // its parent of the same mapper is written by now
       if (auto it = collection_parent_.find(st.get()); it != collection_parent_.end()) {
@@ -403,13 +403,13 @@ void UnitOfWork::insert(const Mapper& m, std::vector<StatePtr>& pending) {
       cur_cols = use;
       cur_fetch = fetch;
     }
-    group.push_back(st);
+    group.push_back(std::move(st));
     if (self_ref) flush_group();
   }
   flush_group();
 }
 
-void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& group,
+void UnitOfWork::insert_group(const Mapper& m, std::vector<StatePtr>& group,
                               const std::vector<std::size_t>& cols,
                               const std::vector<std::size_t>& fetch) {
   // A page of the dialect's multi-row INSERT at a time: the values built, sent and moved into
@@ -418,11 +418,11 @@ void UnitOfWork::insert_group(const Mapper& m, const std::vector<StatePtr>& grou
   const std::size_t page =
       std::max<std::size_t>(1, s_.connection().dialect().features().insertmanyvalues_page_size);
   for (std::size_t start = 0; start < group.size(); start += page)
-    insert_page(m, std::span<const StatePtr>(group).subspan(start, std::min(page, group.size() - start)),
+    insert_page(m, std::span<StatePtr>(group).subspan(start, std::min(page, group.size() - start)),
                 cols, fetch);
 }
 
-void UnitOfWork::insert_page(const Mapper& m, std::span<const StatePtr> group,
+void UnitOfWork::insert_page(const Mapper& m, std::span<StatePtr> group,
                              const std::vector<std::size_t>& cols,
                              const std::vector<std::size_t>& fetch) {
   Connection& conn = s_.connection();
@@ -491,8 +491,8 @@ void UnitOfWork::insert_page(const Mapper& m, std::span<const StatePtr> group,
     // The snapshot: the values sent (taken from the parameters, or copied into the Session's
     // arena), and those read back.
     st->snapshot.resize(props.size());
-    const std::span<Value> row = table.row(g);
-    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot.set(cols[k], row[k]);
+    const std::span<Value> row = table.row(g);  // sent: its values move into the snapshot
+    for (std::size_t k = 0; k < cols.size(); ++k) st->snapshot.set(cols[k], std::move(row[k]));
     for (std::size_t i : fetch) st->snapshot.set(i, props[i].accessor->get(st->ptr()));
     s_.make_persistent(st, KeyValues(st->snapshot, m.primary_key()));
     // A relationship the program never set on the new object is not known to be empty: rows
@@ -502,7 +502,7 @@ void UnitOfWork::insert_page(const Mapper& m, std::span<const StatePtr> group,
       if (a.loaded() && m.relationships()[i].accessor->items(st->ptr()).empty())
         a.set_load(AttributeBase::Load::kUnloaded);
     }
-    s_.log().inserted.push_back(st);
+    s_.log().inserted.push_back(std::move(group[g]));  // the group is spent
   }
 }
 

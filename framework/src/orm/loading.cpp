@@ -116,6 +116,11 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
   state->snapshot.resize(cols.size());
   for (std::size_t i = 0; i < cols.size(); ++i) {
     Value& v = values[offset + i];
+    if (v.kind() == ValueKind::kString) {
+      // A text for a text member: the snapshot's copy first, then the row's string moved in.
+      state->snapshot.set(i, v);
+      if (cols[i].accessor->take_text(obj, v)) continue;
+    }
     try {
       cols[i].accessor->load(obj, v);
     } catch (const Error& e) {

@@ -101,6 +101,11 @@ class ColumnAccessor {
   /// Sets the member from v and leaves in v the member's own form of the value (what get()
   /// would return), so that v can serve as the snapshot for dirty checking.
   virtual void load(void* object, Value& v) const = 0;
+  /// Moves v's text into the member when the member is a std::string or
+  /// std::optional<std::string> and v holds a string (its canonical form, so load() would copy
+  /// it unchanged), leaving v an empty string; returns false and does nothing otherwise. Saves
+  /// the copy (and its allocation) of a text loaded from a row that is read once.
+  virtual bool take_text(void* /*object*/, Value& /*v*/) const { return false; }
   /// Sets the member from v. Throws DataError when v does not convert.
   virtual void set(void* object, const Value& v) const = 0;
   /// Whether the member equals v, with no allocation for the common kinds.
@@ -131,6 +136,15 @@ class MemberColumn final : public ColumnAccessor {
     M& m = static_cast<T*>(o)->*member_;
     Traits::from(m, v);
     if (!Traits::canonical(v)) v = Traits::to(m);
+  }
+  bool take_text(void* o, Value& v) const override {
+    if constexpr (std::is_same_v<M, std::string> || std::is_same_v<M, std::optional<std::string>>) {
+      if (std::string* text = v.mutable_string()) {
+        static_cast<T*>(o)->*member_ = std::move(*text);
+        return true;
+      }
+    }
+    return false;
   }
   void set(void* o, const Value& v) const override {
     Traits::from(static_cast<T*>(o)->*member_, v);

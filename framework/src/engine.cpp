@@ -161,8 +161,20 @@ void ConnectionState::on_error(DBAPIError& error) noexcept {
   }
 }
 
+ConnectionState& connection_state(Connection& conn) { return conn.state(); }
+
 std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
                                                    std::span<const Value> values) {
+  auto holder = std::make_shared<CursorHolder>();
+  holder->cursor = execute_cursor(sql, values);
+  track(holder);
+  if (const auto& columns = holder->cursor->description(); !columns.empty())
+    holder->metadata = metadata_for(columns);
+  return holder;
+}
+
+std::unique_ptr<Cursor> ConnectionState::execute_cursor(const std::string& sql,
+                                                        std::span<const Value> values) {
   DbapiConnection& conn = dbapi();
   autobegin();
   EngineEvents& events = *engine->events;
@@ -173,20 +185,17 @@ std::shared_ptr<CursorHolder> ConnectionState::run(const std::string& sql,
     log(engine->options.hide_parameters ? "[parameters hidden]"
                                         : "[parameters] " + log_values(values));
   }
-  auto holder = std::make_shared<CursorHolder>();
+  std::unique_ptr<Cursor> cursor;
   try {
-    holder->cursor = conn.cursor();
-    holder->cursor->execute(sql, values);
+    cursor = conn.cursor();
+    cursor->execute(sql, values);
   } catch (DBAPIError& e) {
     on_error(e);
     throw;
   }
-  track(holder);
-  if (const auto& columns = holder->cursor->description(); !columns.empty())
-    holder->metadata = metadata_for(columns);
   if (events.has_cursor_listeners()) [[unlikely]]
     events.fire_after_cursor_execute({handle, sql, values, nullptr, false});
-  return holder;
+  return cursor;
 }
 
 std::shared_ptr<CursorHolder> ConnectionState::run_many(const std::string& sql,

@@ -112,6 +112,10 @@ struct ConnectionState {
   /// Runs sql with values on a new cursor, returning what reads its rows. Fires the engine's
   /// before_/after_cursor_execute listeners around the driver call (events.hpp).
   std::shared_ptr<CursorHolder> run(const std::string& sql, std::span<const Value> values);
+  /// run()'s driver call alone: a new cursor that has executed sql with values, with the
+  /// events, the echo log and the error handling of run(), neither tracked nor described (the
+  /// caller reads it and closes it before it returns to its own caller).
+  std::unique_ptr<Cursor> execute_cursor(const std::string& sql, std::span<const Value> values);
   /// Runs sql once per set (the driver's executemany), with the events as run().
   std::shared_ptr<CursorHolder> run_many(const std::string& sql, const ParamSets& sets);
   /// run_many through the driver cursor's LastrowidExecutemany (dbapi.hpp), each set's

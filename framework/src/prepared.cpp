@@ -1,5 +1,5 @@
-// prepare() and processing_for() (prepared.hpp): compiling through the engine's cache, and
-// choosing which result columns the dialect converts.
+// prepare(), processing_for() and apply_processing() (prepared.hpp): compiling through the
+// engine's cache, and choosing and applying the result columns' conversions by the dialect.
 #include "prepared.hpp"
 
 #include "crucible/registry.hpp"
@@ -24,6 +24,16 @@ Prepared prepare(ConnectionState& st, const sql::Executable& stmt, const Params*
     cache.put(key, p.compiled);
   }
   return p;
+}
+
+void apply_processing(const ResultProcessing& processing, std::vector<Value>& values) {
+  for (const auto& column : processing.columns) {
+    if (column.index >= values.size()) continue;
+    Value& value = values[column.index];
+    if (value.is_null() || value.kind() == column.natural) continue;  // already the type's
+    value = processing.dialect->process_result(processing.compiled->result_types[column.index],
+                                               std::move(value));
+  }
 }
 
 std::shared_ptr<const ResultProcessing>

@@ -105,6 +105,10 @@ struct ValueVector {
   std::span<const Value> span() const noexcept { return {values.data(), values.size()}; }
 };
 
+/// Converts the values of one row that processing names (a value already of its type's
+/// natural kind, or null, stays as it is). Throws what the dialect's process_result throws.
+void apply_processing(const ResultProcessing& processing, std::vector<Value>& values);
+
 /// Which result columns of compiled need the dialect's result processor; null when none do.
 std::shared_ptr<const ResultProcessing>
 processing_for(const EngineState& engine, const std::shared_ptr<const sql::Compiled>& compiled);

@@ -5,6 +5,7 @@
 #include "crucible/dialect.hpp"
 #include "crucible/errors.hpp"
 #include "engine_state.hpp"
+#include "prepared.hpp"
 
 namespace crucible {
 
@@ -119,15 +120,7 @@ bool Result::next(Row& row) {
     row = Row();
     return false;
   }
-  if (const auto& processing = holder_->processing) {
-    for (const auto& column : processing->columns) {
-      if (column.index >= values.size()) continue;
-      Value& value = values[column.index];
-      if (value.is_null() || value.kind() == column.natural) continue;  // already the type's
-      value = processing->dialect->process_result(processing->compiled->result_types[column.index],
-                                                  std::move(value));
-    }
-  }
+  if (const auto& processing = holder_->processing) detail::apply_processing(*processing, values);
   if (row.metadata_ != metadata_) row.metadata_ = metadata_;
   return true;
 }

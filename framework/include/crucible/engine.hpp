@@ -67,6 +67,8 @@ struct EngineState;
 struct ConnectionState;
 struct Prepared;
 class SetSource;
+/// The state behind conn, for libcrucible's own layers (the ORM's get); not an API.
+ConnectionState& connection_state(Connection& conn);
 }  // namespace detail
 
 /// The starting point: a dialect, a driver and a pool for one database URL.
@@ -150,17 +152,16 @@ class Connection {
   ///
   /// How the sets travel:
   ///  * an INSERT … VALUES with RETURNING, on a dialect that supports_returning and
-  ///    supports_multivalues_insert (the dialect reports both from the server it meets): as multi-row
-  ///    INSERT … VALUES (…), (…) … RETURNING pages, whatever use_insertmanyvalues says. The
-  ///    Result is buffered: it holds the RETURNING rows of every page, one per parameter set
-  ///    in the order of param_sets (relying on the database returning the rows of one
-  ///    multi-row VALUES in VALUES order; see insertmanyvalues_returning in
-  ///    src/insertmanyvalues.hpp for what is relied on and what is checked), with the
-  ///    dialect's result processing applied; rowcount() is the total. One driver execute
-  ///    (and one cursor-execute event) per page. When the only RETURNING column is the
-  ///    table's autoincrement key and the driver's cursor is a LastrowidExecutemany
-  ///    (dbapi.hpp; SQLite's), the INSERT goes without RETURNING as one driver executemany
-  ///    (one event) and each set's lastrowid is its row; the Result is the same.
+  ///    supports_multivalues_insert (the dialect reports both from the server it meets): as
+  ///    multi-row INSERT … VALUES (…), (…) … RETURNING pages, whatever use_insertmanyvalues says.
+  ///    The Result is buffered: it holds the RETURNING rows of every page, one per parameter set in
+  ///    the order of param_sets (relying on the database returning the rows of one multi-row VALUES
+  ///    in VALUES order; see insertmanyvalues_returning in src/insertmanyvalues.hpp for what is
+  ///    relied on and what is checked), with the dialect's result processing applied; rowcount() is
+  ///    the total. One driver execute (and one cursor-execute event) per page. When the only
+  ///    RETURNING column is the table's autoincrement key and the driver's cursor is a
+  ///    LastrowidExecutemany (dbapi.hpp; SQLite's), the INSERT goes without RETURNING as one driver
+  ///    executemany (one event) and each set's lastrowid is its row; the Result is the same.
   ///  * an INSERT … VALUES without RETURNING on a dialect with use_insertmanyvalues: as
   ///    multi-row INSERT pages sent through the driver's executemany; rowcount() is the total.
   ///  * otherwise through the driver's executemany, one statement. An INSERT with RETURNING on
@@ -210,6 +211,7 @@ class Connection {
   DbapiConnection& dbapi_connection() const;
 
  private:
+  friend detail::ConnectionState& detail::connection_state(Connection& conn);
   detail::ConnectionState& state() const;
   /// The executemany of p with several sets (both execute overloads of many sets).
   Result execute_many(const detail::Prepared& p, const detail::SetSource& param_sets);

@@ -6,6 +6,7 @@
 
 #include "crucible/errors.hpp"
 #include "crucible/sql/elements.hpp"
+#include "../first_row.hpp"
 #include "session_state.hpp"
 
 namespace crucible::orm::detail {
@@ -464,14 +465,14 @@ std::shared_ptr<void> SessionCore::get(const Mapper& mapper, std::span<const Val
     return rows->rows == 0 ? nullptr : rows->objects.front();
   }
   // One row at most (the key is the primary key's): read it, make its object, and let the
-  // statement go without stepping it to its end.
+  // statement go without stepping it to its end. The key goes by position (the SELECT's
+  // parameters are the key's columns in order), and the row comes without a Result.
   InstanceState* state = nullptr;
   {
-    crucible::Result result = connection().execute(query.select, key_params(key));
-    crucible::Row row;
-    if (!result.fetch_into(row)) return nullptr;
+    std::vector<Value> row;
+    if (!crucible::detail::execute_first_row(connection(), query.select, key, row)) return nullptr;
     bool created = false;
-    state = instance(mapper, row.mutable_values(), 0, &created);
+    state = instance(mapper, row, 0, &created);
   }
   if (state == nullptr) return nullptr;
   if (!rels.empty()) {

@@ -26,6 +26,8 @@ EntityQuery entity_query(const Mapper& mapper) {
   return q;
 }
 
+// Its parameters are the key's columns in primary key order, which SessionCore::get binds by
+// position.
 std::shared_ptr<const EntityQuery> by_key_query(const Mapper& mapper) {
   auto q = std::make_shared<EntityQuery>(entity_query(mapper));
   std::vector<sql::Expr> where;

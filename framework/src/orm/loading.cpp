@@ -86,7 +86,7 @@ LoadPlan SessionCore::plan_for(const Mapper& mapper, const std::vector<LoaderOpt
 }
 
 InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& values, std::size_t offset,
-                                     bool* created) {
+                                     bool* created, bool take_texts) {
   const auto& cols = mapper.columns();
   // The key's values are looked up in place in the row (no copy for a hit).
   const auto& pk = mapper.primary_key();
@@ -117,7 +117,7 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
   state->snapshot.resize(cols.size());
   for (std::size_t i = 0; i < cols.size(); ++i) {
     Value& v = values[offset + i];
-    if (v.kind() == ValueKind::kString) {
+    if (take_texts && v.kind() == ValueKind::kString) {
       // A text for a text member: the snapshot's copy first, then the row's string moved in.
       state->snapshot.set(i, v);
       if (cols[i].accessor->take_text(obj, v)) continue;
@@ -241,7 +241,6 @@ std::shared_ptr<LoadedRows> Loader::run(const EntityQuery& q, bool unique_entiti
   while (result.fetch_into(row)) {
     {
       std::vector<Value>& values = row.mutable_values();
-      // Extra columns first: instance() may move entity values out of the row.
       for (std::size_t x : q.extras) out->values.push_back(values[x]);
       InstanceState* first = nullptr;
       for (std::size_t e = 0; e < n; ++e) {
@@ -472,7 +471,7 @@ std::shared_ptr<void> SessionCore::get(const Mapper& mapper, std::span<const Val
     std::vector<Value> row;
     if (!crucible::detail::execute_first_row(connection(), query.select, key, row)) return nullptr;
     bool created = false;
-    state = instance(mapper, row, 0, &created);
+    state = instance(mapper, row, 0, &created, /*take_texts=*/true);
   }
   if (state == nullptr) return nullptr;
   if (!rels.empty()) {

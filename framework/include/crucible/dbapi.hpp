@@ -105,9 +105,9 @@ class Cursor {
 /// the table's autoincrement key (an ORM flush of new objects): it sends the INSERT without
 /// RETURNING through this call and returns the ids as the RETURNING rows. So a driver provides
 /// it only where (1) lastrowid after a single-row INSERT is that row's autoincrement primary key
-/// whenever the table has one (SQLite: the rowid, which an INTEGER PRIMARY KEY column aliases,
-/// https://sqlite.org/lang_createtable.html#rowid), and (2) running the sets one by one costs no
-/// more than a multi-row INSERT … RETURNING would (an embedded database: no round trip per set).
+/// whenever the table has one (an embedded database's row id that an integer key column
+/// aliases, say), and (2) running the sets one by one costs no more than a multi-row
+/// INSERT … RETURNING would (an embedded database: no round trip per set).
 /// A driver without it is served by multi-row INSERT … RETURNING, as before; adding it changes
 /// no class of the plugin ABI.
 class LastrowidExecutemany {

@@ -160,7 +160,7 @@ class Connection {
   ///    relied on and what is checked), with the dialect's result processing applied; rowcount() is
   ///    the total. One driver execute (and one cursor-execute event) per page. When the only
   ///    RETURNING column is the table's autoincrement key and the driver's cursor is a
-  ///    LastrowidExecutemany (dbapi.hpp; SQLite's), the INSERT goes without RETURNING as one driver
+  ///    LastrowidExecutemany (dbapi.hpp), the INSERT goes without RETURNING as one driver
   ///    executemany (one event) and each set's lastrowid is its row; the Result is the same.
   ///  * an INSERT … VALUES without RETURNING on a dialect with use_insertmanyvalues: as
   ///    multi-row INSERT pages sent through the driver's executemany; rowcount() is the total.

@@ -156,8 +156,8 @@ void ConnectionState::on_error(DBAPIError& error) noexcept {
   if (engine->dialect->is_disconnect(error)) {
     error.set_connection_invalidated();
     invalidated = true;
-    pooled.invalidate_pool(
-        &error);  // the server is likely gone for the pool's other connections too
+    // The server is likely gone for the pool's other connections too.
+    pooled.invalidate_pool(&error);
   }
 }
 
@@ -430,12 +430,7 @@ Result Connection::execute_many(const detail::Prepared& p, const detail::SetSour
   case detail::ManyValuesPath::kPlain: return detail::insertmanyvalues(st, p, param_sets);
   case detail::ManyValuesPath::kNone: break;
   }
-  ParamSets sets;
-  sets.reserve(param_sets.size(), p.compiled->bind_names.size());
-  for (std::size_t r = 0; r < param_sets.size(); ++r) {
-    sets.begin_set();
-    param_sets.collect(r, sets);
-  }
+  const ParamSets sets = detail::collect_all(p, param_sets);
   // RETURNING rows, where the driver's executemany gives them (insertmanyvalues_returning
   // covers what the dialect can batch; see Connection::execute).
   auto holder = st.run_many(p.compiled->sql, sets);

@@ -74,6 +74,16 @@ std::span<const Value> TableSets::slice(std::size_t first, std::size_t count) co
   return out;
 }
 
+ParamSets collect_all(const Prepared& p, const SetSource& param_sets) {
+  ParamSets sets;
+  sets.reserve(param_sets.size(), p.compiled->bind_names.size());
+  for (std::size_t r = 0; r < param_sets.size(); ++r) {
+    sets.begin_set();
+    param_sets.collect(r, sets);
+  }
+  return sets;
+}
+
 ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept {
   if (!compiled.insertmanyvalues) return ManyValuesPath::kNone;
   const DialectFeatures& f = dialect.features();
@@ -151,12 +161,7 @@ Result insertmanyvalues_returning(ConnectionState& st, const Prepared& p,
 std::optional<Result> insertmanyvalues_lastrowids(ConnectionState& st, const Prepared& p,
                                                   const SetSource& param_sets) {
   const sql::InsertManyValues& many = *p.compiled->insertmanyvalues;
-  ParamSets sets;
-  sets.reserve(param_sets.size(), p.compiled->bind_names.size());
-  for (std::size_t r = 0; r < param_sets.size(); ++r) {
-    sets.begin_set();
-    param_sets.collect(r, sets);
-  }
+  const ParamSets sets = collect_all(p, param_sets);
   std::vector<std::int64_t> ids;
   std::shared_ptr<CursorHolder> ran = st.run_many_lastrowids(many.lastrowid_sql, sets, ids);
   if (!ran) return std::nullopt;

@@ -79,6 +79,10 @@ class TableSets final : public SetSource {
 };
 ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept;
 
+/// Every set of param_sets, one ParamSets set each, for one driver executemany of p's
+/// statement as it is. Throws ArgumentError when a set lacks a bind parameter.
+ParamSets collect_all(const Prepared& p, const SetSource& param_sets);
+
 /// The sets as multi-row INSERTs without RETURNING: the full pages as one driver executemany of
 /// the page-sized statement, then the remaining rows as one more statement; both compiled once
 /// per shape and size and kept in the compiled cache. rowcount() is the total; the rows of the

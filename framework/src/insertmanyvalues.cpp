@@ -51,26 +51,34 @@ class Pages {
 
 }  // namespace
 
-TableSets::TableSets(const Prepared& p, const ParamTable& table, const Dialect& dialect) noexcept
+TableSets::TableSets(const Prepared& p, const ParamTable& table, const Dialect& dialect)
     : p_(p), table_(table), dialect_(dialect) {
   const auto& binds = p.compiled->binds;
   in_order_ = !binds.empty() && binds.size() == table.width();
   for (std::size_t i = 0; in_order_ && i < binds.size(); ++i)
     in_order_ = binds[i].value_index < 0 && binds[i].name == table.names()[i];
+  if (!in_order_) return;
+  // collect_binds asks the dialect for every value; the answer depends on the slot's type and
+  // the value's kind alone, so it is asked once per pair here. A null value, or a slot of the
+  // null type, goes as it is.
+  constexpr auto kKinds = static_cast<unsigned>(ValueKind::kJson) + 1;
+  static_assert(kKinds <= 16, "processed_kinds_ holds a bit per ValueKind");
+  processed_kinds_.resize(binds.size());
+  for (std::size_t i = 0; i < binds.size(); ++i) {
+    if (binds[i].type.kind() == TypeKind::kNull) continue;
+    for (unsigned k = 1; k < kKinds; ++k)
+      if (dialect.needs_bind_processing(binds[i].type, static_cast<ValueKind>(k)))
+        processed_kinds_[i] = static_cast<std::uint16_t>(processed_kinds_[i] | 1U << k);
+  }
 }
 
 std::span<const Value> TableSets::slice(std::size_t first, std::size_t count) const {
   if (!in_order_) return {};
-  const auto& binds = p_.compiled->binds;
-  const std::size_t width = binds.size();
+  const std::size_t width = processed_kinds_.size();
   const std::span<const Value> out =
       std::span<const Value>(table_.values()).subspan(first * width, count * width);
-  for (std::size_t i = 0; i < out.size(); ++i) {
-    const sql::BindSlot& slot = binds[i % width];
-    if (slot.type.kind() != TypeKind::kNull && !out[i].is_null() &&
-        dialect_.needs_bind_processing(slot.type, out[i].kind()))
-      return {};
-  }
+  for (std::size_t i = 0; i < out.size(); ++i)
+    if (processed(i % width, out[i].kind())) return {};
   return out;
 }
 

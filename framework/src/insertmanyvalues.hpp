@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "crucible/param_sets.hpp"
 #include "crucible/params.hpp"
 #include "crucible/result.hpp"
@@ -61,21 +63,40 @@ class ParamsSets final : public SetSource {
 /// straight from the table (slice), without a copy.
 class TableSets final : public SetSource {
  public:
-  TableSets(const Prepared& p, const ParamTable& table, const Dialect& dialect) noexcept;
+  /// Throws what the dialect's needs_bind_processing throws, and std::bad_alloc.
+  TableSets(const Prepared& p, const ParamTable& table, const Dialect& dialect);
   std::size_t size() const noexcept override { return table_.rows(); }
-  void collect(std::size_t r, ValueVector& sink) const override {
-    collect_binds(p_, TableRow{table_, r}, dialect_, sink);
-  }
-  void collect(std::size_t r, ParamSets& sink) const override {
-    collect_binds(p_, TableRow{table_, r}, dialect_, sink);
-  }
+  void collect(std::size_t r, ValueVector& sink) const override { collect_row(r, sink); }
+  void collect(std::size_t r, ParamSets& sink) const override { collect_row(r, sink); }
   std::span<const Value> slice(std::size_t first, std::size_t count) const override;
 
  private:
+  /// Whether a value of kind at bind slot i goes through the dialect's process_bind
+  /// (in_order_ only): collect_binds' test, asked of the dialect once per slot and kind.
+  bool processed(std::size_t i, ValueKind kind) const noexcept {
+    return (processed_kinds_[i] >> static_cast<unsigned>(kind) & 1U) != 0;
+  }
+  template <class Sink>
+  void collect_row(std::size_t r, Sink& sink) const {
+    if (!in_order_) {
+      collect_binds(p_, TableRow{table_, r}, dialect_, sink);
+      return;
+    }
+    const std::span<const Value> row = table_.row(r);
+    for (std::size_t i = 0; i < row.size(); ++i) {
+      if (processed(i, row[i].kind()))
+        sink.add_owned(dialect_.process_bind(p_.compiled->binds[i].type, row[i]));
+      else
+        sink.add(row[i]);
+    }
+  }
+
   const Prepared& p_;
   const ParamTable& table_;
   const Dialect& dialect_;
   bool in_order_{false};  ///< bind slot i takes column i, for every column
+  /// Per bind slot (in_order_ only): bit k set when a value of ValueKind k is processed.
+  boost::container::small_vector<std::uint16_t, 8> processed_kinds_;
 };
 ManyValuesPath many_values_path(const Dialect& dialect, const sql::Compiled& compiled) noexcept;
 

@@ -108,7 +108,8 @@ class Dialect {
   /// Whether process_bind(type, v) may change a value v of `kind`; the engine sends a value
   /// for which this is false as it is, without the call or a copy. Default: the default
   /// process_bind's own answer (a conversion between kinds). A dialect that overrides
-  /// process_bind overrides this too, answering true wherever its override acts.
+  /// process_bind overrides this too, answering true wherever its override acts. The answer
+  /// depends on type and kind alone: an executemany asks once per column and kind.
   virtual bool needs_bind_processing(const SqlType& type, ValueKind kind) const;
   /// Whether results of `type` need process_result (lets the Result skip the call).
   virtual bool needs_result_processing(const SqlType& type) const;

@@ -147,7 +147,7 @@ class UnitOfWork {
   void run();
 
  private:
-  void cascade_deletes();
+  bool cascade_deletes();
   bool moved_elsewhere(const InstanceState& parent, std::size_t index, const void* item) const;
   void null_children_of(InstanceState& parent, std::size_t index, const std::vector<const void*>& items);
   void sync_many_to_one(InstanceState& state);
@@ -171,7 +171,9 @@ class UnitOfWork {
 
 };
 
-void UnitOfWork::cascade_deletes() {
+// Returns whether the Session's states changed (states deleted, loaded or expunged).
+bool UnitOfWork::cascade_deletes() {
+  bool expunged = false;
   std::vector<InstanceState*> work;
   for (const auto& st : states_)
     if (st->status == Status::kDeleted) work.push_back(st.get());
@@ -199,6 +201,7 @@ void UnitOfWork::cascade_deletes() {
             work.push_back(c);
           } else if (c && c->status == Status::kPending) {
             s_.expunge(g);
+            expunged = true;
           }
       } else {
         null_children_of(*st, i, gone);
@@ -228,6 +231,7 @@ void UnitOfWork::cascade_deletes() {
       }
     }
   }
+  return expunged || !work.empty();
 }
 
 // Whether item, gone from parent's collection `index`, now belongs to another parent: its
@@ -682,8 +686,7 @@ void UnitOfWork::delete_rows(const Mapper& m, const std::vector<StatePtr>& state
 
 void UnitOfWork::run() {
   states_ = s_.all_states();
-  cascade_deletes();
-  states_ = s_.all_states();
+  if (cascade_deletes()) states_ = s_.all_states();
   // Nothing to do? (the common case of autoflush)
   bool work = false;
   for (const auto& st : states_) {
@@ -708,15 +711,23 @@ void UnitOfWork::run() {
   }
   if (!work) return;
   std::vector<const Mapper*> mappers;
-  for (const auto& st : states_)
+  bool any_deleted = false;
+  for (const auto& st : states_) {
+    any_deleted = any_deleted || st->status == Status::kDeleted;
     if (std::find(mappers.begin(), mappers.end(), st->mapper) == mappers.end()) mappers.push_back(st->mapper);
+  }
   // Related mappers take part in the order even without objects of their own.
   for (std::size_t i = 0; i < mappers.size(); ++i)
     for (const auto& rel : mappers[i]->relationships())
       if (std::find(mappers.begin(), mappers.end(), rel.target) == mappers.end()) mappers.push_back(rel.target);
   const std::vector<const Mapper*> order = sort_mappers(mappers);
+  // The passes for relationships and deleted objects: a flush of new and changed objects of
+  // mappers without relationships skips them (each is a walk over every object).
+  const bool any_relationships = std::any_of(order.begin(), order.end(), [](const Mapper* m) {
+    return !m->relationships().empty();
+  });
   for (const Mapper* m : order) {
-    sync_one_to_many(*m);
+    if (any_relationships) sync_one_to_many(*m);
     std::vector<StatePtr> pending, persistent;
     for (const auto& st : states_) {
       if (st->mapper != m) continue;
@@ -725,10 +736,12 @@ void UnitOfWork::run() {
     }
     bool self_ref = false;
     for (const auto& rel : m->relationships()) self_ref = self_ref || rel.target == m;
-    for (const auto& st : persistent) sync_many_to_one(*st);
-    if (!self_ref)
+    // Foreign keys from many-to-one Refs (a mapper without relationships has none to set).
+    if (!m->relationships().empty())
+      for (const auto& st : persistent) sync_many_to_one(*st);
+    if (!self_ref && !m->relationships().empty()) {
       for (const auto& st : pending) sync_many_to_one(*st);
-    else {
+    } else if (self_ref) {
       // Parents first: a pending object after the pending objects its Refs point at.
       std::vector<StatePtr> ordered;
       std::set<const InstanceState*> placed;
@@ -773,15 +786,18 @@ void UnitOfWork::run() {
     if (!pending.empty()) insert(*m, pending);
     if (!persistent.empty()) update(*m, persistent);
   }
-  many_to_many();
-  for (auto it = order.rbegin(); it != order.rend(); ++it) {
-    std::vector<StatePtr> doomed;
-    for (const auto& st : states_)
-      if (st->mapper == *it && st->status == Status::kDeleted) doomed.push_back(st);
-    children_first(**it, doomed);
-    delete_rows(**it, doomed);
+  if (any_relationships) many_to_many();
+  if (any_deleted) {
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+      std::vector<StatePtr> doomed;
+      for (const auto& st : states_)
+        if (st->mapper == *it && st->status == Status::kDeleted) doomed.push_back(st);
+      children_first(**it, doomed);
+      delete_rows(**it, doomed);
+    }
   }
   // What was written is now what the database has.
+  if (!any_relationships) return;
   for (const auto& st : states_) {
     if (!live(*st)) continue;
     const Mapper& m = *st->mapper;

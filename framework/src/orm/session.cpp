@@ -167,13 +167,16 @@ void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object, bool f
   const std::size_t nrel = mapper.relationships().size();
   state->rel_snapshot.resize(nrel);
   state->rel_known.assign(nrel, false);
-  ordered_.push_back(state);  // indexed by address on the next state_of
   log().added.push_back(state);
+  ordered_.push_back(std::move(state));  // indexed by address on the next state_of
+  if (nrel == 0) return;
+  // A copy: cascade_add may add to ordered_.
+  const std::shared_ptr<InstanceState> added = ordered_.back();
   for (std::size_t i = 0; i < nrel; ++i) {
-    AttributeBase& a = mapper.relationships()[i].accessor->attribute(state->ptr());
-    a.attach(state, static_cast<std::uint16_t>(i));
+    AttributeBase& a = mapper.relationships()[i].accessor->attribute(added->ptr());
+    a.attach(added, static_cast<std::uint16_t>(i));
   }
-  cascade_add(state);
+  cascade_add(added);
 }
 
 void SessionCore::cascade_add(const std::shared_ptr<InstanceState>& state) {
@@ -340,12 +343,12 @@ void SessionCore::release_connection() noexcept {
   conn_ = nullptr;
 }
 
-void SessionCore::commit_level(std::size_t depth) {
+void SessionCore::commit_level(std::size_t depth, bool flushed) {
   if (depth >= levels_.size())
     throw InvalidRequestError("wanted an active transaction to commit, found one already ended");
   check_usable();
   // Inner levels still open are committed with this one.
-  flush();
+  if (!flushed) flush();
   while (levels_.size() > depth + 1) commit_level(levels_.size() - 1);
   if (depth == 0) {
     levels_.back().commit();
@@ -471,11 +474,16 @@ void SessionCore::restore(TransactionLog& log) noexcept {
 void SessionCore::commit() {
   check_usable();
   if (levels_.empty()) {
+    // The flush begins the transaction when it has something to write. A second flush right
+    // after it would find nothing (SQLAlchemy's commit flushes until the Session is clean: its
+    // before_flush hooks run once here too), but would compare every object with its snapshot.
     flush();
     if (levels_.empty()) {
       reset_logs();
       return;
     }
+    commit_level(0, /*flushed=*/true);
+    return;
   }
   commit_level(0);
 }

@@ -85,11 +85,13 @@ struct InstanceState : std::enable_shared_from_this<InstanceState> {
   /// commit, and becomes persistent again if the transaction rolls back).
   enum class Status : std::uint8_t { kPending, kPersistent, kDeleted, kGone };
 
+  // What a flush's and a commit's walks over every state read comes first, in the cache line
+  // of the shared_ptr's counts (the state and its control block are one allocation).
   const Mapper* mapper{nullptr};
-  std::shared_ptr<void> object;   ///< the Session's hold on the object
   SessionCore* session{nullptr};  ///< null once detached
   Status status{Status::kPending};
   std::uint64_t order{0};  ///< when it was added or loaded: INSERTs go in this order
+  std::shared_ptr<void> object;   ///< the Session's hold on the object
   /// The state of an object of mapper in session, its snapshot allocated from pool (the
   /// Session's, which outlives its states).
   InstanceState(const Mapper* m, SessionCore* s, std::pmr::memory_resource* pool) noexcept
@@ -292,7 +294,9 @@ class SessionCore {
   }
   void check_usable() const;
   std::size_t begin_nested();
-  void commit_level(std::size_t depth);
+  /// Commits the level at depth (and the levels inside it) after a flush; `flushed`: commit()
+  /// flushed an instant before and nothing ran since, so the flush is not repeated.
+  void commit_level(std::size_t depth, bool flushed = false);
   void rollback_level(std::size_t depth) noexcept;
   void commit();
   void rollback() noexcept;

@@ -103,7 +103,8 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
     for (std::size_t i : pk) many.push_back(values[offset + i]);
     view = many;
   }
-  if (InstanceState* hit = identity_.find(&mapper, view)) {
+  const std::size_t h = IdentityMap::hash(&mapper, view);
+  if (InstanceState* hit = identity_.find(&mapper, view, h)) {
     *created = false;
     return hit;
   }
@@ -138,7 +139,7 @@ InstanceState* SessionCore::instance(const Mapper& mapper, std::vector<Value>& v
   }
   state->key = std::move(key);
   InstanceState* made = state.get();
-  identity_.insert(made);
+  identity_.insert_absent(made, h);
   // The Session owns the state before the attributes link to it (expunge_all unlinks them).
   ordered_.push_back(std::move(state));  // indexed by address on the next state_of
   for (std::size_t i = 0; i < nrel; ++i) {

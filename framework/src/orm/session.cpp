@@ -279,13 +279,15 @@ void SessionCore::make_persistent(const std::shared_ptr<InstanceState>& state, K
       throw FlushError("wanted a primary key for " + state->mapper->class_name() +
                        " after its INSERT, found NULL; give the key a value or make it a column "
                        "the database numbers");
-  if (InstanceState* other = identity_.find(state->mapper, key); other != nullptr && other != state.get())
+  const std::size_t h = IdentityMap::hash(state->mapper, key);
+  InstanceState* other = identity_.find(state->mapper, key, h);
+  if (other != nullptr && other != state.get())
     throw FlushError("cannot make this " + state->mapper->class_name() +
                      " persistent: the Session already holds another object with identity " +
                      describe(*other));
   if (!state->key.empty()) identity_.erase(state.get());
   state->key = std::move(key);
-  identity_.insert(state.get());
+  identity_.insert_absent(state.get(), h);
   state->status = InstanceState::Status::kPersistent;
 }
 

@@ -134,10 +134,25 @@ class IdentityMap {
  public:
   /// The state of mapper with this key, or nullptr.
   InstanceState* find(const Mapper* mapper, std::span<const Value> key) const {
-    return set_.find(View{mapper, key}, hash(mapper, key));
+    return find(mapper, key, hash(mapper, key));
+  }
+  /// The same, with h = hash(mapper, key) known.
+  InstanceState* find(const Mapper* mapper, std::span<const Value> key, std::size_t h) const {
+    return set_.find(View{mapper, key}, h);
   }
   /// Inserts state under its key; returns the state already there (not inserted) or state.
   InstanceState* insert(InstanceState* state);
+  /// Inserts state, whose key (hashing to h) find() has just not found.
+  void insert_absent(InstanceState* state, std::size_t h) {
+    state->identity_hash = h;
+    set_.insert(state, h);
+  }
+  /// The hash of (mapper, key) that find, insert and insert_absent use.
+  static std::size_t hash(const Mapper* m, std::span<const Value> key) noexcept {
+    std::size_t h = pointer_hash(m);
+    for (const Value& v : key) h = h * 1000003u ^ hash_value(v);
+    return h;
+  }
   /// Removes state (only when it is the one held under its key).
   void erase(InstanceState* state) noexcept { set_.erase(state, state->identity_hash); }
   void clear() noexcept { set_.clear(); }
@@ -148,11 +163,6 @@ class IdentityMap {
     const Mapper* mapper;
     std::span<const Value> key;
   };
-  static std::size_t hash(const Mapper* m, std::span<const Value> key) noexcept {
-    std::size_t h = pointer_hash(m);
-    for (const Value& v : key) h = h * 1000003u ^ hash_value(v);
-    return h;
-  }
   struct Traits {
     static bool equal(const View& v, const InstanceState* s) noexcept;
   };

@@ -737,11 +737,13 @@ void UnitOfWork::run() {
     bool self_ref = false;
     for (const auto& rel : m->relationships()) self_ref = self_ref || rel.target == m;
     // Foreign keys from many-to-one Refs (a mapper without relationships has none to set).
-    if (!m->relationships().empty())
+    const bool has_relationships = !m->relationships().empty();
+    if (has_relationships)
       for (const auto& st : persistent) sync_many_to_one(*st);
-    if (!self_ref && !m->relationships().empty()) {
-      for (const auto& st : pending) sync_many_to_one(*st);
-    } else if (self_ref) {
+    if (!self_ref) {
+      if (has_relationships)
+        for (const auto& st : pending) sync_many_to_one(*st);
+    } else {
       // Parents first: a pending object after the pending objects its Refs point at.
       std::vector<StatePtr> ordered;
       std::set<const InstanceState*> placed;

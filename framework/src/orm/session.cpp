@@ -120,9 +120,8 @@ bool IdentityMap::Traits::equal(const View& v, const InstanceState* s) noexcept 
 
 InstanceState* IdentityMap::insert(InstanceState* state) {
   const std::size_t h = hash(state->mapper, state->key);
-  if (InstanceState* there = set_.find(View{state->mapper, state->key}, h)) return there;
-  state->identity_hash = h;
-  set_.insert(state, h);
+  if (InstanceState* there = find(state->mapper, state->key, h)) return there;
+  insert_absent(state, h);
   return state;
 }
 

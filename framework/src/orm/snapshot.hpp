@@ -103,20 +103,14 @@ class Snapshot {
       c.kind = Kind::kText;
       return;
     }
-    Value* boxed = new (memory_->allocate(sizeof(Value), alignof(Value))) Value(v);
-    release(c);
-    c.boxed = boxed;
-    c.kind = Kind::kBoxed;
+    box(c, v);
   }
   /// Sets value i (< size()) to v, moved in as it is: a text keeps its own string (one the
   /// Session owns already, such as a flushed INSERT's parameter) instead of a copy in memory.
   void set(std::size_t i, Value&& v) {
     Cell& c = cells_[i];
     if (set_scalar(c, v)) return;
-    Value* boxed = new (memory_->allocate(sizeof(Value), alignof(Value))) Value(std::move(v));
-    release(c);
-    c.boxed = boxed;
-    c.kind = Kind::kBoxed;
+    box(c, std::move(v));
   }
   /// size() = values.size(), each copied.
   void assign(std::span<const Value> values) {
@@ -178,6 +172,13 @@ class Snapshot {
       return true;
     default: return false;
     }
+  }
+  /// Sets c to a Value in memory_ holding v.
+  void box(Cell& c, Value v) {
+    Value* boxed = new (memory_->allocate(sizeof(Value), alignof(Value))) Value(std::move(v));
+    release(c);
+    c.boxed = boxed;
+    c.kind = Kind::kBoxed;
   }
   void release(Cell& c) noexcept {
     if (c.kind == Kind::kText && c.text != nullptr) {

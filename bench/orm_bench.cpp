@@ -9,9 +9,12 @@
 //                   (SQLAlchemy 2.0 publishes 3.55 s for this on SQLite.)
 //   load            100,000 objects: session.scalars(select<Customer>()) into shared_ptrs;
 //                   raw: prepare, step, sqlite3_column_* into a vector of structs.
-//   get             10,000 session.get<Customer>(id), each on a fresh Session (SQLAlchemy's
-//                   short_selects "test_orm_query_classic_style"); raw: one prepared SELECT …
-//                   WHERE id = ?, bind/step/reset, the row into a struct.
+//   get             10,000 session.get<Customer>(id) of distinct ids on one fresh Session
+//                   (SQLAlchemy's short_selects "test_orm_query_classic_style": one Session,
+//                   n random ids); raw: one prepared SELECT … WHERE id = ?, bind/step/reset,
+//                   the row into a struct.
+//   get_session_each the same lookups, each on a Session of its own (opened, get, closed):
+//                   stricter than the workload, its ratio printed without a target.
 //
 // crucible uses "sqlite://" (an in-memory database behind a StaticPool); the raw side opens its
 // own ":memory:" database with the same DDL (crucible's). Repetitions are interleaved at random;
@@ -177,6 +180,9 @@ class World {
   Checksum orm_add_all() { return crucible::bench::orm_add_all(*engine_, data_); }
   Checksum orm_load() { return crucible::bench::orm_load<Customer>(*read_engine_); }
   Checksum orm_get() { return crucible::bench::orm_get<Customer>(*read_engine_, ids_); }
+  Checksum orm_get_session_each() {
+    return crucible::bench::orm_get_session_each<Customer>(*read_engine_, ids_);
+  }
 
  private:
   MetaData metadata_;
@@ -214,8 +220,10 @@ int main(int argc, char** argv) {
        {"load/raw", Reads::load_raw},
        {"load/orm", Reads::load_orm},
        {"get/raw", Reads::get_raw},
-       {"get/orm", Reads::get_orm}},
+       {"get/orm", Reads::get_orm},
+       {"get_session_each/orm", Reads::get_session_each_orm}},
       {{"add_all + commit of 100000 new objects", "add_all/orm", "add_all/raw", 2.0},
        {"load 100000 objects", "load/orm", "load/raw", 2.0},
-       {"10000 session.get on a fresh Session", "get/orm", "get/raw", 2.0}});
+       {"10000 session.get on a fresh Session", "get/orm", "get/raw", 2.0},
+       {"10000 session.get, a Session each", "get_session_each/orm", "get/raw", 0}});
 }

@@ -114,6 +114,21 @@ TEST_P(RelationshipTest, OneToMany_BookAppendedToAuthorBooksGetsAuthorIdAtFlush)
   EXPECT_EQ(author_of("New"), alice->id);
 }
 
+TEST_P(RelationshipTest, Get_BookOnlyAppendedToALoadedCollection_FlushesItsCascadeAndFindsIt) {
+  // The book reaches the Session by the save-update cascade, found at flush: get() of its key
+  // finds no row, flushes, and returns that object.
+  const auto [alice_id, bob_id] = alice_and_bob();
+  orm::Session session{engine()};
+  auto bob = session.get<Author>(bob_id);
+  ASSERT_TRUE(bob);
+  auto book = std::make_shared<Book>(Book{.id = 900, .title = "Cascaded"});
+  bob->books.push_back(book);
+  auto found = session.get<Book>(900);
+  EXPECT_EQ(found.get(), book.get());
+  EXPECT_EQ(book->author_id, bob_id);
+  static_cast<void>(alice_id);
+}
+
 TEST_P(RelationshipTest, ManyToOne_AssigningRefSetsForeignKeyAndMovesBookBetweenLoadedCollections) {
   auto [alice_id, bob_id] = alice_and_bob();
   orm::Session session{engine()};

@@ -63,6 +63,63 @@ TEST_P(SessionTest, Get_FromIdentityMapIssuesNoSql) {
   EXPECT_EQ(count("SELECT"), 1u);
 }
 
+TEST_P(SessionTest, Get_RowInTheDatabase_IsReadWithoutFlushingPendingChangesFirst) {
+  // get() asks the database before the autoflush: a changed object elsewhere in the Session
+  // costs this get() no UPDATE (and no comparison of every object), and is flushed later.
+  {
+    orm::Session s{engine()};
+    s.add(User{.id = 1, .name = "Alice", .email = "a@x"});
+    s.add(User{.id = 2, .name = "Bob", .email = "b@x"});
+    s.commit();
+  }
+  orm::Session session{engine()};
+  auto alice = session.get<User>(1);
+  alice->email = "alice@x";
+  reset_statements();
+  auto bob = session.get<User>(2);
+  ASSERT_TRUE(bob);
+  EXPECT_EQ(bob->name, "Bob");
+  EXPECT_EQ(count("SELECT"), 1u);
+  EXPECT_EQ(count("UPDATE"), 0u);
+  session.commit();
+  EXPECT_EQ(count("UPDATE"), 1u);
+  orm::Session other{engine()};
+  EXPECT_EQ(other.get<User>(1)->email, "alice@x");
+}
+
+TEST_P(SessionTest, Get_KeyOnlyPendingInTheSession_FlushesAndFindsThePendingObject) {
+  orm::Session session{engine()};
+  auto carol = session.add(User{.id = 50, .name = "Carol", .email = "c@x"});
+  reset_statements();
+  auto found = session.get<User>(50);  // no row yet: autoflush, then the identity map has it
+  EXPECT_EQ(found.get(), carol.get());
+  EXPECT_EQ(count("INSERT"), 1u);
+  EXPECT_EQ(count("SELECT"), 1u);  // the one that found nothing
+}
+
+TEST_P(SessionTest, Get_PrimaryKeyChangedInMemoryToTheKey_FlushesAndFindsThatObject) {
+  {
+    orm::Session s{engine()};
+    s.add(User{.id = 1, .name = "Alice", .email = "a@x"});
+    s.commit();
+  }
+  orm::Session session{engine()};
+  auto alice = session.get<User>(1);
+  alice->id = 70;
+  auto found = session.get<User>(70);
+  EXPECT_EQ(found.get(), alice.get());
+  EXPECT_EQ(session.get<User>(1), nullptr);  // re-keyed by the flush
+}
+
+TEST_P(SessionTest, Get_AbsentKeyWithNothingPending_OneSelectAndNoFlush) {
+  orm::Session session{engine()};
+  session.add(User{.id = 1, .name = "Alice", .email = "a@x"});
+  session.commit();
+  reset_statements();
+  EXPECT_EQ(session.get<User>(99), nullptr);
+  EXPECT_EQ(statement_count(), 1u);  // the SELECT; the clean flush after it wrote nothing
+}
+
 TEST_P(SessionTest, Flush_UpdatesOnlyChangedColumnsAndUnchangedObjectsCostNoSql) {
   orm::Session session{engine()};
   auto alice = session.add(User{.name = "Alice", .email = "a@x"});

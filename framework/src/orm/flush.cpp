@@ -710,6 +710,7 @@ void UnitOfWork::run() {
     if (work) break;
   }
   if (!work) return;
+  ++s_.flushes_written_;
   std::vector<const Mapper*> mappers;
   bool any_deleted = false;
   for (const auto& st : states_) {

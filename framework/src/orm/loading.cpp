@@ -457,7 +457,27 @@ std::shared_ptr<void> SessionCore::get(const Mapper& mapper, std::span<const Val
                         std::to_string(key.size()));
   if (InstanceState* hit = lookup(mapper, key))
     return hit->status == InstanceState::Status::kDeleted ? nullptr : hit->object;
-  autoflush();
+  // The database is asked before the autoflush, which then runs only when the key is not
+  // there. SQLAlchemy flushes first, but its check that nothing is pending is a flag its
+  // instrumented attributes set, where crucible's compares every object of the Session with its
+  // snapshot: flushing first would make each get() cost as much as the Session holds (10,000
+  // gets on one Session, 50 million comparisons). The answer is the same: what a flush could
+  // change about the row with this key, while the row's object is not in the identity map, is
+  // only whether such a row exists (a pending object with this key, one made pending by a
+  // cascade, or a primary key changed to it), and when no row is found the flush runs and the
+  // key is looked up again. A pending change that fails to flush then fails at the next flush
+  // rather than in this get().
+  if (std::shared_ptr<void> found = load_by_key(mapper, key)) return found;
+  if (!options.autoflush || flushing_) return nullptr;
+  const std::uint64_t flushes = flushes_written_;
+  flush();
+  if (flushes_written_ == flushes) return nullptr;  // nothing was written: the answer stands
+  if (InstanceState* hit = lookup(mapper, key))
+    return hit->status == InstanceState::Status::kDeleted ? nullptr : hit->object;
+  return load_by_key(mapper, key);
+}
+
+std::shared_ptr<void> SessionCore::load_by_key(const Mapper& mapper, std::span<const Value> key) {
   const EntityQuery& query = *mapper.by_key_query();
   const auto& rels = mapper.relationships();
   if (std::any_of(rels.begin(), rels.end(), [](const RelationshipProperty& r) { return r.lazy == Lazy::kJoined; })) {

@@ -293,6 +293,10 @@ class SessionCore {
   InstanceState* instance(const Mapper& mapper, std::vector<Value>& values, std::size_t offset,
                           bool* created, bool take_texts = false);
 
+  /// The object with this primary key read from the database (no identity map lookup, no
+  /// autoflush), or null when there is no such row: get()'s SELECT.
+  std::shared_ptr<void> load_by_key(const Mapper& mapper, std::span<const Value> key);
+
   // ---- the unit of work (flush.cpp) ----
   void flush();
   bool is_dirty(const InstanceState& state) const;
@@ -370,6 +374,9 @@ class SessionCore {
   boost::container::small_vector<TransactionLog, 1> logs_;
   bool pending_rollback_{false};
   bool flushing_{false};
+  /// Flushes that found something to write (UnitOfWork::run): get() compares it around its
+  /// autoflush.
+  std::uint64_t flushes_written_{0};
   std::uint64_t counter_{0};
 
   /// Adds ordered_[indexed_ …] that are still the Session's to states_.

@@ -283,7 +283,10 @@ class Session {
 
   /// The object with this primary key: from the identity map without SQL when present, else
   /// by SELECT; null when there is none (SQLAlchemy's Session.get). A composite key is given
-  /// in primary key column order: get<T>({1, 2}). Throws ArgumentError for a wrong key length.
+  /// in primary key column order: get<T>({1, 2}). With autoflush, the Session flushes when the
+  /// SELECT finds no row and looks again (a pending object with this key is found), rather than
+  /// before every SELECT: a get() costs the same however many objects the Session holds.
+  /// Throws ArgumentError for a wrong key length.
   template <class T>
   std::shared_ptr<T> get(const Value& key) {
     return std::static_pointer_cast<T>(get_object(mapper_of<T>(), std::span<const Value>(&key, 1)));
@@ -292,6 +295,11 @@ class Session {
   std::shared_ptr<T> get(std::initializer_list<Value> key) {
     return std::static_pointer_cast<T>(
         get_object(mapper_of<T>(), std::span<const Value>(key.begin(), key.size())));
+  }
+  /// get() with a key's values made at run time, in primary key column order.
+  template <class T>
+  std::shared_ptr<T> get(std::span<const Value> key) {
+    return std::static_pointer_cast<T>(get_object(mapper_of<T>(), key));
   }
   /// The query's objects (SQLAlchemy's session.scalars(select(User))).
   template <class T>

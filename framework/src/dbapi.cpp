@@ -9,6 +9,9 @@ Cursor::~Cursor() = default;
 LastrowidExecutemany::~LastrowidExecutemany() = default;
 DbapiConnection::~DbapiConnection() = default;
 Driver::~Driver() = default;
+IoWaiter::~IoWaiter() = default;
+NonBlockingConnection::~NonBlockingConnection() = default;
+NonBlockingDriver::~NonBlockingDriver() = default;
 
 std::string_view paramstyle_name(ParamStyle style) noexcept {
   switch (style) {

@@ -15,6 +15,7 @@
 #include "crucible/sql/executable.hpp"
 #include "engine_state.hpp"
 #include "insertmanyvalues.hpp"
+#include "once_gate.hpp"
 #include "prepared.hpp"
 
 namespace crucible {
@@ -70,12 +71,13 @@ Poco::Logger* echo_logger() {
 std::shared_ptr<Pool> EngineState::make_pool() const {
   PoolHooks hooks;
   // The hooks hold the dialect and driver, so the pool's connections never outlive their plugin.
-  // initialize() runs once per Engine, on its first connection; call_once lets a connect whose
-  // initialize threw leave it for the next connect.
-  auto initialized = std::make_shared<std::once_flag>();
+  // initialize() runs once per Engine, on its first connection; a connect whose initialize threw
+  // leaves it for the next connect (OnceGate: call_once that also serves the async layer's
+  // fibers).
+  auto initialized = std::make_shared<OnceGate>();
   hooks.create = [dialect = dialect, driver = driver, url = url, options = options, initialized] {
     std::unique_ptr<DbapiConnection> conn = driver->connect(url, options.connect_args);
-    std::call_once(*initialized, [&] { dialect->initialize(*conn); });
+    initialized->run([&] { dialect->initialize(*conn); });
     dialect->on_connect(*conn);
     // What initialize and on_connect ran (SET …, SELECT @@version) may have begun a PEP 249
     // implicit transaction; the connection starts clean, as SQLAlchemy rolls back after its
@@ -312,6 +314,12 @@ Engine create_engine(std::string_view url, EngineOptions options) {
 }
 
 Engine create_engine(const URL& url, EngineOptions options) {
+  return detail::create_engine_adapted(url, std::move(options), nullptr);
+}
+
+namespace detail {
+
+Engine create_engine_adapted(const URL& url, EngineOptions options, const DriverAdapter& adapt) {
   if (options.pool_size < 0)
     throw ArgumentError("pool_size must be 0 or more, got " + std::to_string(options.pool_size));
   if (options.max_overflow < -1)
@@ -325,6 +333,7 @@ Engine create_engine(const URL& url, EngineOptions options) {
   const std::string driver_name =
       driver_hint.empty() ? std::string(state->dialect->default_driver()) : driver_hint;
   state->driver = registry::load_driver(driver_name, dialect_name);
+  if (adapt) state->driver = adapt(std::move(state->driver));
   if (!options.isolation_level.empty())  // validate now rather than at the first connect
     state->dialect->normalize_isolation_level(options.isolation_level);
   state->url = url;
@@ -333,6 +342,8 @@ Engine create_engine(const URL& url, EngineOptions options) {
   state->pool = state->make_pool();
   return Engine(std::move(state));
 }
+
+}  // namespace detail
 
 Connection Engine::connect() const {
   auto conn = std::make_shared<detail::ConnectionState>();

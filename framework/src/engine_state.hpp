@@ -2,6 +2,7 @@
 // The state behind Engine, Connection and Result handles; private to libcrucible.
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -77,6 +78,14 @@ struct EngineState {
   /// A new pool of the kind the options or the dialect choose.
   std::shared_ptr<Pool> make_pool() const;
 };
+
+/// Replaces the driver an Engine resolved by one that wraps it (the async layer's).
+using DriverAdapter = std::function<registry::DriverPtr(registry::DriverPtr)>;
+
+/// create_engine(url, options) with the driver replaced by adapt(driver) when adapt is set,
+/// before the pool is made (its connections come from the adapted driver). Throws as
+/// create_engine does.
+Engine create_engine_adapted(const URL& url, EngineOptions options, const DriverAdapter& adapt);
 
 /// What the Engine keeps for one DBAPI connection across its checkouts (in the pool's
 /// PooledConnection::info()).

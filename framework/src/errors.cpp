@@ -28,6 +28,7 @@ InvalidRequestError::~InvalidRequestError() = default;
 NoResultFound::~NoResultFound() = default;
 MultipleResultsFound::~MultipleResultsFound() = default;
 ResourceClosedError::~ResourceClosedError() = default;
+AwaitRequiredError::~AwaitRequiredError() = default;
 NoSuchTableError::~NoSuchTableError() = default;
 UnmappedClassError::~UnmappedClassError() = default;
 DetachedInstanceError::~DetachedInstanceError() = default;

@@ -3,6 +3,7 @@
 // does not stall every other borrower.
 #include "crucible/pool.hpp"
 
+#include <algorithm>
 #include <condition_variable>
 #include <cstdio>
 #include <deque>
@@ -11,6 +12,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
+#include "suspender.hpp"
 
 namespace crucible {
 
@@ -161,7 +163,7 @@ class QueuePool final : public Pool {
         lock.unlock();
         return hand_out(nullptr);
       }
-      if (available_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
+      if (!wait_for_return(lock, deadline) && idle_.empty() &&
           !(options_.max_overflow < 0 || open_ < options_.pool_size + options_.max_overflow)) {
         char seconds[32];
         std::snprintf(seconds, sizeof seconds, "%.2f", options_.pool_timeout);
@@ -210,7 +212,7 @@ class QueuePool final : public Pool {
       close_record(hooks_, *record);
       lock.lock();
     }
-    available_.notify_one();
+    wake_one_locked();
   }
 
  private:
@@ -237,14 +239,44 @@ class QueuePool final : public Pool {
       std::lock_guard lock(mutex_);
       --open_;
       --checked_out_;
-      available_.notify_one();
+      wake_one_locked();
       throw;
     }
     return PooledConnection(shared_from_this(), record.release());
   }
 
+  // Waits (lock held) until a connection comes back or deadline passes; false on timeout. A
+  // borrower on a fiber of the async layer (suspender.hpp) sleeps on the fiber, woken by the
+  // next checkin, instead of blocking its thread, which other fibers share.
+  bool wait_for_return(std::unique_lock<std::mutex>& lock, Clock::time_point deadline) {
+    detail::Suspender* fiber = detail::current_suspender();
+    if (!fiber) return available_.wait_until(lock, deadline) == std::cv_status::no_timeout;
+    std::shared_ptr<detail::Wakeup> wakeup = fiber->make_wakeup();
+    sleepers_.push_back(wakeup);
+    lock.unlock();
+    const bool woken = fiber->sleep(*wakeup, deadline);
+    lock.lock();
+    const auto it = std::find(sleepers_.begin(), sleepers_.end(), wakeup);
+    if (it != sleepers_.end()) {
+      sleepers_.erase(it);
+    } else if (!woken) {
+      wake_one_locked();  // a wake-up meant for this sleeper came as it timed out: pass it on
+    }
+    return woken;
+  }
+
+  // Tells one borrower waiting for a connection that one may be free (lock held).
+  void wake_one_locked() noexcept {
+    available_.notify_one();
+    if (!sleepers_.empty()) {
+      sleepers_.front()->wake();
+      sleepers_.pop_front();
+    }
+  }
+
   mutable std::mutex mutex_;
   std::condition_variable available_;
+  std::deque<std::shared_ptr<detail::Wakeup>> sleepers_;  ///< borrowers waiting on fibers
   std::deque<RecordPtr> idle_;
   int open_{0};  ///< connections in existence: idle + checked out
   int checked_out_{0};

@@ -66,7 +66,7 @@ void MariadbCursor::give_back_statement() noexcept {
 
 std::shared_ptr<PreparedStatement> MariadbCursor::acquire(std::string_view sql,
                                                           std::size_t params) {
-  auto statement = state_->statements().acquire(state_->conn(), sql);
+  auto statement = state_->statements().acquire(state_->io(), sql);
   if (statement->param_count() != params) {
     StatementCache::release(*statement);
     wrong_count(statement->param_count(), params, "the parameter list", sql);
@@ -100,6 +100,9 @@ void MariadbCursor::execute(std::string_view sql, std::span<const Value> params)
   try {
     statement_->execute(params);
     after_execute(*statement_);
+    // Without blocking (the async layer), the rows are read now: fetch_into must not wait, and
+    // the end of the results (a CALL's further ones) is a round trip.
+    if (has_rows_ && state_->io().nonblocking()) keep_rows();
   } catch (const DBAPIError& e) {
     reset();
     state_->on_error(e.info());
@@ -107,18 +110,27 @@ void MariadbCursor::execute(std::string_view sql, std::span<const Value> params)
   }
 }
 
+void MariadbCursor::keep_rows() {
+  own_description_ = statement_->description();
+  std::vector<Value> row;
+  while (statement_->fetch(row)) kept_rows_.push_back(row);
+  statement_->end_results();
+  use_own_description_ = true;
+  has_rows_ = false;
+  StatementCache::release(*statement_);
+  statement_.reset();
+}
+
 // The text protocol for what the binary one cannot prepare: rows are read as text and
 // converted by field type.
 void MariadbCursor::run_text(std::string_view sql) {
   MYSQL* c = state_->conn();
-  if (mysql_real_query(c, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
-    state_->raise_error(sql);
-  }
+  if (state_->io().real_query(sql) != 0) state_->raise_error(sql);
   if (mysql_field_count(c) == 0) {
     rowcount_ = static_cast<std::int64_t>(mysql_affected_rows(c));
     if (const auto id = mysql_insert_id(c); id != 0) lastrowid_ = static_cast<std::int64_t>(id);
   } else {
-    text_result_ = mysql_store_result(c);
+    text_result_ = state_->io().store_result();
     if (text_result_ == nullptr) state_->raise_error(sql);
     const unsigned int count = mysql_num_fields(text_result_);
     const MYSQL_FIELD* fields = mysql_fetch_fields(text_result_);

@@ -66,6 +66,8 @@ class MariadbCursor final : public Cursor {
   /// execution would replace its rows and description.
   void give_back_statement() noexcept;
   std::shared_ptr<PreparedStatement> acquire(std::string_view sql, std::size_t params);
+  /// Reads every row of statement_ into kept_rows_ and ends its results (non-blocking mode).
+  void keep_rows();
   void after_execute(PreparedStatement& statement);
   void run_text(std::string_view sql);
   void run_many(const ParamSets& param_sets);

@@ -119,25 +119,33 @@ void apply_key(MYSQL* conn, const std::string& key, const std::string& value,
 ConnectionState::~ConnectionState() { close(); }
 
 MYSQL* ConnectionState::conn() const {
-  if (conn_ == nullptr) throw_closed_connection();
-  return conn_;
+  if (io_.conn() == nullptr) throw_closed_connection();
+  return io_.conn();
+}
+
+MariadbIo& ConnectionState::io() {
+  if (io_.conn() == nullptr) throw_closed_connection();
+  return io_;
 }
 
 bool ConnectionState::in_transaction() const noexcept {
-  return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_IN_TRANS) != 0;
+  const MYSQL* c = io_.conn();
+  return c != nullptr && (c->server_status & SERVER_STATUS_IN_TRANS) != 0;
 }
 
 bool ConnectionState::autocommit() const noexcept {
-  return conn_ != nullptr && (conn_->server_status & SERVER_STATUS_AUTOCOMMIT) != 0;
+  const MYSQL* c = io_.conn();
+  return c != nullptr && (c->server_status & SERVER_STATUS_AUTOCOMMIT) != 0;
 }
 
 bool ConnectionState::supports_bulk() const noexcept {
-  if (conn_ == nullptr) return false;
+  MYSQL* c = io_.conn();
+  if (c == nullptr) return false;
   unsigned long long extended = 0;  // MariaDB's capabilities beyond the 32 MySQL has
-  if (mariadb_get_infov(conn_, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended) != 0) {
+  if (mariadb_get_infov(c, MARIADB_CONNECTION_EXTENDED_SERVER_CAPABILITIES, &extended) != 0) {
     return false;
   }
-  return (conn_->server_capabilities & CLIENT_MYSQL) == 0 &&
+  return (c->server_capabilities & CLIENT_MYSQL) == 0 &&
          (extended & (MARIADB_CLIENT_STMT_BULK_OPERATIONS >> 32)) != 0;
 }
 
@@ -146,8 +154,8 @@ std::size_t ConnectionState::bulk_packet_limit() {
   bulk_limit_ = kBulkChunk;
   MYSQL* c = conn();
   static constexpr std::string_view kSql = "SELECT @@max_allowed_packet";
-  if (mysql_real_query(c, kSql.data(), kSql.size()) != 0) throw_connection_error(c, kSql);
-  if (MYSQL_RES* result = mysql_store_result(c)) {
+  if (io_.real_query(kSql) != 0) throw_connection_error(c, kSql);
+  if (MYSQL_RES* result = io_.store_result()) {
     if (MYSQL_ROW row = mysql_fetch_row(result); row != nullptr && row[0] != nullptr) {
       std::size_t bytes = 0;
       const std::string_view text(row[0]);
@@ -161,10 +169,8 @@ std::size_t ConnectionState::bulk_packet_limit() {
 
 void ConnectionState::run(std::string_view sql) {
   MYSQL* c = conn();
-  if (mysql_real_query(c, sql.data(), static_cast<unsigned long>(sql.size())) != 0) {
-    raise_error(sql);
-  }
-  if (MYSQL_RES* result = mysql_store_result(c)) {
+  if (io_.real_query(sql) != 0) raise_error(sql);
+  if (MYSQL_RES* result = io_.store_result()) {
     mysql_free_result(result);
   } else if (mysql_field_count(c) != 0) {  // it has rows, but they could not be read
     raise_error(sql);
@@ -175,10 +181,10 @@ void ConnectionState::run(std::string_view sql) {
 void ConnectionState::discard_more_results(std::string_view sql) {
   MYSQL* c = conn();
   while (mysql_more_results(c)) {
-    const int status = mysql_next_result(c);  // 0: another result; -1: none; > 0: an error
+    const int status = io_.next_result();  // 0: another result; -1: none; > 0: an error
     if (status < 0) break;
     if (status > 0) raise_error(sql);
-    if (MYSQL_RES* result = mysql_store_result(c)) {
+    if (MYSQL_RES* result = io_.store_result()) {
       mysql_free_result(result);
     } else if (mysql_field_count(c) != 0) {
       raise_error(sql);
@@ -199,11 +205,11 @@ void ConnectionState::on_error(const ErrorInfo& info) noexcept {
 }
 
 void ConnectionState::close() noexcept {
-  if (conn_ == nullptr) return;
+  if (io_.conn() == nullptr) return;
   statements_
       .clear();  // COM_STMT_CLOSE for those no cursor holds; mysql_close invalidates the rest
-  mysql_close(conn_);
-  conn_ = nullptr;
+  io_.close();
+  io_ = MariadbIo(nullptr);
 }
 
 // ---- MariadbConnection -------------------------------------------------------------------
@@ -220,12 +226,12 @@ std::unique_ptr<Cursor> MariadbConnection::cursor() {
 
 void MariadbConnection::commit() {
   MYSQL* c = state_->conn();
-  if (mysql_commit(c) != 0) throw_connection_error(c, "COMMIT");
+  if (state_->io().commit() != 0) throw_connection_error(c, "COMMIT");
 }
 
 void MariadbConnection::rollback() {
   MYSQL* c = state_->conn();
-  if (mysql_rollback(c) != 0) throw_connection_error(c, "ROLLBACK");
+  if (state_->io().rollback() != 0) throw_connection_error(c, "ROLLBACK");
 }
 
 void MariadbConnection::close() noexcept { state_->close(); }
@@ -233,7 +239,7 @@ void MariadbConnection::close() noexcept { state_->close(); }
 bool MariadbConnection::ping() noexcept {
   if (!state_->is_open()) return false;
   try {
-    return mysql_ping(state_->conn()) == 0;
+    return state_->io().ping() == 0;
   } catch (...) {
     return false;
   }
@@ -241,7 +247,7 @@ bool MariadbConnection::ping() noexcept {
 
 void MariadbConnection::set_autocommit(bool on) {
   MYSQL* c = state_->conn();
-  if (mysql_autocommit(c, on ? 1 : 0) != 0) {
+  if (state_->io().autocommit(on) != 0) {
     throw_connection_error(c, on ? "SET autocommit=1" : "SET autocommit=0");
   }
 }
@@ -264,6 +270,11 @@ void MariadbConnection::set_isolation_level(std::string_view level) {
 
 bool MariadbConnection::in_transaction() const noexcept { return state_->in_transaction(); }
 
+void MariadbConnection::set_io_waiter(IoWaiter* waiter) noexcept {
+  if (!nonblocking_capable_ || !state_->is_open()) return;
+  state_->io().set_waiter(waiter);
+}
+
 std::string MariadbConnection::server_version() const {
   const char* info = mysql_get_server_info(state_->conn());
   return info == nullptr ? std::string() : std::string(info);
@@ -278,8 +289,26 @@ MariadbDriver::MariadbDriver() {
 
 std::unique_ptr<DbapiConnection> MariadbDriver::connect(const URL& url,
                                                         const ConnectOptions& options) {
+  return connect_with(url, options, nullptr);
+}
+
+std::unique_ptr<DbapiConnection> MariadbDriver::connect_nonblocking(const URL& url,
+                                                                    const ConnectOptions& options,
+                                                                    IoWaiter& waiter) {
+  return connect_with(url, options, &waiter);
+}
+
+std::unique_ptr<DbapiConnection>
+MariadbDriver::connect_with(const URL& url, const ConnectOptions& options, IoWaiter* waiter) {
   Handle conn(mysql_init(nullptr));
   if (!conn) throw std::bad_alloc();
+  if (waiter != nullptr && !MariadbIo::enable_nonblocking(conn.get()))
+    throw OperationalError(ErrorInfo{"HY000", 0,
+                                     "MariaDB Connector/C refused MYSQL_OPT_NONBLOCK: " +
+                                         std::string(mysql_error(conn.get())),
+                                     ""});
+  MariadbIo io(conn.get());
+  io.set_waiter(waiter);
   std::string socket;
   for (const auto& [key, value] : url.query())
     apply_key(conn.get(), key, value, "the URL query", socket);
@@ -291,11 +320,11 @@ std::unique_ptr<DbapiConnection> MariadbDriver::connect(const URL& url,
 
   const std::string host = url.host().empty() ? "localhost" : url.host();
   const std::optional<std::string>& password = url.password();
-  if (mysql_real_connect(
-          conn.get(), host.c_str(), url.username().empty() ? nullptr : url.username().c_str(),
-          password ? password->c_str() : nullptr,
-          url.database().empty() ? nullptr : url.database().c_str(), url.port().value_or(0),
-          socket.empty() ? nullptr : socket.c_str(), CLIENT_FOUND_ROWS) == nullptr) {
+  if (io.real_connect(host.c_str(), url.username().empty() ? nullptr : url.username().c_str(),
+                      password ? password->c_str() : nullptr,
+                      url.database().empty() ? nullptr : url.database().c_str(),
+                      url.port().value_or(0), socket.empty() ? nullptr : socket.c_str(),
+                      CLIENT_FOUND_ROWS) == nullptr) {
     ErrorInfo info = connection_error(conn.get(), "");
     info.driver_message += " (connecting to " + url.render(/*hide_password=*/true) + ")";
     if (info.driver_code < 2000) {
@@ -304,8 +333,11 @@ std::unique_ptr<DbapiConnection> MariadbDriver::connect(const URL& url,
     }
     throw_error(std::move(info));
   }
-  if (mysql_autocommit(conn.get(), 0) != 0) throw_connection_error(conn.get(), "SET autocommit=0");
-  return std::make_unique<MariadbConnection>(conn.release());
+  if (io.autocommit(false) != 0) throw_connection_error(conn.get(), "SET autocommit=0");
+  auto connection = std::make_unique<MariadbConnection>(conn.release());
+  connection->nonblocking_capable_ = waiter != nullptr;
+  connection->set_io_waiter(waiter);
+  return connection;
 }
 
 }  // namespace crucible::mysql

@@ -39,6 +39,7 @@
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
+#include "mariadb_io.hpp"
 #include "mariadb_statement.hpp"
 
 namespace crucible::mysql {
@@ -48,14 +49,17 @@ namespace crucible::mysql {
 /// connection instead of a dangling pointer.
 class ConnectionState {
  public:
-  explicit ConnectionState(MYSQL* conn) noexcept : conn_(conn) {}
+  explicit ConnectionState(MYSQL* conn) noexcept : io_(conn) {}
   ~ConnectionState();
   ConnectionState(const ConnectionState&) = delete;
   ConnectionState& operator=(const ConnectionState&) = delete;
 
-  bool is_open() const noexcept { return conn_ != nullptr; }
+  bool is_open() const noexcept { return io_.conn() != nullptr; }
   /// The handle; throws InterfaceError "connection already closed" when closed.
   MYSQL* conn() const;
+  /// The handle's round trips (blocking, or through the async layer's waiter); throws as
+  /// conn() does.
+  MariadbIo& io();
   StatementCache& statements() noexcept { return statements_; }
 
   /// True while the server reports an open transaction (SERVER_STATUS_IN_TRANS).
@@ -83,13 +87,15 @@ class ConnectionState {
   void close() noexcept;
 
  private:
-  MYSQL* conn_;
+  MariadbIo io_;  ///< holds the MYSQL handle (null once closed)
   StatementCache statements_;
   std::size_t bulk_limit_{0};
 };
 
 /// A connection of the mariadbconnector driver (see the file comment). Closed on destruction.
-class MariadbConnection final : public DbapiConnection {
+/// Its round trips can run without blocking (NonBlockingConnection: Connector/C's non-blocking
+/// API, MariadbIo) when it was made by connect_nonblocking.
+class MariadbConnection final : public DbapiConnection, public NonBlockingConnection {
  public:
   explicit MariadbConnection(MYSQL* conn);
   ~MariadbConnection() override;
@@ -117,13 +123,20 @@ class MariadbConnection final : public DbapiConnection {
   std::string server_version() const override;
   /// qmark: the driver's paramstyle.
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
+  /// Waits through waiter (null: blocks again). Only a connection from connect_nonblocking has
+  /// what Connector/C's non-blocking calls need; on another one a waiter is ignored, and the
+  /// connection keeps blocking.
+  void set_io_waiter(IoWaiter* waiter) noexcept override;
 
  private:
   std::shared_ptr<ConnectionState> state_;
+  bool nonblocking_capable_{false};
+  friend class MariadbDriver;
 };
 
-/// The "mariadbconnector" driver: paramstyle qmark (?).
-class MariadbDriver final : public Driver {
+/// The "mariadbconnector" driver: paramstyle qmark (?). Connects blocking (mysql_real_connect)
+/// or not (NonBlockingDriver: MYSQL_OPT_NONBLOCK and mysql_real_connect_start/_cont).
+class MariadbDriver final : public Driver, public NonBlockingDriver {
  public:
   /// Initializes Connector/C once per process (mysql_library_init, which mysql_init would
   /// otherwise call unsynchronized from whichever thread connects first).
@@ -133,6 +146,13 @@ class MariadbDriver final : public Driver {
   /// Connects as the file comment says. Throws ArgumentError for an unknown key or a bad value,
   /// OperationalError when the server cannot be reached or refuses.
   std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override;
+  /// connect() with every wait made through waiter; the connection keeps waiter.
+  std::unique_ptr<DbapiConnection>
+  connect_nonblocking(const URL& url, const ConnectOptions& options, IoWaiter& waiter) override;
+
+ private:
+  std::unique_ptr<DbapiConnection> connect_with(const URL& url, const ConnectOptions& options,
+                                                IoWaiter* waiter);
 };
 
 }  // namespace crucible::mysql

@@ -14,12 +14,20 @@ constexpr unsigned int kNewMetadata = 2057;  // CR_NEW_STMT_METADATA
 
 // ---- PreparedStatement -------------------------------------------------------------------
 
-PreparedStatement::PreparedStatement(MYSQL* conn, std::string_view sql) : sql_(sql) {
-  stmt_ = mysql_stmt_init(conn);
-  if (stmt_ == nullptr) throw_connection_error(conn, sql);
-  if (mysql_stmt_prepare(stmt_, sql_.data(), static_cast<unsigned long>(sql_.size())) != 0) {
+PreparedStatement::PreparedStatement(MariadbIo& io, std::string_view sql) : io_(&io), sql_(sql) {
+  stmt_ = mysql_stmt_init(io.conn());
+  if (stmt_ == nullptr) throw_connection_error(io.conn(), sql);
+  int rc = 0;
+  try {
+    rc = io.stmt_prepare(stmt_, sql_);
+  } catch (...) {  // the wait gave up
+    io.stmt_close(stmt_);
+    stmt_ = nullptr;
+    throw;
+  }
+  if (rc != 0) {
     ErrorInfo info = statement_error(stmt_, sql);
-    mysql_stmt_close(stmt_);
+    io.stmt_close(stmt_);
     stmt_ = nullptr;
     throw_error(std::move(info));
   }
@@ -27,7 +35,7 @@ PreparedStatement::PreparedStatement(MYSQL* conn, std::string_view sql) : sql_(s
 }
 
 PreparedStatement::~PreparedStatement() {
-  if (stmt_ != nullptr) mysql_stmt_close(stmt_);
+  if (stmt_ != nullptr) io_->stmt_close(stmt_);
 }
 
 void PreparedStatement::check(int rc) {
@@ -60,14 +68,14 @@ void PreparedStatement::run(Params params) {
       params_.bind(params, sql_);
       check(mysql_stmt_bind_param(stmt_, params_.data()));
     }
-    if (mysql_stmt_execute(stmt_) == 0) return;
+    if (io_->stmt_execute(stmt_) == 0) return;
     if (mysql_stmt_errno(stmt_) != kNewMetadata) throw_statement_error(stmt_, sql_);
     // A table the statement reads changed its columns since the statement was prepared: the
     // server ran it, but its rows no longer fit the buffers bound for them. Discard them, prepare
     // afresh on the same handle, and run a reading statement again.
     ErrorInfo info = statement_error(stmt_, sql_);
-    mysql_stmt_reset(stmt_);
-    check(mysql_stmt_prepare(stmt_, sql_.data(), static_cast<unsigned long>(sql_.size())));
+    io_->stmt_reset(stmt_);
+    check(io_->stmt_prepare(stmt_, sql_));
     param_count_ = mysql_stmt_param_count(stmt_);
     shapes_.clear();
     if (attempt > 0 || !reads_only(sql_)) {
@@ -94,7 +102,7 @@ void PreparedStatement::execute_bulk(const ParamSets& sets, std::size_t first, s
     }
   } single_again{stmt_};
   check(mysql_stmt_bind_param(stmt_, bulk_.data()));
-  check(mysql_stmt_execute(stmt_));
+  check(io_->stmt_execute(stmt_));
 }
 
 bool PreparedStatement::FieldShape::operator==(const MYSQL_FIELD& f) const noexcept {
@@ -128,7 +136,7 @@ bool PreparedStatement::store_result() {
     shapes_.clear();
     return false;
   }
-  if (mysql_stmt_store_result(stmt_) != 0) fail_reading();
+  if (io_->stmt_store_result(stmt_) != 0) fail_reading();
   describe();
   return true;
 }
@@ -144,7 +152,7 @@ bool PreparedStatement::store_result() {
 // this error path only); the error is read before, as the reset clears it.
 void PreparedStatement::fail_reading() {
   ErrorInfo info = statement_error(stmt_, sql_);
-  mysql_stmt_reset(stmt_);  // a lost connection fails it too; the error thrown is the first
+  io_->stmt_reset(stmt_);  // a lost connection fails it too; the error thrown is the first
   throw_error(std::move(info));
 }
 
@@ -158,20 +166,23 @@ bool PreparedStatement::fetch(std::vector<Value>& row) {
 }
 
 void PreparedStatement::end_results() {
-  mysql_stmt_free_result(stmt_);
+  io_->stmt_free_result(stmt_);
   while (mysql_stmt_more_results(stmt_)) {
-    const int status = mysql_stmt_next_result(stmt_);  // 0: another; -1: none; > 0: an error
+    const int status = io_->stmt_next_result(stmt_);  // 0: another; -1: none; > 0: an error
     if (status < 0) break;
     if (status > 0) throw_statement_error(stmt_, sql_);
-    mysql_stmt_free_result(stmt_);
+    io_->stmt_free_result(stmt_);
   }
 }
 
 void PreparedStatement::free_result() noexcept {
-  mysql_stmt_free_result(stmt_);
-  while (mysql_stmt_more_results(stmt_)) {  // a CALL's further results, then its status
-    if (mysql_stmt_next_result(stmt_) != 0) break;
-    mysql_stmt_free_result(stmt_);
+  try {
+    io_->stmt_free_result(stmt_);
+    while (mysql_stmt_more_results(stmt_)) {  // a CALL's further results, then its status
+      if (io_->stmt_next_result(stmt_) != 0) break;
+      io_->stmt_free_result(stmt_);
+    }
+  } catch (...) {  // the async layer's wait gave up: the connection is dropped with the rest
   }
 }
 
@@ -190,7 +201,7 @@ std::int64_t PreparedStatement::insert_id() const noexcept {
 
 // ---- StatementCache ----------------------------------------------------------------------
 
-std::shared_ptr<PreparedStatement> StatementCache::acquire(MYSQL* conn, std::string_view sql) {
+std::shared_ptr<PreparedStatement> StatementCache::acquire(MariadbIo& io, std::string_view sql) {
   std::string key(sql);
   auto it = entries_.find(key);
   if (it != entries_.end()) {
@@ -200,11 +211,11 @@ std::shared_ptr<PreparedStatement> StatementCache::acquire(MYSQL* conn, std::str
       cached->in_use = true;
       return cached;
     }
-    auto own = std::make_shared<PreparedStatement>(conn, sql);  // not cached: closed after use
+    auto own = std::make_shared<PreparedStatement>(io, sql);  // not cached: closed after use
     own->in_use = true;
     return own;
   }
-  auto statement = std::make_shared<PreparedStatement>(conn, sql);
+  auto statement = std::make_shared<PreparedStatement>(io, sql);
   statement->in_use = true;
   if (entries_.size() >= kMaxEntries) {
     entries_.erase(lru_.back());  // closed now, or when the cursor holding it lets go

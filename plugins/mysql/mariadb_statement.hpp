@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "crucible/dbapi.hpp"
+#include "mariadb_io.hpp"
 #include "mariadb_results.hpp"
 #include "mariadb_values.hpp"
 
@@ -35,7 +36,7 @@ class PreparedStatement {
  public:
   /// Prepares sql on conn. Throws the mapped error (NotSupportedError 1295 for a statement
   /// the binary protocol cannot run, ProgrammingError for a syntax error…).
-  PreparedStatement(MYSQL* conn, std::string_view sql);
+  PreparedStatement(MariadbIo& io, std::string_view sql);
   ~PreparedStatement();
   PreparedStatement(const PreparedStatement&) = delete;
   PreparedStatement& operator=(const PreparedStatement&) = delete;
@@ -89,6 +90,7 @@ class PreparedStatement {
   template <class Params>
   void run(Params params);
 
+  MariadbIo* io_;  ///< the connection's (it outlives its statements)
   MYSQL_STMT* stmt_{nullptr};
   std::string sql_;
   unsigned long param_count_{0};
@@ -118,7 +120,7 @@ class StatementCache {
 
   /// A statement for sql, leased (in_use set): the cached one when it is free, else a new one,
   /// cached when the text was not. Throws as PreparedStatement's constructor.
-  std::shared_ptr<PreparedStatement> acquire(MYSQL* conn, std::string_view sql);
+  std::shared_ptr<PreparedStatement> acquire(MariadbIo& io, std::string_view sql);
   /// Ends a lease: frees the statement's result; it may be handed out again.
   static void release(PreparedStatement& statement) noexcept;
   /// Forgets every statement (closing those no cursor holds).

@@ -24,14 +24,15 @@ std::int64_t command_count(const PGresult* result) {
 
 // Finishes a COPY the statement started (the cursor has no COPY data API yet) and throws
 // NotSupportedError; the connection is usable afterwards.
-[[noreturn]] void refuse_copy(PGconn* conn, ExecStatusType status, std::string_view sql) {
+[[noreturn]] void refuse_copy(PgIo& io, ExecStatusType status, std::string_view sql) {
+  PGconn* conn = io.conn();
   if (status == PGRES_COPY_IN) {
     PQputCopyEnd(conn, "COPY FROM STDIN is not supported by crucible's libpq cursor");
   } else if (status == PGRES_COPY_OUT) {
     char* buffer = nullptr;
     while (PQgetCopyData(conn, &buffer, 0) > 0) PQfreemem(buffer);
   }
-  while (PGresult* rest = PQgetResult(conn)) PQclear(rest);
+  while (PGresult* rest = io.get_result()) PQclear(rest);
   throw NotSupportedError(ErrorInfo{
       "0A000", 0,
       "the libpq cursor does not stream COPY data; run COPY … FROM/TO a file on the server, or "
@@ -86,8 +87,10 @@ void LibpqCursor::describe(const pg_result* result) {
 // transaction is left failed, as it would be after a BEGIN of its own.
 PgResult LibpqCursor::run_statement_after_begin(std::string_view sql) {
   PGconn* conn = state_->conn();
+  PgIo& io = state_->io();
   StatementCache& cache = state_->statements();
-  const std::string name = cache.lookup(conn, sql, encoded_, /*force=*/false);
+  const std::string name = cache.lookup(state_->io(), sql, encoded_, /*force=*/false);
+  io.check_can_wait();
   if (PQenterPipelineMode(conn) != 1) {  // a connection that cannot pipeline: two round trips
     state_->run("BEGIN");
     return run_statement(sql);
@@ -106,18 +109,18 @@ PgResult LibpqCursor::run_statement_after_begin(std::string_view sql) {
            : PQsendQueryPrepared(conn, name.c_str(), encoded_.count(), encoded_.values.data(),
                                  encoded_.lengths.data(), encoded_.formats.data(),
                                  /*resultFormat=*/0)) == 1 &&
-      PQpipelineSync(conn) == 1;
+      PQpipelineSync(conn) == 1 && io.flush();
   if (!sent) {
     ErrorInfo info = error_info(conn, nullptr, sql);
     const bool bad = info.driver_code == kConnectionBadCode || PQstatus(conn) == CONNECTION_BAD;
     throw_error(std::move(info), bad);
   }
   // Each query's result is followed by a null; the pipeline ends with PGRES_PIPELINE_SYNC.
-  PgResult begin(PQgetResult(conn));
-  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
-  PgResult result(PQgetResult(conn));
-  while (PGresult* extra = PQgetResult(conn)) PQclear(extra);
-  for (PGresult* sync = PQgetResult(conn); sync != nullptr; sync = PQgetResult(conn)) {
+  PgResult begin(io.get_result());
+  while (PGresult* extra = io.get_result()) PQclear(extra);
+  PgResult result(io.get_result());
+  while (PGresult* extra = io.get_result()) PQclear(extra);
+  for (PGresult* sync = io.get_result(); sync != nullptr; sync = io.get_result()) {
     const bool end = PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
     PQclear(sync);
     if (end) break;
@@ -133,7 +136,7 @@ PgResult LibpqCursor::run_statement_after_begin(std::string_view sql) {
   }
   if (failed(result)) {
     ErrorInfo info = error_info(conn, result.get(), sql);
-    if (!name.empty()) cache.on_error(conn, sql, encoded_, info.sqlstate);
+    if (!name.empty()) cache.on_error(state_->io(), sql, encoded_, info.sqlstate);
     const bool bad = info.driver_code == kConnectionBadCode;
     throw_error(std::move(info), bad);
   }
@@ -154,23 +157,23 @@ PgResult LibpqCursor::run_statement_after_begin(std::string_view sql) {
 PgResult LibpqCursor::run_statement(std::string_view sql) {
   PGconn* conn = state_->conn();
   StatementCache& cache = state_->statements();
-  const std::string name = cache.lookup(conn, sql, encoded_, /*force=*/false);
+  const std::string name = cache.lookup(state_->io(), sql, encoded_, /*force=*/false);
   PgResult result;
   if (name.empty()) {
     const std::string text(sql);
-    result.reset(PQexecParams(conn, text.c_str(), encoded_.count(), encoded_.types.data(),
-                              encoded_.values.data(), encoded_.lengths.data(),
-                              encoded_.formats.data(), /*resultFormat=*/0));
+    result.reset(state_->io().exec_params(text.c_str(), encoded_.count(), encoded_.types.data(),
+                                          encoded_.values.data(), encoded_.lengths.data(),
+                                          encoded_.formats.data(), /*result_format=*/0));
   } else {
-    result.reset(PQexecPrepared(conn, name.c_str(), encoded_.count(), encoded_.values.data(),
-                                encoded_.lengths.data(), encoded_.formats.data(),
-                                /*resultFormat=*/0));
+    result.reset(state_->io().exec_prepared(name.c_str(), encoded_.count(), encoded_.values.data(),
+                                            encoded_.lengths.data(), encoded_.formats.data(),
+                                            /*result_format=*/0));
   }
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE ||
       status == PGRES_NONFATAL_ERROR) {
     ErrorInfo info = error_info(conn, result.get(), sql);
-    if (!name.empty()) cache.on_error(conn, sql, encoded_, info.sqlstate);
+    if (!name.empty()) cache.on_error(state_->io(), sql, encoded_, info.sqlstate);
     const bool bad = info.driver_code == kConnectionBadCode;
     throw_error(std::move(info), bad);
   }
@@ -189,7 +192,7 @@ void LibpqCursor::take_result(PgResult result, std::string_view sql) {
   case PGRES_EMPTY_QUERY: return;
   case PGRES_COPY_IN:
   case PGRES_COPY_OUT:
-  case PGRES_COPY_BOTH: refuse_copy(state_->conn(), status, sql);
+  case PGRES_COPY_BOTH: refuse_copy(state_->io(), status, sql);
   default: throw_result_error(state_->conn(), result.get(), sql);
   }
 }
@@ -218,11 +221,11 @@ void LibpqCursor::executemany(std::string_view sql, const ParamSets& param_sets)
                               sql);
     }
   }
-  PGconn* conn = state_->conn();
+  state_->conn();  // throws when closed
   const std::vector<TypeOid> types = unify_parameter_types(param_sets);
   encoded_.encode(param_sets[0], types, sql);  // checks the first set and gives the cache key
   state_->begin_if_needed(sql);
-  const std::string name = state_->statements().lookup(conn, sql, encoded_, /*force=*/true);
+  const std::string name = state_->statements().lookup(state_->io(), sql, encoded_, /*force=*/true);
   run_pipeline(sql, param_sets, types, name);
 }
 
@@ -231,6 +234,7 @@ void LibpqCursor::executemany(std::string_view sql, const ParamSets& param_sets)
 void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets,
                                std::span<const TypeOid> types, const std::string& name) {
   PGconn* conn = state_->conn();
+  state_->io().check_can_wait();
   if (PQenterPipelineMode(conn) != 1) throw_result_error(conn, nullptr, sql);
   struct ExitPipeline {
     PGconn* conn;
@@ -257,12 +261,13 @@ void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets
   } catch (const DataError& e) {
     send_failure = e.info();
   }
-  if (PQpipelineSync(conn) != 1) throw_result_error(conn, nullptr, sql);
+  PgIo& io = state_->io();
+  if (PQpipelineSync(conn) != 1 || !io.flush()) throw_result_error(conn, nullptr, sql);
 
   std::int64_t total = 0;
   bool counted = false;
   for (std::size_t i = 0; i < sent; ++i) {
-    PgResult result(PQgetResult(conn));
+    PgResult result(io.get_result());
     if (!result) {
       if (PQstatus(conn) == CONNECTION_BAD) break;
       continue;
@@ -284,10 +289,10 @@ void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets
       if (!failure) failure = error_info(conn, result.get(), sql);
       break;
     }
-    while (PGresult* end = PQgetResult(conn)) PQclear(end);  // the NULL that ends each query
+    while (PGresult* end = io.get_result()) PQclear(end);  // the NULL that ends each query
   }
   // The Sync's own result, after which the connection leaves the aborted state.
-  while (PGresult* rest = PQgetResult(conn)) {
+  while (PGresult* rest = io.get_result()) {
     const bool sync = PQresultStatus(rest) == PGRES_PIPELINE_SYNC;
     PQclear(rest);
     if (sync) break;
@@ -297,7 +302,7 @@ void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets
     throw_error(failure ? std::move(*failure) : error_info(conn, nullptr, sql), true);
   }
   if (failure) {
-    state_->statements().on_error(conn, sql, encoded_, failure->sqlstate);
+    state_->statements().on_error(state_->io(), sql, encoded_, failure->sqlstate);
     results_.clear();
     description_.clear();
     column_types_.clear();
@@ -315,8 +320,9 @@ void LibpqCursor::run_pipeline(std::string_view sql, const ParamSets& param_sets
   bool counted = false;
   for (std::size_t set = 0; set < param_sets.size(); ++set) {
     encoded_.encode(param_sets[set], types, sql);
-    PgResult result(PQexecPrepared(conn, name.c_str(), encoded_.count(), encoded_.values.data(),
-                                   encoded_.lengths.data(), encoded_.formats.data(), 0));
+    PgResult result(state_->io().exec_prepared(name.c_str(), encoded_.count(),
+                                               encoded_.values.data(), encoded_.lengths.data(),
+                                               encoded_.formats.data(), 0));
     const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
     if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
       throw_result_error(conn, result.get(), sql);

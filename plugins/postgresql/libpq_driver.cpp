@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
+#include <cstdint>
 #include <map>
 #include <set>
 #include <utility>
@@ -154,7 +156,8 @@ struct ConnCloser {
 };
 
 // Session settings the value parsing relies on (see the file comment).
-void prepare_session(PGconn* conn) {
+void prepare_session(PgIo& io) {
+  PGconn* conn = io.conn();
   const char* date_style = PQparameterStatus(conn, "DateStyle");
   std::string settings;
   if (date_style == nullptr || std::string_view(date_style).rfind("ISO", 0) != 0) {
@@ -162,7 +165,7 @@ void prepare_session(PGconn* conn) {
   }
   if (PQserverVersion(conn) < 120000) settings += "SET extra_float_digits = 3;";
   if (settings.empty()) return;
-  const PgResult result(PQexec(conn, settings.c_str()));
+  const PgResult result(io.exec(settings.c_str()));
   if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
     throw_result_error(conn, result.get(), settings);
   }
@@ -178,18 +181,23 @@ void ResultDeleter::operator()(pg_result* result) const noexcept { PQclear(resul
 // ---- ConnectionState ---------------------------------------------------------------------
 
 ConnectionState::ConnectionState(pg_conn* conn, int prepare_threshold) noexcept
-    : conn_(conn), statements_(prepare_threshold) {}
+    : io_(conn), statements_(prepare_threshold) {}
 
 ConnectionState::~ConnectionState() { close(); }
 
 pg_conn* ConnectionState::conn() const {
-  if (conn_ == nullptr) throw_closed_connection();
-  return conn_;
+  if (io_.conn() == nullptr) throw_closed_connection();
+  return io_.conn();
+}
+
+PgIo& ConnectionState::io() {
+  if (io_.conn() == nullptr) throw_closed_connection();
+  return io_;
 }
 
 bool ConnectionState::in_transaction() const noexcept {
-  if (conn_ == nullptr) return false;
-  const PGTransactionStatusType status = PQtransactionStatus(conn_);
+  if (io_.conn() == nullptr) return false;
+  const PGTransactionStatusType status = PQtransactionStatus(io_.conn());
   return status == PQTRANS_INTRANS || status == PQTRANS_INERROR || status == PQTRANS_ACTIVE;
 }
 
@@ -204,7 +212,7 @@ void ConnectionState::begin_if_needed(std::string_view next) {
 PgResult ConnectionState::run(std::string_view sql) {
   PGconn* c = conn();
   const std::string text(sql);
-  PgResult result(PQexec(c, text.c_str()));
+  PgResult result(io_.exec(text.c_str()));
   const ExecStatusType status = result ? PQresultStatus(result.get()) : PGRES_FATAL_ERROR;
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
     throw_result_error(c, result.get(), sql);
@@ -213,9 +221,9 @@ PgResult ConnectionState::run(std::string_view sql) {
 }
 
 void ConnectionState::close() noexcept {
-  if (conn_ == nullptr) return;
-  PQfinish(conn_);
-  conn_ = nullptr;
+  if (io_.conn() == nullptr) return;
+  PQfinish(io_.conn());  // sends Terminate without waiting for anything, in either mode
+  io_ = PgIo(nullptr);
   statements_.clear();
 }
 
@@ -259,10 +267,21 @@ void LibpqConnection::close() noexcept { state_->close(); }
 
 bool LibpqConnection::ping() noexcept {
   if (!state_->is_open()) return false;
-  PGconn* c = state_->conn();
-  if (PQstatus(c) != CONNECTION_OK) return false;
-  const PgResult result(PQexec(c, ""));
-  return result && PQresultStatus(result.get()) == PGRES_EMPTY_QUERY;
+  try {
+    if (PQstatus(state_->conn()) != CONNECTION_OK) return false;
+    const PgResult result(state_->io().exec(""));
+    return result && PQresultStatus(result.get()) == PGRES_EMPTY_QUERY;
+  } catch (...) {  // the waiter gave up: no answer
+    return false;
+  }
+}
+
+void LibpqConnection::set_io_waiter(IoWaiter* waiter) noexcept {
+  if (!state_->is_open()) return;
+  try {
+    state_->io().set_waiter(waiter);
+  } catch (...) {  // libpq refused the mode (a query in progress): the connection keeps its own
+  }
 }
 
 void LibpqConnection::set_autocommit(bool on) {
@@ -303,28 +322,97 @@ std::string LibpqConnection::server_version() const {
 
 // ---- LibpqDriver -------------------------------------------------------------------------
 
+namespace {
+
+// The keywords and values of plan as PQconnectdbParams wants them (null-terminated arrays over
+// plan's strings).
+struct ConnectArrays {
+  explicit ConnectArrays(const ConnectPlan& plan) {
+    for (const auto& [key, value] : plan.keywords) {
+      keys.push_back(key.c_str());
+      values.push_back(value.c_str());
+    }
+    keys.push_back(nullptr);
+    values.push_back(nullptr);
+  }
+  std::vector<const char*> keys;
+  std::vector<const char*> values;
+};
+
+[[noreturn]] void throw_connect_error(PGconn* conn, const URL& url) {
+  ErrorInfo info = error_info(conn, nullptr, "");
+  info.driver_message += " (connecting to " + url.render(/*hide_password=*/true) + ")";
+  throw_error(std::move(info), /*connection_bad=*/true);
+}
+
+// connect_timeout in seconds as libpq reads it (libpq-connect.html: "zero, negative, or not
+// specified means wait indefinitely"; values under 2 count as 2), or 0.
+int connect_timeout_seconds(const ConnectPlan& plan) {
+  const auto it = plan.keywords.find("connect_timeout");
+  if (it == plan.keywords.end()) return 0;
+  int seconds = 0;
+  std::from_chars(it->second.data(), it->second.data() + it->second.size(), seconds);
+  return seconds <= 0 ? 0 : std::max(seconds, 2);
+}
+
+// A connected PGconn made a LibpqConnection with the driver's session settings.
+std::unique_ptr<DbapiConnection> finish_connect(std::unique_ptr<PGconn, ConnCloser> conn,
+                                                const ConnectPlan& plan, IoWaiter* waiter) {
+  PQsetNoticeProcessor(conn.get(), ignore_notice, nullptr);
+  PgIo io(conn.get());
+  io.set_waiter(waiter);
+  prepare_session(io);
+  auto connection = std::make_unique<LibpqConnection>(conn.release(), plan.prepare_threshold);
+  connection->set_io_waiter(waiter);
+  return connection;
+}
+
+}  // namespace
+
 std::unique_ptr<DbapiConnection> LibpqDriver::connect(const URL& url,
                                                       const ConnectOptions& options) {
   const ConnectPlan plan = plan_connect(url, options);
-  std::vector<const char*> keys;
-  std::vector<const char*> values;
-  for (const auto& [key, value] : plan.keywords) {
-    keys.push_back(key.c_str());
-    values.push_back(value.c_str());
-  }
-  keys.push_back(nullptr);
-  values.push_back(nullptr);
+  const ConnectArrays arrays(plan);
   std::unique_ptr<PGconn, ConnCloser> conn(
-      PQconnectdbParams(keys.data(), values.data(), /*expand_dbname=*/0));
+      PQconnectdbParams(arrays.keys.data(), arrays.values.data(), /*expand_dbname=*/0));
   if (!conn) throw std::bad_alloc();
-  if (PQstatus(conn.get()) != CONNECTION_OK) {
-    ErrorInfo info = error_info(conn.get(), nullptr, "");
-    info.driver_message += " (connecting to " + url.render(/*hide_password=*/true) + ")";
-    throw_error(std::move(info), /*connection_bad=*/true);
+  if (PQstatus(conn.get()) != CONNECTION_OK) throw_connect_error(conn.get(), url);
+  return finish_connect(std::move(conn), plan, nullptr);
+}
+
+// libpq-connect.html, PQconnectStartParams: poll PQconnectPoll, waiting for the socket to be
+// readable or writable as it says, until PGRES_POLLING_OK or _FAILED; the socket may change
+// between calls (another host of a list).
+std::unique_ptr<DbapiConnection>
+LibpqDriver::connect_nonblocking(const URL& url, const ConnectOptions& options, IoWaiter& waiter) {
+  const ConnectPlan plan = plan_connect(url, options);
+  const ConnectArrays arrays(plan);
+  std::unique_ptr<PGconn, ConnCloser> conn(
+      PQconnectStartParams(arrays.keys.data(), arrays.values.data(), /*expand_dbname=*/0));
+  if (!conn) throw std::bad_alloc();
+  if (PQstatus(conn.get()) == CONNECTION_BAD) throw_connect_error(conn.get(), url);
+  const int timeout_s = connect_timeout_seconds(plan);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(timeout_s);
+  PostgresPollingStatusType polling = PGRES_POLLING_WRITING;
+  while (polling != PGRES_POLLING_OK) {
+    if (polling == PGRES_POLLING_FAILED) throw_connect_error(conn.get(), url);
+    IoEvents events = polling == PGRES_POLLING_READING ? IoEvents::kRead : IoEvents::kWrite;
+    int timeout_ms = -1;
+    if (timeout_s > 0) {
+      const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+          deadline - std::chrono::steady_clock::now());
+      timeout_ms = static_cast<int>(std::max<std::int64_t>(left.count(), 0));
+      events = events | IoEvents::kTimeout;
+    }
+    if (waiter.wait(PQsocket(conn.get()), events, timeout_ms) == IoEvents::kTimeout)
+      throw OperationalError(ErrorInfo{"08001", 0,
+                                       "timeout expired after " + std::to_string(timeout_s) +
+                                           " s (connect_timeout) (connecting to " +
+                                           url.render(/*hide_password=*/true) + ")",
+                                       ""});
+    polling = PQconnectPoll(conn.get());
   }
-  PQsetNoticeProcessor(conn.get(), ignore_notice, nullptr);
-  prepare_session(conn.get());
-  return std::make_unique<LibpqConnection>(conn.release(), plan.prepare_threshold);
+  return finish_connect(std::move(conn), plan, &waiter);
 }
 
 }  // namespace crucible::postgresql

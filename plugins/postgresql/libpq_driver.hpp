@@ -31,6 +31,7 @@
 #include <string_view>
 
 #include "crucible/dbapi.hpp"
+#include "libpq_io.hpp"
 #include "libpq_statements.hpp"
 
 struct pg_conn;
@@ -54,9 +55,12 @@ class ConnectionState {
   ConnectionState(const ConnectionState&) = delete;
   ConnectionState& operator=(const ConnectionState&) = delete;
 
-  bool is_open() const noexcept { return conn_ != nullptr; }
+  bool is_open() const noexcept { return io_.conn() != nullptr; }
   /// The handle; throws InterfaceError "connection already closed" when closed.
   pg_conn* conn() const;
+  /// The handle's round trips (blocking, or through the async layer's waiter); throws as
+  /// conn() does.
+  PgIo& io();
   StatementCache& statements() noexcept { return statements_; }
 
   bool autocommit() const noexcept { return autocommit_; }
@@ -76,13 +80,14 @@ class ConnectionState {
   void close() noexcept;
 
  private:
-  pg_conn* conn_;
+  PgIo io_;  ///< holds the PGconn (null once closed)
   bool autocommit_{false};
   StatementCache statements_;
 };
 
-/// A connection of the libpq driver (see the file comment). Closed on destruction.
-class LibpqConnection final : public DbapiConnection {
+/// A connection of the libpq driver (see the file comment). Closed on destruction. Its round
+/// trips can run without blocking (NonBlockingConnection: libpq's nonblocking mode, PgIo).
+class LibpqConnection final : public DbapiConnection, public NonBlockingConnection {
  public:
   LibpqConnection(pg_conn* conn, int prepare_threshold);
   ~LibpqConnection() override;
@@ -109,19 +114,26 @@ class LibpqConnection final : public DbapiConnection {
   std::string server_version() const override;
   /// numeric_dollar ($1), as LibpqDriver::paramstyle().
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kNumericDollar; }
+  /// Switches libpq's nonblocking mode on (waiter) or off (null) and waits through waiter.
+  void set_io_waiter(IoWaiter* waiter) noexcept override;
 
  private:
   std::shared_ptr<ConnectionState> state_;
 };
 
-/// The "libpq" driver: paramstyle numeric_dollar ($1, $2 …).
-class LibpqDriver final : public Driver {
+/// The "libpq" driver: paramstyle numeric_dollar ($1, $2 …). Connects blocking
+/// (PQconnectdbParams) or not (NonBlockingDriver: PQconnectStartParams and PQconnectPoll, with
+/// connect_timeout kept by the driver, as libpq leaves it to the caller in that mode).
+class LibpqDriver final : public Driver, public NonBlockingDriver {
  public:
   std::string_view name() const noexcept override { return "libpq"; }
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kNumericDollar; }
   /// Connects as the file comment says. Throws ArgumentError for an unknown key or a bad value,
   /// OperationalError when the server cannot be reached or refuses.
   std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override;
+  /// connect() with every wait made through waiter; the connection keeps waiter.
+  std::unique_ptr<DbapiConnection>
+  connect_nonblocking(const URL& url, const ConnectOptions& options, IoWaiter& waiter) override;
 };
 
 }  // namespace crucible::postgresql

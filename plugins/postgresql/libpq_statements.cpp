@@ -5,6 +5,7 @@
 
 #include <memory>
 
+#include "libpq_io.hpp"
 #include "postgresql_errors.hpp"
 
 namespace crucible::postgresql {
@@ -22,12 +23,12 @@ std::string StatementCache::key(std::string_view sql, const EncodedParams& param
   return out;
 }
 
-std::string StatementCache::lookup(pg_conn* conn, std::string_view sql, const EncodedParams& params,
+std::string StatementCache::lookup(PgIo& io, std::string_view sql, const EncodedParams& params,
                                    bool force) {
   std::string k = key(sql, params);
   auto it = entries_.find(k);
   if (it == entries_.end()) {
-    if (entries_.size() >= kMaxEntries) evict(conn);
+    if (entries_.size() >= kMaxEntries) evict(io);
     lru_.push_front(k);
     it = entries_.emplace(std::move(k), Entry{"", 0, lru_.begin()}).first;
   } else {
@@ -41,16 +42,17 @@ std::string StatementCache::lookup(pg_conn* conn, std::string_view sql, const En
   const std::string name = "crucible_" + std::to_string(++counter_);
   const std::string text(sql);
   const ResultPtr result(
-      PQprepare(conn, name.c_str(), text.c_str(), params.count(), params.types.data()), &PQclear);
+      io.prepare(name.c_str(), text.c_str(), params.count(), params.types.data()), &PQclear);
   if (!result || PQresultStatus(result.get()) != PGRES_COMMAND_OK) {
-    throw_result_error(conn, result.get(), sql);
+    throw_result_error(io.conn(), result.get(), sql);
   }
   entry.name = name;
   return entry.name;
 }
 
-void StatementCache::on_error(pg_conn* conn, std::string_view sql, const EncodedParams& params,
+void StatementCache::on_error(PgIo& io, std::string_view sql, const EncodedParams& params,
                               std::string_view sqlstate) noexcept {
+  PGconn* conn = io.conn();
   if (sqlstate == "26000") {  // invalid_sql_statement_name: the server forgot our names
     clear();
     return;
@@ -61,7 +63,7 @@ void StatementCache::on_error(pg_conn* conn, std::string_view sql, const Encoded
     if (it == entries_.end()) return;
     if (!it->second.name.empty() && PQstatus(conn) == CONNECTION_OK &&
         PQtransactionStatus(conn) == PQTRANS_IDLE) {
-      PQclear(PQexec(conn, ("DEALLOCATE " + it->second.name).c_str()));
+      PQclear(io.exec(("DEALLOCATE " + it->second.name).c_str()));
     }
     lru_.erase(it->second.lru);
     entries_.erase(it);
@@ -69,13 +71,17 @@ void StatementCache::on_error(pg_conn* conn, std::string_view sql, const Encoded
   }
 }
 
-void StatementCache::evict(pg_conn* conn) noexcept {
+void StatementCache::evict(PgIo& io) noexcept {
+  PGconn* conn = io.conn();
   if (lru_.empty()) return;
   const auto it = entries_.find(lru_.back());
   if (it != entries_.end()) {
     // In a failed transaction DEALLOCATE fails too; the name is then only left unused.
     if (!it->second.name.empty() && PQstatus(conn) == CONNECTION_OK) {
-      PQclear(PQexec(conn, ("DEALLOCATE " + it->second.name).c_str()));
+      try {
+        PQclear(io.exec(("DEALLOCATE " + it->second.name).c_str()));
+      } catch (...) {  // the async layer's wait gave up: the name is only left unused
+      }
     }
     entries_.erase(it);
   }

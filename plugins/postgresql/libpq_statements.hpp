@@ -22,6 +22,10 @@
 struct pg_conn;
 
 namespace crucible::postgresql {
+class PgIo;
+}
+
+namespace crucible::postgresql {
 
 /// The cache of one connection. Not thread-safe (one connection, one thread).
 class StatementCache {
@@ -34,10 +38,10 @@ class StatementCache {
   /// The name to execute sql with under parameter types, preparing it on conn first when this
   /// is the use that reaches the threshold (or always, with force); "" means run it unnamed.
   /// Throws the mapped error when PQprepare fails (e.g. a syntax error).
-  std::string lookup(pg_conn* conn, std::string_view sql, const EncodedParams& params, bool force);
+  std::string lookup(PgIo& io, std::string_view sql, const EncodedParams& params, bool force);
 
   /// Forgets what an execution error says is stale (see the file comment).
-  void on_error(pg_conn* conn, std::string_view sql, const EncodedParams& params,
+  void on_error(PgIo& io, std::string_view sql, const EncodedParams& params,
                 std::string_view sqlstate) noexcept;
 
   /// Forgets every entry without telling the server (the connection is gone).
@@ -52,7 +56,7 @@ class StatementCache {
     std::list<std::string>::iterator lru;
   };
   static std::string key(std::string_view sql, const EncodedParams& params);
-  void evict(pg_conn* conn) noexcept;
+  void evict(PgIo& io) noexcept;
 
   int threshold_;
   std::uint64_t counter_{};

@@ -6,9 +6,10 @@
 // Threading: a DbapiConnection and its cursors are used by one thread at a time (PEP 249
 // threadsafety level 1); a Driver is shared by all threads of an Engine and must be thread-safe.
 //
-// Blocking: these calls may block the calling thread while the database works. A later async
-// layer adds non-blocking variants beside them; nothing here promises that a call never returns
-// control before it is done, so drivers must not rely on that either.
+// Blocking: these calls may block the calling thread while the database works. A driver whose
+// client library has a non-blocking API may also offer NonBlockingConnection and
+// NonBlockingDriver (below): the async layer (crucible/asyncio.hpp) then runs the same calls
+// with every wait for the socket handed to it, so that one thread serves many connections.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -121,6 +122,52 @@ class LastrowidExecutemany {
                                       std::vector<std::int64_t>& lastrowids) = 0;
 };
 
+/// What a non-blocking call waits for (poll(2)'s POLLIN and POLLOUT, and a timeout). Flags.
+enum class IoEvents : std::uint8_t { kNone = 0, kRead = 1, kWrite = 2, kTimeout = 4 };
+constexpr IoEvents operator|(IoEvents a, IoEvents b) noexcept {
+  return static_cast<IoEvents>(static_cast<std::uint8_t>(a) | static_cast<std::uint8_t>(b));
+}
+constexpr IoEvents operator&(IoEvents a, IoEvents b) noexcept {
+  return static_cast<IoEvents>(static_cast<std::uint8_t>(a) & static_cast<std::uint8_t>(b));
+}
+constexpr bool any(IoEvents e) noexcept { return e != IoEvents::kNone; }
+
+/// How a non-blocking driver waits for its socket: given by the async layer, which suspends the
+/// calling task (not its thread) until the socket is ready. The pattern of libpq's "Asynchronous
+/// Command Processing" (PQsocket, PQconsumeInput, PQflush) and of MariaDB Connector/C's
+/// non-blocking API (mysql_get_socket, the MYSQL_WAIT_* flags of the _start/_cont calls).
+class IoWaiter {
+ public:
+  virtual ~IoWaiter();
+  /// Waits until fd is readable (kRead in events) or writable (kWrite), or, when events holds
+  /// kTimeout and timeout_ms >= 0, until timeout_ms milliseconds have passed. Returns what
+  /// happened (a subset of events, never kNone). Throws when the wait is abandoned: the task was
+  /// cancelled or timed out (OperationalError), or the call was made where waiting is not
+  /// allowed (AwaitRequiredError, errors.hpp). The driver lets the exception through; the async
+  /// layer then invalidates the connection, so the driver need only be able to close it.
+  virtual IoEvents wait(int fd, IoEvents events, int timeout_ms) = 0;
+  /// Throws what wait() would throw at once because waiting is not allowed here
+  /// (AwaitRequiredError); else nothing. A driver calls it before it sends a request, so that a
+  /// call made where it cannot wait fails with the connection as it was, not half-way through a
+  /// round trip.
+  virtual void check_can_wait() = 0;
+};
+
+/// An optional capability of a driver's DbapiConnection, found with dynamic_cast: it can run
+/// without blocking its thread. With a waiter set, every call of the connection and of its
+/// cursors that would wait for the server calls waiter->wait() instead, and still returns only
+/// when its work is done (so the contract above is unchanged); Cursor::fetch_into,
+/// description(), rowcount(), lastrowid() and close() never wait (execute() has the rows in
+/// memory, or fetch_into() reads them without waiting). A driver without it is run on worker
+/// threads by the async layer, unchanged.
+class NonBlockingConnection {
+ public:
+  virtual ~NonBlockingConnection();
+  /// Waits through waiter from now on; nullptr blocks the thread again. The waiter outlives its
+  /// use. Never throws.
+  virtual void set_io_waiter(IoWaiter* waiter) noexcept = 0;
+};
+
 /// A connection to one database (PEP 249 §Connection Objects).
 ///
 /// As PEP 249 requires, a connection is not in autocommit mode when it opens: the driver starts
@@ -170,6 +217,19 @@ class Driver {
   /// refuses, ArgumentError for URL parts or options the driver cannot use.
   virtual std::unique_ptr<DbapiConnection> connect(const URL& url,
                                                    const ConnectOptions& options) = 0;
+};
+
+/// An optional capability of a Driver, found with dynamic_cast: it connects without blocking
+/// (libpq's PQconnectStartParams/PQconnectPoll, MariaDB's mysql_real_connect_start/_cont). Its
+/// connections are NonBlockingConnections.
+class NonBlockingDriver {
+ public:
+  virtual ~NonBlockingDriver();
+  /// As Driver::connect, every wait for the server made through waiter; the connection returned
+  /// has waiter set (NonBlockingConnection::set_io_waiter). Throws as connect() does, and what
+  /// waiter.wait() throws.
+  virtual std::unique_ptr<DbapiConnection>
+  connect_nonblocking(const URL& url, const ConnectOptions& options, IoWaiter& waiter) = 0;
 };
 
 }  // namespace crucible

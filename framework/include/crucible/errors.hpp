@@ -74,6 +74,16 @@ class ResourceClosedError : public InvalidRequestError {
   ~ResourceClosedError() override;
 };
 
+/// Code running outside an awaited call of the async layer (crucible/asyncio.hpp) needed the
+/// database: a lazy load of a relationship in a coroutine, say, where waiting would block the
+/// event loop's thread (SQLAlchemy's MissingGreenlet). The message says what to do instead:
+/// load eagerly (selectinload, joinedload), co_await a refresh, or use run_sync.
+class AwaitRequiredError : public InvalidRequestError {
+ public:
+  using InvalidRequestError::InvalidRequestError;
+  ~AwaitRequiredError() override;
+};
+
 /// Reflection was asked about a table the database does not have (SQLAlchemy's
 /// NoSuchTableError).
 class NoSuchTableError : public InvalidRequestError {

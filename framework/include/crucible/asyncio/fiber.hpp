@@ -1,0 +1,76 @@
+#pragma once
+// How the async layer runs the blocking API without blocking its thread (SQLAlchemy's
+// sqlalchemy.util.concurrency greenlet bridge, in C++): each awaited call runs the blocking code
+// (Connection, Session, the pool, the driver) on a fiber of its own, a stackful context from
+// Boost.Context. Wherever that code would wait (the driver's socket, a worker-thread job for a
+// driver without a non-blocking API, the pool's wait for a free connection) the fiber is
+// suspended and the calling coroutine co_awaits the wait on its executor instead; the thread
+// goes on with other coroutines meanwhile. Code outside such a call that needs the database
+// gets AwaitRequiredError (errors.hpp) rather than blocking.
+//
+// Boost 1.74's Asio wants <utility> before it under C++20 (DESIGN.md "Known ground").
+#include <utility>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <type_traits>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#if !defined(BOOST_ASIO_HAS_CO_AWAIT)
+#error                                                                                             \
+    "crucible/asyncio.hpp needs Boost.Asio's C++20 coroutines: g++ 10 or later with -std=c++20, or clang with BOOST_ASIO_HAS_CO_AWAIT=1 and BOOST_ASIO_HAS_STD_COROUTINE=1 defined (linking the crucible::crucible CMake target defines them)"
+#endif
+
+namespace crucible::asyncio {
+
+/// The coroutine type of every async call (Boost.Asio's awaitable on any_io_executor).
+template <class T>
+using awaitable = boost::asio::awaitable<T>;
+
+/// Sizes of an async engine's own resources.
+struct AsyncOptions {
+  /// Threads that run the calls of drivers without a non-blocking API (as aiosqlite runs
+  /// sqlite3 on a thread): at most this many such calls run at once; the others queue.
+  std::size_t worker_threads{4};
+  /// Bytes of stack for each fiber (plus a guard page that turns an overflow into a crash at the
+  /// guard rather than a silent overwrite). Stacks are reused from call to call.
+  std::size_t fiber_stack_size{512 * 1024};
+};
+
+namespace detail {
+
+/// One async engine's worker threads and fiber stacks, shared by its copies and by every
+/// fiber it runs. Defined in src/asyncio/runtime.hpp.
+struct Runtime;
+
+/// A Runtime with options' threads and stack size. Throws ArgumentError for zero threads or a
+/// stack smaller than 64 KiB.
+std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options);
+
+/// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on the
+/// calling coroutine's executor; rethrows what body threw.
+awaitable<void> run_on_fiber(std::shared_ptr<Runtime> runtime, std::function<void()> body);
+
+/// run_on_fiber for a callable with a result: co_returns fn()'s value.
+template <class F>
+auto call_on_fiber(std::shared_ptr<Runtime> runtime, F fn) -> awaitable<std::invoke_result_t<F&>> {
+  // (Every object with a destructor is a named local here, not a temporary of the co_await
+  // expression: g++ 12 destroys some such temporaries twice.)
+  using R = std::invoke_result_t<F&>;
+  if constexpr (std::is_void_v<R>) {
+    std::function<void()> body(std::move(fn));
+    co_await run_on_fiber(std::move(runtime), std::move(body));
+  } else {
+    std::optional<R> out;
+    std::function<void()> body = [&out, &fn] { out.emplace(fn()); };
+    co_await run_on_fiber(std::move(runtime), std::move(body));
+    co_return std::move(*out);
+  }
+}
+
+}  // namespace detail
+}  // namespace crucible::asyncio

@@ -1,0 +1,216 @@
+// The async engine's driver adapter (adapted_driver.hpp).
+#include "adapted_driver.hpp"
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "../buffered_cursor.hpp"
+#include "../suspender.hpp"
+#include "crucible/errors.hpp"
+
+namespace crucible::asyncio::detail {
+
+using crucible::detail::current_suspender;
+using crucible::detail::Suspender;
+
+void throw_await_required(const char* what) {
+  throw AwaitRequiredError(
+      std::string(what) +
+      " needed the database outside an awaited call of crucible::asyncio, where waiting would "
+      "block the event loop's thread (a lazy load of a relationship in a coroutine, say). Load "
+      "it inside the call instead: eagerly with selectinload/joinedload in the query, with "
+      "co_await session.refresh(object), or run blocking-API code through co_await "
+      "session.run_sync(fn) / conn.run_sync(fn)");
+}
+
+namespace {
+
+Suspender& fiber_or_throw(const char* what) {
+  Suspender* fiber = current_suspender();
+  if (!fiber) throw_await_required(what);
+  return *fiber;
+}
+
+class FiberIoWaiter final : public IoWaiter {
+ public:
+  IoEvents wait(int fd, IoEvents events, int timeout_ms) override {
+    return fiber_or_throw("a database call").wait_io(fd, events, timeout_ms);
+  }
+  void check_can_wait() override { fiber_or_throw("a database call"); }
+};
+
+// Runs fn on a worker thread while the current fiber waits.
+template <class F>
+void on_worker(const char* what, F&& fn) {
+  Suspender& fiber = fiber_or_throw(what);
+  const std::function<void()> job = std::forward<F>(fn);
+  fiber.run_blocking(job);
+}
+
+// A cursor of a blocking driver: execute() runs on a worker thread and reads every row there
+// into a BufferedCursor, from which the fetch calls hand them out without waiting.
+class WorkerCursor : public Cursor {
+ public:
+  explicit WorkerCursor(std::unique_ptr<Cursor> inner) noexcept : inner_(std::move(inner)) {}
+
+  void execute(std::string_view sql, std::span<const Value> params) override {
+    on_worker("a statement", [&] {
+      inner_->execute(sql, params);
+      read_all();
+    });
+  }
+  void executemany(std::string_view sql, const ParamSets& param_sets) override {
+    on_worker("a statement", [&] {
+      inner_->executemany(sql, param_sets);
+      read_all();
+    });
+  }
+  bool fetch_into(std::vector<Value>& row) override { return rows_.fetch_into(row); }
+  const std::vector<ColumnDescription>& description() const override { return rows_.description(); }
+  std::int64_t rowcount() const override { return rows_.rowcount(); }
+  std::optional<std::int64_t> lastrowid() const override { return rows_.lastrowid(); }
+  void close() noexcept override {
+    rows_.close();
+    if (!inner_) return;
+    if (Suspender* fiber = current_suspender()) {
+      try {
+        fiber->run_blocking([this] { inner_->close(); });
+      } catch (...) {  // close() never throws; the driver's statement goes with inner_
+      }
+    } else {
+      inner_->close();  // outside a call (a Result dropped in a coroutine): a statement's
+                        // release, no round trip, on this thread
+    }
+    inner_.reset();
+  }
+
+ protected:
+  // On the worker thread: the rows and counts of what inner_ ran.
+  void read_all() {
+    std::vector<ColumnDescription> description = inner_->description();
+    std::vector<Value> values;
+    if (!description.empty()) {
+      std::vector<Value> row;
+      while (inner_->fetch_into(row))
+        for (Value& v : row) values.push_back(std::move(v));
+    }
+    rows_ = crucible::detail::BufferedCursor(std::move(description), std::move(values),
+                                             inner_->rowcount(), inner_->lastrowid());
+  }
+
+  std::unique_ptr<Cursor> inner_;
+
+ private:
+  crucible::detail::BufferedCursor rows_{{}, {}, -1, std::nullopt};
+};
+
+// The same for a cursor that is a LastrowidExecutemany (dbapi.hpp): keeps the capability.
+class WorkerLastrowidCursor final : public WorkerCursor, public LastrowidExecutemany {
+ public:
+  WorkerLastrowidCursor(std::unique_ptr<Cursor> inner, LastrowidExecutemany& lastrowids) noexcept
+      : WorkerCursor(std::move(inner)), lastrowids_(lastrowids) {}
+  void executemany_lastrowids(std::string_view sql, const ParamSets& param_sets,
+                              std::vector<std::int64_t>& lastrowids) override {
+    on_worker("a statement", [&] {
+      lastrowids_.executemany_lastrowids(sql, param_sets, lastrowids);
+      read_all();
+    });
+  }
+
+ private:
+  LastrowidExecutemany& lastrowids_;  ///< inner_'s
+};
+
+// A connection of a blocking driver: every call that may wait runs on a worker thread.
+class WorkerConnection final : public DbapiConnection {
+ public:
+  explicit WorkerConnection(std::unique_ptr<DbapiConnection> inner) noexcept
+      : inner_(std::move(inner)) {}
+  ~WorkerConnection() override { close(); }
+
+  std::unique_ptr<Cursor> cursor() override {
+    std::unique_ptr<Cursor> inner = inner_->cursor();
+    if (auto* lastrowids = dynamic_cast<LastrowidExecutemany*>(inner.get()))
+      return std::make_unique<WorkerLastrowidCursor>(std::move(inner), *lastrowids);
+    return std::make_unique<WorkerCursor>(std::move(inner));
+  }
+  void commit() override {
+    on_worker("a commit", [&] { inner_->commit(); });
+  }
+  void rollback() override {
+    on_worker("a rollback", [&] { inner_->rollback(); });
+  }
+  void close() noexcept override {
+    if (closed_) return;
+    closed_ = true;
+    if (Suspender* fiber = current_suspender()) {
+      try {
+        fiber->run_blocking([this] { inner_->close(); });
+        return;
+      } catch (...) {  // the fiber could not wait: close here
+      }
+    }
+    inner_->close();
+  }
+  bool ping() noexcept override {
+    Suspender* fiber = current_suspender();
+    if (!fiber) return false;  // cannot ask without waiting: the pool replaces the connection
+    bool alive = false;
+    try {
+      fiber->run_blocking([&] { alive = inner_->ping(); });
+    } catch (...) {
+      return false;
+    }
+    return alive;
+  }
+  void set_autocommit(bool on) override {
+    on_worker("setting autocommit", [&] { inner_->set_autocommit(on); });
+  }
+  bool autocommit() const noexcept override { return inner_->autocommit(); }
+  void set_isolation_level(std::string_view level) override {
+    on_worker("setting the isolation level", [&] { inner_->set_isolation_level(level); });
+  }
+  bool in_transaction() const noexcept override { return inner_->in_transaction(); }
+  std::string server_version() const override { return inner_->server_version(); }
+  ParamStyle paramstyle() const noexcept override { return inner_->paramstyle(); }
+
+ private:
+  std::unique_ptr<DbapiConnection> inner_;
+  bool closed_{false};
+};
+
+class AdaptedDriver final : public Driver {
+ public:
+  explicit AdaptedDriver(registry::DriverPtr inner) noexcept
+      : inner_(std::move(inner)), nonblocking_(dynamic_cast<NonBlockingDriver*>(inner_.get())) {}
+  std::string_view name() const noexcept override { return inner_->name(); }
+  ParamStyle paramstyle() const noexcept override { return inner_->paramstyle(); }
+  std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override {
+    if (nonblocking_) {
+      fiber_or_throw("a new connection");
+      return nonblocking_->connect_nonblocking(url, options, fiber_io_waiter());
+    }
+    std::unique_ptr<DbapiConnection> conn;
+    on_worker("a new connection", [&] { conn = inner_->connect(url, options); });
+    return std::make_unique<WorkerConnection>(std::move(conn));
+  }
+
+ private:
+  registry::DriverPtr inner_;  ///< keeps the plugin loaded
+  NonBlockingDriver* nonblocking_;
+};
+
+}  // namespace
+
+IoWaiter& fiber_io_waiter() noexcept {
+  static FiberIoWaiter waiter;
+  return waiter;
+}
+
+registry::DriverPtr adapt_driver(registry::DriverPtr driver) {
+  return std::make_shared<AdaptedDriver>(std::move(driver));
+}
+
+}  // namespace crucible::asyncio::detail

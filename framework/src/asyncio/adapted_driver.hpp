@@ -5,8 +5,9 @@
 //
 //  * A NonBlockingDriver (dbapi.hpp) connects with connect_nonblocking() and its connections
 //    keep the fiber IoWaiter: the driver's own waits for its socket suspend the fiber.
-//  * Any other driver is served on the engine's worker threads, as aiosqlite serves sqlite3:
-//    connect and every call of the connection and its cursors run there while the fiber waits,
+//  * Any other driver is served on the engine's worker threads, as SQLAlchemy's aio adapters
+//    serve a blocking client library: connect and every call of the connection and its cursors
+//    run there while the fiber waits,
 //    a cursor's rows are all read there by execute() (so reading a Result never waits), and
 //    third-party plugins need no change.
 //

@@ -2,7 +2,7 @@
 // AsyncEngine, AsyncConnection and AsyncTransaction (SQLAlchemy 2.0's sqlalchemy.ext.asyncio:
 // create_async_engine, AsyncEngine, AsyncConnection), on C++20 coroutines over Boost.Asio:
 //
-//   auto engine = asyncio::create_async_engine("postgresql+libpq://app@localhost/app");
+//   auto engine = asyncio::create_async_engine(url);  // any dialect+driver URL
 //   asio::co_spawn(io, [&]() -> asyncio::awaitable<void> {
 //     auto conn = co_await engine.connect();
 //     Result rows = co_await conn.execute(select(users).where(users.c("id") == 5));

@@ -33,8 +33,9 @@ using awaitable = boost::asio::awaitable<T>;
 
 /// Sizes of an async engine's own resources.
 struct AsyncOptions {
-  /// Threads that run the calls of drivers without a non-blocking API (as aiosqlite runs
-  /// sqlite3 on a thread): at most this many such calls run at once; the others queue.
+  /// Threads that run the calls of drivers without a non-blocking API (as SQLAlchemy's aio
+  /// adapters run a blocking client library on a thread): at most this many such calls run at
+  /// once; the others queue.
   std::size_t worker_threads{4};
   /// Bytes of stack for each fiber (plus a guard page that turns an overflow into a crash at the
   /// guard rather than a silent overwrite). Stacks are reused from call to call.

@@ -11,6 +11,7 @@ DbapiConnection::~DbapiConnection() = default;
 Driver::~Driver() = default;
 IoWaiter::~IoWaiter() = default;
 NonBlockingConnection::~NonBlockingConnection() = default;
+CancellableConnection::~CancellableConnection() = default;
 NonBlockingDriver::~NonBlockingDriver() = default;
 
 std::string_view paramstyle_name(ParamStyle style) noexcept {

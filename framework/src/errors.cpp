@@ -37,6 +37,8 @@ FlushError::~FlushError() = default;
 StaleDataError::~StaleDataError() = default;
 CircularDependencyError::~CircularDependencyError() = default;
 TimeoutError::~TimeoutError() = default;
+CommandTimeoutError::~CommandTimeoutError() = default;
+CancelledError::~CancelledError() = default;
 DisconnectionError::~DisconnectionError() = default;
 
 DBAPIError::DBAPIError(ErrorInfo info) : Error(describe(info)), info_(std::move(info)) {}

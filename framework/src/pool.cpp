@@ -254,15 +254,28 @@ class QueuePool final : public Pool {
     std::shared_ptr<detail::Wakeup> wakeup = fiber->make_wakeup();
     sleepers_.push_back(wakeup);
     lock.unlock();
-    const bool woken = fiber->sleep(*wakeup, deadline);
+    bool woken = false;
+    try {
+      woken = fiber->sleep(*wakeup, deadline);
+    } catch (...) {  // the call was interrupted (its command_timeout, cancel()): stop waiting
+      lock.lock();
+      leave_sleepers_locked(wakeup, false);
+      throw;
+    }
     lock.lock();
+    leave_sleepers_locked(wakeup, woken);
+    return woken;
+  }
+
+  // Takes a sleeper that stopped sleeping off the list (lock held); a wake-up that was meant
+  // for it but came as it stopped for another reason is passed on.
+  void leave_sleepers_locked(const std::shared_ptr<detail::Wakeup>& wakeup, bool woken) noexcept {
     const auto it = std::find(sleepers_.begin(), sleepers_.end(), wakeup);
     if (it != sleepers_.end()) {
       sleepers_.erase(it);
     } else if (!woken) {
-      wake_one_locked();  // a wake-up meant for this sleeper came as it timed out: pass it on
+      wake_one_locked();
     }
-    return woken;
   }
 
   // Tells one borrower waiting for a connection that one may be free (lock held).

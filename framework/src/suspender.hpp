@@ -23,17 +23,28 @@ class Wakeup {
 };
 
 /// The current fiber's ways to wait. Every call returns on the fiber's own thread.
+///
+/// A call of the async layer may be interrupted: its command_timeout passes, or cancel() is
+/// called. A wait for the database then asks target (the connection waited on, when it is a
+/// CancellableConnection) to stop its statement and goes on waiting for the server's answer,
+/// which ends the call as the database's error; with no target, or when the answer does not
+/// come within the grace period, the wait is abandoned (wait_io throws OperationalError) and
+/// the async layer invalidates the connection afterwards. A job on a worker thread cannot be
+/// abandoned: run_blocking waits for it to end. A sleep throws the interruption's error
+/// (CommandTimeoutError, CancelledError) at once: a borrower waiting for the pool holds nothing.
 class Suspender {
  public:
   virtual ~Suspender();
   /// IoWaiter::wait's contract (dbapi.hpp): until fd is ready for events or the timeout passes.
-  virtual IoEvents wait_io(int fd, IoEvents events, int timeout_ms) = 0;
+  virtual IoEvents wait_io(int fd, IoEvents events, int timeout_ms,
+                           CancellableConnection* target) = 0;
   /// Runs job on a worker thread while the fiber waits; rethrows what job threw.
-  virtual void run_blocking(const std::function<void()>& job) = 0;
+  virtual void run_blocking(const std::function<void()>& job, CancellableConnection* target) = 0;
   /// A Wakeup for the next sleep() of this fiber.
   virtual std::shared_ptr<Wakeup> make_wakeup() = 0;
   /// Suspends until wakeup (from make_wakeup()) is woken or deadline passes; true when woken
-  /// (also when it was woken before the sleep began).
+  /// (also when it was woken before the sleep began). Throws CommandTimeoutError or
+  /// CancelledError when the call is interrupted.
   virtual bool sleep(Wakeup& wakeup, std::chrono::steady_clock::time_point deadline) = 0;
 };
 

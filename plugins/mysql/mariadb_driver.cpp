@@ -270,6 +270,21 @@ void MariadbConnection::set_isolation_level(std::string_view level) {
 
 bool MariadbConnection::in_transaction() const noexcept { return state_->in_transaction(); }
 
+std::function<bool()> MariadbConnection::cancel_request() {
+  if (!state_->is_open() || !url_) return {};
+  const unsigned long thread_id = mysql_thread_id(state_->conn());
+  return [url = *url_, options = options_, thread_id] {
+    try {
+      MariadbDriver driver;
+      const std::unique_ptr<DbapiConnection> killer = driver.connect(url, options);
+      killer->cursor()->execute("KILL QUERY " + std::to_string(thread_id), {});
+      return true;
+    } catch (...) {  // unreachable, refused, or the query had ended and the thread gone
+      return false;
+    }
+  };
+}
+
 void MariadbConnection::set_io_waiter(IoWaiter* waiter) noexcept {
   if (!nonblocking_capable_ || !state_->is_open()) return;
   state_->io().set_waiter(waiter);
@@ -335,6 +350,8 @@ MariadbDriver::connect_with(const URL& url, const ConnectOptions& options, IoWai
   }
   if (io.autocommit(false) != 0) throw_connection_error(conn.get(), "SET autocommit=0");
   auto connection = std::make_unique<MariadbConnection>(conn.release());
+  connection->url_ = url;
+  connection->options_ = options;
   connection->nonblocking_capable_ = waiter != nullptr;
   connection->set_io_waiter(waiter);
   return connection;

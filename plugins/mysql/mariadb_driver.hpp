@@ -33,12 +33,15 @@
 // Threading: a connection and its cursors belong to one thread at a time (a MYSQL handle is
 // not shared); the Driver itself is stateless and thread-safe (its constructor initializes
 // Connector/C once per process).
+#include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "crucible/dbapi.hpp"
 #include "crucible/errors.hpp"
+#include "crucible/url.hpp"
 #include "mariadb_io.hpp"
 #include "mariadb_statement.hpp"
 
@@ -94,8 +97,11 @@ class ConnectionState {
 
 /// A connection of the mariadbconnector driver (see the file comment). Closed on destruction.
 /// Its round trips can run without blocking (NonBlockingConnection: Connector/C's non-blocking
-/// API, MariadbIo) when it was made by connect_nonblocking.
-class MariadbConnection final : public DbapiConnection, public NonBlockingConnection {
+/// API, MariadbIo) when it was made by connect_nonblocking, and its running statement can be
+/// stopped from another thread (CancellableConnection: KILL QUERY).
+class MariadbConnection final : public DbapiConnection,
+                                public NonBlockingConnection,
+                                public CancellableConnection {
  public:
   explicit MariadbConnection(MYSQL* conn);
   ~MariadbConnection() override;
@@ -127,10 +133,16 @@ class MariadbConnection final : public DbapiConnection, public NonBlockingConnec
   /// what Connector/C's non-blocking calls need; on another one a waiter is ignored, and the
   /// connection keeps blocking.
   void set_io_waiter(IoWaiter* waiter) noexcept override;
+  /// A request that connects anew with this connection's URL and connect_args and runs
+  /// KILL QUERY with its thread id (https://mariadb.com/kb/en/kill/): the statement then fails
+  /// with 1317 ER_QUERY_INTERRUPTED (a SLEEP() returns 1 instead). Empty when closed.
+  std::function<bool()> cancel_request() override;
 
  private:
   std::shared_ptr<ConnectionState> state_;
   bool nonblocking_capable_{false};
+  std::optional<URL> url_;  ///< what it connected with, for cancel_request's connection
+  ConnectOptions options_;
   friend class MariadbDriver;
 };
 

@@ -284,6 +284,16 @@ void LibpqConnection::set_io_waiter(IoWaiter* waiter) noexcept {
   }
 }
 
+std::function<bool()> LibpqConnection::cancel_request() {
+  if (!state_->is_open()) return {};
+  std::shared_ptr<PGcancel> key(PQgetCancel(state_->conn()), PQfreeCancel);
+  if (!key) return {};
+  return [key] {
+    char error[256];
+    return PQcancel(key.get(), error, sizeof error) == 1;
+  };
+}
+
 void LibpqConnection::set_autocommit(bool on) {
   state_->conn();
   state_->set_autocommit(on);

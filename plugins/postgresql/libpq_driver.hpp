@@ -26,6 +26,7 @@
 //
 // Threading: a connection and its cursors belong to one thread at a time (libpq's PGconn is not
 // shared); the Driver itself is stateless and thread-safe.
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -86,8 +87,11 @@ class ConnectionState {
 };
 
 /// A connection of the libpq driver (see the file comment). Closed on destruction. Its round
-/// trips can run without blocking (NonBlockingConnection: libpq's nonblocking mode, PgIo).
-class LibpqConnection final : public DbapiConnection, public NonBlockingConnection {
+/// trips can run without blocking (NonBlockingConnection: libpq's nonblocking mode, PgIo), and
+/// its running statement can be cancelled from another thread (CancellableConnection: PQcancel).
+class LibpqConnection final : public DbapiConnection,
+                              public NonBlockingConnection,
+                              public CancellableConnection {
  public:
   LibpqConnection(pg_conn* conn, int prepare_threshold);
   ~LibpqConnection() override;
@@ -116,6 +120,10 @@ class LibpqConnection final : public DbapiConnection, public NonBlockingConnecti
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kNumericDollar; }
   /// Switches libpq's nonblocking mode on (waiter) or off (null) and waits through waiter.
   void set_io_waiter(IoWaiter* waiter) noexcept override;
+  /// PQgetCancel's key for this connection's backend, and a request that sends it (PQcancel,
+  /// https://www.postgresql.org/docs/current/libpq-cancel.html: a connection of its own to the
+  /// server); the statement then fails with SQLSTATE 57014. Empty when closed.
+  std::function<bool()> cancel_request() override;
 
  private:
   std::shared_ptr<ConnectionState> state_;

@@ -11,6 +11,7 @@
 // NonBlockingDriver (below): the async layer (crucible/asyncio.hpp) then runs the same calls
 // with every wait for the socket handed to it, so that one thread serves many connections.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -166,6 +167,27 @@ class NonBlockingConnection {
   /// Waits through waiter from now on; nullptr blocks the thread again. The waiter outlives its
   /// use. Never throws.
   virtual void set_io_waiter(IoWaiter* waiter) noexcept = 0;
+};
+
+/// An optional capability of a driver's DbapiConnection, found with dynamic_cast: the statement
+/// it is running can be stopped from elsewhere (libpq's PQcancel, MariaDB's KILL QUERY,
+/// sqlite3_interrupt). The async layer uses it when an awaited call passes its command_timeout
+/// or is cancelled: the statement stops, the call fails, and the connection stays usable for the
+/// rollback that follows, where a connection whose wait was abandoned mid-protocol would have to
+/// be invalidated.
+class CancellableConnection {
+ public:
+  virtual ~CancellableConnection();
+  /// Called on some thread while a call of this connection waits (suspended on a fiber, or
+  /// running on another thread), never concurrently with itself; must not wait itself. Returns
+  /// the request that stops the running statement: a callable that may block (a connection of
+  /// its own to the server), is run on another thread, references nothing of this connection
+  /// (it may run after the connection closed) and returns false when it could not deliver the
+  /// request; it never throws. The interrupted call then fails with the database's error
+  /// (PostgreSQL's 57014 query_canceled, MariaDB's 1317 ER_QUERY_INTERRUPTED, SQLITE_INTERRUPT),
+  /// or completes if it was finishing anyway. A database in the same process may stop the
+  /// statement here and return a callable that does nothing.
+  virtual std::function<bool()> cancel_request() = 0;
 };
 
 /// A connection to one database (PEP 249 §Connection Objects).

@@ -140,11 +140,32 @@ class CircularDependencyError : public FlushError {
   ~CircularDependencyError() override;
 };
 
-/// The pool could not hand out a connection within pool_timeout seconds.
+/// The pool could not hand out a connection within pool_timeout seconds; also the base of
+/// CommandTimeoutError.
 class TimeoutError : public Error {
  public:
   using Error::Error;
   ~TimeoutError() override;
+};
+
+/// An awaited call of the async layer (crucible/asyncio.hpp) ran past its command_timeout
+/// (asyncpg's command_timeout, raised there as asyncio.TimeoutError). The statement it was
+/// running was cancelled on the server and the transaction rolled back (the connection is
+/// invalidated instead when the database did not answer the cancel in time); a COMMIT that timed
+/// out may or may not have taken effect.
+class CommandTimeoutError : public TimeoutError {
+ public:
+  using TimeoutError::TimeoutError;
+  ~CommandTimeoutError() override;
+};
+
+/// An awaited call of the async layer was cancelled with cancel() (Python's
+/// asyncio.CancelledError). What was done about its statement and transaction is as for
+/// CommandTimeoutError.
+class CancelledError : public Error {
+ public:
+  using Error::Error;
+  ~CancelledError() override;
 };
 
 /// Raised by a pool checkout listener to say the connection it was shown is unusable (SQLAlchemy's

@@ -33,36 +33,44 @@ Suspender& fiber_or_throw(const char* what) {
   return *fiber;
 }
 
+// The waiter of a connection being made (nothing to cancel yet), or of a connection made:
+// its waits name the connection as what an interrupted call cancels.
 class FiberIoWaiter final : public IoWaiter {
  public:
+  explicit FiberIoWaiter(CancellableConnection* target = nullptr) noexcept : target_(target) {}
   IoEvents wait(int fd, IoEvents events, int timeout_ms) override {
-    return fiber_or_throw("a database call").wait_io(fd, events, timeout_ms);
+    return fiber_or_throw("a database call").wait_io(fd, events, timeout_ms, target_);
   }
   void check_can_wait() override { fiber_or_throw("a database call"); }
+
+ private:
+  CancellableConnection* target_;
 };
 
-// Runs fn on a worker thread while the current fiber waits.
+// Runs fn on a worker thread while the current fiber waits; target is what an interrupted
+// call cancels (null: nothing, the job is waited for).
 template <class F>
-void on_worker(const char* what, F&& fn) {
+void on_worker(const char* what, CancellableConnection* target, F&& fn) {
   Suspender& fiber = fiber_or_throw(what);
   const std::function<void()> job = std::forward<F>(fn);
-  fiber.run_blocking(job);
+  fiber.run_blocking(job, target);
 }
 
 // A cursor of a blocking driver: execute() runs on a worker thread and reads every row there
 // into a BufferedCursor, from which the fetch calls hand them out without waiting.
 class WorkerCursor : public Cursor {
  public:
-  explicit WorkerCursor(std::unique_ptr<Cursor> inner) noexcept : inner_(std::move(inner)) {}
+  WorkerCursor(std::unique_ptr<Cursor> inner, CancellableConnection* target) noexcept
+      : inner_(std::move(inner)), target_(target) {}
 
   void execute(std::string_view sql, std::span<const Value> params) override {
-    on_worker("a statement", [&] {
+    on_worker("a statement", target_, [&] {
       inner_->execute(sql, params);
       read_all();
     });
   }
   void executemany(std::string_view sql, const ParamSets& param_sets) override {
-    on_worker("a statement", [&] {
+    on_worker("a statement", target_, [&] {
       inner_->executemany(sql, param_sets);
       read_all();
     });
@@ -76,7 +84,7 @@ class WorkerCursor : public Cursor {
     if (!inner_) return;
     if (Suspender* fiber = current_suspender()) {
       try {
-        fiber->run_blocking([this] { inner_->close(); });
+        fiber->run_blocking([this] { inner_->close(); }, nullptr);
       } catch (...) {  // close() never throws; the driver's statement goes with inner_
       }
     } else {
@@ -101,6 +109,7 @@ class WorkerCursor : public Cursor {
   }
 
   std::unique_ptr<Cursor> inner_;
+  CancellableConnection* target_;  ///< the connection's, when it can cancel
 
  private:
   crucible::detail::BufferedCursor rows_{{}, {}, -1, std::nullopt};
@@ -109,11 +118,12 @@ class WorkerCursor : public Cursor {
 // The same for a cursor that is a LastrowidExecutemany (dbapi.hpp): keeps the capability.
 class WorkerLastrowidCursor final : public WorkerCursor, public LastrowidExecutemany {
  public:
-  WorkerLastrowidCursor(std::unique_ptr<Cursor> inner, LastrowidExecutemany& lastrowids) noexcept
-      : WorkerCursor(std::move(inner)), lastrowids_(lastrowids) {}
+  WorkerLastrowidCursor(std::unique_ptr<Cursor> inner, CancellableConnection* target,
+                        LastrowidExecutemany& lastrowids) noexcept
+      : WorkerCursor(std::move(inner), target), lastrowids_(lastrowids) {}
   void executemany_lastrowids(std::string_view sql, const ParamSets& param_sets,
                               std::vector<std::int64_t>& lastrowids) override {
-    on_worker("a statement", [&] {
+    on_worker("a statement", target_, [&] {
       lastrowids_.executemany_lastrowids(sql, param_sets, lastrowids);
       read_all();
     });
@@ -127,27 +137,27 @@ class WorkerLastrowidCursor final : public WorkerCursor, public LastrowidExecute
 class WorkerConnection final : public DbapiConnection {
  public:
   explicit WorkerConnection(std::unique_ptr<DbapiConnection> inner) noexcept
-      : inner_(std::move(inner)) {}
+      : inner_(std::move(inner)), target_(dynamic_cast<CancellableConnection*>(inner_.get())) {}
   ~WorkerConnection() override { close(); }
 
   std::unique_ptr<Cursor> cursor() override {
     std::unique_ptr<Cursor> inner = inner_->cursor();
     if (auto* lastrowids = dynamic_cast<LastrowidExecutemany*>(inner.get()))
-      return std::make_unique<WorkerLastrowidCursor>(std::move(inner), *lastrowids);
-    return std::make_unique<WorkerCursor>(std::move(inner));
+      return std::make_unique<WorkerLastrowidCursor>(std::move(inner), target_, *lastrowids);
+    return std::make_unique<WorkerCursor>(std::move(inner), target_);
   }
   void commit() override {
-    on_worker("a commit", [&] { inner_->commit(); });
+    on_worker("a commit", target_, [&] { inner_->commit(); });
   }
   void rollback() override {
-    on_worker("a rollback", [&] { inner_->rollback(); });
+    on_worker("a rollback", target_, [&] { inner_->rollback(); });
   }
   void close() noexcept override {
     if (closed_) return;
     closed_ = true;
     if (Suspender* fiber = current_suspender()) {
       try {
-        fiber->run_blocking([this] { inner_->close(); });
+        fiber->run_blocking([this] { inner_->close(); }, nullptr);
         return;
       } catch (...) {  // the fiber could not wait: close here
       }
@@ -159,18 +169,18 @@ class WorkerConnection final : public DbapiConnection {
     if (!fiber) return false;  // cannot ask without waiting: the pool replaces the connection
     bool alive = false;
     try {
-      fiber->run_blocking([&] { alive = inner_->ping(); });
+      fiber->run_blocking([&] { alive = inner_->ping(); }, target_);
     } catch (...) {
       return false;
     }
     return alive;
   }
   void set_autocommit(bool on) override {
-    on_worker("setting autocommit", [&] { inner_->set_autocommit(on); });
+    on_worker("setting autocommit", target_, [&] { inner_->set_autocommit(on); });
   }
   bool autocommit() const noexcept override { return inner_->autocommit(); }
   void set_isolation_level(std::string_view level) override {
-    on_worker("setting the isolation level", [&] { inner_->set_isolation_level(level); });
+    on_worker("setting the isolation level", target_, [&] { inner_->set_isolation_level(level); });
   }
   bool in_transaction() const noexcept override { return inner_->in_transaction(); }
   std::string server_version() const override { return inner_->server_version(); }
@@ -178,7 +188,36 @@ class WorkerConnection final : public DbapiConnection {
 
  private:
   std::unique_ptr<DbapiConnection> inner_;
+  CancellableConnection* target_;  ///< inner_, when it can cancel
   bool closed_{false};
+};
+
+// A connection of a non-blocking driver, with the waiter its waits go through: that waiter
+// names the connection as what an interrupted call cancels. Every call is the driver's own.
+class FiberConnection final : public DbapiConnection {
+ public:
+  explicit FiberConnection(std::unique_ptr<DbapiConnection> inner) noexcept
+      : inner_(std::move(inner)), waiter_(dynamic_cast<CancellableConnection*>(inner_.get())) {
+    if (auto* nonblocking = dynamic_cast<NonBlockingConnection*>(inner_.get()))
+      nonblocking->set_io_waiter(&waiter_);
+  }
+  ~FiberConnection() override { inner_->close(); }  // before waiter_ goes
+
+  std::unique_ptr<Cursor> cursor() override { return inner_->cursor(); }
+  void commit() override { inner_->commit(); }
+  void rollback() override { inner_->rollback(); }
+  void close() noexcept override { inner_->close(); }
+  bool ping() noexcept override { return inner_->ping(); }
+  void set_autocommit(bool on) override { inner_->set_autocommit(on); }
+  bool autocommit() const noexcept override { return inner_->autocommit(); }
+  void set_isolation_level(std::string_view level) override { inner_->set_isolation_level(level); }
+  bool in_transaction() const noexcept override { return inner_->in_transaction(); }
+  std::string server_version() const override { return inner_->server_version(); }
+  ParamStyle paramstyle() const noexcept override { return inner_->paramstyle(); }
+
+ private:
+  std::unique_ptr<DbapiConnection> inner_;
+  FiberIoWaiter waiter_;
 };
 
 class AdaptedDriver final : public Driver {
@@ -190,10 +229,11 @@ class AdaptedDriver final : public Driver {
   std::unique_ptr<DbapiConnection> connect(const URL& url, const ConnectOptions& options) override {
     if (nonblocking_) {
       fiber_or_throw("a new connection");
-      return nonblocking_->connect_nonblocking(url, options, fiber_io_waiter());
+      return std::make_unique<FiberConnection>(
+          nonblocking_->connect_nonblocking(url, options, fiber_io_waiter()));
     }
     std::unique_ptr<DbapiConnection> conn;
-    on_worker("a new connection", [&] { conn = inner_->connect(url, options); });
+    on_worker("a new connection", nullptr, [&] { conn = inner_->connect(url, options); });
     return std::make_unique<WorkerConnection>(std::move(conn));
   }
 

@@ -76,7 +76,8 @@ awaitable<AsyncConnection> AsyncEngine::connect() const {
   auto executor = co_await asio::this_coro::executor;
   const Engine& engine = engine_;
   auto body = [&engine] { return std::make_shared<Connection>(engine.connect()); };
-  auto conn = co_await detail::call_on_fiber(runtime_, body);
+  std::shared_ptr<detail::CallControl> control = detail::make_call_control(*runtime_, {});
+  auto conn = co_await detail::call_on_fiber(runtime_, body, std::move(control));
   co_return AsyncConnection(std::move(conn), runtime_, std::move(executor));
 }
 
@@ -88,11 +89,47 @@ awaitable<void> AsyncEngine::dispose() const {
 
 // ---- AsyncConnection --------------------------------------------------------------------------
 
+AsyncConnection::AsyncConnection(std::shared_ptr<Connection> conn,
+                                 std::shared_ptr<detail::Runtime> runtime,
+                                 asio::any_io_executor executor)
+    : conn_(std::move(conn)), runtime_(std::move(runtime)), executor_(std::move(executor)) {
+  // After an interrupted call: roll back, or give the connection up when its wait was abandoned
+  // part-way through a round trip.
+  control_ = detail::make_call_control(*runtime_,
+                                       [weak = std::weak_ptr<Connection>(conn_)](bool abandoned) {
+                                         const std::shared_ptr<Connection> conn = weak.lock();
+                                         if (!conn || conn->closed()) return;
+                                         if (abandoned) {
+                                           conn->invalidate();
+                                           return;
+                                         }
+                                         try {
+                                           conn->rollback();
+                                         } catch (...) {
+                                           conn->invalidate();
+                                           throw;
+                                         }
+                                       });
+}
+
+void AsyncConnection::set_command_timeout(std::optional<std::chrono::milliseconds> timeout) {
+  if (!control_) throw ResourceClosedError("This AsyncConnection was moved from");
+  detail::set_command_timeout(*control_, timeout);
+}
+
+std::optional<std::chrono::milliseconds> AsyncConnection::command_timeout() const {
+  if (!control_) throw ResourceClosedError("This AsyncConnection was moved from");
+  return detail::command_timeout(*control_);
+}
+
+bool AsyncConnection::cancel() noexcept { return detail::cancel(control_); }
+
 AsyncConnection& AsyncConnection::operator=(AsyncConnection&& other) noexcept {
   if (this != &other) {
     detail::close_detached(std::move(conn_), runtime_, executor_);
     conn_ = std::move(other.conn_);
     runtime_ = std::move(other.runtime_);
+    control_ = std::move(other.control_);
     executor_ = std::move(other.executor_);
   }
   return *this;
@@ -112,46 +149,46 @@ Connection& open(const std::shared_ptr<Connection>& conn) {
 awaitable<Result> AsyncConnection::execute(const sql::Executable& stmt, Params params) {
   Connection& conn = open(conn_);
   auto body = [&conn, &stmt, &params] { return conn.execute(stmt, params); };
-  co_return co_await detail::call_on_fiber(runtime_, body);
+  co_return co_await detail::call_on_fiber(runtime_, body, control_);
 }
 
 awaitable<Result> AsyncConnection::execute(const sql::Executable& stmt,
                                            std::vector<Params> param_sets) {
   Connection& conn = open(conn_);
   auto body = [&conn, &stmt, &param_sets] { return conn.execute(stmt, param_sets); };
-  co_return co_await detail::call_on_fiber(runtime_, body);
+  co_return co_await detail::call_on_fiber(runtime_, body, control_);
 }
 
 awaitable<Result> AsyncConnection::exec_driver_sql(std::string sql, std::vector<Value> params) {
   Connection& conn = open(conn_);
   auto body = [&conn, &sql, &params] { return conn.exec_driver_sql(sql, params); };
-  co_return co_await detail::call_on_fiber(runtime_, body);
+  co_return co_await detail::call_on_fiber(runtime_, body, control_);
 }
 
 awaitable<AsyncTransaction> AsyncConnection::begin() {
   Connection& conn = open(conn_);
   auto body = [&conn] { return std::make_unique<Transaction>(conn.begin()); };
-  auto tx = co_await detail::call_on_fiber(runtime_, body);
-  co_return AsyncTransaction(std::move(tx), conn_, runtime_, executor_);
+  auto tx = co_await detail::call_on_fiber(runtime_, body, control_);
+  co_return AsyncTransaction(std::move(tx), conn_, runtime_, control_, executor_);
 }
 
 awaitable<AsyncTransaction> AsyncConnection::begin_nested() {
   Connection& conn = open(conn_);
   auto body = [&conn] { return std::make_unique<Transaction>(conn.begin_nested()); };
-  auto tx = co_await detail::call_on_fiber(runtime_, body);
-  co_return AsyncTransaction(std::move(tx), conn_, runtime_, executor_);
+  auto tx = co_await detail::call_on_fiber(runtime_, body, control_);
+  co_return AsyncTransaction(std::move(tx), conn_, runtime_, control_, executor_);
 }
 
 awaitable<void> AsyncConnection::commit() {
   Connection& conn = open(conn_);
   std::function<void()> body = [&conn] { conn.commit(); };
-  co_await detail::run_on_fiber(runtime_, std::move(body));
+  co_await detail::run_on_fiber(runtime_, std::move(body), control_);
 }
 
 awaitable<void> AsyncConnection::rollback() {
   Connection& conn = open(conn_);
   std::function<void()> body = [&conn] { conn.rollback(); };
-  co_await detail::run_on_fiber(runtime_, std::move(body));
+  co_await detail::run_on_fiber(runtime_, std::move(body), control_);
 }
 
 awaitable<void> AsyncConnection::close() {
@@ -182,7 +219,7 @@ awaitable<void> AsyncTransaction::commit() {
   if (!tx_) throw InvalidRequestError("This AsyncTransaction was moved from");
   Transaction& tx = *tx_;
   std::function<void()> body = [&tx] { tx.commit(); };
-  co_await detail::run_on_fiber(runtime_, std::move(body));
+  co_await detail::run_on_fiber(runtime_, std::move(body), control_);
 }
 
 awaitable<void> AsyncTransaction::rollback() {

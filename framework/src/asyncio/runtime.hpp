@@ -44,9 +44,18 @@ struct PooledStack {
 };
 
 struct Runtime {
-  Runtime(std::size_t threads, std::size_t stack_size) : workers(threads), stacks(stack_size) {}
-  ~Runtime() { workers.join(); }
+  explicit Runtime(const AsyncOptions& options_)
+      : options(options_), workers(options_.worker_threads), cancels(1),
+        stacks(options_.fiber_stack_size) {}
+  ~Runtime() {
+    workers.join();
+    cancels.join();
+  }
+  AsyncOptions options;
   boost::asio::thread_pool workers;  ///< runs blocking driver calls (Suspender::run_blocking)
+  /// Runs the cancel requests of interrupted calls (CancellableConnection::cancel_request):
+  /// apart from the workers, which an interrupted call may be occupying.
+  boost::asio::thread_pool cancels;
   StackPool stacks;
 };
 

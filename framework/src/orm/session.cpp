@@ -28,7 +28,8 @@ std::string describe(const InstanceState& state) {
   std::string out = state.mapper->class_name();
   if (state.key.empty()) return out + " (pending)";
   out += "(";
-  for (std::size_t i = 0; i < state.key.size(); ++i) out += (i ? ", " : "") + state.key[i].to_string();
+  for (std::size_t i = 0; i < state.key.size(); ++i)
+    out += (i ? ", " : "") + state.key[i].to_string();
   return out + ")";
 }
 
@@ -128,7 +129,8 @@ InstanceState* IdentityMap::insert(InstanceState* state) {
 std::vector<Value> SessionCore::key_of(const Mapper& mapper, const void* object) {
   std::vector<Value> key;
   key.reserve(mapper.primary_key().size());
-  for (std::size_t i : mapper.primary_key()) key.push_back(mapper.columns()[i].accessor->get(object));
+  for (std::size_t i : mapper.primary_key())
+    key.push_back(mapper.columns()[i].accessor->get(object));
   return key;
 }
 
@@ -156,7 +158,8 @@ void SessionCore::add(const Mapper& mapper, std::shared_ptr<void> object, bool f
   if (!object) throw ArgumentError("add() wants an object, found a null pointer");
   check_usable();
   if (auto* existing = fresh ? nullptr : state_of(object.get())) {
-    if (existing->status == InstanceState::Status::kDeleted) existing->status = InstanceState::Status::kPersistent;
+    if (existing->status == InstanceState::Status::kDeleted)
+      existing->status = InstanceState::Status::kPersistent;
     return;
   }
   auto state = new_state(mapper);
@@ -216,7 +219,9 @@ void SessionCore::detach(InstanceState& state) noexcept {
 
 void SessionCore::expunge(const void* object) {
   InstanceState* state = state_of(object);
-  if (state == nullptr) throw InvalidRequestError("expunge() wants an object of this Session, found one it does not hold");
+  if (state == nullptr)
+    throw InvalidRequestError(
+        "expunge() wants an object of this Session, found one it does not hold");
   detach(*state);
 }
 
@@ -241,8 +246,9 @@ void SessionCore::expunge_all() noexcept {
 
 // Before the Session lets its objects go: a back_populates pair whose sides hold each other
 // (loaded, or expired by a commit but not read since) holds its objects in a reference cycle
-// (a parent's collection holds the child, the child's Ref holds the parent). The Ref side becomes weak, so the graph is freed when the program drops it; a
-// many-to-many pair holding each other has its second side unloaded.
+// (a parent's collection holds the child, the child's Ref holds the parent). The Ref side
+// becomes weak, so the graph is freed when the program drops it; a many-to-many pair holding
+// each other has its second side unloaded.
 void SessionCore::break_cycles() noexcept {
   for (const auto& state : ordered_) {
     if (state->session != this) continue;
@@ -261,6 +267,10 @@ void SessionCore::break_cycles() noexcept {
         if (!cycle) continue;
         if (!rel.uselist) {
           rel.accessor->make_weak(state->ptr());
+        } else if (!back.uselist) {
+          // The child's Ref, reached from the collection: the child may have left the Session
+          // already (a pending child expunged by a rollback) and not be visited on its own.
+          back.accessor->make_weak(item.get());
         } else if (rel.direction == Direction::kManyToMany && back.uselist &&
                    std::less<const void*>{}(&back, &rel)) {
           back.accessor->attribute(item.get()).set_load(AttributeBase::Load::kUnloaded);
@@ -313,8 +323,10 @@ void SessionCore::ensure_begun() {
     }
   }
   // On a program's Connection already in a transaction, the Session's root is a SAVEPOINT.
-  if (external_ != nullptr && conn_->in_transaction()) levels_.push_back(conn_->begin_nested());
-  else levels_.push_back(conn_->begin());
+  if (external_ != nullptr && conn_->in_transaction())
+    levels_.push_back(conn_->begin_nested());
+  else
+    levels_.push_back(conn_->begin());
   level_ids_.push_back(++level_counter_);
 }
 
@@ -448,14 +460,16 @@ void SessionCore::restore(TransactionLog& log) noexcept {
     const auto& cols = m.columns();
     for (std::size_t i = 0; i < cols.size() && i < before.size(); ++i) {
       try {
-        if (!cols[i].accessor->same(state->ptr(), before[i])) cols[i].accessor->set(state->ptr(), before[i]);
+        if (!cols[i].accessor->same(state->ptr(), before[i]))
+          cols[i].accessor->set(state->ptr(), before[i]);
       } catch (...) {  // a value read from this member always converts back; never thrown
       }
     }
     // A flushed change of the primary key re-keyed the identity map: key it as before.
     std::vector<Value> old_key;
     for (std::size_t i : m.primary_key()) old_key.push_back(before[i]);
-    if (!state->key.empty() && state->key != old_key && state->status != InstanceState::Status::kGone) {
+    if (!state->key.empty() && state->key != old_key &&
+        state->status != InstanceState::Status::kGone) {
       identity_.erase(state.get());
       state->key = std::move(old_key);
       identity_.insert(state.get());
@@ -526,7 +540,9 @@ void Session::add_object(const Mapper& mapper, std::shared_ptr<void> object) {
 void Session::add_new_object(const Mapper& mapper, std::shared_ptr<void> object) {
   core_->add(mapper, std::move(object), /*fresh=*/true);
 }
-void Session::delete_object(const Mapper& mapper, const void* object) { core_->delete_(mapper, object); }
+void Session::delete_object(const Mapper& mapper, const void* object) {
+  core_->delete_(mapper, object);
+}
 void Session::expunge_object(const Mapper&, const void* object) { core_->expunge(object); }
 void Session::expunge_all() { core_->expunge_all(); }
 bool Session::contains_object(const void* object) const noexcept {
@@ -538,14 +554,17 @@ std::shared_ptr<void> Session::get_object(const Mapper& mapper, std::span<const 
 std::shared_ptr<const detail::LoadedRows> Session::run_query(const detail::EntityQuery& query) {
   return core_->run_query(query);
 }
-void Session::refresh_object(const Mapper& mapper, const void* object) { core_->refresh(mapper, object); }
+void Session::refresh_object(const Mapper& mapper, const void* object) {
+  core_->refresh(mapper, object);
+}
 
 crucible::Result Session::execute(const sql::Executable& statement, const Params& params) {
   core_->check_usable();
   core_->autoflush();
   return core_->connection().execute(statement, params);
 }
-crucible::Result Session::execute(const sql::Executable& statement, const std::vector<Params>& params) {
+crucible::Result Session::execute(const sql::Executable& statement,
+                                  const std::vector<Params>& params) {
   core_->check_usable();
   core_->autoflush();
   return core_->connection().execute(statement, params);

@@ -101,9 +101,11 @@ void Sqlite3Cursor::execute(std::string_view sql, std::span<const Value> params)
     if (deferred) {
       if (rc == SQLITE_ROW) {
         state_->adopt_reader(statement_);  // its read is the transaction's snapshot
-      } else {
-        // No row (or an error): the read ended with the step. The transaction is begun now,
-        // and the query run again inside it, so that it sees the transaction's snapshot.
+      } else if (rc == SQLITE_DONE) {
+        // No row: the read ended with the step. The transaction is begun now, and the query
+        // run again inside it, so that it sees the transaction's snapshot. An error is thrown
+        // as it is: run again, an interrupted query (sqlite3_interrupt, whose flag SQLite
+        // clears when no statement runs) would start over.
         sqlite3_reset(raw);
         state_->begin_if_needed(*statement_);
         rc = sqlite3_step(raw);

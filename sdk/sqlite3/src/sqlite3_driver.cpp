@@ -311,6 +311,17 @@ bool Sqlite3Connection::in_transaction() const noexcept { return state_->in_tran
 
 std::string Sqlite3Connection::server_version() const { return sqlite3_libversion(); }
 
+std::function<bool()> Sqlite3Connection::cancel_request() {
+  sqlite3* db = nullptr;
+  try {
+    db = state_->db();
+  } catch (const InterfaceError&) {  // closed: nothing runs
+    return {};
+  }
+  sqlite3_interrupt(db);
+  return [] { return true; };
+}
+
 // ---- Sqlite3Driver -----------------------------------------------------------------------
 
 void Sqlite3Driver::on_open(sqlite3* /*db*/, const ConnectArgs& /*extra*/) const {}

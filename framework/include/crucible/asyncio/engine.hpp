@@ -23,6 +23,7 @@
 // they were awaited on.
 #include <utility>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <optional>
@@ -65,7 +66,8 @@ awaitable<void> rollback_quietly(AsyncTransaction& tx);
 class AsyncEngine {
  public:
   /// Borrows a connection: waits for a free one (up to pool_timeout, then TimeoutError) or
-  /// makes one, as Engine::connect() does. Throws what Engine::connect() throws.
+  /// makes one, as Engine::connect() does, all within AsyncOptions::command_timeout when set
+  /// (else CommandTimeoutError). Throws what Engine::connect() throws.
   awaitable<AsyncConnection> connect() const;
 
   /// Runs co_await fn(conn) in a transaction on a new connection (SQLAlchemy's
@@ -126,8 +128,9 @@ class AsyncTransaction {
   AsyncTransaction(AsyncTransaction&&) noexcept = default;
   AsyncTransaction& operator=(AsyncTransaction&&) = delete;
   ~AsyncTransaction();
-  /// COMMIT or RELEASE SAVEPOINT. Throws InvalidRequestError when inactive, and the driver's
-  /// DBAPIError.
+  /// COMMIT or RELEASE SAVEPOINT, under the connection's command_timeout. Throws
+  /// InvalidRequestError when inactive, the driver's DBAPIError, and CommandTimeoutError or
+  /// CancelledError as the AsyncConnection's calls do.
   awaitable<void> commit();
   /// ROLLBACK or ROLLBACK TO SAVEPOINT; a no-op when inactive.
   awaitable<void> rollback();
@@ -137,12 +140,14 @@ class AsyncTransaction {
   friend class AsyncConnection;
   AsyncTransaction(std::unique_ptr<Transaction> tx, std::shared_ptr<Connection> conn,
                    std::shared_ptr<detail::Runtime> runtime,
+                   std::shared_ptr<detail::CallControl> control,
                    boost::asio::any_io_executor executor) noexcept
       : tx_(std::move(tx)), conn_(std::move(conn)), runtime_(std::move(runtime)),
-        executor_(std::move(executor)) {}
+        control_(std::move(control)), executor_(std::move(executor)) {}
   std::unique_ptr<Transaction> tx_;
   std::shared_ptr<Connection> conn_;  ///< keeps the Connection the Transaction refers to
   std::shared_ptr<detail::Runtime> runtime_;
+  std::shared_ptr<detail::CallControl> control_;  ///< the AsyncConnection's
   boost::asio::any_io_executor executor_;
 };
 
@@ -155,6 +160,13 @@ class AsyncConnection {
   /// When still open: rolls back and returns the connection to the pool on a fiber of its own,
   /// later (co_await close() to know when). Never throws.
   ~AsyncConnection();
+
+  // Every call below except close() runs under the connection's command_timeout (AsyncOptions)
+  // and can be cancel()ed. An interrupted call has the statement it runs cancelled on the
+  // server, rolls the transaction back (invalidates the connection instead when the server did
+  // not end the statement within cancel_grace) and throws CommandTimeoutError or
+  // CancelledError; the connection stays open for more work (or only for close(), when
+  // invalidated).
 
   /// Connection::execute with one parameter set; the Result's rows are in memory.
   awaitable<Result> execute(const sql::Executable& stmt, Params params = {});
@@ -182,8 +194,19 @@ class AsyncConnection {
     auto body = [conn = conn_, fn = std::move(fn)]() mutable -> decltype(auto) {
       return fn(*conn);
     };
-    co_return co_await detail::call_on_fiber(runtime_, std::move(body));
+    co_return co_await detail::call_on_fiber(runtime_, std::move(body), control_);
   }
+
+  /// Sets how long each later call may take (asyncpg's command_timeout); none: no limit. The
+  /// engine's AsyncOptions::command_timeout is the default. Throws ArgumentError for a timeout
+  /// that is not positive.
+  void set_command_timeout(std::optional<std::chrono::milliseconds> timeout);
+  std::optional<std::chrono::milliseconds> command_timeout() const;
+  /// Interrupts the call in progress on this connection (awaited by another coroutine), which
+  /// then throws CancelledError as described above: Python's Task.cancel() of the task awaiting
+  /// it, for Boost 1.74's Asio, which has no cancellation slots. Thread-safe; it takes effect on
+  /// the call's executor. False when no call was in progress. Never throws.
+  bool cancel() noexcept;
 
   /// The blocking Connection underneath (SQLAlchemy's AsyncConnection.sync_connection); calls
   /// on it that wait throw AwaitRequiredError outside run_sync.
@@ -194,11 +217,11 @@ class AsyncConnection {
  private:
   friend class AsyncEngine;
   AsyncConnection(std::shared_ptr<Connection> conn, std::shared_ptr<detail::Runtime> runtime,
-                  boost::asio::any_io_executor executor) noexcept
-      : conn_(std::move(conn)), runtime_(std::move(runtime)), executor_(std::move(executor)) {}
+                  boost::asio::any_io_executor executor);
   std::shared_ptr<Connection> conn_;  ///< shared with a close still running after destruction
   std::shared_ptr<detail::Runtime> runtime_;
-  boost::asio::any_io_executor executor_;  ///< where connect() was awaited
+  std::shared_ptr<detail::CallControl> control_;  ///< command_timeout, cancel(), recovery
+  boost::asio::any_io_executor executor_;         ///< where connect() was awaited
 };
 
 template <class F>

@@ -11,6 +11,7 @@
 // Boost 1.74's Asio wants <utility> before it under C++20 (DESIGN.md "Known ground").
 #include <utility>
 
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -40,6 +41,16 @@ struct AsyncOptions {
   /// Bytes of stack for each fiber (plus a guard page that turns an overflow into a crash at the
   /// guard rather than a silent overwrite). Stacks are reused from call to call.
   std::size_t fiber_stack_size{512 * 1024};
+  /// How long each awaited call of a connection or session may take (asyncpg's
+  /// command_timeout), pool wait included; none when unset. A call past it is interrupted: the
+  /// statement it runs is cancelled on the server (CancellableConnection, dbapi.hpp), the
+  /// transaction rolled back, and the call throws CommandTimeoutError. Each AsyncConnection and
+  /// AsyncSession can set its own (set_command_timeout).
+  std::optional<std::chrono::milliseconds> command_timeout;
+  /// How long an interrupted call may go on to end cleanly (the server answering the cancel,
+  /// the statements after it): past it, its wait for the server is abandoned and the connection
+  /// invalidated rather than returned to the pool.
+  std::chrono::milliseconds cancel_grace{5000};
 };
 
 namespace detail {
@@ -52,23 +63,47 @@ struct Runtime;
 /// stack smaller than 64 KiB.
 std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options);
 
+/// What the calls of one AsyncConnection or AsyncSession share: their command_timeout, the way
+/// to interrupt the one running (cancel()), and what puts the connection back in order after
+/// an interrupted call. Defined in src/asyncio/fiber.cpp.
+struct CallControl;
+
+/// A CallControl with runtime's command_timeout and cancel_grace. After an interrupted call,
+/// recover(abandoned) runs on a fiber of its own, with no deadline: it rolls back, or
+/// invalidates the connection when abandoned (a wait for the server was given up part-way
+/// through a round trip); what it throws is dropped.
+std::shared_ptr<CallControl> make_call_control(const Runtime& runtime,
+                                               std::function<void(bool abandoned)> recover);
+/// Sets the command_timeout of control's later calls (none: no deadline).
+void set_command_timeout(CallControl& control, std::optional<std::chrono::milliseconds> timeout);
+std::optional<std::chrono::milliseconds> command_timeout(const CallControl& control) noexcept;
+/// Interrupts control's call in progress, as its command_timeout would, but with
+/// CancelledError; thread-safe (it takes effect on the call's executor). False when no call
+/// was in progress. Never throws.
+bool cancel(const std::shared_ptr<CallControl>& control) noexcept;
+
 /// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on the
-/// calling coroutine's executor; rethrows what body threw.
-awaitable<void> run_on_fiber(std::shared_ptr<Runtime> runtime, std::function<void()> body);
+/// calling coroutine's executor; rethrows what body threw. With a control, the call has its
+/// command_timeout and can be cancel()ed: an interrupted call throws CommandTimeoutError or
+/// CancelledError after control's recover ran.
+awaitable<void> run_on_fiber(std::shared_ptr<Runtime> runtime, std::function<void()> body,
+                             std::shared_ptr<CallControl> control = nullptr);
 
 /// run_on_fiber for a callable with a result: co_returns fn()'s value.
 template <class F>
-auto call_on_fiber(std::shared_ptr<Runtime> runtime, F fn) -> awaitable<std::invoke_result_t<F&>> {
+auto call_on_fiber(std::shared_ptr<Runtime> runtime, F fn,
+                   std::shared_ptr<CallControl> control = nullptr)
+    -> awaitable<std::invoke_result_t<F&>> {
   // (Every object with a destructor is a named local here, not a temporary of the co_await
   // expression: g++ 12 destroys some such temporaries twice.)
   using R = std::invoke_result_t<F&>;
   if constexpr (std::is_void_v<R>) {
     std::function<void()> body(std::move(fn));
-    co_await run_on_fiber(std::move(runtime), std::move(body));
+    co_await run_on_fiber(std::move(runtime), std::move(body), std::move(control));
   } else {
     std::optional<R> out;
     std::function<void()> body = [&out, &fn] { out.emplace(fn()); };
-    co_await run_on_fiber(std::move(runtime), std::move(body));
+    co_await run_on_fiber(std::move(runtime), std::move(body), std::move(control));
     co_return std::move(*out);
   }
 }

@@ -18,6 +18,7 @@
 // refresh(). Calls that only change memory (add, add_all, expunge) are not awaited.
 #include <utility>
 
+#include <chrono>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -35,6 +36,14 @@ namespace crucible::asyncio {
 
 /// An ORM Session with awaited database calls (SQLAlchemy's AsyncSession). Move-only. Each call
 /// throws what the same orm::Session call throws.
+///
+/// Every awaited call but close() runs under the session's command_timeout
+/// (AsyncOptions::command_timeout, or set_command_timeout) and can be cancel()ed. An interrupted
+/// call has the statement it runs cancelled on the server, then the Session is rolled back
+/// (its connection goes back to the pool; it is invalidated instead when the server did not end
+/// the statement within cancel_grace), and the call throws CommandTimeoutError or
+/// CancelledError. As after any rollback, the Session's objects are expired, and the pending
+/// ones expunged.
 class AsyncSession {
  public:
   explicit AsyncSession(const AsyncEngine& engine, orm::SessionOptions options = {});
@@ -133,6 +142,15 @@ class AsyncSession {
   /// The blocking Session underneath (SQLAlchemy's AsyncSession.sync_session); its calls that
   /// wait throw AwaitRequiredError outside run_sync.
   orm::Session& sync_session() noexcept { return *session_; }
+
+  /// Sets how long each later awaited call may take; none: no limit. Throws ArgumentError for a
+  /// timeout that is not positive.
+  void set_command_timeout(std::optional<std::chrono::milliseconds> timeout);
+  std::optional<std::chrono::milliseconds> command_timeout() const;
+  /// Interrupts the session's awaited call in progress (awaited by another coroutine), which
+  /// then throws CancelledError as described above (Python's Task.cancel()). Thread-safe; it
+  /// takes effect on the call's executor. False when no call was in progress. Never throws.
+  bool cancel() noexcept;
   bool in_transaction() const noexcept { return session_->in_transaction(); }
   const AsyncEngine& engine() const noexcept { return engine_; }
 
@@ -143,11 +161,12 @@ class AsyncSession {
     executor_ = co_await boost::asio::this_coro::executor;
     orm::Session& session = *session_;
     auto body = [&session, fn = std::move(fn)]() mutable -> decltype(auto) { return fn(session); };
-    co_return co_await detail::call_on_fiber(engine_.runtime(), std::move(body));
+    co_return co_await detail::call_on_fiber(engine_.runtime(), std::move(body), control_);
   }
 
   AsyncEngine engine_;
   std::shared_ptr<orm::Session> session_;  ///< shared with a close still running after destruction
+  std::shared_ptr<detail::CallControl> control_;  ///< command_timeout, cancel(), recovery
   std::optional<boost::asio::any_io_executor> executor_;
 };
 

@@ -106,8 +106,9 @@ class ConnectionState {
   void drop_reader() noexcept;
 };
 
-/// A connection of the sqlite3 driver (see the file comment). Closed on destruction.
-class Sqlite3Connection final : public DbapiConnection {
+/// A connection of the sqlite3 driver (see the file comment). Closed on destruction. Its running
+/// statement can be stopped from another thread (CancellableConnection: sqlite3_interrupt).
+class Sqlite3Connection final : public DbapiConnection, public CancellableConnection {
  public:
   explicit Sqlite3Connection(sqlite3* db);
   ~Sqlite3Connection() override;
@@ -134,6 +135,10 @@ class Sqlite3Connection final : public DbapiConnection {
   std::string server_version() const override;
   /// qmark, as Sqlite3Driver::paramstyle().
   ParamStyle paramstyle() const noexcept override { return ParamStyle::kQmark; }
+  /// sqlite3_interrupt (https://sqlite.org/c3ref/interrupt.html), here and now: the running
+  /// statement fails with SQLITE_INTERRUPT (an INSERT, UPDATE or DELETE in an explicit
+  /// transaction rolls that transaction back). Returns a request that does nothing more.
+  std::function<bool()> cancel_request() override;
 
  private:
   std::shared_ptr<ConnectionState> state_;

@@ -1,6 +1,7 @@
 #pragma once
 // Running a program of the build (the `crucible` CLI, the quickstart) from a test: fork/exec
-// with stdout and stderr captured separately, and the exit status. POSIX only.
+// with stdout and stderr captured separately, and the exit status; or a server program left
+// running while the test talks to it (RunningProcess). POSIX only.
 #include "test_support.hpp"  // TempDir
 #include <fcntl.h>
 #include <poll.h>
@@ -26,6 +27,25 @@ struct ProcessResult {
   std::string err;    ///< everything written to stderr
 };
 
+/// In a forked child: sets env on top of the inherited environment ({name, value}; an empty value
+/// unsets the variable) and becomes program with args; exit status 127 when it cannot.
+[[noreturn]] inline void
+exec_in_child(const std::string& program, const std::vector<std::string>& args,
+              const std::vector<std::pair<std::string, std::string>>& env) {
+  for (const auto& [name, value] : env) {
+    if (value.empty())
+      unsetenv(name.c_str());
+    else
+      setenv(name.c_str(), value.c_str(), 1);
+  }
+  std::vector<char*> argv;
+  argv.push_back(const_cast<char*>(program.c_str()));
+  for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  execv(program.c_str(), argv.data());
+  _exit(127);
+}
+
 /// Runs program with args (argv[1..]), feeding stdin_text to its standard input, with the
 /// environment variables env set on top of the test's own ({name, value}; an empty value unsets
 /// the variable). Waits for it to end. Throws std::runtime_error when it cannot be started.
@@ -43,18 +63,7 @@ inline ProcessResult run_process(const std::string& program, const std::vector<s
     dup2(err_pipe[1], STDERR_FILENO);
     for (int fd : {in_pipe[0], in_pipe[1], out_pipe[0], out_pipe[1], err_pipe[0], err_pipe[1]})
       close(fd);
-    for (const auto& [name, value] : env) {
-      if (value.empty())
-        unsetenv(name.c_str());
-      else
-        setenv(name.c_str(), value.c_str(), 1);
-    }
-    std::vector<char*> argv;
-    argv.push_back(const_cast<char*>(program.c_str()));
-    for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(program.c_str(), argv.data());
-    _exit(127);
+    exec_in_child(program, args, env);
   }
   close(in_pipe[0]);
   close(out_pipe[1]);
@@ -106,5 +115,85 @@ inline ProcessResult run_process(const std::string& program, const std::vector<s
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
   return result;
 }
+
+/// A program of the build started and left running (a server): its standard output is read line
+/// by line through read_line(), its standard error is the test's. stop() ends it with SIGTERM and
+/// gives its exit status; the destructor kills it (SIGKILL) if it still runs.
+class RunningProcess {
+ public:
+  /// Starts program with args. Throws std::runtime_error when it cannot be started.
+  RunningProcess(const std::string& program, const std::vector<std::string>& args) {
+    int out_pipe[2];
+    if (pipe(out_pipe) != 0) throw std::runtime_error("pipe() failed");
+    pid_ = fork();
+    if (pid_ < 0) throw std::runtime_error("fork() failed");
+    if (pid_ == 0) {
+      dup2(out_pipe[1], STDOUT_FILENO);
+      close(out_pipe[0]);
+      close(out_pipe[1]);
+      exec_in_child(program, args, {});
+    }
+    close(out_pipe[1]);
+    out_ = out_pipe[0];
+  }
+  RunningProcess(const RunningProcess&) = delete;
+  RunningProcess& operator=(const RunningProcess&) = delete;
+  ~RunningProcess() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      wait_for_exit();
+    }
+    if (out_ >= 0) close(out_);
+  }
+
+  /// The next line the program writes to stdout, without its newline. Throws std::runtime_error
+  /// when none comes within timeout_ms milliseconds, or the program closed its stdout first.
+  std::string read_line(int timeout_ms) {
+    for (;;) {
+      const auto newline = pending_.find('\n');
+      if (newline != std::string::npos) {
+        std::string line = pending_.substr(0, newline);
+        pending_.erase(0, newline + 1);
+        return line;
+      }
+      pollfd fd{out_, POLLIN, 0};
+      const int ready = poll(&fd, 1, timeout_ms);
+      if (ready < 0 && errno == EINTR) continue;
+      if (ready <= 0)
+        throw std::runtime_error("no line on the program's stdout within " +
+                                 std::to_string(timeout_ms) + " ms (so far: '" + pending_ + "')");
+      char buf[4096];
+      const ssize_t n = read(out_, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0)
+        throw std::runtime_error("the program closed its stdout before a whole line (so far: '" +
+                                 pending_ + "')");
+      pending_.append(buf, static_cast<std::size_t>(n));
+    }
+  }
+
+  /// Whether the program was started and not stopped (it may have exited by itself).
+  bool running() const noexcept { return pid_ > 0; }
+
+  /// Sends SIGTERM and waits for the program to end: its exit status, or -signal.
+  int stop() {
+    if (pid_ <= 0) throw std::runtime_error("the program was stopped already");
+    kill(pid_, SIGTERM);
+    return wait_for_exit();
+  }
+
+ private:
+  int wait_for_exit() {
+    int status = 0;
+    while (waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+
+  pid_t pid_{-1};
+  int out_{-1};
+  std::string pending_;  ///< read, not yet returned
+};
 
 }  // namespace crucible::testing

@@ -2,6 +2,8 @@
 // blocking call run on a fiber (run_on_fiber).
 #include "crucible/asyncio/engine.hpp"
 
+#include <algorithm>
+#include <cstddef>
 #include <functional>
 #include <utility>
 
@@ -66,7 +68,13 @@ AsyncEngine create_async_engine(const URL& url, EngineOptions options, AsyncOpti
       options.max_overflow = 0;
     }
   }
-  std::shared_ptr<detail::Runtime> runtime = detail::make_runtime(async_options);
+  // Workers enough for every connection the pool can open (AsyncOptions::worker_threads).
+  const bool unbounded = options.poolclass == PoolClass::kNullPool || options.max_overflow < 0;
+  const std::size_t connections = unbounded
+                                      ? 16
+                                      : static_cast<std::size_t>(std::max(0, options.pool_size)) +
+                                            static_cast<std::size_t>(options.max_overflow);
+  std::shared_ptr<detail::Runtime> runtime = detail::make_runtime(async_options, connections);
   Engine engine =
       crucible::detail::create_engine_adapted(url, std::move(options), detail::adapt_driver);
   return AsyncEngine(std::move(engine), std::move(runtime));

@@ -3,6 +3,7 @@
 // context/doc/html/context/ff.html) switches stacks; Boost.Asio's reactor watches the sockets.
 #include <utility>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <chrono>
@@ -71,8 +72,8 @@ void check_timeout(const char* what, const std::optional<std::chrono::millisecon
 }
 }  // namespace
 
-std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options) {
-  if (options.worker_threads == 0)
+std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options, std::size_t default_workers) {
+  if (options.worker_threads && *options.worker_threads == 0)
     throw ArgumentError("AsyncOptions::worker_threads must be at least 1, got 0");
   if (options.fiber_stack_size < 64 * 1024)
     throw ArgumentError("AsyncOptions::fiber_stack_size must be at least 65536 bytes, got " +
@@ -81,7 +82,8 @@ std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options) {
   if (options.cancel_grace.count() < 0)
     throw ArgumentError("AsyncOptions::cancel_grace must not be negative, got " +
                         std::to_string(options.cancel_grace.count()) + " ms");
-  return std::make_shared<Runtime>(options);
+  return std::make_shared<Runtime>(
+      options, options.worker_threads.value_or(std::max<std::size_t>(1, default_workers)));
 }
 
 namespace {
@@ -483,7 +485,7 @@ class FiberCall final : public Suspender {
 
   awaitable<void> perform_job() {
     auto finished = std::make_shared<Event>(executor_);
-    asio::post(runtime_->workers, [this, finished, executor = executor_] {
+    asio::post(runtime_->workers(), [this, finished, executor = executor_] {
       try {
         (*job_)();
       } catch (...) {

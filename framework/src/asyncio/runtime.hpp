@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <boost/asio/thread_pool.hpp>
@@ -44,19 +45,33 @@ struct PooledStack {
 };
 
 struct Runtime {
-  explicit Runtime(const AsyncOptions& options_)
-      : options(options_), workers(options_.worker_threads), cancels(1),
-        stacks(options_.fiber_stack_size) {}
+  Runtime(const AsyncOptions& options_, std::size_t worker_count)
+      : options(options_), cancels(1), stacks(options_.fiber_stack_size),
+        worker_count_(worker_count) {}
   ~Runtime() {
-    workers.join();
+    if (workers_) workers_->join();
     cancels.join();
   }
-  AsyncOptions options;
-  boost::asio::thread_pool workers;  ///< runs blocking driver calls (Suspender::run_blocking)
+  Runtime(const Runtime&) = delete;
+  Runtime& operator=(const Runtime&) = delete;
+
+  /// The threads that run blocking driver calls (Suspender::run_blocking), started at the first
+  /// call: an engine whose driver never blocks has none. Thread-safe.
+  boost::asio::thread_pool& workers() {
+    std::call_once(workers_started_, [this] { workers_.emplace(worker_count_); });
+    return *workers_;
+  }
+
+  const AsyncOptions options;
   /// Runs the cancel requests of interrupted calls (CancellableConnection::cancel_request):
   /// apart from the workers, which an interrupted call may be occupying.
   boost::asio::thread_pool cancels;
   StackPool stacks;
+
+ private:
+  std::size_t worker_count_;
+  std::once_flag workers_started_;
+  std::optional<boost::asio::thread_pool> workers_;
 };
 
 }  // namespace crucible::asyncio::detail

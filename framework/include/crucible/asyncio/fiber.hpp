@@ -36,8 +36,12 @@ using awaitable = boost::asio::awaitable<T>;
 struct AsyncOptions {
   /// Threads that run the calls of drivers without a non-blocking API (as SQLAlchemy's aio
   /// adapters run a blocking client library on a thread): at most this many such calls run at
-  /// once; the others queue.
-  std::size_t worker_threads{4};
+  /// once; the others queue. Started at the first such call (never for libpq or MariaDB).
+  /// Unset: as many as the engine's pool can open connections (pool_size + max_overflow; 16
+  /// when that is unbounded), so that a statement waiting for another connection's lock (a
+  /// SQLite writer in its busy handler) never holds the thread that connection's COMMIT needs.
+  /// Fewer threads than connections can stall writers until their busy timeout.
+  std::optional<std::size_t> worker_threads;
   /// Bytes of stack for each fiber (plus a guard page that turns an overflow into a crash at the
   /// guard rather than a silent overwrite). Stacks are reused from call to call.
   std::size_t fiber_stack_size{512 * 1024};
@@ -59,9 +63,10 @@ namespace detail {
 /// fiber it runs. Defined in src/asyncio/runtime.hpp.
 struct Runtime;
 
-/// A Runtime with options' threads and stack size. Throws ArgumentError for zero threads or a
-/// stack smaller than 64 KiB.
-std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options);
+/// A Runtime with options' stack size and options.worker_threads worker threads, or
+/// default_workers when that is unset. Throws ArgumentError for zero threads, a stack smaller
+/// than 64 KiB, or a command_timeout or cancel_grace out of range.
+std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options, std::size_t default_workers);
 
 /// What the calls of one AsyncConnection or AsyncSession share: their command_timeout, the way
 /// to interrupt the one running (cancel()), and what puts the connection back in order after

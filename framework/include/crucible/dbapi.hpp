@@ -170,11 +170,11 @@ class NonBlockingConnection {
 };
 
 /// An optional capability of a driver's DbapiConnection, found with dynamic_cast: the statement
-/// it is running can be stopped from elsewhere (libpq's PQcancel, MariaDB's KILL QUERY,
-/// sqlite3_interrupt). The async layer uses it when an awaited call passes its command_timeout
-/// or is cancelled: the statement stops, the call fails, and the connection stays usable for the
-/// rollback that follows, where a connection whose wait was abandoned mid-protocol would have to
-/// be invalidated.
+/// it is running can be stopped from elsewhere (a cancel request on a connection of its own, a
+/// statement that kills the query, an interrupt call of an in-process engine). The async layer
+/// uses it when an awaited call passes its command_timeout or is cancelled: the statement stops,
+/// the call fails, and the connection stays usable for the rollback that follows, where a
+/// connection whose wait was abandoned mid-protocol would have to be invalidated.
 class CancellableConnection {
  public:
   virtual ~CancellableConnection();
@@ -183,10 +183,10 @@ class CancellableConnection {
   /// the request that stops the running statement: a callable that may block (a connection of
   /// its own to the server), is run on another thread, references nothing of this connection
   /// (it may run after the connection closed) and returns false when it could not deliver the
-  /// request; it never throws. The interrupted call then fails with the database's error
-  /// (PostgreSQL's 57014 query_canceled, MariaDB's 1317 ER_QUERY_INTERRUPTED, SQLITE_INTERRUPT),
-  /// or completes if it was finishing anyway. A database in the same process may stop the
-  /// statement here and return a callable that does nothing.
+  /// request; it never throws. The interrupted call then fails with the database's own
+  /// "statement cancelled" error (the plugins name theirs), or completes if it was finishing
+  /// anyway. A database in the same process may stop the statement here and return a callable
+  /// that does nothing.
   virtual std::function<bool()> cancel_request() = 0;
 };
 

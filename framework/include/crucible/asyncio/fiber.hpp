@@ -36,11 +36,11 @@ using awaitable = boost::asio::awaitable<T>;
 struct AsyncOptions {
   /// Threads that run the calls of drivers without a non-blocking API (as SQLAlchemy's aio
   /// adapters run a blocking client library on a thread): at most this many such calls run at
-  /// once; the others queue. Started at the first such call (never for libpq or MariaDB).
+  /// once; the others queue. Started at the first such call (never for a non-blocking driver).
   /// Unset: as many as the engine's pool can open connections (pool_size + max_overflow; 16
-  /// when that is unbounded), so that a statement waiting for another connection's lock (a
-  /// SQLite writer in its busy handler) never holds the thread that connection's COMMIT needs.
-  /// Fewer threads than connections can stall writers until their busy timeout.
+  /// when that is unbounded), so that a statement waiting in its driver for another
+  /// connection's lock never holds the thread that connection's COMMIT needs. Fewer threads
+  /// than connections can stall writers until the driver's lock timeout.
   std::optional<std::size_t> worker_threads;
   /// Bytes of stack for each fiber (plus a guard page that turns an overflow into a crash at the
   /// guard rather than a silent overwrite). Stacks are reused from call to call.

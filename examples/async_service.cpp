@@ -18,8 +18,10 @@
 // database call ran past its command_timeout (5 s), 500 for another database error (logged to
 // stderr; URLs there hide the password).
 #include <charconv>
+#include <chrono>
 #include <csignal>
 #include <cstdint>
+#include <exception>
 #include <iostream>
 #include <list>
 #include <memory>

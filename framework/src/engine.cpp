@@ -155,6 +155,13 @@ ConnectionState::metadata_for(const std::vector<ColumnDescription>& columns) {
 }
 
 void ConnectionState::on_error(DBAPIError& error) noexcept {
+  // Already marked by the layer under the driver (the async layer, when it gave up a wait part-way
+  // through a round trip): this connection alone is unusable, whatever the pool's reset.
+  if (error.connection_invalidated()) {
+    invalidated = true;
+    pooled.invalidate(&error);
+    return;
+  }
   if (engine->dialect->is_disconnect(error)) {
     error.set_connection_invalidated();
     invalidated = true;

@@ -31,7 +31,13 @@ void OnceGate::run(const std::function<void()>& fn) {
       std::shared_ptr<Wakeup> wakeup = fiber->make_wakeup();
       sleepers_.push_back(wakeup);
       lock.unlock();
-      fiber->sleep(*wakeup, std::chrono::steady_clock::time_point::max());
+      try {
+        fiber->sleep(*wakeup, std::chrono::steady_clock::time_point::max());
+      } catch (...) {  // the call was interrupted: it waits no more, so it leaves the list
+        lock.lock();
+        std::erase(sleepers_, wakeup);
+        throw;
+      }
       lock.lock();
     } else {
       done_.wait(lock);

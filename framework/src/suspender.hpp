@@ -28,10 +28,12 @@ class Wakeup {
 /// called. A wait for the database then asks target (the connection waited on, when it is a
 /// CancellableConnection) to stop its statement and goes on waiting for the server's answer,
 /// which ends the call as the database's error; with no target, or when the answer does not
-/// come within the grace period, the wait is abandoned (wait_io throws OperationalError) and
-/// the async layer invalidates the connection afterwards. A job on a worker thread cannot be
-/// abandoned: run_blocking waits for it to end. A sleep throws the interruption's error
-/// (CommandTimeoutError, CancelledError) at once: a borrower waiting for the pool holds nothing.
+/// come within the grace period, the wait is abandoned: wait_io throws OperationalError marked
+/// connection_invalidated (errors.hpp), so that the Connection invalidates that connection. A
+/// job on a worker thread that started cannot be abandoned: run_blocking waits for it to end;
+/// one still queued is skipped, and run_blocking throws the interruption's error. A sleep
+/// throws the interruption's error (CommandTimeoutError, CancelledError) at once: a borrower
+/// waiting for the pool holds nothing.
 class Suspender {
  public:
   virtual ~Suspender();

@@ -5,6 +5,8 @@
 #include <cctype>
 #include <charconv>
 #include <map>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "crucible/errors.hpp"
@@ -44,6 +46,9 @@ const std::map<std::string, mysql_option, std::less<>>& ssl_file_options() {
       {"ssl_crlpath", MYSQL_OPT_SSL_CRLPATH}};
   return kOptions;
 }
+
+// The most each of a KILL QUERY connection's connect, read and write may take (cancel_request).
+constexpr unsigned int kKillerTimeoutSeconds = 5;
 
 unsigned int parse_seconds(std::string_view key, std::string_view text) {
   unsigned int value = 0;
@@ -273,7 +278,24 @@ bool MariadbConnection::in_transaction() const noexcept { return state_->in_tran
 std::function<bool()> MariadbConnection::cancel_request() {
   if (!state_->is_open() || !url_) return {};
   const unsigned long thread_id = mysql_thread_id(state_->conn());
-  return [url = *url_, options = options_, thread_id] {
+  // The killer's connection has timeouts of its own (at most kKillerTimeoutSeconds, less when the
+  // URL or connect_args give less): an unreachable server must not hold the caller's cancel
+  // thread, and a late KILL is of no use.
+  ConnectOptions bounded = options_;
+  for (const char* key : {"connect_timeout", "read_timeout", "write_timeout"}) {
+    unsigned int seconds = kKillerTimeoutSeconds;
+    auto given = bounded.args.find(key);
+    std::optional<std::string> text;
+    for (const auto& [k, v] : url_->query())  // applied in order: the last one counts
+      if (k == key) text = v;
+    if (given != bounded.args.end()) text = given->second;  // applied after the URL's
+    if (text) {
+      const unsigned int parsed = parse_seconds(key, *text);  // valid: this connection used it
+      if (parsed != 0) seconds = std::min(seconds, parsed);   // 0: the library's default
+    }
+    bounded.args[key] = std::to_string(seconds);
+  }
+  return [url = *url_, options = std::move(bounded), thread_id] {
     try {
       MariadbDriver driver;
       const std::unique_ptr<DbapiConnection> killer = driver.connect(url, options);

@@ -200,7 +200,9 @@ class DBAPIError : public Error {
   /// Whether the error told the Connection that its database connection is gone (the dialect's
   /// is_disconnect said so), so the Connection and its pool invalidated it (SQLAlchemy's
   /// DBAPIError.connection_invalidated). Set by the Connection before the error reaches the
-  /// caller; false for errors raised outside a Connection.
+  /// caller, or already by the layer under the driver (the async layer, when it gave up a wait
+  /// part-way through a round trip), which makes the Connection invalidate that connection;
+  /// false for other errors raised outside a Connection.
   bool connection_invalidated() const noexcept { return connection_invalidated_; }
   void set_connection_invalidated() noexcept { connection_invalidated_ = true; }
 

@@ -34,17 +34,26 @@ Suspender& fiber_or_throw(const char* what) {
 }
 
 // The waiter of a connection being made (nothing to cancel yet), or of a connection made:
-// its waits name the connection as what an interrupted call cancels.
+// its waits name the connection as what an interrupted call cancels, and it remembers a wait
+// given up part-way through a round trip (wait_io's error carries the mark), after which the
+// connection is unusable.
 class FiberIoWaiter final : public IoWaiter {
  public:
   explicit FiberIoWaiter(CancellableConnection* target = nullptr) noexcept : target_(target) {}
   IoEvents wait(int fd, IoEvents events, int timeout_ms) override {
-    return fiber_or_throw("a database call").wait_io(fd, events, timeout_ms, target_);
+    try {
+      return fiber_or_throw("a database call").wait_io(fd, events, timeout_ms, target_);
+    } catch (const DBAPIError& e) {
+      if (e.connection_invalidated()) broken_ = true;
+      throw;
+    }
   }
   void check_can_wait() override { fiber_or_throw("a database call"); }
+  bool broken() const noexcept { return broken_; }
 
  private:
   CancellableConnection* target_;
+  bool broken_{false};
 };
 
 // Runs fn on a worker thread while the current fiber waits; target is what an interrupted
@@ -203,19 +212,35 @@ class FiberConnection final : public DbapiConnection {
   }
   ~FiberConnection() override { inner_->close(); }  // before waiter_ goes
 
-  std::unique_ptr<Cursor> cursor() override { return inner_->cursor(); }
-  void commit() override { inner_->commit(); }
-  void rollback() override { inner_->rollback(); }
+  std::unique_ptr<Cursor> cursor() override { return usable().cursor(); }
+  void commit() override { usable().commit(); }
+  void rollback() override { usable().rollback(); }
   void close() noexcept override { inner_->close(); }
-  bool ping() noexcept override { return inner_->ping(); }
-  void set_autocommit(bool on) override { inner_->set_autocommit(on); }
+  bool ping() noexcept override { return !waiter_.broken() && inner_->ping(); }
+  void set_autocommit(bool on) override { usable().set_autocommit(on); }
   bool autocommit() const noexcept override { return inner_->autocommit(); }
-  void set_isolation_level(std::string_view level) override { inner_->set_isolation_level(level); }
+  void set_isolation_level(std::string_view level) override { usable().set_isolation_level(level); }
   bool in_transaction() const noexcept override { return inner_->in_transaction(); }
   std::string server_version() const override { return inner_->server_version(); }
   ParamStyle paramstyle() const noexcept override { return inner_->paramstyle(); }
 
  private:
+  // The driver's connection, unless a wait was given up part-way through a round trip: the
+  // protocol is then out of step, and only close() may follow (the pool's reset, say, fails
+  // here and the pool discards the connection).
+  DbapiConnection& usable() {
+    if (waiter_.broken()) {
+      OperationalError error(ErrorInfo{
+          "", 0,
+          "this connection's wait for the database was given up part-way through a round trip "
+          "(an interrupted call of the async layer); it cannot be used again, only closed",
+          ""});
+      error.set_connection_invalidated();
+      throw error;
+    }
+    return *inner_;
+  }
+
   std::unique_ptr<DbapiConnection> inner_;
   FiberIoWaiter waiter_;
 };

@@ -51,9 +51,9 @@ struct AsyncOptions {
   /// transaction rolled back, and the call throws CommandTimeoutError. Each AsyncConnection and
   /// AsyncSession can set its own (set_command_timeout).
   std::optional<std::chrono::milliseconds> command_timeout;
-  /// How long an interrupted call may go on to end cleanly (the server answering the cancel,
-  /// the statements after it): past it, its wait for the server is abandoned and the connection
-  /// invalidated rather than returned to the pool.
+  /// How long an interrupted call may go on to end cleanly (the server answering the cancel),
+  /// and then how long its rollback may take: past either, the wait for the server is
+  /// abandoned and the connection invalidated rather than returned to the pool.
   std::chrono::milliseconds cancel_grace{5000};
 };
 
@@ -74,7 +74,8 @@ std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options, std::size_t d
 struct CallControl;
 
 /// A CallControl with runtime's command_timeout and cancel_grace. After an interrupted call,
-/// recover(abandoned) runs on a fiber of its own, with no deadline: it rolls back, or
+/// recover(abandoned) runs on a fiber of its own, within cancel_grace (past it, its wait is
+/// abandoned, so the rollback fails and the connection is invalidated): it rolls back, or
 /// invalidates the connection when abandoned (a wait for the server was given up part-way
 /// through a round trip); what it throws is dropped.
 std::shared_ptr<CallControl> make_call_control(const Runtime& runtime,
@@ -87,10 +88,11 @@ std::optional<std::chrono::milliseconds> command_timeout(const CallControl& cont
 /// was in progress. Never throws.
 bool cancel(const std::shared_ptr<CallControl>& control) noexcept;
 
-/// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on the
-/// calling coroutine's executor; rethrows what body threw. With a control, the call has its
-/// command_timeout and can be cancel()ed: an interrupted call throws CommandTimeoutError or
-/// CancelledError after control's recover ran.
+/// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on a
+/// strand of the calling coroutine's executor; rethrows what body threw. With a control, the
+/// call has its command_timeout and can be cancel()ed: a call whose wait noticed the
+/// interruption and whose work did not complete throws CommandTimeoutError or CancelledError
+/// after control's recover ran.
 awaitable<void> run_on_fiber(std::shared_ptr<Runtime> runtime, std::function<void()> body,
                              std::shared_ptr<CallControl> control = nullptr);
 

@@ -23,8 +23,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
-#include <boost/context/detail/exception.hpp>
-#include <boost/context/fiber.hpp>
+#include <boost/context/fiber.hpp>  // and its detail::forced_unwind (ucontext or fcontext)
 
 #include "../suspender.hpp"
 #include "crucible/errors.hpp"

@@ -17,11 +17,9 @@
 #include <string>
 #include <vector>
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/context/fiber.hpp>  // and its detail::forced_unwind (ucontext or fcontext)
 
@@ -90,22 +88,28 @@ std::shared_ptr<Runtime> make_runtime(const AsyncOptions& options, std::size_t d
 
 namespace {
 
-using Strand = asio::strand<asio::any_io_executor>;
+// The lock of one call's waits (FiberCall::guard_): its Events' timers, its socket waits and the
+// state of a wait in progress are touched under it, from the coroutine's thread and from the
+// threads that report to the call (a worker, the cancel thread, cancel(), the pool).
+using Guard = std::shared_ptr<std::mutex>;
 
 // ---- events -----------------------------------------------------------------------------------
 
-// Something a wait can wait for: fired, or its deadline (if any) passed. Its timer runs on one
-// call's strand; fire() and every wait on it run there too, so that a fire() racing the check
-// before a wait is seen by the wait (async_wait_any checks again on the strand). fired and the
-// deadline may be read anywhere.
+// Something a wait can wait for: fired, or its deadline (if any) passed. fire() and every wait
+// on it hold the call's guard, so that a fire() racing the check before a wait is seen by the
+// wait (async_wait_any checks again under the guard). fired and the deadline may be read
+// anywhere.
 struct Event {
-  explicit Event(const Strand& strand) : timer(strand, Clock::time_point::max()) {}
-  void fire() {  // on the strand
+  Event(const asio::any_io_executor& executor, std::mutex& guard_)
+      : timer(executor, Clock::time_point::max()), guard(guard_) {}
+  void fire() {  // any thread
+    std::lock_guard lock(guard);
     fired.store(true);
     timer.cancel();
   }
   bool ready() const { return fired.load() || timer.expiry() <= Clock::now(); }
   asio::steady_timer timer;
+  std::mutex& guard;
   std::atomic<bool> fired{false};
 };
 
@@ -117,18 +121,20 @@ struct Outcome {
 };
 
 // Waits for the first of: sd readable or writable (those of io asked for; sd may be null) and
-// each of events; the others are cancelled before it completes. sd and events belong to
-// strand, where the waits are made and end: an event already ready when the waits are made on
-// the strand ends it at once.
+// each of events; the others are cancelled before it completes. The waits are made, and end,
+// under guard (that of events): an event already ready then ends it at once. Its completion
+// runs on the thread of the last wait to end (any of the executor's).
 template <class Token>
-auto async_wait_any(const Strand& strand, asio::posix::stream_descriptor* sd, IoEvents io,
-                    std::span<Event* const> events, Token&& token) {
+auto async_wait_any(const Guard& guard, const asio::any_io_executor& executor,
+                    asio::posix::stream_descriptor* sd, IoEvents io, std::span<Event* const> events,
+                    Token&& token) {
   return asio::async_initiate<Token, void(Outcome)>(
-      [&strand, sd, io, events](auto completion) {
+      [&guard, &executor, sd, io, events](auto completion) {
         using Handler = decltype(completion);
         struct State {
           explicit State(Handler&& h) : handler(std::move(h)) {}
           Handler handler;
+          Guard guard;
           int pending{0};
           bool decided{false};
           Outcome outcome;
@@ -136,63 +142,72 @@ auto async_wait_any(const Strand& strand, asio::posix::stream_descriptor* sd, Io
           std::vector<Event*> events;
         };
         auto state = std::make_shared<State>(std::move(completion));
+        state->guard = guard;
         state->sd = sd;
         state->events.assign(events.begin(), events.end());
-        asio::dispatch(strand, [state, io, strand] {
-          for (std::size_t i = 0; i < state->events.size(); ++i) {
-            if (!state->events[i]->ready()) continue;
-            state->outcome = Outcome{IoEvents::kNone, static_cast<int>(i)};
-            asio::post(strand, [state] { std::move(state->handler)(state->outcome); });
-            return;
+        std::unique_lock lock(*guard);
+        for (std::size_t i = 0; i < state->events.size(); ++i) {
+          if (!state->events[i]->ready()) continue;
+          state->outcome = Outcome{IoEvents::kNone, static_cast<int>(i)};
+          lock.unlock();
+          asio::post(executor, [state] { std::move(state->handler)(state->outcome); });
+          return;
+        }
+        auto finish = [state](Outcome what, bool happened) {
+          std::unique_lock held(*state->guard);
+          if (happened && !state->decided) {
+            state->decided = true;
+            state->outcome = what;
+            boost::system::error_code ignored;
+            if (state->sd) state->sd->cancel(ignored);
+            for (Event* e : state->events) e->timer.cancel();
           }
-          auto finish = [state](Outcome what, bool happened) {
-            if (happened && !state->decided) {
-              state->decided = true;
-              state->outcome = what;
-              boost::system::error_code ignored;
-              if (state->sd) state->sd->cancel(ignored);
-              for (Event* e : state->events) e->timer.cancel();
-            }
-            if (--state->pending == 0) std::move(state->handler)(state->outcome);
-          };
-          using Base = asio::posix::descriptor_base;
-          asio::posix::stream_descriptor* sd = state->sd;
-          if (sd && any(io & IoEvents::kRead)) {
-            ++state->pending;
-            sd->async_wait(Base::wait_read, [finish](const boost::system::error_code& ec) {
-              finish(Outcome{IoEvents::kRead, -1}, !ec);
-            });
-          }
-          if (sd && any(io & IoEvents::kWrite)) {
-            ++state->pending;
-            sd->async_wait(Base::wait_write, [finish](const boost::system::error_code& ec) {
-              finish(Outcome{IoEvents::kWrite, -1}, !ec);
-            });
-          }
-          for (std::size_t i = 0; i < state->events.size(); ++i) {
-            Event* e = state->events[i];
-            ++state->pending;
-            e->timer.async_wait([finish, e, i](const boost::system::error_code& ec) {
-              finish(Outcome{IoEvents::kNone, static_cast<int>(i)}, !ec || e->fired.load());
-            });
-          }
-        });
+          if (--state->pending != 0) return;
+          held.unlock();
+          std::move(state->handler)(state->outcome);
+        };
+        using Base = asio::posix::descriptor_base;
+        if (sd && any(io & IoEvents::kRead)) {
+          ++state->pending;
+          sd->async_wait(Base::wait_read, [finish](const boost::system::error_code& ec) {
+            finish(Outcome{IoEvents::kRead, -1}, !ec);
+          });
+        }
+        if (sd && any(io & IoEvents::kWrite)) {
+          ++state->pending;
+          sd->async_wait(Base::wait_write, [finish](const boost::system::error_code& ec) {
+            finish(Outcome{IoEvents::kWrite, -1}, !ec);
+          });
+        }
+        for (std::size_t i = 0; i < state->events.size(); ++i) {
+          Event* e = state->events[i];
+          ++state->pending;
+          e->timer.async_wait([finish, e, i](const boost::system::error_code& ec) {
+            finish(Outcome{IoEvents::kNone, static_cast<int>(i)}, !ec || e->fired.load());
+          });
+        }
       },
       token);
 }
 
-// A sleep's wake-up: an Event on the fiber's strand; wake() fires it there (wake() may come
-// from any thread).
-class EventWakeup final : public Wakeup, public std::enable_shared_from_this<EventWakeup> {
+// A sleep's wake-up: an Event of the fiber's; wake() may come from any thread (under the pool's
+// lock, say), and keeps the call's guard alive.
+class EventWakeup final : public Wakeup {
  public:
-  explicit EventWakeup(const Strand& strand) : event(strand) {}
+  EventWakeup(const asio::any_io_executor& executor, Guard guard)
+      : guard_(std::move(guard)), event(executor, *guard_) {}
   void wake() noexcept override {
     if (woken.exchange(true)) return;
     try {
-      asio::post(event.timer.get_executor(), [self = shared_from_this()] { self->event.fire(); });
-    } catch (...) {  // the executor is gone: nobody sleeps any more
+      event.fire();
+    } catch (...) {  // the timer's service refused: the sleep ends at its deadline
     }
   }
+
+ private:
+  Guard guard_;
+
+ public:
   Event event;
   std::atomic<bool> woken{false};
 };
@@ -200,22 +215,17 @@ class EventWakeup final : public Wakeup, public std::enable_shared_from_this<Eve
 // ---- reports from the runtime's threads -------------------------------------------------------
 
 // What a thread of the runtime (a worker running a job, the cancel thread) reports to a wait of
-// a FiberCall. The thread touches nothing of the call: it marks done and, while a wait is
-// attached (its Event alive), fires that Event on the call's strand. The post is made under the
-// mutex, so never after the wait detached; the handler holds no executor, so an event loop
-// destroyed meanwhile only drops it.
-struct Report : std::enable_shared_from_this<Report> {
+// a FiberCall. The thread touches nothing of the call but the wait's Event, and that only while
+// the wait is attached (its frame alive, so its event loop too): it marks done and fires it.
+struct Report {
   // On the reporting thread: the work is done.
   void complete() noexcept {
     std::lock_guard lock(mutex);
     done = true;
     if (waiter) {
       try {
-        asio::post(waiter->timer.get_executor(), [self = shared_from_this()] {
-          std::lock_guard inner(self->mutex);
-          if (self->waiter) self->waiter->fire();
-        });
-      } catch (...) {  // no memory for the handler: the wait ends at its deadline instead
+        waiter->fire();
+      } catch (...) {  // the timer's service refused: the wait ends at its deadline instead
       }
     }
     ended.notify_all();
@@ -324,9 +334,8 @@ struct CallControl : std::enable_shared_from_this<CallControl> {
   /// A recovery's own control: at its deadline a worker job still queued is skipped and a wait
   /// for a socket abandoned, but a job running is not cancelled (it is the rollback).
   bool recovery{false};
-  FiberCall* running{nullptr};     ///< the call in progress; guarded by mutex
-  asio::any_io_executor executor;  ///< running's strand; guarded by mutex
-  std::uint64_t generation{0};     ///< counts calls, so that a late cancel finds only its own
+  FiberCall* running{nullptr};  ///< the call in progress; guarded by mutex
+  std::uint64_t generation{0};  ///< counts calls, so that a late cancel finds only its own
 };
 
 std::shared_ptr<CallControl> make_call_control(const Runtime& runtime,
@@ -377,14 +386,15 @@ enum class Interruption { kNone, kTimedOut, kCancelled };
 // cancel, or past the grace period, is abandoned. A worker job still queued is skipped; one
 // running is cancelled and waited for, and none is started past the grace period.
 //
-// Its Events, its socket waits and the reports of other threads run on a strand of its own, so
-// that it works on an executor that several threads run.
+// Its Events and socket waits are used under a lock of its own (guard_), taken also by the
+// threads that report to it, so that it works on an executor that several threads run.
 class FiberCall final : public Suspender {
  public:
   FiberCall(std::shared_ptr<Runtime> runtime, const asio::any_io_executor& executor,
             std::function<void()> body, std::shared_ptr<CallControl> control)
-      : runtime_(std::move(runtime)), strand_(asio::make_strand(executor)), body_(std::move(body)),
-        control_(std::move(control)), interrupt_(strand_), grace_(strand_) {
+      : runtime_(std::move(runtime)), executor_(executor), guard_(std::make_shared<std::mutex>()),
+        body_(std::move(body)), control_(std::move(control)), interrupt_(executor_, *guard_),
+        grace_(executor_, *guard_) {
     fiber_ =
         ctx::fiber(std::allocator_arg, PooledStack{&runtime_->stacks}, [this](ctx::fiber&& caller) {
           caller_ = std::move(caller);
@@ -404,7 +414,6 @@ class FiberCall final : public Suspender {
       grace_period_ = control_->grace;
       recovery_ = control_->recovery;
       control_->running = this;
-      control_->executor = strand_;
       generation_ = ++control_->generation;
     }
     if (timeout_) {
@@ -448,10 +457,7 @@ class FiberCall final : public Suspender {
   void release_control() noexcept {
     if (!control_) return;
     std::lock_guard lock(control_->mutex);
-    if (control_->running == this) {
-      control_->running = nullptr;
-      control_->executor = asio::any_io_executor();  // holds no strand past its event loop
-    }
+    if (control_->running == this) control_->running = nullptr;
     control_.reset();
   }
 
@@ -460,7 +466,7 @@ class FiberCall final : public Suspender {
     if (cancel_) cancel_->make_stale();
   }
 
-  // On the strand: cancel() of the call in progress.
+  // Any thread, under control's mutex: cancel() of the call in progress.
   void cancel_from(std::uint64_t generation) {
     if (generation != generation_ || requested_.exchange(true)) return;
     interrupt_.fire();
@@ -561,7 +567,9 @@ class FiberCall final : public Suspender {
     if (failure) std::rethrow_exception(failure);
   }
 
-  std::shared_ptr<Wakeup> make_wakeup() override { return std::make_shared<EventWakeup>(strand_); }
+  std::shared_ptr<Wakeup> make_wakeup() override {
+    return std::make_shared<EventWakeup>(executor_, guard_);
+  }
 
   bool sleep(Wakeup& wakeup, Clock::time_point deadline) override {
     sleep_wakeup_ = static_cast<EventWakeup*>(&wakeup);
@@ -626,24 +634,24 @@ class FiberCall final : public Suspender {
     }
     if (!request) co_return;
     cancel_ = std::make_shared<CancelReport>();
-    Event sent(strand_);
+    Event sent(executor_, *guard_);
     Attached attached(cancel_, sent);
     asio::post(runtime_->cancels,
                [report = cancel_, request = std::move(request)] { report->run(request); });
     std::array<Event*, 2> events{&sent, &grace_};
-    co_await async_wait_any(strand_, nullptr, IoEvents::kNone, std::span<Event* const>(events),
-                            asio::use_awaitable);
+    co_await async_wait_any(guard_, executor_, nullptr, IoEvents::kNone,
+                            std::span<Event* const>(events), asio::use_awaitable);
     if (!for_job) stop_cancel();  // sent, or past the grace period: too late to be of use
   }
 
   awaitable<void> perform_io() {
     io_got_ = IoEvents::kNone;
-    asio::posix::stream_descriptor sd(strand_, io_fd_);
+    asio::posix::stream_descriptor sd(executor_, io_fd_);
     struct Release {  // the descriptor is the driver's: never closed here
       asio::posix::stream_descriptor& sd;
       ~Release() { sd.release(); }
     } release{sd};
-    Event io_timeout(strand_);
+    Event io_timeout(executor_, *guard_);
     if (io_timeout_ms_ >= 0)
       io_timeout.timer.expires_after(std::chrono::milliseconds(io_timeout_ms_));
     const IoEvents io = io_events_ & (IoEvents::kRead | IoEvents::kWrite);
@@ -664,8 +672,9 @@ class FiberCall final : public Suspender {
       std::size_t n = 0;
       if (io_timeout_ms_ >= 0) events[n++] = &io_timeout;
       events[n++] = interrupted() ? &grace_ : &interrupt_;
-      const Outcome got = co_await async_wait_any(
-          strand_, &sd, io, std::span<Event* const>(events.data(), n), asio::use_awaitable);
+      const Outcome got =
+          co_await async_wait_any(guard_, executor_, &sd, io,
+                                  std::span<Event* const>(events.data(), n), asio::use_awaitable);
       if (got.io != IoEvents::kNone) {
         io_got_ = got.io;
         co_return;
@@ -685,7 +694,7 @@ class FiberCall final : public Suspender {
 
   awaitable<void> perform_job() {
     job_ = std::make_shared<JobReport>();
-    Event ended(strand_);
+    Event ended(executor_, *guard_);
     Attached attached(job_, ended);
     asio::post(runtime_->workers(), [report = job_, fn = job_fn_] { report->run(*fn); });
     bool noticed = false;
@@ -701,7 +710,7 @@ class FiberCall final : public Suspender {
       }
       std::array<Event*, 2> events{&ended, &interrupt_};
       const std::size_t n = noticed ? 1 : 2;
-      co_await async_wait_any(strand_, nullptr, IoEvents::kNone,
+      co_await async_wait_any(guard_, executor_, nullptr, IoEvents::kNone,
                               std::span<Event* const>(events.data(), n), asio::use_awaitable);
     }
   }
@@ -736,16 +745,21 @@ class FiberCall final : public Suspender {
       sleep_interrupted_ = true;
       co_return;
     }
-    if (wakeup.woken.load()) co_return;
-    wakeup.event.timer.expires_at(sleep_deadline_);
+    {
+      std::lock_guard lock(*guard_);  // wake() may fire the timer meanwhile
+      if (wakeup.woken.load()) co_return;
+      wakeup.event.timer.expires_at(sleep_deadline_);
+    }
     std::array<Event*, 2> events{&wakeup.event, &interrupt_};
-    const Outcome got = co_await async_wait_any(
-        strand_, nullptr, IoEvents::kNone, std::span<Event* const>(events), asio::use_awaitable);
+    const Outcome got =
+        co_await async_wait_any(guard_, executor_, nullptr, IoEvents::kNone,
+                                std::span<Event* const>(events), asio::use_awaitable);
     if (got.event == 1 && interrupt_due()) sleep_interrupted_ = true;
   }
 
   std::shared_ptr<Runtime> runtime_;
-  Strand strand_;
+  asio::any_io_executor executor_;
+  Guard guard_;  ///< see Guard; shared with the call's EventWakeups
   std::function<void()> body_;
   std::shared_ptr<CallControl> control_;
   std::uint64_t generation_{0};
@@ -755,7 +769,7 @@ class FiberCall final : public Suspender {
   bool recovery_{false};
   Event interrupt_;  ///< fired by cancel(); its deadline the command_timeout's
   Event grace_;      ///< its deadline the end of the grace period, once interrupted
-  std::atomic<bool> requested_{false};                  ///< cancel() was called (the strand)
+  std::atomic<bool> requested_{false};                  ///< cancel() was called
   std::atomic<Interruption> why_{Interruption::kNone};  ///< noticed by a wait
   bool grace_started_{false};
   bool cancel_sent_{false};
@@ -805,12 +819,9 @@ bool cancel(const std::shared_ptr<CallControl>& control) noexcept {
   try {
     std::lock_guard lock(control->mutex);
     if (!control->running) return false;
-    asio::post(control->executor, [control, generation = control->generation] {
-      std::lock_guard lock(control->mutex);
-      if (control->running) control->running->cancel_from(generation);
-    });
+    control->running->cancel_from(control->generation);
     return true;
-  } catch (...) {  // the executor is gone
+  } catch (...) {  // the timer's service refused: the call runs on to its end
     return false;
   }
 }

@@ -84,12 +84,12 @@ std::shared_ptr<CallControl> make_call_control(const Runtime& runtime,
 void set_command_timeout(CallControl& control, std::optional<std::chrono::milliseconds> timeout);
 std::optional<std::chrono::milliseconds> command_timeout(const CallControl& control) noexcept;
 /// Interrupts control's call in progress, as its command_timeout would, but with
-/// CancelledError; thread-safe (it takes effect on the call's executor). False when no call
-/// was in progress. Never throws.
+/// CancelledError; thread-safe (the call's wait in progress, or its next one, notices it).
+/// False when no call was in progress. Never throws.
 bool cancel(const std::shared_ptr<CallControl>& control) noexcept;
 
-/// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on a
-/// strand of the calling coroutine's executor; rethrows what body threw. With a control, the
+/// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on the
+/// calling coroutine's executor (which several threads may run); rethrows what body threw. With a control, the
 /// call has its command_timeout and can be cancel()ed: a call whose wait noticed the
 /// interruption and whose work did not complete throws CommandTimeoutError or CancelledError
 /// after control's recover ran.

@@ -89,10 +89,10 @@ std::optional<std::chrono::milliseconds> command_timeout(const CallControl& cont
 bool cancel(const std::shared_ptr<CallControl>& control) noexcept;
 
 /// Runs body on a new fiber of runtime until it returns, awaiting each wait it makes on the
-/// calling coroutine's executor (which several threads may run); rethrows what body threw. With a control, the
-/// call has its command_timeout and can be cancel()ed: a call whose wait noticed the
-/// interruption and whose work did not complete throws CommandTimeoutError or CancelledError
-/// after control's recover ran.
+/// calling coroutine's executor (which several threads may run); rethrows what body threw.
+/// With a control, the call has its command_timeout and can be cancel()ed: a call whose wait
+/// noticed the interruption and whose work did not complete throws CommandTimeoutError or
+/// CancelledError after control's recover ran.
 awaitable<void> run_on_fiber(std::shared_ptr<Runtime> runtime, std::function<void()> body,
                              std::shared_ptr<CallControl> control = nullptr);
 

@@ -408,18 +408,19 @@ class FiberCall final : public Suspender {
           done_ = true;
           return std::move(caller_);
         });
-    if (control_) {  // only now: nothing above can fail once cancel() can find this call
-      std::lock_guard lock(control_->mutex);
-      timeout_ = control_->timeout;
-      grace_period_ = control_->grace;
-      recovery_ = control_->recovery;
-      control_->running = this;
-      generation_ = ++control_->generation;
-    }
+    if (!control_) return;
+    // Only now: nothing above can fail once cancel() can find this call, and its timer is set
+    // before (cancel() fires it from another thread).
+    std::lock_guard lock(control_->mutex);
+    timeout_ = control_->timeout;
+    grace_period_ = control_->grace;
+    recovery_ = control_->recovery;
     if (timeout_) {
       deadline_ = Clock::now() + *timeout_;
       interrupt_.timer.expires_at(deadline_);
     }
+    control_->running = this;
+    generation_ = ++control_->generation;
   }
 
   ~FiberCall() override {

@@ -191,11 +191,10 @@ auto async_wait_any(const Guard& guard, const asio::any_io_executor& executor,
 }
 
 // A sleep's wake-up: an Event of the fiber's; wake() may come from any thread (under the pool's
-// lock, say), and keeps the call's guard alive.
-class EventWakeup final : public Wakeup {
- public:
-  EventWakeup(const asio::any_io_executor& executor, Guard guard)
-      : guard_(std::move(guard)), event(executor, *guard_) {}
+// lock, say).
+struct EventWakeup final : Wakeup {
+  EventWakeup(const asio::any_io_executor& executor, Guard guard_)
+      : guard(std::move(guard_)), event(executor, *guard) {}
   void wake() noexcept override {
     if (woken.exchange(true)) return;
     try {
@@ -203,11 +202,7 @@ class EventWakeup final : public Wakeup {
     } catch (...) {  // the timer's service refused: the sleep ends at its deadline
     }
   }
-
- private:
-  Guard guard_;
-
- public:
+  Guard guard;  ///< the call's, kept alive for event (declared first: event refers to it)
   Event event;
   std::atomic<bool> woken{false};
 };
@@ -326,7 +321,7 @@ class FiberCall;
 
 // ---- CallControl ------------------------------------------------------------------------------
 
-struct CallControl : std::enable_shared_from_this<CallControl> {
+struct CallControl {
   mutable std::mutex mutex;
   std::optional<std::chrono::milliseconds> timeout;  // guarded by mutex
   std::chrono::milliseconds grace{0};
